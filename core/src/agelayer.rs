@@ -1,0 +1,386 @@
+//! The outer layer: standard age v1 files. Every age operation hushpost performs goes
+//! through this module, so the C2SP CCTV vectors exercise exactly the code the envelope
+//! opener and the keyring use.
+//!
+//! Messages are always binary age files with exactly one X25519 stanza; armor is only for
+//! mail bodies (SMTP), and passphrase (scrypt) files only for the keyring.
+
+use crate::identity::XKeyPair;
+use age::secrecy::SecretString;
+use base64::Engine;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use zeroize::Zeroizing;
+
+/// The header of a binary age file with one X25519 stanza is always this long.
+pub const X25519_HEADER_LEN: usize = 168;
+/// Written work factor for passphrase files (log2 N).
+pub const SCRYPT_WRITE_LOG_N: u8 = 18;
+/// Highest work factor accepted when reading (log2 N); anything above is refused before
+/// any scrypt work is done.
+pub const SCRYPT_MAX_LOG_N: u8 = 22;
+
+/// Why an age file could not be opened. The variants are the failure classes of the C2SP
+/// age test kit.
+#[derive(Debug, thiserror::Error)]
+pub enum AgeError {
+    /// The header is malformed, non-canonical or of an unknown version.
+    #[error("malformed age header")]
+    Header,
+    /// None of our keys can open the file.
+    #[error("no key of ours opens this age file")]
+    NoMatch,
+    /// The header MAC does not verify (the header was altered).
+    #[error("age header MAC does not verify")]
+    HeaderMac,
+    /// The payload is truncated, altered or has trailing data.
+    #[error("age payload is corrupted or truncated")]
+    Payload,
+    /// The ASCII armor is not strict RFC 7468.
+    #[error("bad ASCII armor: {0}")]
+    Armor(&'static str),
+    /// A passphrase file demands more scrypt work than we accept.
+    #[error("passphrase file asks for scrypt work factor {0}, more than the maximum {max}", max = SCRYPT_MAX_LOG_N)]
+    ExcessiveWork(u8),
+}
+
+/// Encrypts `plaintext` to one X25519 public key: one stanza, binary, no armor.
+///
+/// Written here rather than with `age::Encryptor` because the age crate always appends a
+/// random "grease" stanza of random length to every non-passphrase header, and there is
+/// no way to turn it off. That would make blob sizes vary and put a second stanza in every
+/// header — both break the envelope's fixed sizes. Only the framing is ours: the X25519
+/// wrap uses age-core's `hkdf`/`aead_encrypt`, the payload is age's STREAM over
+/// ChaCha20-Poly1305, and decryption always goes through the age crate. Go `age -d` and the
+/// age crate open every file this produces (tests/interop.rs, tests/envelope.rs).
+pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
+    use age_core::primitives::{aead_encrypt, hkdf};
+    use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
+    use hmac::Mac;
+    use rand::RngCore;
+
+    let mut rng = rand::rngs::OsRng;
+    let mut file_key = Zeroizing::new([0u8; 16]);
+    rng.fill_bytes(file_key.as_mut());
+
+    // X25519 recipient stanza (age spec "X25519 recipient stanza").
+    let esk = x25519_dalek::EphemeralSecret::random_from_rng(rng);
+    let epk = x25519_dalek::PublicKey::from(&esk);
+    let shared = esk.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient));
+    assert!(
+        shared.was_contributory(),
+        "refusing a small-order recipient key"
+    );
+    let mut salt = [0u8; 64];
+    salt[..32].copy_from_slice(epk.as_bytes());
+    salt[32..].copy_from_slice(recipient);
+    let wrap_key = Zeroizing::new(hkdf(
+        &salt,
+        b"age-encryption.org/v1/X25519",
+        shared.as_bytes(),
+    ));
+    let body = aead_encrypt(&wrap_key, file_key.as_ref());
+
+    let mut out = Vec::with_capacity(
+        X25519_HEADER_LEN + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1),
+    );
+    out.extend_from_slice(b"age-encryption.org/v1\n-> X25519 ");
+    out.extend_from_slice(B64.encode(epk.as_bytes()).as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(B64.encode(&body).as_bytes());
+    out.extend_from_slice(b"\n---");
+    let mac_key = Zeroizing::new(hkdf(&[], b"header", file_key.as_ref()));
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256>>::new_from_slice(mac_key.as_ref()).expect("any key length");
+    mac.update(&out);
+    out.push(b' ');
+    out.extend_from_slice(B64.encode(mac.finalize().into_bytes()).as_bytes());
+    out.push(b'\n');
+    debug_assert_eq!(out.len(), X25519_HEADER_LEN);
+
+    // Payload: 16-byte nonce, then STREAM (64 KiB chunks, 11-byte counter || last flag).
+    let mut nonce = [0u8; 16];
+    rng.fill_bytes(&mut nonce);
+    out.extend_from_slice(&nonce);
+    let payload_key = Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref()));
+    stream_seal(&payload_key, plaintext, &mut out);
+    out
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// age's STREAM: each 64 KiB chunk sealed with ChaCha20-Poly1305 under
+/// nonce = u88be(counter) || (1 if last else 0); an empty plaintext is one empty last chunk.
+fn stream_seal(key: &[u8; 32], plaintext: &[u8], out: &mut Vec<u8>) {
+    use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+    let aead = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let n_chunks = plaintext.len().div_ceil(CHUNK).max(1);
+    for i in 0..n_chunks {
+        let chunk =
+            &plaintext[(i * CHUNK).min(plaintext.len())..((i + 1) * CHUNK).min(plaintext.len())];
+        let mut nonce = [0u8; 12];
+        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
+        nonce[11] = u8::from(i + 1 == n_chunks);
+        let at = out.len();
+        out.extend_from_slice(chunk);
+        let tag = aead
+            .encrypt_in_place_detached((&nonce).into(), &[], &mut out[at..])
+            .expect("chunks are far below ChaCha20-Poly1305 limits");
+        out.extend_from_slice(&tag);
+    }
+}
+
+/// Remembers whether it was the identity that unwrapped the file key, so the opener can
+/// check the inner `recipient key` against the key that really decrypted the file.
+struct Tracking<'a> {
+    inner: &'a dyn age::Identity,
+    hit: AtomicBool,
+}
+
+impl age::Identity for Tracking<'_> {
+    fn unwrap_stanza(
+        &self,
+        stanza: &age_core::format::Stanza,
+    ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+        let r = self.inner.unwrap_stanza(stanza);
+        if matches!(r, Some(Ok(_))) {
+            self.hit.store(true, Ordering::Relaxed);
+        }
+        r
+    }
+}
+
+/// Decrypts a binary age file with one of `keys`; returns the plaintext and the index of
+/// the key that opened it.
+pub fn decrypt_x25519(
+    blob: &[u8],
+    keys: &[&XKeyPair],
+) -> Result<(Zeroizing<Vec<u8>>, usize), AgeError> {
+    let tracked: Vec<Tracking<'_>> = keys
+        .iter()
+        .map(|k| Tracking {
+            inner: k.age_identity(),
+            hit: AtomicBool::new(false),
+        })
+        .collect();
+    let pt = decrypt_with(blob, tracked.iter().map(|t| t as &dyn age::Identity))?;
+    let idx = tracked
+        .iter()
+        .position(|t| t.hit.load(Ordering::Relaxed))
+        .ok_or(AgeError::NoMatch)?;
+    Ok((pt, idx))
+}
+
+/// Decrypts a binary age file with any identities (the CCTV harness uses this directly).
+/// Nothing is released unless the whole payload authenticated.
+pub fn decrypt_with<'a>(
+    blob: &[u8],
+    identities: impl Iterator<Item = &'a dyn age::Identity>,
+) -> Result<Zeroizing<Vec<u8>>, AgeError> {
+    let dec = age::Decryptor::new_buffered(blob).map_err(|e| map_err(&e, false))?;
+    let mut r = dec.decrypt(identities).map_err(|e| map_err(&e, false))?;
+    let mut out = Zeroizing::new(Vec::with_capacity(blob.len()));
+    r.read_to_end(&mut out).map_err(|_| AgeError::Payload)?;
+    Ok(out)
+}
+
+fn map_err(e: &age::DecryptError, _payload: bool) -> AgeError {
+    use age::DecryptError as D;
+    match e {
+        D::InvalidMac => AgeError::HeaderMac,
+        D::NoMatchingKeys | D::DecryptionFailed | D::KeyDecryptionFailed => AgeError::NoMatch,
+        D::ExcessiveWork { required, .. } => AgeError::ExcessiveWork(*required),
+        // A file that ends inside the nonce is a truncated payload.
+        D::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => AgeError::Payload,
+        _ => AgeError::Header,
+    }
+}
+
+/// Encrypts with a passphrase (one scrypt stanza, work factor [`SCRYPT_WRITE_LOG_N`]).
+pub fn encrypt_passphrase(passphrase: &SecretString, plaintext: &[u8]) -> Vec<u8> {
+    encrypt_passphrase_with(passphrase, plaintext, SCRYPT_WRITE_LOG_N)
+}
+
+/// Encrypts with a passphrase and an explicit work factor (tests use a small one).
+pub fn encrypt_passphrase_with(passphrase: &SecretString, plaintext: &[u8], log_n: u8) -> Vec<u8> {
+    let mut r = age::scrypt::Recipient::new(passphrase.clone());
+    r.set_work_factor(log_n);
+    let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+        .expect("one scrypt recipient is always valid");
+    let mut out = Vec::with_capacity(plaintext.len() + 256);
+    let mut w = enc
+        .wrap_output(&mut out)
+        .expect("writing to a Vec cannot fail");
+    w.write_all(plaintext)
+        .expect("writing to a Vec cannot fail");
+    w.finish().expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Decrypts a passphrase file, refusing work factors above [`SCRYPT_MAX_LOG_N`] (and any
+/// header where scrypt is not the only stanza — age enforces that).
+pub fn decrypt_passphrase(
+    passphrase: &SecretString,
+    file: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, AgeError> {
+    let mut id = age::scrypt::Identity::new(passphrase.clone());
+    id.set_max_work_factor(SCRYPT_MAX_LOG_N);
+    decrypt_with(file, std::iter::once(&id as &dyn age::Identity))
+}
+
+/// Whether a file looks like a binary age passphrase file (one scrypt stanza).
+pub fn is_passphrase_file(file: &[u8]) -> bool {
+    age::Decryptor::new_buffered(file)
+        .map(|d| d.is_scrypt())
+        .unwrap_or(false)
+}
+
+const BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+const END: &str = "-----END AGE ENCRYPTED FILE-----";
+
+/// ASCII armor (RFC 7468 strict, 64 columns, LF line ends, trailing newline).
+pub fn armor(blob: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(blob);
+    let mut s = String::with_capacity(b64.len() + b64.len() / 64 + BEGIN.len() + END.len() + 4);
+    s.push_str(BEGIN);
+    s.push('\n');
+    for line in b64.as_bytes().chunks(64) {
+        s.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        s.push('\n');
+    }
+    s.push_str(END);
+    s.push('\n');
+    s
+}
+
+/// The exact length of [`armor`]'s output for a blob of `len` bytes.
+pub fn armored_len(len: usize) -> usize {
+    let b64 = len.div_ceil(3) * 4;
+    BEGIN.len() + 1 + b64 + b64.div_ceil(64) + END.len() + 1
+}
+
+/// Strict armor decoding: whitespace may surround the block, nothing else may; lines are
+/// exactly 64 columns except the last (1–64), LF or CRLF; base64 is padded and canonical.
+/// Our own parser because the age crate's armor reader is deliberately lenient about
+/// leading data and line shapes (rage's test kit lists the vectors it lets through).
+pub fn dearmor(text: &[u8]) -> Result<Vec<u8>, AgeError> {
+    let is_ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let start = text.iter().position(|c| !is_ws(c)).unwrap_or(text.len());
+    let end = text
+        .iter()
+        .rposition(|c| !is_ws(c))
+        .map_or(start, |p| p + 1);
+    let body = std::str::from_utf8(&text[start..end]).map_err(|_| AgeError::Armor("not ASCII"))?;
+    let mut lines: Vec<&str> = body.split('\n').collect();
+    for l in lines.iter_mut() {
+        if let Some(stripped) = l.strip_suffix('\r') {
+            *l = stripped;
+        }
+    }
+    if lines.len() < 2 || lines[0] != BEGIN {
+        return Err(AgeError::Armor("missing or wrong BEGIN line"));
+    }
+    if lines[lines.len() - 1] != END {
+        return Err(AgeError::Armor("missing or wrong END line"));
+    }
+    let data = &lines[1..lines.len() - 1];
+    let mut b64 = String::with_capacity(data.len() * 64);
+    for (i, l) in data.iter().enumerate() {
+        let last = i + 1 == data.len();
+        if l.is_empty() || l.len() > 64 || (!last && l.len() != 64) {
+            return Err(AgeError::Armor("line of the wrong length"));
+        }
+        if !l
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=')
+        {
+            return Err(AgeError::Armor("invalid character"));
+        }
+        if !last && l.contains('=') {
+            return Err(AgeError::Armor("padding before the last line"));
+        }
+        b64.push_str(l);
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.as_bytes())
+        .map_err(|_| AgeError::Armor("base64 is not canonical or not padded"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x25519_header_is_exactly_168_bytes() {
+        let k = XKeyPair::generate();
+        let f = encrypt_x25519(&k.public(), &[0u8; 100]);
+        assert_eq!(f.len(), 168 + 16 + 100 + 16);
+        let (pt, idx) = decrypt_x25519(&f, &[&XKeyPair::generate(), &k]).expect("decrypt");
+        assert_eq!(idx, 1);
+        assert_eq!(pt.as_slice(), &[0u8; 100]);
+    }
+
+    #[test]
+    fn wrong_key_is_no_match() {
+        let k = XKeyPair::generate();
+        let f = encrypt_x25519(&k.public(), b"x");
+        assert!(matches!(
+            decrypt_x25519(&f, &[&XKeyPair::generate()]),
+            Err(AgeError::NoMatch)
+        ));
+    }
+
+    #[test]
+    fn armor_round_trip_and_exact_length() {
+        for n in [0usize, 1, 47, 48, 49, 16_384] {
+            let blob: Vec<u8> = (0..n).map(|i| i as u8).collect();
+            let a = armor(&blob);
+            assert_eq!(a.len(), armored_len(n), "n={n}");
+            assert_eq!(dearmor(a.as_bytes()).expect("dearmor"), blob);
+        }
+    }
+
+    #[test]
+    fn armor_rejects_surrounding_garbage() {
+        let a = armor(b"hello");
+        assert!(dearmor(format!("x{a}").as_bytes()).is_err());
+        assert!(dearmor(format!("{a}x").as_bytes()).is_err());
+        assert!(dearmor(format!("\n \t{a}\r\n").as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn passphrase_round_trip_and_wrong_passphrase() {
+        let p = SecretString::from("correct horse".to_string());
+        let f = encrypt_passphrase_with(&p, b"keys", 10);
+        assert!(is_passphrase_file(&f));
+        assert_eq!(
+            decrypt_passphrase(&p, &f).expect("decrypt").as_slice(),
+            b"keys"
+        );
+        let wrong = SecretString::from("battery staple".to_string());
+        assert!(matches!(
+            decrypt_passphrase(&wrong, &f),
+            Err(AgeError::NoMatch)
+        ));
+    }
+
+    #[test]
+    fn excessive_work_factor_is_refused_before_work() {
+        let p = SecretString::from("pw".to_string());
+        let f = encrypt_passphrase_with(&p, b"keys", 10);
+        // Rewrite the work factor in the stanza line "-> scrypt <salt> 10" to 23.
+        let text = f.clone();
+        let pos = text
+            .windows(3)
+            .position(|w| w == b" 10")
+            .expect("work factor in header");
+        let mut patched = text[..pos].to_vec();
+        patched.extend_from_slice(b" 23");
+        patched.extend_from_slice(&text[pos + 3..]);
+        // 2^23 scrypt would need 8 GiB; the refusal comes from the header alone.
+        assert!(matches!(
+            decrypt_passphrase(&p, &patched),
+            Err(AgeError::ExcessiveWork(23))
+        ));
+    }
+}

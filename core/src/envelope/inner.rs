@@ -1,0 +1,299 @@
+//! Strict, total encoding of the inner envelope.
+//!
+//! ```text
+//! common   magic "hushpost" | u8 version=1 | u8 kind | u8 flags
+//!          sender_ed[32] | recipient_ed[32] | recipient_key[32] | msg_id[16]
+//! signed   prev_hash[32] | u64 sent_at | u64 expires_at
+//!          u8 has_prekey | [prekey[32] | u64 not_after | prekey_sig[64]]
+//!          u32 body_len | body | sig[64]
+//! fragment u32 index | u32 count | u32 chunk_len | chunk | mac[32]
+//! then     zero padding to the bucket capacity
+//! ```
+//! All integers are big-endian. The parser accepts exactly the bytes the encoder produces:
+//! unknown versions, kinds or flags, bad lengths and non-zero padding are all errors, so
+//! `encode(parse(b)) == b` for every accepted `b`.
+
+use super::{Kind, MAX_FRAGMENTS, SignedPrekey};
+
+pub(crate) const MAGIC: &[u8; 8] = b"hushpost";
+pub(crate) const VERSION: u8 = 1;
+/// Flag: the body is a fragment manifest; the real body follows in fragments.
+pub(crate) const FLAG_FRAGMENTED: u8 = 0x01;
+/// Flag: the recipient's client deletes the message once it has been read.
+pub(crate) const FLAG_BURN: u8 = 0x02;
+const KNOWN_FLAGS: u8 = FLAG_FRAGMENTED | FLAG_BURN;
+
+pub(crate) const COMMON_LEN: usize = 8 + 1 + 1 + 1 + 32 + 32 + 32 + 16;
+pub(crate) const PREKEY_LEN: usize = 32 + 8 + 64;
+/// Fixed bytes of a signed inner without a prekey (everything but the body).
+pub(crate) const SIGNED_OVERHEAD: usize = COMMON_LEN + 32 + 8 + 8 + 1 + 4 + 64;
+pub(crate) const FRAGMENT_OVERHEAD: usize = COMMON_LEN + 4 + 4 + 4 + 32;
+/// Body bytes one fragment carries (all but the last are full).
+pub const FRAGMENT_CAPACITY: usize = 261_896 - FRAGMENT_OVERHEAD;
+pub(crate) const MANIFEST_LEN: usize = 32 + 4 + 8;
+
+/// Why the inner bytes were refused. The text names the first rule broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("malformed envelope: {0}")]
+pub struct Malformed(pub &'static str);
+
+/// The fields every kind carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// What the blob carries.
+    pub kind: Kind,
+    /// Flag bits (see `docs/PROTOCOL.md`).
+    pub flags: u8,
+    /// Sender's Ed25519 identity key.
+    pub sender: [u8; 32],
+    /// Intended recipient's Ed25519 identity key.
+    pub recipient: [u8; 32],
+    /// The X25519 key the age file was encrypted to.
+    pub recipient_key: [u8; 32],
+    /// Unique per logical message (shared by a head and its fragments).
+    pub msg_id: [u8; 16],
+}
+
+/// A parsed inner envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inner {
+    /// Every kind but `Fragment`.
+    Signed {
+        /// Common fields.
+        header: Header,
+        /// Chain hash of the sender's previous message to this recipient (zero if none).
+        prev_hash: [u8; 32],
+        /// Unix seconds.
+        sent_at: u64,
+        /// Unix seconds, 0 = never.
+        expires_at: u64,
+        /// The sender's newest receiving prekey for the reverse direction.
+        prekey: Option<SignedPrekey>,
+        /// The body bytes.
+        body: Vec<u8>,
+        /// Ed25519 signature over the envelope label and every byte before it.
+        sig: [u8; 64],
+    },
+    /// One piece of a large body.
+    Fragment {
+        /// Common fields.
+        header: Header,
+        /// 0-based position.
+        index: u32,
+        /// Number of fragments in the message.
+        count: u32,
+        /// The body bytes of this piece.
+        chunk: Vec<u8>,
+        /// HMAC under the head's fragment key.
+        mac: [u8; 32],
+    },
+}
+
+pub(crate) fn put_common(out: &mut Vec<u8>, h: &Header) {
+    out.extend_from_slice(MAGIC);
+    out.push(VERSION);
+    out.push(h.kind as u8);
+    out.push(h.flags);
+    out.extend_from_slice(&h.sender);
+    out.extend_from_slice(&h.recipient);
+    out.extend_from_slice(&h.recipient_key);
+    out.extend_from_slice(&h.msg_id);
+}
+
+/// Everything of a signed inner up to (not including) the signature.
+pub(crate) fn signed_prefix(
+    header: &Header,
+    prev_hash: &[u8; 32],
+    sent_at: u64,
+    expires_at: u64,
+    prekey: Option<&SignedPrekey>,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(SIGNED_OVERHEAD + PREKEY_LEN + body.len());
+    put_common(&mut out, header);
+    out.extend_from_slice(prev_hash);
+    out.extend_from_slice(&sent_at.to_be_bytes());
+    out.extend_from_slice(&expires_at.to_be_bytes());
+    match prekey {
+        None => out.push(0),
+        Some(p) => {
+            out.push(1);
+            out.extend_from_slice(&p.key);
+            out.extend_from_slice(&p.not_after.to_be_bytes());
+            out.extend_from_slice(&p.sig);
+        }
+    }
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The bytes a fragment's MAC covers (everything before the MAC).
+pub(crate) fn fragment_prefix(header: &Header, index: u32, count: u32, chunk: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(FRAGMENT_OVERHEAD + chunk.len());
+    put_common(&mut out, header);
+    out.extend_from_slice(&index.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(chunk.len() as u32).to_be_bytes());
+    out.extend_from_slice(chunk);
+    out
+}
+
+/// Encodes and pads to `capacity` (which must be large enough: `parse(encode(x)) == x`).
+pub fn encode(inner: &Inner, capacity: usize) -> Vec<u8> {
+    let mut out = match inner {
+        Inner::Signed {
+            header,
+            prev_hash,
+            sent_at,
+            expires_at,
+            prekey,
+            body,
+            sig,
+        } => {
+            let mut v = signed_prefix(
+                header,
+                prev_hash,
+                *sent_at,
+                *expires_at,
+                prekey.as_ref(),
+                body,
+            );
+            v.extend_from_slice(sig);
+            v
+        }
+        Inner::Fragment {
+            header,
+            index,
+            count,
+            chunk,
+            mac,
+        } => {
+            let mut v = fragment_prefix(header, *index, *count, chunk);
+            v.extend_from_slice(mac);
+            v
+        }
+    };
+    debug_assert!(out.len() <= capacity);
+    out.resize(capacity, 0);
+    out
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Malformed> {
+        let end = self.at.checked_add(n).ok_or(Malformed(what))?;
+        let s = self.b.get(self.at..end).ok_or(Malformed(what))?;
+        self.at = end;
+        Ok(s)
+    }
+    fn arr<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], Malformed> {
+        let s = self.take(N, what)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    fn u8(&mut self, what: &'static str) -> Result<u8, Malformed> {
+        Ok(self.arr::<1>(what)?[0])
+    }
+    fn u32(&mut self, what: &'static str) -> Result<u32, Malformed> {
+        Ok(u32::from_be_bytes(self.arr(what)?))
+    }
+    fn u64(&mut self, what: &'static str) -> Result<u64, Malformed> {
+        Ok(u64::from_be_bytes(self.arr(what)?))
+    }
+}
+
+/// Parses inner bytes (the whole decrypted payload, padding included).
+pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
+    let mut c = Cursor { b, at: 0 };
+    if c.take(8, "truncated magic")? != MAGIC {
+        return Err(Malformed("not a hushpost envelope (bad magic)"));
+    }
+    if c.u8("truncated version")? != VERSION {
+        return Err(Malformed("unsupported envelope version"));
+    }
+    let kind = Kind::from_u8(c.u8("truncated kind")?).ok_or(Malformed("unknown kind"))?;
+    let flags = c.u8("truncated flags")?;
+    if flags & !KNOWN_FLAGS != 0 {
+        return Err(Malformed("unknown flag bits"));
+    }
+    let header = Header {
+        kind,
+        flags,
+        sender: c.arr("truncated sender")?,
+        recipient: c.arr("truncated recipient")?,
+        recipient_key: c.arr("truncated recipient key")?,
+        msg_id: c.arr("truncated message id")?,
+    };
+    let inner = if kind == Kind::Fragment {
+        if flags != 0 {
+            return Err(Malformed("fragments carry no flags"));
+        }
+        let index = c.u32("truncated fragment index")?;
+        let count = c.u32("truncated fragment count")?;
+        if count == 0 || count > MAX_FRAGMENTS || index >= count {
+            return Err(Malformed("fragment index or count out of range"));
+        }
+        let len = c.u32("truncated chunk length")? as usize;
+        if len == 0 || len > FRAGMENT_CAPACITY {
+            return Err(Malformed("fragment chunk length out of range"));
+        }
+        // Every fragment but the last is full, so fragmentation is canonical.
+        if index + 1 < count && len != FRAGMENT_CAPACITY {
+            return Err(Malformed("a fragment before the last is not full"));
+        }
+        let chunk = c.take(len, "truncated chunk")?.to_vec();
+        let mac = c.arr("truncated fragment MAC")?;
+        Inner::Fragment {
+            header,
+            index,
+            count,
+            chunk,
+            mac,
+        }
+    } else {
+        if flags & FLAG_FRAGMENTED != 0 && kind != Kind::Message {
+            return Err(Malformed("only messages may be fragmented"));
+        }
+        let prev_hash = c.arr("truncated previous hash")?;
+        let sent_at = c.u64("truncated sent_at")?;
+        let expires_at = c.u64("truncated expires_at")?;
+        if expires_at != 0 && expires_at <= sent_at {
+            return Err(Malformed("expires before it was sent"));
+        }
+        let prekey = match c.u8("truncated prekey flag")? {
+            0 => None,
+            1 => Some(SignedPrekey {
+                key: c.arr("truncated prekey")?,
+                not_after: c.u64("truncated prekey expiry")?,
+                sig: c.arr("truncated prekey signature")?,
+            }),
+            _ => return Err(Malformed("prekey flag is neither 0 nor 1")),
+        };
+        let len = c.u32("truncated body length")? as usize;
+        let body = c.take(len, "body longer than the blob")?.to_vec();
+        if flags & FLAG_FRAGMENTED != 0 && body.len() != MANIFEST_LEN {
+            return Err(Malformed("fragment manifest has the wrong length"));
+        }
+        let sig = c.arr("truncated signature")?;
+        Inner::Signed {
+            header,
+            prev_hash,
+            sent_at,
+            expires_at,
+            prekey,
+            body,
+            sig,
+        }
+    };
+    let pad = &b[c.at..];
+    if pad.iter().any(|x| *x != 0) {
+        return Err(Malformed("padding is not all zero"));
+    }
+    Ok(inner)
+}

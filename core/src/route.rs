@@ -1,0 +1,367 @@
+//! Receive routes: where a person can be reached, as they appear in contact cards.
+//!
+//! ```text
+//! dir:/absolute/path
+//! ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…[&dropkey=…][&via=tor]
+//! https://HOST[:PORT][/PREFIX][#pin=sha256:…][&via=tor]      (http:// only for .onion/loopback)
+//! mailto:ADDRESS
+//! ```
+//! A route names a drop; it never carries anything that lets its holder read others' mail
+//! (an SSH drop key can only put files).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a route string was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RouteError {
+    /// Not one of the schemes hushpost knows.
+    #[error("unsupported route scheme in {0:?} (use dir:, ssh://, https:// or mailto:)")]
+    Scheme(String),
+    /// A `dir:` route must be an absolute path.
+    #[error("a dir: route needs an absolute path, like dir:/media/usb/drop")]
+    DirNotAbsolute,
+    /// The URL does not parse or lacks a required part.
+    #[error("bad route {0:?}: {1}")]
+    Bad(String, &'static str),
+}
+
+/// How to dial a network route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Via {
+    /// Connect directly.
+    Direct,
+    /// Only through the Tor SOCKS proxy; never directly.
+    Tor,
+}
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Via::Direct => "direct",
+            Via::Tor => "tor",
+        })
+    }
+}
+
+impl std::str::FromStr for Via {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "direct" => Ok(Via::Direct),
+            "tor" => Ok(Via::Tor),
+            other => Err(format!("unknown via {other:?} (use tor or direct)")),
+        }
+    }
+}
+
+/// A parsed receive route.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// A folder: local disk, USB stick, network share, synced directory.
+    Dir {
+        /// Absolute path of the folder.
+        path: PathBuf,
+    },
+    /// An SFTP directory on any OpenSSH server.
+    Ssh {
+        /// Login name.
+        user: String,
+        /// Host name or address.
+        host: String,
+        /// TCP port.
+        port: u16,
+        /// Directory on the server.
+        path: String,
+        /// Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -l` prints it.
+        hostkey: String,
+        /// An SSH private key that can only put files (base64 of the Ed25519 seed).
+        dropkey: Option<String>,
+        /// The owner asks senders to use Tor.
+        via: Option<Via>,
+    },
+    /// A hushpost relay.
+    Https {
+        /// `https://host:port/prefix` without the fragment.
+        base: String,
+        /// Host name.
+        host: String,
+        /// TCP port.
+        port: u16,
+        /// SHA-256 of the relay's certificate (DER), if pinned.
+        pin: Option<[u8; 32]>,
+        /// The owner asks senders to use Tor.
+        via: Option<Via>,
+    },
+    /// Ordinary e-mail.
+    Mailto {
+        /// The address.
+        address: String,
+    },
+}
+
+impl Route {
+    /// The scheme word: `dir`, `ssh`, `https` or `mailto`.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Route::Dir { .. } => "dir",
+            Route::Ssh { .. } => "ssh",
+            Route::Https { .. } => "https",
+            Route::Mailto { .. } => "mailto",
+        }
+    }
+
+    /// The host to dial, for network routes.
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            Route::Ssh { host, .. } | Route::Https { host, .. } => Some(host),
+            Route::Dir { .. } | Route::Mailto { .. } => None,
+        }
+    }
+
+    /// `.onion` hosts can only be reached through Tor.
+    pub fn is_onion(&self) -> bool {
+        self.host().is_some_and(|h| h.ends_with(".onion"))
+    }
+
+    /// What the route itself demands: Tor for onions and where the owner asked for it.
+    pub fn required_via(&self) -> Option<Via> {
+        if self.is_onion() {
+            return Some(Via::Tor);
+        }
+        match self {
+            Route::Ssh { via, .. } | Route::Https { via, .. } => *via,
+            _ => None,
+        }
+    }
+
+    /// Whether the route goes over a network at all.
+    pub fn is_network(&self) -> bool {
+        !matches!(self, Route::Dir { .. })
+    }
+}
+
+fn params(fragment: Option<&str>) -> Vec<(String, String)> {
+    fragment
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (p.to_string(), String::new()),
+        })
+        .collect()
+}
+
+fn parse_pin(s: &str) -> Option<[u8; 32]> {
+    let v = s
+        .strip_prefix("sha256:")
+        .or_else(|| s.strip_prefix("SHA256:"))?;
+    let mut out = [0u8; 32];
+    if hex::decode_to_slice(v, &mut out).is_ok() {
+        return Some(out);
+    }
+    use base64::Engine;
+    let b = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(v.trim_end_matches('='))
+        .ok()?;
+    b.try_into().ok()
+}
+
+impl std::str::FromStr for Route {
+    type Err = RouteError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(p) = s.strip_prefix("dir:") {
+            let path = PathBuf::from(p);
+            if !path.is_absolute() {
+                return Err(RouteError::DirNotAbsolute);
+            }
+            return Ok(Route::Dir { path });
+        }
+        if let Some(a) = s.strip_prefix("mailto:") {
+            let ok = a.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+            }) && !a
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
+            if !ok {
+                return Err(RouteError::Bad(s.into(), "not an e-mail address"));
+            }
+            return Ok(Route::Mailto {
+                address: a.to_string(),
+            });
+        }
+        let url = url::Url::parse(s).map_err(|_| RouteError::Scheme(s.into()))?;
+        let bad = |why| RouteError::Bad(s.into(), why);
+        let host = url
+            .host_str()
+            .ok_or_else(|| bad("missing host"))?
+            .to_string();
+        let params = params(url.fragment());
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(pk, _)| pk == k)
+                .map(|(_, v)| v.clone())
+        };
+        let via = match get("via") {
+            Some(v) => Some(
+                v.parse::<Via>()
+                    .map_err(|_| bad("via must be tor or direct"))?,
+            ),
+            None => None,
+        };
+        match url.scheme() {
+            "ssh" => {
+                let user = url.username();
+                if user.is_empty() {
+                    return Err(bad("ssh routes need a user (ssh://user@host/path)"));
+                }
+                let path = url.path().to_string();
+                if path.len() < 2 {
+                    return Err(bad("ssh routes need a directory path"));
+                }
+                let hostkey = get("hostkey")
+                    .ok_or_else(|| bad("ssh routes must pin the host key (#hostkey=SHA256:…)"))?;
+                if !hostkey.starts_with("SHA256:") || hostkey.len() < 20 {
+                    return Err(bad("hostkey must be SHA256:… as ssh-keygen -l prints it"));
+                }
+                Ok(Route::Ssh {
+                    user: user.to_string(),
+                    host,
+                    port: url.port().unwrap_or(22),
+                    path,
+                    hostkey,
+                    dropkey: get("dropkey"),
+                    via,
+                })
+            }
+            scheme @ ("https" | "http") => {
+                let pin = match get("pin") {
+                    Some(p) => Some(
+                        parse_pin(&p).ok_or_else(|| bad("pin must be sha256:<64 hex digits>"))?,
+                    ),
+                    None => None,
+                };
+                let onion = host.ends_with(".onion");
+                let loopback = host == "localhost"
+                    || host
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback());
+                if scheme == "http" && !onion && !loopback {
+                    return Err(bad("plain http:// is only for .onion or loopback relays"));
+                }
+                let port = url.port_or_known_default().unwrap_or(443);
+                let mut base = url.clone();
+                base.set_fragment(None);
+                let base = base.as_str().trim_end_matches('/').to_string();
+                Ok(Route::Https {
+                    base,
+                    host,
+                    port,
+                    pin,
+                    via,
+                })
+            }
+            _ => Err(RouteError::Scheme(s.into())),
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Route::Dir { path } => write!(f, "dir:{}", path.display()),
+            Route::Mailto { address } => write!(f, "mailto:{address}"),
+            Route::Ssh {
+                user,
+                host,
+                port,
+                path,
+                hostkey,
+                dropkey,
+                via,
+            } => {
+                write!(f, "ssh://{user}@{host}")?;
+                if *port != 22 {
+                    write!(f, ":{port}")?;
+                }
+                write!(f, "{path}#hostkey={hostkey}")?;
+                if let Some(k) = dropkey {
+                    write!(f, "&dropkey={k}")?;
+                }
+                if let Some(v) = via {
+                    write!(f, "&via={v}")?;
+                }
+                Ok(())
+            }
+            Route::Https { base, pin, via, .. } => {
+                f.write_str(base)?;
+                let mut sep = '#';
+                if let Some(p) = pin {
+                    write!(f, "{sep}pin=sha256:{}", hex::encode(p))?;
+                    sep = '&';
+                }
+                if let Some(v) = via {
+                    write!(f, "{sep}via={v}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for s in [
+            "dir:/tmp/drop",
+            "mailto:alice@example.org",
+            "ssh://drop@example.org:2222/srv/drop#hostkey=SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            "https://relay.example.org:8443/hp#pin=sha256:0000000000000000000000000000000000000000000000000000000000000000",
+            "https://relay.example.org",
+            "http://abcdefghijklmnop.onion#via=tor",
+        ] {
+            let r: Route = s.parse().expect(s);
+            assert_eq!(r.to_string(), s);
+            assert_eq!(r.to_string().parse::<Route>().expect("reparse"), r);
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_problem() {
+        assert_eq!(
+            "dir:relative".parse::<Route>(),
+            Err(RouteError::DirNotAbsolute)
+        );
+        assert!(matches!(
+            "gopher://x".parse::<Route>(),
+            Err(RouteError::Scheme(_))
+        ));
+        assert!(matches!(
+            "ssh://u@h/p".parse::<Route>(),
+            Err(RouteError::Bad(_, _))
+        ));
+        assert!(matches!(
+            "http://example.org".parse::<Route>(),
+            Err(RouteError::Bad(_, _))
+        ));
+        assert!(matches!(
+            "mailto:nobody".parse::<Route>(),
+            Err(RouteError::Bad(_, _))
+        ));
+    }
+
+    #[test]
+    fn onion_requires_tor() {
+        let r: Route = "https://abcdef.onion:443".parse().expect("parse");
+        assert_eq!(r.required_via(), Some(Via::Tor));
+        let r: Route = "https://example.org".parse().expect("parse");
+        assert_eq!(r.required_via(), None);
+    }
+}
