@@ -1,0 +1,265 @@
+//! Atomic, durable file writes and private permissions — the one place hushpost touches
+//! `fsync`, so every crate that persists something (keyring, store, dir drop, outbox) gets
+//! the same crash guarantees: `tmp → fsync(file) → rename → fsync(dir)`.
+//!
+//! Must not know anything about what it writes.
+#![forbid(unsafe_code)]
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Mode of every directory hushpost creates for itself.
+pub const DIR_MODE: u32 = 0o700;
+/// Mode of every file hushpost creates for itself.
+pub const FILE_MODE: u32 = 0o600;
+
+/// Creates `dir` (and parents) with mode 0700 if missing. Existing directories are left as
+/// they are (see [`check_private`]).
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(dir)
+}
+
+/// Why a path is not private enough.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPrivate {
+    /// The path.
+    pub path: PathBuf,
+    /// Its permission bits.
+    pub mode: u32,
+    /// Whether it is a directory.
+    pub is_dir: bool,
+}
+
+impl std::fmt::Display for NotPrivate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let want = if self.is_dir { "700" } else { "600" };
+        write!(
+            f,
+            "{} is accessible by group or others (mode {:o}); fix it with: chmod {want} {}",
+            self.path.display(),
+            self.mode & 0o777,
+            self.path.display()
+        )
+    }
+}
+
+/// Refuses a path that group or others can access (as OpenSSH does for keys).
+pub fn check_private(path: &Path) -> io::Result<Result<(), NotPrivate>> {
+    let meta = fs::metadata(path)?;
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Ok(Err(NotPrivate {
+            path: path.to_path_buf(),
+            mode,
+            is_dir: meta.is_dir(),
+        }));
+    }
+    Ok(Ok(()))
+}
+
+/// The owner uid of a path.
+pub fn owner(path: &Path) -> io::Result<u32> {
+    Ok(fs::metadata(path)?.uid())
+}
+
+/// fsync a directory so a rename or unlink inside it is durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn random_suffix() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `bytes` to a new temporary file beside `path` (mode `mode`, created with it),
+/// fsyncs it, and returns its path. The caller renames it into place.
+pub fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent_of(path).join(format!(".{name}.{}.tmp", random_suffix()));
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)?;
+    let r = f.write_all(bytes).and_then(|()| f.sync_all());
+    if let Err(e) = r {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(tmp)
+}
+
+/// Atomically replaces (or creates) `path` with `bytes`: tmp → fsync → rename → fsync(dir).
+/// After a crash `path` holds either the old or the new contents, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_mode(path, bytes, FILE_MODE)
+}
+
+/// [`write_atomic`] with an explicit mode for new files.
+pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let tmp = write_temp(path, bytes, mode)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(parent_of(path))
+}
+
+/// Creates `path` with `bytes` only if it does not exist yet (durably, atomically):
+/// tmp → fsync → link → fsync(dir). Fails with `AlreadyExists` otherwise.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = write_temp(path, bytes, FILE_MODE)?;
+    let r = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    r?;
+    sync_dir(parent_of(path))
+}
+
+/// The backup kept by [`write_generation`] while a new generation is being written.
+pub fn prev_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".prev");
+    PathBuf::from(p)
+}
+
+/// Replaces `path` keeping the previous generation until the new one is durable:
+/// 1. write + fsync the new contents to a temp file;
+/// 2. hard-link the current file to `<path>.prev`, fsync(dir);
+/// 3. rename the temp file over `path`, fsync(dir);
+/// 4. remove `<path>.prev`, fsync(dir).
+///
+/// At every instant `path` is a complete old or new generation, and the old one also
+/// survives as `.prev` until step 3 is durable. Step 4 matters for forward secrecy: old
+/// generations may hold deleted keys.
+pub fn write_generation(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_of(path);
+    let prev = prev_path(path);
+    let tmp = write_temp(path, bytes, FILE_MODE)?;
+    let result = (|| {
+        if path.exists() {
+            match fs::remove_file(&prev) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            fs::hard_link(path, &prev)?;
+            sync_dir(dir)?;
+        }
+        fs::rename(&tmp, path)?;
+        sync_dir(dir)?;
+        match fs::remove_file(&prev) {
+            Ok(()) => sync_dir(dir),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Reads `path`, falling back to `<path>.prev` if `path` is missing (a crash between the
+/// steps of [`write_generation`] on a file system that lost the rename). Returns the bytes
+/// and whether the fallback was used.
+pub fn read_generation(path: &Path) -> io::Result<(Vec<u8>, bool)> {
+    match fs::read(path) {
+        Ok(b) => Ok((b, false)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::read(prev_path(path)) {
+            Ok(b) => Ok((b, true)),
+            Err(_) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes a file and makes the removal durable.
+pub fn remove_durable(path: &Path) -> io::Result<()> {
+    fs::remove_file(path)?;
+    sync_dir(parent_of(path))
+}
+
+/// Whether an I/O error means the disk is full.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(28) || e.kind() == io::ErrorKind::StorageFull
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_replaces_and_cleans_up() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("state");
+        write_generation(&p, b"one").expect("write");
+        write_generation(&p, b"two").expect("write");
+        assert_eq!(fs::read(&p).expect("read"), b"two");
+        assert!(
+            !prev_path(&p).exists(),
+            "previous generation removed once durable"
+        );
+        let names: Vec<_> = fs::read_dir(d.path())
+            .expect("ls")
+            .map(|e| e.expect("e").file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert_eq!(
+            fs::metadata(&p).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn read_falls_back_to_prev() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("state");
+        fs::write(prev_path(&p), b"old").expect("write");
+        assert_eq!(read_generation(&p).expect("read"), (b"old".to_vec(), true));
+    }
+
+    #[test]
+    fn write_new_refuses_to_overwrite() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("x");
+        write_new(&p, b"1").expect("first");
+        assert_eq!(
+            write_new(&p, b"2").expect_err("second").kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert_eq!(fs::read(&p).expect("read"), b"1");
+    }
+
+    #[test]
+    fn private_checks() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let sub = d.path().join("home");
+        create_private_dir(&sub).expect("mkdir");
+        assert_eq!(
+            fs::metadata(&sub).expect("m").permissions().mode() & 0o777,
+            0o700
+        );
+        assert!(check_private(&sub).expect("stat").is_ok());
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).expect("chmod");
+        let e = check_private(&sub).expect("stat").expect_err("not private");
+        assert!(e.to_string().contains("chmod 700"), "{e}");
+    }
+}
