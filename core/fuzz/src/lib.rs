@@ -1,0 +1,81 @@
+//! The bodies of the `cargo fuzz` targets, as plain functions so they can also run on stable:
+//! `core/tests/fuzz_smoke.rs` includes this file (`#[path]`) and feeds it seeded random and
+//! mutated inputs. Each function must never panic on any input; the `assert!`s are the
+//! properties the fuzzer checks beyond "no panic".
+
+use hushpost_core::agelayer;
+use hushpost_core::card::Card;
+use hushpost_core::envelope::{self, OpenContext, Opened};
+use hushpost_core::identity::Identity;
+use hushpost_core::replay::MemorySeen;
+use std::sync::OnceLock;
+
+/// `envelope::parse_inner` is total, and whatever it accepts is canonical:
+/// re-encoding to the input's length gives back exactly the input.
+pub fn inner_parse(data: &[u8]) {
+    if let Ok(inner) = envelope::parse_inner(data) {
+        let again = envelope::encode_inner(&inner, data.len());
+        assert!(again == data, "parse_inner accepted a non-canonical encoding");
+    }
+}
+
+/// `Card::parse` is total on any UTF-8, and an accepted card survives encode → parse.
+pub fn card_parse(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(card) = Card::parse(text) {
+        let again = Card::parse(&card.encode()).expect("a re-encoded card parses");
+        assert!(again == card, "card changed across encode/parse");
+    }
+}
+
+/// The fixed identity the `open_blob` target opens as (its secrets are public: tests only).
+pub fn fuzz_identity() -> &'static Identity {
+    static ID: OnceLock<Identity> = OnceLock::new();
+    ID.get_or_init(|| Identity::from_secrets(&[0x5a; 32], &[0xa5; 32]))
+}
+
+/// The whole receive procedure on arbitrary bytes, padded with zeros or truncated to a small
+/// bucket: never panics, and anything accepted is addressed to us.
+pub fn open_blob(data: &[u8]) {
+    let me = fuzz_identity();
+    let mut blob = data.to_vec();
+    blob.resize(envelope::SMALL, 0);
+    let keys = [me.x()];
+    let seen = MemorySeen::default();
+    let r = envelope::open(
+        &blob,
+        &OpenContext {
+            me: me.ed_public(),
+            keys: &keys,
+            is_contact: &|_| true,
+            seen: &seen,
+            now: 1_800_000_000,
+        },
+    );
+    match r {
+        Ok(Opened::Message(m)) => assert_eq!(m.header.recipient, me.ed_public()),
+        Ok(Opened::Fragment(f)) => assert_eq!(f.header.recipient, me.ed_public()),
+        Err(_) => {}
+    }
+}
+
+/// Strict armor decoding: total, and whatever it accepts is exactly our canonical armor of
+/// the decoded bytes, up to surrounding whitespace and CRLF line ends (armor is not
+/// malleable).
+pub fn dearmor(data: &[u8]) {
+    if let Ok(bin) = agelayer::dearmor(data) {
+        let canonical = agelayer::armor(&bin);
+        let text = std::str::from_utf8(data).expect("accepted armor is ASCII");
+        let normalized = text
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .replace("\r\n", "\n");
+        assert_eq!(
+            normalized,
+            canonical.trim_end(),
+            "dearmor accepted a non-canonical armor"
+        );
+        assert_eq!(agelayer::dearmor(canonical.as_bytes()).ok(), Some(bin));
+    }
+}

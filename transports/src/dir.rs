@@ -1,0 +1,114 @@
+//! The folder drop: a local directory, USB stick, network share or synced folder, possibly
+//! shared by many contacts.
+//!
+//! A blob is the file `<tag hex>.<16 random hex>`; it is written as a dot-prefixed temp
+//! name, fsynced and renamed, so a reader never sees half a blob. Fetching lists the folder
+//! and takes only names whose tag is one of ours; everything else is left alone.
+
+use crate::{Drop, Fetched, Flow, PutOptions, TransportError};
+use hushpost_core::{FetchCap, Tag};
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A folder drop.
+#[derive(Debug)]
+pub struct DirDrop {
+    root: PathBuf,
+}
+
+impl DirDrop {
+    /// The drop at `root` (not touched until used).
+    pub fn new(root: &Path) -> Self {
+        DirDrop { root: root.to_path_buf() }
+    }
+
+    fn map_err(&self, e: io::Error) -> TransportError {
+        let at = self.root.display().to_string();
+        if e.kind() == io::ErrorKind::NotFound && !self.root.exists() {
+            TransportError::DirMissing(self.root.clone())
+        } else if e.kind() == io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(30) {
+            TransportError::PermissionDenied(at)
+        } else if hushpost_durable::is_disk_full(&e) {
+            TransportError::DiskFull(at)
+        } else {
+            TransportError::Io(e, at)
+        }
+    }
+
+    fn random_id() -> String {
+        use rand::RngCore;
+        let mut b = [0u8; 8];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        hex::encode(b)
+    }
+}
+
+/// Splits `<64 hex>.<16 hex>` into its tag; anything else is not ours to touch.
+fn parse_name(name: &str) -> Option<Tag> {
+    let (tag, id) = name.split_once('.')?;
+    if id.len() != 16 || !id.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    Tag::from_hex(tag)
+}
+
+impl Drop for DirDrop {
+    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
+        if !self.root.is_dir() {
+            return Err(TransportError::DirMissing(self.root.clone()));
+        }
+        let final_path = self.root.join(format!("{}.{}", tag.hex(), Self::random_id()));
+        // Drop files are readable by whoever shares the folder; they are ciphertext.
+        let tmp = hushpost_durable::write_temp(&final_path, blob, 0o644).map_err(|e| self.map_err(e))?;
+        if let Err(e) = fs::rename(&tmp, &final_path) {
+            let _ = fs::remove_file(&tmp);
+            return Err(self.map_err(e));
+        }
+        hushpost_durable::sync_dir(&self.root).map_err(|e| self.map_err(e))
+    }
+
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<(), TransportError> {
+        let wanted: HashMap<Tag, usize> = caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
+        let entries = fs::read_dir(&self.root).map_err(|e| self.map_err(e))?;
+        let mut mine: Vec<(usize, String)> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| self.map_err(e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(i) = parse_name(&name).and_then(|t| wanted.get(&t)) {
+                mine.push((*i, name));
+            }
+        }
+        // Oldest name first is meaningless (names are random); sort for determinism.
+        mine.sort();
+        for (cap, name) in mine {
+            let blob = match fs::read(self.root.join(&name)) {
+                Ok(b) => b,
+                // Another device fetched and deleted it meanwhile.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(self.map_err(e)),
+            };
+            if sink(Fetched { cap, id: name, blob }) == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<(), TransportError> {
+        for (cap, name) in items {
+            // Only ever delete a name whose tag the capability opens.
+            let Some(c) = caps.get(*cap) else { continue };
+            if parse_name(name).is_none_or(|t| !c.opens(&t)) {
+                continue;
+            }
+            match fs::remove_file(self.root.join(name)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(self.map_err(e)),
+            }
+        }
+        hushpost_durable::sync_dir(&self.root).map_err(|e| self.map_err(e))
+    }
+}

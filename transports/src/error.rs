@@ -1,0 +1,80 @@
+//! Transport errors: one variant per thing a user can act on, each with a message that
+//! names the problem (never a tag, capability or blob).
+
+use std::path::PathBuf;
+
+/// Why a transport operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// This build does not implement the route's scheme yet.
+    #[error("the {0} transport is not available in this build")]
+    Unsupported(&'static str),
+    /// The drop folder does not exist.
+    #[error("drop folder {0} does not exist (is the USB stick or share mounted?)")]
+    DirMissing(PathBuf),
+    /// No permission on the drop.
+    #[error("permission denied on {0}")]
+    PermissionDenied(String),
+    /// The drop's disk is full.
+    #[error("the drop at {0} is full")]
+    DiskFull(String),
+    /// The host could not be reached.
+    #[error("cannot reach {host}: {reason}")]
+    Unreachable {
+        /// Host (and port).
+        host: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The server's host key is not the pinned one.
+    #[error("host key mismatch for {host}: expected {expected}, got {got} — refusing to connect")]
+    HostKeyMismatch {
+        /// Host.
+        host: String,
+        /// Pinned fingerprint.
+        expected: String,
+        /// Presented fingerprint.
+        got: String,
+    },
+    /// The certificate does not match the pinned hash.
+    #[error("certificate pin mismatch for {host}: expected sha256:{expected}, got sha256:{got}")]
+    PinMismatch {
+        /// Host.
+        host: String,
+        /// Pinned hash.
+        expected: String,
+        /// Presented hash.
+        got: String,
+    },
+    /// The server refused our credentials.
+    #[error("{0}: authentication refused")]
+    AuthRefused(String),
+    /// The drop is full for this tag (relay quota) or low on space; try later.
+    #[error("{0} (retryable)")]
+    Retryable(String),
+    /// TLS was required but the server does not offer it.
+    #[error("{0} does not offer TLS; refusing to send in the clear")]
+    NoTls(String),
+    /// The Tor/SOCKS proxy is down or refused; no direct connection was attempted.
+    #[error("the Tor proxy {0} is not answering; not connecting directly")]
+    ProxyDown(String),
+    /// The drop answered something we do not understand.
+    #[error("{0}: protocol error: {1}")]
+    Protocol(String, String),
+    /// Any other local I/O problem.
+    #[error("{1}: {0}")]
+    Io(#[source] std::io::Error, String),
+}
+
+impl TransportError {
+    /// Whether trying again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Unreachable { .. }
+                | TransportError::Retryable(_)
+                | TransportError::ProxyDown(_)
+                | TransportError::DiskFull(_)
+        )
+    }
+}
