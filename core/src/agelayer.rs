@@ -190,8 +190,11 @@ fn map_err(e: &age::DecryptError, _payload: bool) -> AgeError {
         D::InvalidMac => AgeError::HeaderMac,
         D::NoMatchingKeys | D::DecryptionFailed | D::KeyDecryptionFailed => AgeError::NoMatch,
         D::ExcessiveWork { required, .. } => AgeError::ExcessiveWork(*required),
-        // A file that ends inside the nonce is a truncated payload.
-        D::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => AgeError::Payload,
+        // Everything else, including an I/O error while reading the header or the 16-byte
+        // payload nonce (a file that ends there): the CCTV kit classes a missing or short
+        // nonce, an empty file and a truncated header MAC as header failures
+        // (`stream_no_nonce`, `stream_short_nonce`, `empty`, `hmac_missing`,
+        // `hmac_truncated`). Payload failures come only from reading the STREAM.
         _ => AgeError::Header,
     }
 }

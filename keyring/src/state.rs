@@ -113,9 +113,6 @@ pub struct ContactState {
     /// `tor` / `direct` for this contact (overrides the global default).
     #[serde(default)]
     pub via: Option<String>,
-    /// Chain hash of the last message we sent them (hex), for `prev_hash`.
-    #[serde(default)]
-    pub last_sent_chain: Option<String>,
     /// Our receiving prekeys for this contact, newest last.
     #[serde(default)]
     pub my_prekeys: Vec<OwnPrekey>,

@@ -45,40 +45,73 @@ pub fn run(d: &mut dyn Drop, sizes: &[usize]) {
     let mut put_a = Vec::new();
     for (i, size) in sizes.iter().enumerate() {
         let x = blob(i as u8, *size);
-        d.put(&a.tag(), &x, Default::default()).expect("conformance: put failed");
+        d.put(&a.tag(), &x, Default::default())
+            .expect("conformance: put failed");
         put_a.push(x);
     }
     let y = blob(0xEE, sizes[0]);
-    d.put(&b.tag(), &y, Default::default()).expect("conformance: put failed");
+    d.put(&b.tag(), &y, Default::default())
+        .expect("conformance: put failed");
 
     let got = fetch_all(d, &caps);
-    let mut got_a: Vec<Vec<u8>> = got.get(&0).map(|v| v.iter().map(|(_, b)| b.clone()).collect()).unwrap_or_default();
+    let mut got_a: Vec<Vec<u8>> = got
+        .get(&0)
+        .map(|v| v.iter().map(|(_, b)| b.clone()).collect())
+        .unwrap_or_default();
     got_a.sort();
     put_a.sort();
-    assert_eq!(got_a, put_a, "conformance: blobs under tag A came back changed or incomplete");
-    assert_eq!(got.get(&1).map(|v| v.len()), Some(1), "conformance: tag B must hold exactly one blob");
+    assert_eq!(
+        got_a, put_a,
+        "conformance: blobs under tag A came back changed or incomplete"
+    );
+    assert_eq!(
+        got.get(&1).map(|v| v.len()),
+        Some(1),
+        "conformance: tag B must hold exactly one blob"
+    );
     assert_eq!(got[&1][0].1, y, "conformance: tag B's blob changed");
-    assert!(!got.contains_key(&2), "conformance: an empty tag returned blobs");
+    assert!(
+        !got.contains_key(&2),
+        "conformance: an empty tag returned blobs"
+    );
 
     // a capability deletes only its own tag's blobs, even when handed another tag's id
     let b_id = got[&1][0].0.clone();
-    d.delete(&caps, &[(0, b_id.clone())]).expect("conformance: delete with the wrong capability must not error");
+    d.delete(&caps, &[(0, b_id.clone())])
+        .expect("conformance: delete with the wrong capability must not error");
     let again = fetch_all(d, &caps);
-    assert_eq!(again.get(&1).map(|v| v.len()), Some(1), "conformance: capability A deleted a blob of tag B");
+    assert_eq!(
+        again.get(&1).map(|v| v.len()),
+        Some(1),
+        "conformance: capability A deleted a blob of tag B"
+    );
 
     // delete removes exactly the named blobs and is idempotent
     let a_ids: Vec<(usize, String)> = again[&0].iter().map(|(id, _)| (0, id.clone())).collect();
     d.delete(&caps, &a_ids).expect("conformance: delete failed");
-    d.delete(&caps, &a_ids).expect("conformance: a second delete of the same blobs must succeed");
+    d.delete(&caps, &a_ids)
+        .expect("conformance: a second delete of the same blobs must succeed");
     let after = fetch_all(d, &caps);
-    assert!(!after.contains_key(&0), "conformance: deleted blobs came back");
-    assert_eq!(after.get(&1).map(|v| v.len()), Some(1), "conformance: deleting A's blobs touched B");
-    d.delete(&caps, &[(1, b_id)]).expect("conformance: delete failed");
-    assert!(fetch_all(d, &caps).is_empty(), "conformance: drop not empty at the end");
+    assert!(
+        !after.contains_key(&0),
+        "conformance: deleted blobs came back"
+    );
+    assert_eq!(
+        after.get(&1).map(|v| v.len()),
+        Some(1),
+        "conformance: deleting A's blobs touched B"
+    );
+    d.delete(&caps, &[(1, b_id)])
+        .expect("conformance: delete failed");
+    assert!(
+        fetch_all(d, &caps).is_empty(),
+        "conformance: drop not empty at the end"
+    );
 
     // the sink can stop a fetch early
     for i in 0..3 {
-        d.put(&a.tag(), &blob(i, sizes[0]), Default::default()).expect("conformance: put failed");
+        d.put(&a.tag(), &blob(i, sizes[0]), Default::default())
+            .expect("conformance: put failed");
     }
     let mut seen = 0;
     d.fetch(&caps, &mut |_| {
@@ -87,6 +120,9 @@ pub fn run(d: &mut dyn Drop, sizes: &[usize]) {
     })
     .expect("conformance: fetch failed");
     assert_eq!(seen, 1, "conformance: fetch ignored Flow::Stop");
-    let rest: Vec<(usize, String)> = fetch_all(d, &caps)[&0].iter().map(|(id, _)| (0, id.clone())).collect();
+    let rest: Vec<(usize, String)> = fetch_all(d, &caps)[&0]
+        .iter()
+        .map(|(id, _)| (0, id.clone()))
+        .collect();
     d.delete(&caps, &rest).expect("conformance: delete failed");
 }

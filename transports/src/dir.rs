@@ -21,7 +21,9 @@ pub struct DirDrop {
 impl DirDrop {
     /// The drop at `root` (not touched until used).
     pub fn new(root: &Path) -> Self {
-        DirDrop { root: root.to_path_buf() }
+        DirDrop {
+            root: root.to_path_buf(),
+        }
     }
 
     fn map_err(&self, e: io::Error) -> TransportError {
@@ -59,9 +61,12 @@ impl Drop for DirDrop {
         if !self.root.is_dir() {
             return Err(TransportError::DirMissing(self.root.clone()));
         }
-        let final_path = self.root.join(format!("{}.{}", tag.hex(), Self::random_id()));
+        let final_path = self
+            .root
+            .join(format!("{}.{}", tag.hex(), Self::random_id()));
         // Drop files are readable by whoever shares the folder; they are ciphertext.
-        let tmp = hushpost_durable::write_temp(&final_path, blob, 0o644).map_err(|e| self.map_err(e))?;
+        let tmp =
+            hushpost_durable::write_temp(&final_path, blob, 0o644).map_err(|e| self.map_err(e))?;
         if let Err(e) = fs::rename(&tmp, &final_path) {
             let _ = fs::remove_file(&tmp);
             return Err(self.map_err(e));
@@ -69,8 +74,13 @@ impl Drop for DirDrop {
         hushpost_durable::sync_dir(&self.root).map_err(|e| self.map_err(e))
     }
 
-    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<(), TransportError> {
-        let wanted: HashMap<Tag, usize> = caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
+    fn fetch(
+        &mut self,
+        caps: &[FetchCap],
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<(), TransportError> {
+        let wanted: HashMap<Tag, usize> =
+            caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
         let entries = fs::read_dir(&self.root).map_err(|e| self.map_err(e))?;
         let mut mine: Vec<(usize, String)> = Vec::new();
         for entry in entries {
@@ -89,14 +99,23 @@ impl Drop for DirDrop {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(self.map_err(e)),
             };
-            if sink(Fetched { cap, id: name, blob }) == Flow::Stop {
+            if sink(Fetched {
+                cap,
+                id: name,
+                blob,
+            }) == Flow::Stop
+            {
                 break;
             }
         }
         Ok(())
     }
 
-    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<(), TransportError> {
+    fn delete(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+    ) -> Result<(), TransportError> {
         for (cap, name) in items {
             // Only ever delete a name whose tag the capability opens.
             let Some(c) = caps.get(*cap) else { continue };

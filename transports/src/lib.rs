@@ -57,7 +57,11 @@ pub trait Drop {
     ) -> Result<(), TransportError>;
 
     /// Deletes blobs previously fetched: `(capability index, id)` pairs into `caps`.
-    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<(), TransportError>;
+    fn delete(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+    ) -> Result<(), TransportError>;
 }
 
 /// How to reach network drops (Tor, timeouts). Ignored by `dir:`.
@@ -98,11 +102,19 @@ impl Drop for Transport {
         self.inner().put(tag, blob, opts)
     }
 
-    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<(), TransportError> {
+    fn fetch(
+        &mut self,
+        caps: &[FetchCap],
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<(), TransportError> {
         self.inner().fetch(caps, sink)
     }
 
-    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<(), TransportError> {
+    fn delete(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+    ) -> Result<(), TransportError> {
         self.inner().delete(caps, items)
     }
 }

@@ -27,7 +27,8 @@ fn foreign_files_in_a_shared_folder_are_untouched() {
     })
     .expect("fetch");
     assert_eq!(n, 0);
-    drop.delete(&caps, &[(0, name.clone()), (0, "notes.txt".into())]).expect("delete");
+    drop.delete(&caps, &[(0, name.clone()), (0, "notes.txt".into())])
+        .expect("delete");
     assert!(d.path().join(&name).exists());
     assert!(d.path().join("notes.txt").exists());
 }
@@ -36,8 +37,13 @@ fn foreign_files_in_a_shared_folder_are_untouched() {
 fn no_temp_file_is_left_and_names_carry_only_the_tag() {
     let d = tempfile::tempdir().expect("tmp");
     let cap = FetchCap([4; 32]);
-    DirDrop::new(d.path()).put(&cap.tag(), &[0u8; 16_384], Default::default()).expect("put");
-    let names: Vec<String> = std::fs::read_dir(d.path()).expect("ls").map(|e| e.expect("e").file_name().to_string_lossy().into_owned()).collect();
+    DirDrop::new(d.path())
+        .put(&cap.tag(), &[0u8; 16_384], Default::default())
+        .expect("put");
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .expect("ls")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names.len(), 1);
     assert!(names[0].starts_with(&cap.tag().hex()));
     assert_eq!(names[0].len(), 64 + 1 + 16);
@@ -47,7 +53,9 @@ fn no_temp_file_is_left_and_names_carry_only_the_tag() {
 fn missing_and_unwritable_folders_are_clear_errors() {
     let d = tempfile::tempdir().expect("tmp");
     let gone = d.path().join("not-mounted");
-    let e = DirDrop::new(&gone).put(&FetchCap([1; 32]).tag(), b"x", Default::default()).expect_err("missing");
+    let e = DirDrop::new(&gone)
+        .put(&FetchCap([1; 32]).tag(), b"x", Default::default())
+        .expect_err("missing");
     assert!(matches!(e, TransportError::DirMissing(_)), "{e}");
     assert!(e.to_string().contains("does not exist"));
 
@@ -56,23 +64,39 @@ fn missing_and_unwritable_folders_are_clear_errors() {
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
     // Root ignores permission bits; make the folder immutable instead (ext4 chattr +i).
     let immutable = is_root()
-        && std::process::Command::new("chattr").arg("+i").arg(&ro).status().is_ok_and(|s| s.success());
+        && std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(&ro)
+            .status()
+            .is_ok_and(|s| s.success());
     if is_root() && !immutable {
-        eprintln!("SKIP unwritable-folder check: running as root and chattr +i is unavailable here");
+        eprintln!(
+            "SKIP unwritable-folder check: running as root and chattr +i is unavailable here"
+        );
         return;
     }
     let r = DirDrop::new(&ro).put(&FetchCap([1; 32]).tag(), b"x", Default::default());
     if immutable {
-        let _ = std::process::Command::new("chattr").arg("-i").arg(&ro).status();
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&ro)
+            .status();
     }
     let e = r.expect_err("unwritable");
     assert!(matches!(e, TransportError::PermissionDenied(_)), "{e}");
-    assert!(std::fs::read_dir(&ro).expect("ls").next().is_none(), "nothing half-written left behind");
+    assert!(
+        std::fs::read_dir(&ro).expect("ls").next().is_none(),
+        "nothing half-written left behind"
+    );
 }
 
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }

@@ -51,9 +51,9 @@ pub struct OpenContext<'a> {
     /// Candidate decryption keys: our identity X25519 key and the live prekeys.
     pub keys: &'a [&'a XKeyPair],
     /// Whether an Ed25519 key belongs to a contact.
-    pub is_contact: &'a dyn Fn(&[u8; 32]) -> bool,
+    pub is_contact: &'a (dyn Fn(&[u8; 32]) -> bool + Sync),
     /// Messages already accepted.
-    pub seen: &'a dyn SeenSet,
+    pub seen: &'a (dyn SeenSet + Sync),
     /// Current unix time.
     pub now: u64,
 }

@@ -1,0 +1,178 @@
+//! `hushpost contact`: add, list, show, verify, remove, choose routes.
+
+use crate::Ctx;
+use anyhow::{Context, Result};
+use hushpost_ops::ContactView;
+use hushpost_ops::core::sanitize::one_line;
+use std::io::Read;
+
+/// Manage contacts. Adding a contact pins their keys; a key change is never accepted
+/// silently. Verify a contact by comparing the safety number with theirs (in person or
+/// on a call), then run `contact verify NAME`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    /// What to do.
+    pub sub: Sub,
+}
+
+impl Args {
+    /// Whether JSON output was asked for.
+    pub fn json(&self) -> bool {
+        matches!(
+            self.sub,
+            Sub::List { json: true } | Sub::Show { json: true, .. }
+        )
+    }
+}
+
+/// `contact` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// Add a contact from their card (`-` reads the card from stdin).
+    Add {
+        /// Your name for them (what --to uses).
+        name: String,
+        /// Their `hushpost:…` card, or `-` for stdin.
+        card: String,
+    },
+    /// List contacts.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a contact: fingerprint, safety number, verified or not, routes.
+    Show {
+        /// The contact.
+        name: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a contact verified after comparing safety numbers.
+    Verify {
+        /// The contact.
+        name: String,
+    },
+    /// Remove a contact (their messages stay).
+    Remove {
+        /// The contact.
+        name: String,
+    },
+    /// Show the routes used for a contact, or set which of their card's routes to use and
+    /// in what order (no URL after `--reset` means: back to the card's list).
+    Routes {
+        /// The contact.
+        name: String,
+        /// Routes from their card, in the order to try them.
+        urls: Vec<String>,
+        /// Use all of the card's routes in the card's order again.
+        #[arg(long, conflicts_with = "urls")]
+        reset: bool,
+    },
+}
+
+fn show(ctx: &Ctx, v: &ContactView) {
+    ctx.ui.line(format!("name:          {}", one_line(&v.name)));
+    ctx.ui
+        .line(format!("card name:     {}", one_line(&v.card_name)));
+    ctx.ui.line(format!("fingerprint:   {}", v.fingerprint));
+    ctx.ui.line(format!("safety number: {}", v.safety_number));
+    ctx.ui.line(format!(
+        "verified:      {}",
+        if v.verified {
+            "yes"
+        } else {
+            "NO — compare the safety number, then `hushpost contact verify`"
+        }
+    ));
+    for (i, r) in v.routes.iter().enumerate() {
+        ctx.ui
+            .line(format!("route {}:       {}", i + 1, route_line(r)));
+    }
+}
+
+/// A route with a short statement of what it protects.
+fn route_line(r: &str) -> String {
+    let what = if r.starts_with("mailto:") {
+        "content, size and subject hidden; the mail provider sees both addresses and the time"
+    } else if r.starts_with("dir:") {
+        "padded, sealed; whoever can read the folder sees file times"
+    } else if r.starts_with("ssh:") {
+        "padded, sealed; the SSH host sees logins, IPs and times"
+    } else {
+        "padded, sealed; the relay sees IPs and times, not who"
+    };
+    format!("{} ({what})", one_line(r))
+}
+
+/// Runs `contact`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    match args.sub {
+        Sub::Add { name, card } => {
+            let text = if card == "-" {
+                let mut t = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut t)
+                    .context("cannot read the card from stdin")?;
+                t
+            } else {
+                card
+            };
+            let v = s.contact_add(&name, &text)?;
+            ctx.ui.note(format!("added {}", one_line(&v.name)));
+            show(ctx, &v);
+        }
+        Sub::List { .. } => {
+            let all = s.contacts();
+            if ctx.ui.json {
+                ctx.ui.json_value(&all);
+            } else if all.is_empty() {
+                ctx.ui
+                    .note("no contacts yet: add one with `hushpost contact add NAME CARD`");
+            } else {
+                for v in &all {
+                    ctx.ui.line(format!(
+                        "{:<20} {} {}",
+                        one_line(&v.name),
+                        v.fingerprint,
+                        if v.verified {
+                            "✓ verified"
+                        } else {
+                            "unverified"
+                        }
+                    ));
+                }
+            }
+        }
+        Sub::Show { name, .. } => {
+            let v = s.contact(&name)?;
+            if ctx.ui.json {
+                ctx.ui.json_value(&v);
+            } else {
+                show(ctx, &v);
+            }
+        }
+        Sub::Verify { name } => {
+            let v = s.contact_verify(&name)?;
+            ctx.ui.note(format!("{} is verified", one_line(&v.name)));
+        }
+        Sub::Remove { name } => {
+            s.contact_remove(&name)?;
+            ctx.ui.note(format!("removed {}", one_line(&name)));
+        }
+        Sub::Routes { name, urls, reset } => {
+            let v = if !urls.is_empty() || reset {
+                s.contact_set_routes(&name, &urls)?
+            } else {
+                s.contact(&name)?
+            };
+            for r in &v.routes {
+                ctx.ui.line(route_line(r));
+            }
+        }
+    }
+    Ok(())
+}

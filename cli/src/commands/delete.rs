@@ -1,0 +1,20 @@
+//! `hushpost delete`.
+
+use crate::Ctx;
+use anyhow::Result;
+
+/// Delete a message from the local store. If the same message is delivered again it is
+/// not shown again.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The message id.
+    pub id: i64,
+}
+
+/// Runs `delete`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    s.delete(args.id)?;
+    ctx.ui.note(format!("deleted message {}", args.id));
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `hushpost fetch`.
+
+use crate::{Ctx, Partial};
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+/// Fetch new mail from all your routes: every contact's current tags (yesterday, today,
+/// tomorrow and any day missed within the 14-day retention), verify each blob, store it
+/// durably, and only then delete it from the drop. A refused blob (corrupted, not for
+/// you, replayed) gets one line and does not stop the rest.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Machine-readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    new: usize,
+    ids: &'a [i64],
+    duplicates: usize,
+    incomplete: usize,
+    rejected: &'a [hushpost_ops::Rejection],
+    route_errors: Vec<serde_json::Value>,
+}
+
+/// Runs `fetch`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let _ = args;
+    let mut s = ctx.session()?;
+    let mut bar = None;
+    let r = s.fetch(&mut |p| {
+        if p.blobs >= 8 {
+            let b = bar.get_or_insert_with(|| {
+                ctx.ui.progress(0, "fetching").inspect(|b| {
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{msg:>10} {pos} blobs {bytes_per_sec}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                    )
+                })
+            });
+            if let Some(b) = b {
+                b.set_position(p.blobs as u64);
+            }
+        }
+    });
+    if let Some(Some(b)) = bar {
+        b.finish_and_clear();
+    }
+    let r = r?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&Json {
+            new: r.new.len(),
+            ids: &r.new,
+            duplicates: r.duplicates,
+            incomplete: r.incomplete,
+            rejected: &r.rejected,
+            route_errors: r
+                .route_errors
+                .iter()
+                .map(|(route, e)| serde_json::json!({"route": route, "error": e}))
+                .collect(),
+        });
+    } else {
+        ctx.ui.line(format!(
+            "{} new message{}",
+            r.new.len(),
+            if r.new.len() == 1 { "" } else { "s" }
+        ));
+        for x in &r.rejected {
+            ctx.ui
+                .error(&format!("rejected a blob from {}: {}", x.route, x.reason));
+        }
+        for (route, e) in &r.route_errors {
+            ctx.ui.error(&format!("{route}: {e}"));
+        }
+        if r.incomplete > 0 {
+            ctx.ui
+                .note(format!("{} large message(s) still arriving", r.incomplete));
+        }
+    }
+    let routes = s.routes().len();
+    if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
+        bail!("no route could be fetched");
+    }
+    if !r.rejected.is_empty() || !r.route_errors.is_empty() {
+        return Err(Partial.into());
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! One file per command: an args struct whose doc comment is the `--help` text, and one
+//! `run(ctx, args)`.
+
+pub mod completions;
+pub mod contact;
+pub mod delete;
+pub mod export;
+pub mod fetch;
+pub mod gen_docs;
+pub mod id;
+pub mod init;
+pub mod key;
+pub mod list;
+pub mod read;
+pub mod reply;
+pub mod route;
+pub mod search;
+pub mod send;
+pub mod tui;
+
+use hushpost_ops::Listed;
+use hushpost_ops::core::sanitize::one_line;
+
+/// Prints list rows as a table (or JSON).
+pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
+    if ctx.ui.json {
+        ctx.ui.json_value(&rows);
+        return;
+    }
+    if rows.is_empty() {
+        ctx.ui.note("no messages");
+        return;
+    }
+    for r in rows {
+        let flags = format!(
+            "{}{}{}",
+            if r.unread { '*' } else { ' ' },
+            if r.attachments { '@' } else { ' ' },
+            if r.expires_at > 0 || r.burn_after_reading {
+                '!'
+            } else {
+                ' '
+            }
+        );
+        let who = if r.from == "me" {
+            format!("to {}", r.to.clone().unwrap_or_default())
+        } else {
+            r.from.clone()
+        };
+        let who = format!("{}{}", one_line(&who), if r.verified { " ✓" } else { "" });
+        let date = r.date.get(..16).unwrap_or(&r.date).replace('T', " ");
+        let subject = one_line(if r.subject.is_empty() {
+            "(no subject)"
+        } else {
+            &r.subject
+        });
+        let line = format!("{:>6} {flags} {date}  {:<24.24}  {subject}", r.id, who);
+        ctx.ui
+            .line(if r.unread { ctx.ui.bold(&line) } else { line });
+    }
+}

@@ -1,0 +1,55 @@
+//! `hushpost reply`.
+
+use crate::Ctx;
+use anyhow::{Result, bail};
+use hushpost_ops::SendRequest;
+use std::path::PathBuf;
+
+/// Reply to a message (threaded with In-Reply-To and References). The body comes from
+/// stdin when piped, otherwise $EDITOR opens with the quoted original.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The message id (from `hushpost list`).
+    pub id: i64,
+    /// Reply to everyone the message went to (who is also your contact).
+    #[arg(long)]
+    pub all: bool,
+    /// Subject (default: "Re: " + the original's).
+    #[arg(long, short = 's')]
+    pub subject: Option<String>,
+    /// Attach a file (repeatable).
+    #[arg(long = "attach", short = 'a', value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Only use routes of this kind (dir, ssh, https, mailto), or tor / direct.
+    #[arg(long, value_name = "SCHEME")]
+    pub via: Option<String>,
+    /// Machine-readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `reply`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    let plan = s.reply_plan(args.id, args.all)?;
+    if plan.to.is_empty() {
+        bail!(
+            "none of the people on message {} is your contact; nobody to reply to",
+            args.id
+        );
+    }
+    let quoted: String = plan.quote.lines().map(|l| format!("> {l}\n")).collect();
+    let (text, draft) = super::send::read_body(ctx, &s, &format!("\n\n{quoted}"))?;
+    let req = SendRequest {
+        to: plan.to,
+        subject: args.subject.unwrap_or(plan.subject),
+        text,
+        attachments: args.attach,
+        via: args.via,
+        in_reply_to: Some(plan.in_reply_to),
+        references: plan.references,
+        ..Default::default()
+    };
+    let r = super::send::send_with_progress(ctx, &mut s, &req)?;
+    super::send::report(ctx, &r, draft)
+}

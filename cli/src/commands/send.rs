@@ -1,0 +1,175 @@
+//! `hushpost send`.
+
+use crate::{Ctx, Partial};
+use anyhow::{Context, Result, bail};
+use hushpost_ops::{SendReport, SendRequest, Session};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+/// Send a message. The body comes from stdin when stdin is not a terminal, otherwise
+/// $EDITOR opens. Each recipient gets their own sealed copy, put on the first of their
+/// routes that works (only routes you allowed for them: see `contact routes`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A recipient (repeatable).
+    #[arg(long = "to", value_name = "NAME", required = true)]
+    pub to: Vec<String>,
+    /// Subject line.
+    #[arg(long, short = 's', default_value = "")]
+    pub subject: String,
+    /// Attach a file (repeatable).
+    #[arg(long = "attach", short = 'a', value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Only use routes of this kind (dir, ssh, https, mailto), or force how to dial
+    /// (tor, direct).
+    #[arg(long, value_name = "SCHEME")]
+    pub via: Option<String>,
+    /// Ask the recipient's client to delete the message after this long (e.g. 2h, 7d).
+    /// A courtesy their client honours, not something you can enforce.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub expire: Option<std::time::Duration>,
+    /// Ask the recipient's client to delete the message once read. A courtesy their
+    /// client honours, not something you can enforce.
+    #[arg(long)]
+    pub burn_after_reading: bool,
+    /// Machine-readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The body: stdin if piped, else $EDITOR on a draft file that survives a failed send.
+pub(crate) fn read_body(
+    ctx: &Ctx,
+    s: &Session,
+    initial: &str,
+) -> Result<(String, Option<PathBuf>)> {
+    if !std::io::stdin().is_terminal() {
+        let mut body = String::new();
+        std::io::stdin()
+            .read_to_string(&mut body)
+            .context("cannot read the message from stdin")?;
+        return Ok((body, None));
+    }
+    let drafts = s.home.data_dir.join("drafts");
+    hushpost_durable_dir(&drafts)?;
+    let path = drafts.join(format!("draft-{}.txt", std::process::id()));
+    std::fs::write(&path, initial).with_context(|| format!("cannot write {}", path.display()))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status()
+        .with_context(|| format!("cannot run the editor {editor:?}"))?;
+    if !status.success() {
+        bail!(
+            "the editor exited with {status}; nothing sent (draft kept at {})",
+            path.display()
+        );
+    }
+    let body = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if body.trim().is_empty() || body == initial {
+        let _ = std::fs::remove_file(&path);
+        bail!("empty message; nothing sent");
+    }
+    let _ = ctx;
+    Ok((body, Some(path)))
+}
+
+fn hushpost_durable_dir(p: &std::path::Path) -> Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .create(p)
+        .with_context(|| format!("cannot create {}", p.display()))?;
+    Ok(())
+}
+
+/// Prints a send report; returns Err(Partial) when some recipient did not get it.
+pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Result<()> {
+    if ctx.ui.json {
+        ctx.ui.json_value(r);
+    } else {
+        for rec in &r.recipients {
+            match &rec.delivered {
+                Some(d) => ctx.ui.line(format!(
+                    "{}: sent via {} ({} blob{}, {} bytes)",
+                    rec.name,
+                    d.route,
+                    d.blobs,
+                    if d.blobs == 1 { "" } else { "s" },
+                    d.bytes
+                )),
+                None => ctx.ui.error(&format!(
+                    "{}: NOT sent — {}",
+                    rec.name,
+                    rec.errors.join("; ")
+                )),
+            }
+        }
+    }
+    if r.all_delivered() {
+        if let Some(p) = draft {
+            let _ = std::fs::remove_file(p);
+        }
+        Ok(())
+    } else {
+        if let Some(p) = draft {
+            ctx.ui.note(format!("your text is kept in {}", p.display()));
+        }
+        if r.recipients.iter().any(|x| x.delivered.is_some()) {
+            Err(Partial.into())
+        } else {
+            bail!("the message was not sent to anyone")
+        }
+    }
+}
+
+/// Sends with a progress bar.
+pub(crate) fn send_with_progress(
+    ctx: &Ctx,
+    s: &mut Session,
+    req: &SendRequest,
+) -> Result<SendReport> {
+    let mut bar = None;
+    let r = s.send(req, &mut |p| {
+        if p.total > 2 {
+            let b = bar.get_or_insert_with(|| ctx.ui.progress(p.total as u64, "sending"));
+            if let Some(b) = b {
+                b.set_position(p.done as u64);
+            }
+        }
+    });
+    if let Some(Some(b)) = bar {
+        b.finish_and_clear();
+    }
+    Ok(r?)
+}
+
+/// Runs `send`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    // Check recipients and attachments before asking for a body.
+    for n in &args.to {
+        s.contact(n)?;
+    }
+    for a in &args.attach {
+        std::fs::metadata(a).with_context(|| format!("cannot read attachment {}", a.display()))?;
+    }
+    let (text, draft) = read_body(ctx, &s, "")?;
+    let req = SendRequest {
+        to: args.to,
+        subject: args.subject,
+        text,
+        attachments: args.attach,
+        via: args.via,
+        expire_secs: args.expire.map(|d| d.as_secs()),
+        burn_after_reading: args.burn_after_reading,
+        ..Default::default()
+    };
+    let r = send_with_progress(ctx, &mut s, &req)?;
+    report(ctx, &r, draft)
+}

@@ -1,0 +1,246 @@
+//! The `hushpost` command line: clap definitions (one file per command under
+//! `commands/`), the mapping of errors to one clear line and a stable exit code, and the
+//! generation of man pages and completions from the same definitions.
+//!
+//! Must not hold logic the TUI also needs: that lives in `hushpost-ops`.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+mod passphrase;
+pub mod ui;
+
+use anyhow::Result;
+use clap::{CommandFactory, Parser, Subcommand};
+use hushpost_ops::{Home, Session};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use ui::Ui;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the command failed.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status: bad usage (unknown flag, missing argument).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status: partly done — some recipients, routes or blobs failed.
+pub const EXIT_PARTIAL: u8 = 3;
+
+const AFTER_HELP: &str = "\
+Environment:
+  HUSHPOST_HOME             keep config, keys, mail and the default drop under this folder
+  HUSHPOST_PASSPHRASE_FILE  read the keyring passphrase from this file (for scripts and cron)
+  NO_COLOR                  no colour in output
+  EDITOR                    editor for composing when stdin is a terminal
+
+Exit status:
+  0  success
+  1  failure (one line on stderr says why)
+  2  usage error
+  3  partly done: some recipients, routes or blobs failed (each is listed)";
+
+/// hushpost — private mail whose servers and wires learn neither the words nor who writes
+/// to whom.
+///
+/// Messages are age-encrypted, signed inside, padded to 16 KiB or 256 KiB and stored under
+/// unlinkable daily tags, over whatever pipe two people share: a folder or USB stick, an
+/// SSH server, an HTTPS dead-drop relay, Tor, or ordinary e-mail. Run without a command on
+/// a terminal to open the inbox.
+#[derive(Debug, Parser)]
+#[command(name = "hushpost", version, propagate_version = true, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Read the keyring passphrase from this file instead of prompting.
+    #[arg(
+        long,
+        global = true,
+        env = "HUSHPOST_PASSPHRASE_FILE",
+        value_name = "FILE"
+    )]
+    pub passphrase_file: Option<PathBuf>,
+    /// Only print errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr (repeat for debug); never shows secrets, tags or addresses.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The command (none: open the inbox).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Every subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create your identity (keys, a local drop, the mail store).
+    Init(commands::init::Args),
+    /// Show your name, fingerprint and routes, or your contact card.
+    Id(commands::id::Args),
+    /// Export keys.
+    Key(commands::key::Args),
+    /// Manage your own receive routes (they appear in your card).
+    Route(commands::route::Args),
+    /// Add, verify and configure contacts.
+    Contact(commands::contact::Args),
+    /// Send a message (body from stdin, or $EDITOR on a terminal).
+    Send(commands::send::Args),
+    /// Reply to a message.
+    Reply(commands::reply::Args),
+    /// Fetch new mail from all your routes.
+    Fetch(commands::fetch::Args),
+    /// List messages, newest first.
+    List(commands::list::Args),
+    /// Show a message.
+    Read(commands::read::Args),
+    /// Delete a message from the local store.
+    Delete(commands::delete::Args),
+    /// Full-text search over subject, body and sender.
+    Search(commands::search::Args),
+    /// Export all mail as a Maildir (for notmuch, mutt, aerc).
+    Export(commands::export::Args),
+    /// Print shell completions.
+    Completions(commands::completions::Args),
+    /// Open the inbox.
+    Tui,
+    /// Write man pages and completions (for packagers and the drift check).
+    #[command(hide = true)]
+    GenDocs(commands::gen_docs::Args),
+}
+
+/// Shared state of one invocation.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Output.
+    pub ui: Ui,
+    /// Where hushpost lives.
+    pub home: Home,
+    /// Global flags.
+    pub passphrase_file: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// Unlocks the keyring (prompting on a terminal if needed).
+    pub fn session(&self) -> Result<Session> {
+        let home = self.home.clone();
+        let pass = if Session::needs_passphrase(&home)? {
+            Some(match &self.passphrase_file {
+                Some(f) => passphrase::from_file(f)?,
+                None => passphrase::prompt("Passphrase: ")?,
+            })
+        } else {
+            None
+        };
+        Ok(Session::unlock(home, pass)?)
+    }
+}
+
+/// A command's verdict when it did not simply succeed or fail.
+#[derive(Debug)]
+pub struct Partial;
+
+impl std::fmt::Display for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("partly done")
+    }
+}
+
+impl std::error::Error for Partial {}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HUSHPOST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Disables core dumps (and ptrace by other processes of the same user) so a crash never
+/// writes unlocked keys to disk. Best effort: failures are ignored.
+fn no_core_dumps() {
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
+    let _ = nix::sys::prctl::set_dumpable(false);
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    no_core_dumps();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    init_logging(cli.verbose);
+    let json = match &cli.command {
+        Some(Command::Id(a)) => a.json,
+        Some(Command::Contact(a)) => a.json(),
+        Some(Command::Fetch(a)) => a.json,
+        Some(Command::List(a)) => a.json,
+        Some(Command::Search(a)) => a.json,
+        Some(Command::Send(a)) => a.json,
+        _ => false,
+    };
+    let ui = Ui::detect(json, cli.quiet);
+    let home = match Home::from_env() {
+        Ok(h) => h,
+        Err(e) => {
+            ui.error(&e.to_string());
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let ctx = Ctx {
+        ui,
+        home,
+        passphrase_file: cli.passphrase_file.clone(),
+    };
+    let result = match cli.command {
+        None | Some(Command::Tui) => commands::tui::run(&ctx),
+        Some(Command::Init(a)) => commands::init::run(&ctx, a),
+        Some(Command::Id(a)) => commands::id::run(&ctx, a),
+        Some(Command::Key(a)) => commands::key::run(&ctx, a),
+        Some(Command::Route(a)) => commands::route::run(&ctx, a),
+        Some(Command::Contact(a)) => commands::contact::run(&ctx, a),
+        Some(Command::Send(a)) => commands::send::run(&ctx, a),
+        Some(Command::Reply(a)) => commands::reply::run(&ctx, a),
+        Some(Command::Fetch(a)) => commands::fetch::run(&ctx, a),
+        Some(Command::List(a)) => commands::list::run(&ctx, a),
+        Some(Command::Read(a)) => commands::read::run(&ctx, a),
+        Some(Command::Delete(a)) => commands::delete::run(&ctx, a),
+        Some(Command::Search(a)) => commands::search::run(&ctx, a),
+        Some(Command::Export(a)) => commands::export::run(&ctx, a),
+        Some(Command::Completions(a)) => commands::completions::run(&ctx, a),
+        Some(Command::GenDocs(a)) => commands::gen_docs::run(&ctx, a),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) if e.is::<Partial>() => ExitCode::from(EXIT_PARTIAL),
+        Err(e) => {
+            ctx.ui.error(&error_line(&e));
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// One line for an error chain: the outermost message, then causes not already in it.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !line.contains(&c) {
+            line.push_str(": ");
+            line.push_str(&c);
+        }
+    }
+    hushpost_ops::core::sanitize::one_line(&line)
+}
+
+/// The clap command tree (man pages, completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}

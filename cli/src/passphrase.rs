@@ -1,0 +1,66 @@
+//! Getting the passphrase: from `--passphrase-file` / `HUSHPOST_PASSPHRASE_FILE` for
+//! scripts, else a prompt on the terminal. Never from an argument (it would sit in the
+//! process list and shell history).
+
+use anyhow::{Context, Result, bail};
+use secrecy::SecretString;
+use std::io::IsTerminal;
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Reads a passphrase file: the first line, without its line ending.
+pub fn from_file(path: &Path) -> Result<SecretString> {
+    let raw = Zeroizing::new(
+        std::fs::read(path)
+            .with_context(|| format!("cannot read passphrase file {}", path.display()))?,
+    );
+    let text = std::str::from_utf8(&raw).context("the passphrase file is not UTF-8")?;
+    let line = text.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line.is_empty() {
+        bail!("the passphrase file {} is empty", path.display());
+    }
+    Ok(SecretString::from(line.to_string()))
+}
+
+fn can_prompt() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Prompts once (unlock).
+pub fn prompt(what: &str) -> Result<SecretString> {
+    if !can_prompt() {
+        bail!(
+            "the keyring is passphrase-protected and there is no terminal to ask on; pass --passphrase-file or set HUSHPOST_PASSPHRASE_FILE"
+        );
+    }
+    let p = Zeroizing::new(rpassword::prompt_password(what).context("cannot read the passphrase")?);
+    Ok(SecretString::from(p.to_string()))
+}
+
+/// Prompts twice for a new passphrase.
+pub fn prompt_new() -> Result<SecretString> {
+    if !can_prompt() {
+        bail!(
+            "no terminal to ask for a passphrase on: pass --passphrase-file, set HUSHPOST_PASSPHRASE_FILE, or choose --no-passphrase"
+        );
+    }
+    loop {
+        let a = Zeroizing::new(
+            rpassword::prompt_password("New passphrase: ").context("cannot read the passphrase")?,
+        );
+        if a.is_empty() {
+            eprintln!(
+                "An empty passphrase is not allowed (use --no-passphrase to store keys unencrypted)."
+            );
+            continue;
+        }
+        let b = Zeroizing::new(
+            rpassword::prompt_password("Repeat passphrase: ")
+                .context("cannot read the passphrase")?,
+        );
+        if *a == *b {
+            return Ok(SecretString::from(a.to_string()));
+        }
+        eprintln!("The passphrases differ; try again.");
+    }
+}

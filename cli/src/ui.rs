@@ -1,0 +1,108 @@
+//! The output object: commands write data and messages here instead of printing, so `--json`,
+//! colour, `NO_COLOR` and "is stdout a terminal" are decided in one place. Data goes to
+//! stdout, diagnostics to stderr.
+
+use std::io::{IsTerminal, Write};
+
+/// How and where output goes.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    /// Emit JSON on stdout.
+    pub json: bool,
+    /// Colour allowed on stdout.
+    pub color: bool,
+    /// stdout is a terminal.
+    pub stdout_tty: bool,
+    /// stderr is a terminal (progress bars).
+    pub stderr_tty: bool,
+    /// `-q`: only errors on stderr.
+    pub quiet: bool,
+}
+
+impl Ui {
+    /// Detects terminals and `NO_COLOR`.
+    pub fn detect(json: bool, quiet: bool) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ui {
+            json,
+            color: stdout_tty && !no_color,
+            stdout_tty,
+            stderr_tty: std::io::stderr().is_terminal(),
+            quiet,
+        }
+    }
+
+    /// A line of normal output on stdout.
+    pub fn line(&self, s: impl AsRef<str>) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", s.as_ref());
+    }
+
+    /// Raw bytes on stdout.
+    pub fn bytes(&self, b: &[u8]) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(b);
+        let _ = out.flush();
+    }
+
+    /// A value as pretty JSON on stdout.
+    pub fn json_value<T: serde::Serialize>(&self, v: &T) {
+        match serde_json::to_string_pretty(v) {
+            Ok(s) => self.line(s),
+            Err(e) => self.error(&format!("cannot encode JSON: {e}")),
+        }
+    }
+
+    /// A diagnostic on stderr (suppressed by `-q`).
+    pub fn note(&self, s: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", s.as_ref());
+        }
+    }
+
+    /// A warning on stderr (always shown).
+    pub fn warn(&self, s: impl AsRef<str>) {
+        eprintln!("warning: {}", s.as_ref());
+    }
+
+    /// An error line on stderr.
+    pub fn error(&self, s: &str) {
+        eprintln!("hushpost: {s}");
+    }
+
+    /// Bold text when colour is on.
+    pub fn bold(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Dim text when colour is on.
+    pub fn dim(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// A progress bar on stderr when it is a terminal and output is not JSON or quiet.
+    pub fn progress(&self, len: u64, what: &str) -> Option<indicatif::ProgressBar> {
+        if !self.stderr_tty || self.json || self.quiet {
+            return None;
+        }
+        let pb = indicatif::ProgressBar::new(len);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>10} [{bar:30}] {pos}/{len} blobs {bytes_per_sec}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        pb.set_message(what.to_string());
+        Some(pb)
+    }
+}

@@ -1,0 +1,111 @@
+//! Where hushpost keeps things. `HUSHPOST_HOME=DIR` puts everything under DIR (tests,
+//! portable installs); otherwise the XDG paths of the `directories` crate.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The directories of one hushpost installation.
+#[derive(Debug, Clone)]
+pub struct Home {
+    /// Holds `config.toml`.
+    pub config_dir: PathBuf,
+    /// Holds the keyring, the store, the outbox and the default drop.
+    pub data_dir: PathBuf,
+}
+
+impl Home {
+    /// From `HUSHPOST_HOME`, else XDG.
+    pub fn from_env() -> Result<Home> {
+        if let Some(dir) = std::env::var_os("HUSHPOST_HOME").filter(|v| !v.is_empty()) {
+            let dir = PathBuf::from(dir);
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir()
+                    .map_err(|e| Error::Io(e, dir.clone()))?
+                    .join(dir)
+            };
+            return Ok(Home::at(&dir));
+        }
+        let pd =
+            directories::ProjectDirs::from("org", "hushpost", "hushpost").ok_or_else(|| {
+                Error::Invalid("cannot find a home directory; set HUSHPOST_HOME".into())
+            })?;
+        Ok(Home {
+            config_dir: pd.config_dir().to_path_buf(),
+            data_dir: pd.data_dir().to_path_buf(),
+        })
+    }
+
+    /// Everything under one folder.
+    pub fn at(dir: &Path) -> Home {
+        Home {
+            config_dir: dir.to_path_buf(),
+            data_dir: dir.to_path_buf(),
+        }
+    }
+
+    /// The keyring file.
+    pub fn keyring(&self) -> PathBuf {
+        self.data_dir.join("keyring.age")
+    }
+
+    /// The mail store directory.
+    pub fn store(&self) -> PathBuf {
+        self.data_dir.join("store")
+    }
+
+    /// The default local drop created by `init`.
+    pub fn default_drop(&self) -> PathBuf {
+        self.data_dir.join("drop")
+    }
+
+    /// Sealed blobs waiting to be sent.
+    pub fn outbox(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// The configuration file.
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    /// The lock taken by fetch, send and poll.
+    pub fn lock_file(&self) -> PathBuf {
+        self.data_dir.join("lock")
+    }
+
+    /// Creates the directories (0700) for a new identity.
+    pub fn create(&self) -> Result<()> {
+        for d in [&self.config_dir, &self.data_dir] {
+            hushpost_durable::create_private_dir(d).map_err(|e| Error::Io(e, d.clone()))?;
+        }
+        self.check()
+    }
+
+    /// Refuses group/world-accessible directories (as OpenSSH does).
+    pub fn check(&self) -> Result<()> {
+        for d in [&self.config_dir, &self.data_dir] {
+            if let Ok(Err(np)) = hushpost_durable::check_private(d) {
+                return Err(Error::NotPrivate(np.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the exclusive lock; `Err(Locked)` if another process has it.
+    pub fn lock(&self) -> Result<std::fs::File> {
+        let p = self.lock_file();
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&p)
+            .map_err(|e| Error::Io(e, p.clone()))?;
+        match f.try_lock() {
+            Ok(()) => Ok(f),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(e, p)),
+        }
+    }
+}
