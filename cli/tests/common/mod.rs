@@ -1,0 +1,142 @@
+//! Test support: one hushpost installation per temp folder, driven through the real binary.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// A hushpost home in a temp dir.
+pub struct Hp {
+    pub home: PathBuf,
+    pub pass_file: Option<PathBuf>,
+}
+
+impl Hp {
+    pub fn new(root: &Path, name: &str) -> Hp {
+        Hp {
+            home: root.join(name),
+            pass_file: None,
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("hushpost").expect("binary");
+        c.env("HUSHPOST_HOME", &self.home)
+            .env_remove("HUSHPOST_PASSPHRASE_FILE")
+            .env("NO_COLOR", "1");
+        if let Some(p) = &self.pass_file {
+            c.env("HUSHPOST_PASSPHRASE_FILE", p);
+        }
+        c
+    }
+
+    /// Runs and returns (status code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        self.run_stdin(args, "")
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        let out = self
+            .cmd()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.ok_stdin(args, "")
+    }
+
+    pub fn ok_stdin(&self, args: &[&str], stdin: &str) -> String {
+        let (code, out, err) = self.run_stdin(args, stdin);
+        assert_eq!(
+            code, 0,
+            "hushpost {args:?} failed\nstdout: {out}\nstderr: {err}"
+        );
+        out
+    }
+
+    pub fn init(&self, name: &str, drop: &Path) {
+        self.ok(&[
+            "init",
+            "--name",
+            name,
+            "--no-passphrase",
+            "--route",
+            &format!("dir:{}", drop.display()),
+        ]);
+    }
+
+    pub fn card(&self) -> String {
+        self.ok(&["id", "card"]).trim().to_string()
+    }
+
+    pub fn list_json(&self, extra: &[&str]) -> Vec<serde_json::Value> {
+        let mut a = vec!["list", "--json"];
+        a.extend_from_slice(extra);
+        serde_json::from_str(&self.ok(&a)).expect("list --json is JSON")
+    }
+}
+
+/// Two people sharing one folder, each with the other as a contact.
+pub fn pair(root: &Path) -> (Hp, Hp, PathBuf) {
+    let drop = root.join("shared");
+    std::fs::create_dir_all(&drop).expect("mkdir");
+    let a = Hp::new(root, "alice");
+    let b = Hp::new(root, "bob");
+    a.init("Alice", &drop);
+    b.init("Bob", &drop);
+    a.ok(&["contact", "add", "bob", &b.card()]);
+    b.ok(&["contact", "add", "alice", &a.card()]);
+    (a, b, drop)
+}
+
+pub fn drop_files(drop: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(drop)
+        .expect("ls")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("hp-cli-")
+        .tempdir()
+        .expect("tempdir")
+}
+
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// In CI (or the README's test command) a missing tool is a failure, never a silent skip.
+pub fn require(tool: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("CI").is_some() || std::env::var_os("HUSHPOST_REQUIRE_TOOLS").is_some()
+        {
+            panic!("{tool} is required in CI but not installed");
+        }
+        eprintln!("SKIP: {tool} not installed");
+    }
+    found
+}

@@ -1,0 +1,273 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hushpost_global_optspecs
+    string join \n passphrase-file= q/quiet v/verbose h/help V/version
+end
+
+function __fish_hushpost_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hushpost_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hushpost_using_subcommand
+    set -l cmd (__fish_hushpost_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hushpost -n "__fish_hushpost_needs_command" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_needs_command" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hushpost -n "__fish_hushpost_needs_command" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "init" -d 'Create your identity (keys, a local drop, the mail store)'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "id" -d 'Show your name, fingerprint and routes, or your contact card'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "key" -d 'Export keys'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "route" -d 'Manage your own receive routes (they appear in your card)'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "contact" -d 'Add, verify and configure contacts'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "send" -d 'Send a message (body from stdin, or $EDITOR on a terminal)'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "reply" -d 'Reply to a message'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "fetch" -d 'Fetch new mail from all your routes'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "list" -d 'List messages, newest first'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "read" -d 'Show a message'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "delete" -d 'Delete a message from the local store'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "search" -d 'Full-text search over subject, body and sender'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "export" -d 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "tui" -d 'Open the inbox'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "gen-docs" -d 'Write man pages and completions (for packagers and the drift check)'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -l name -d 'Your display name, as your contacts will see it' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -l route -d 'A receive route (repeatable): dir:/abs/path, ssh://…, https://…, mailto:…' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -l no-passphrase -d 'Store the keys without a passphrase (explicit opt-out)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand init" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -f -a "card" -d 'Print your one-line contact card (give it only to people who may write to you: it lets them post to you)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and not __fish_seen_subcommand_from card help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -l qr -d 'Also render it as a QR code for the terminal'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from card" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from help" -f -a "card" -d 'Print your one-line contact card (give it only to people who may write to you: it lets them post to you)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand id; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -f -a "export" -d 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and not __fish_seen_subcommand_from export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -l age -d 'Age identity file format (the only format so far)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List your routes in order'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "list" -d 'List your routes in order'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "add" -d 'Add a contact from their card (`-` reads the card from stdin)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "list" -d 'List contacts'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "show" -d 'Show a contact: fingerprint, safety number, verified or not, routes'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "verify" -d 'Mark a contact verified after comparing safety numbers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "remove" -d 'Remove a contact (their messages stay)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "routes" -d 'Show the routes used for a contact, or set which of their card\'s routes to use and in what order (no URL after `--reset` means: back to the card\'s list)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from verify" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -l reset -d 'Use all of the card\'s routes in the card\'s order again'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from routes" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a contact from their card (`-` reads the card from stdin)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "list" -d 'List contacts'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a contact: fingerprint, safety number, verified or not, routes'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Mark a contact verified after comparing safety numbers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a contact (their messages stay)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "routes" -d 'Show the routes used for a contact, or set which of their card\'s routes to use and in what order (no URL after `--reset` means: back to the card\'s list)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l to -d 'A recipient (repeatable)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s s -l subject -d 'Subject line' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s a -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l via -d 'Only use routes of this kind (dir, ssh, https, mailto), or force how to dial (tor, direct)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l expire -d 'Ask the recipient\'s client to delete the message after this long (e.g. 2h, 7d). A courtesy their client honours, not something you can enforce' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l burn-after-reading -d 'Ask the recipient\'s client to delete the message once read. A courtesy their client honours, not something you can enforce'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l json -d 'Machine-readable report'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s s -l subject -d 'Subject (default: "Re: " + the original\'s)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s a -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l via -d 'Only use routes of this kind (dir, ssh, https, mailto), or tor / direct' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l all -d 'Reply to everyone the message went to (who is also your contact)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l json -d 'Machine-readable report'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -l json -d 'Machine-readable report'
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand fetch" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -s n -l limit -d 'At most this many' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -l json -d 'Machine-readable output: an array of {id, from, subject, date, unread, thread, …}'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -l unread -d 'Only unread messages'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -l sent -d 'Show sent mail instead of received'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand list" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -l save-attachments -d 'Save attachments into this folder under their original file names' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -l raw -d 'Print the RFC 5322 message as is (for piping into other mail tools)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand read" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand delete" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand delete" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand delete" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -s n -l limit -d 'At most this many' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand search" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -l maildir -d 'The Maildir to write (created if missing)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand export" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -l out -d 'The folder that holds man/ and completions/ (the repository root)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "init" -d 'Create your identity (keys, a local drop, the mail store)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "id" -d 'Show your name, fingerprint and routes, or your contact card'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "key" -d 'Export keys'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "route" -d 'Manage your own receive routes (they appear in your card)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "contact" -d 'Add, verify and configure contacts'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "send" -d 'Send a message (body from stdin, or $EDITOR on a terminal)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "reply" -d 'Reply to a message'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "fetch" -d 'Fetch new mail from all your routes'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "list" -d 'List messages, newest first'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "read" -d 'Show a message'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "delete" -d 'Delete a message from the local store'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "search" -d 'Full-text search over subject, body and sender'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "export" -d 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "completions" -d 'Print shell completions'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "tui" -d 'Open the inbox'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "gen-docs" -d 'Write man pages and completions (for packagers and the drift check)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from id" -f -a "card" -d 'Print your one-line contact card (give it only to people who may write to you: it lets them post to you)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "list" -d 'List your routes in order'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "add" -d 'Add a contact from their card (`-` reads the card from stdin)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "list" -d 'List contacts'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "show" -d 'Show a contact: fingerprint, safety number, verified or not, routes'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "verify" -d 'Mark a contact verified after comparing safety numbers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "remove" -d 'Remove a contact (their messages stay)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "routes" -d 'Show the routes used for a contact, or set which of their card\'s routes to use and in what order (no URL after `--reset` means: back to the card\'s list)'
