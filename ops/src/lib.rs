@@ -4,6 +4,7 @@
 //! Must not print: results are returned as data; the front ends decide how to show them.
 #![forbid(unsafe_code)]
 
+pub mod config;
 mod contacts;
 mod error;
 mod fetch;

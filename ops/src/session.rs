@@ -21,6 +21,8 @@ pub struct Session {
     pub(crate) identity: Identity,
     store: Option<Store>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Settings from `config.toml`.
+    pub config: crate::config::Config,
 }
 
 impl std::fmt::Debug for Session {
@@ -86,6 +88,7 @@ impl Session {
             contacts: Vec::new(),
         };
         hushpost_keyring::create(&home.keyring(), &opts.protection, &state)?;
+        let config = crate::config::Config::load(&home.config_file())?;
         let mut s = Session {
             home,
             identity: id,
@@ -93,6 +96,7 @@ impl Session {
             protection: opts.protection,
             store: None,
             clock: Arc::new(SystemClock),
+            config,
         };
         s.store()?;
         Ok(s)
@@ -108,6 +112,7 @@ impl Session {
             }
             _ => Protection::None,
         };
+        let config = crate::config::Config::load(&home.config_file())?;
         Ok(Session {
             home,
             identity: identity_of(&state),
@@ -115,6 +120,7 @@ impl Session {
             protection,
             store: None,
             clock: Arc::new(SystemClock),
+            config,
         })
     }
 

@@ -11,6 +11,9 @@
 pub mod conformance;
 pub mod dir;
 mod error;
+pub mod https;
+pub mod mail;
+pub mod ssh;
 
 pub use error::TransportError;
 
@@ -64,13 +67,42 @@ pub trait Drop {
     ) -> Result<(), TransportError>;
 }
 
-/// How to reach network drops (Tor, timeouts). Ignored by `dir:`.
+/// How to reach network drops (Tor, timeouts, local accounts). Ignored by `dir:`.
 #[derive(Debug, Clone, Default)]
 pub struct DialOptions {
-    /// SOCKS5 proxy to dial through (`socks5h://host:port`); `None` = direct.
+    /// SOCKS5 proxy to dial through (`socks5h://[user:pass@]host:port`); `None` = direct.
+    /// When set, the transport must never connect directly nor resolve names locally.
     pub proxy: Option<String>,
+    /// SOCKS username/password for Tor stream isolation (one per logical operation).
+    pub isolation: Option<(String, String)>,
     /// Connect/read timeout in seconds (0 = the transport's default).
     pub timeout_secs: u64,
+    /// Credentials for routes we own (SSH key, mail accounts): see each transport.
+    pub credentials: Credentials,
+}
+
+/// Local credentials a transport may need. Never part of a card.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    /// SSH private key file of the drop owner (for fetching from our own SSH drop).
+    pub ssh_key_file: Option<std::path::PathBuf>,
+    /// Use ssh-agent for the owner's key.
+    pub ssh_agent: bool,
+    /// SMTP submission account for sending mail routes.
+    pub smtp: Option<mail::SmtpAccount>,
+    /// IMAP account for fetching our own mailto: route.
+    pub imap: Option<mail::ImapAccount>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("ssh_key_file", &self.ssh_key_file.is_some())
+            .field("ssh_agent", &self.ssh_agent)
+            .field("smtp", &self.smtp.is_some())
+            .field("imap", &self.imap.is_some())
+            .finish()
+    }
 }
 
 /// The closed set of transports, opened lazily from a route.
@@ -78,21 +110,32 @@ pub struct DialOptions {
 pub enum Transport {
     /// A folder.
     Dir(dir::DirDrop),
+    /// An SFTP directory.
+    Ssh(ssh::SshDrop),
+    /// A hushpost relay.
+    Https(https::RelayDrop),
+    /// Ordinary mail (SMTP out, IMAP in).
+    Mail(mail::MailDrop),
 }
 
 impl Transport {
     /// Opens the transport for a route. Nothing dials out here; network transports connect
     /// on first use.
-    pub fn open(route: &Route, _dial: &DialOptions) -> Result<Transport, TransportError> {
+    pub fn open(route: &Route, dial: &DialOptions) -> Result<Transport, TransportError> {
         match route {
             Route::Dir { path } => Ok(Transport::Dir(dir::DirDrop::new(path))),
-            other => Err(TransportError::Unsupported(other.scheme())),
+            Route::Ssh { .. } => Ok(Transport::Ssh(ssh::SshDrop::new(route, dial)?)),
+            Route::Https { .. } => Ok(Transport::Https(https::RelayDrop::new(route, dial)?)),
+            Route::Mailto { .. } => Ok(Transport::Mail(mail::MailDrop::new(route, dial)?)),
         }
     }
 
     fn inner(&mut self) -> &mut dyn Drop {
         match self {
             Transport::Dir(d) => d,
+            Transport::Ssh(d) => d,
+            Transport::Https(d) => d,
+            Transport::Mail(d) => d,
         }
     }
 }

@@ -1,0 +1,96 @@
+//! `config.toml`: settings that are not secrets (secrets live in the keyring). Every field
+//! has a default, so a missing file or section is fine; unknown keys are refused so a typo
+//! is noticed.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// How network routes are dialled.
+    pub network: Network,
+    /// The owner's SSH credentials for fetching their own SSH drops.
+    pub ssh: Ssh,
+    /// Mail accounts for `mailto:` routes.
+    pub account: Option<Account>,
+}
+
+/// `[network]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Network {
+    /// The Tor SOCKS proxy.
+    pub tor_proxy: String,
+    /// Global default: `direct` or `tor`.
+    pub via: String,
+    /// Connect/read timeout in seconds.
+    pub timeout_secs: u64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            tor_proxy: "socks5h://127.0.0.1:9050".into(),
+            via: "direct".into(),
+            timeout_secs: 30,
+        }
+    }
+}
+
+/// `[ssh]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ssh {
+    /// Private key file used to fetch from our own SSH drops.
+    pub key_file: Option<PathBuf>,
+    /// Use ssh-agent.
+    pub agent: bool,
+}
+
+/// `[account]`: SMTP submission and IMAP for `mailto:` routes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Account {
+    /// Our address (the From of hushpost mails; must match our mailto: route).
+    pub address: String,
+    /// SMTP host.
+    pub smtp_host: String,
+    /// SMTP port (465 implicit TLS, 587 STARTTLS).
+    pub smtp_port: u16,
+    /// IMAP host.
+    pub imap_host: String,
+    /// IMAP port (993 implicit TLS, 143 STARTTLS).
+    pub imap_port: u16,
+    /// Login (both servers).
+    pub user: String,
+    /// IMAP folder to fetch from.
+    pub folder: String,
+    /// A command whose first output line is the password (as aerc/himalaya do).
+    pub password_command: Option<String>,
+    /// Extra CA certificate (PEM) to trust, e.g. a self-hosted server's.
+    pub ca_file: Option<PathBuf>,
+    /// Allow plaintext to a loopback test server only. Refused for any other host.
+    pub allow_plaintext_loopback: bool,
+}
+
+impl Config {
+    /// Loads the file, or the defaults when it does not exist.
+    pub fn load(path: &Path) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| Error::Invalid(format!("{}: {}", path.display(), e.message()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::Io(e, path.to_path_buf())),
+        }
+    }
+
+    /// Writes the file durably.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = toml::to_string_pretty(self).map_err(|e| Error::Invalid(e.to_string()))?;
+        hushpost_durable::write_atomic(path, text.as_bytes())
+            .map_err(|e| Error::Io(e, path.to_path_buf()))
+    }
+}
