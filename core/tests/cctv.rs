@@ -47,9 +47,31 @@ const UNSUPPORTED: &[&str] = &[
     "hybrid_x25519_arg",
 ];
 
-/// Vectors whose class the age crate gets wrong in a way our mapping cannot repair, with the
-/// class we observe and why. Must match exactly (a fixed divergence must be removed here).
-const KNOWN_DIVERGENT: &[(&str, &str, &str)] = &[];
+/// Vectors whose class the age crate gets wrong in a way our mapping cannot repair:
+/// `(name, class we observe, why)`. Must match exactly: a divergence that disappears (age
+/// crate upgrade) or changes class fails the test until this list is updated.
+///
+/// Both are the age crate deliberately parsing header stanzas with
+/// `age_core::format::read::legacy_age_stanza`, which accepts the pre-1.0 encoding where a
+/// stanza body of 0 mod 64 bytes (including an empty body) has no final short line — files
+/// written by beta `age`/`rage`. The spec now requires the short final line, so the kit
+/// expects a header failure. Impact on hushpost: none for confidentiality or integrity —
+/// the header MAC still covers the header exactly as written, the affected stanzas are of
+/// unknown types that no identity uses, and our opener pins the header to exactly one
+/// X25519 stanza through the fixed plaintext length; it only means the age layer accepts a
+/// second, non-canonical spelling of such a header.
+const KNOWN_DIVERGENT: &[(&str, &str, &str)] = &[
+    (
+        "stanza_missing_body",
+        "success",
+        "age crate's legacy stanza parser accepts a stanza with no body line at all",
+    ),
+    (
+        "stanza_missing_final_line",
+        "success",
+        "age crate's legacy stanza parser accepts a 64-column body without a final short line",
+    ),
+];
 
 /// Vectors ignored because their header has a key this harness does not know (the kit says
 /// to ignore such vectors). Must match exactly.

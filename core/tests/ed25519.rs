@@ -185,12 +185,8 @@ fn identity_verify_refuses_small_order_keys_even_when_the_equation_holds() {
                 break;
             }
         }
-        let (ctx, msg) = forged_for.unwrap_or_else(|| {
-            panic!(
-                "no message found for small-order key {}",
-                hex::encode(key)
-            )
-        });
+        let (ctx, msg) = forged_for
+            .unwrap_or_else(|| panic!("no message found for small-order key {}", hex::encode(key)));
         assert!(
             !identity::verify(key, ctx, msg.as_bytes(), &sig),
             "identity::verify accepted a forgery under small-order key {}",

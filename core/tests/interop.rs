@@ -93,11 +93,19 @@ fn body(len: usize, seed: u64) -> Vec<u8> {
 fn go_age_decrypts(age: &Path, dir: &Path, keyfile: &Path, bob: &Identity, blob: &[u8]) {
     let bucket = Bucket::of_len(blob.len()).expect("blob is a bucket size");
     let blob_path = write(dir, "blob.age", blob);
-    let go = run(Command::new(age).arg("-d").arg("-i").arg(keyfile).arg(&blob_path));
+    let go = run(Command::new(age)
+        .arg("-d")
+        .arg("-i")
+        .arg(keyfile)
+        .arg(&blob_path));
     let (ours, idx) = agelayer::decrypt_x25519(blob, &[bob.x()]).expect("our age layer opens it");
     assert_eq!(idx, 0);
     assert_eq!(go.len(), bucket.capacity(), "Go age plaintext length");
-    assert_eq!(go.as_slice(), ours.as_slice(), "Go age and our age layer disagree");
+    assert_eq!(
+        go.as_slice(),
+        ours.as_slice(),
+        "Go age and our age layer disagree"
+    );
     // It really is our inner envelope, padded.
     envelope::parse_inner(&go).expect("Go age output parses as an inner envelope");
 }
@@ -160,11 +168,7 @@ fn go_age_file_of_bucket_size_is_malformed_and_other_sizes_are_not_a_bucket() {
 
     // Exactly the small capacity: Go age's one-stanza header is 168 bytes like ours, so the
     // file is exactly a small bucket; it decrypts, but random bytes are not an envelope.
-    let input = write(
-        dir.path(),
-        "random.bin",
-        &body(Bucket::Small.capacity(), 1),
-    );
+    let input = write(dir.path(), "random.bin", &body(Bucket::Small.capacity(), 1));
     let out = dir.path().join("random.age");
     run(Command::new(&age)
         .args(["-e", "-r", &recipient, "-o"])
@@ -212,4 +216,46 @@ fn go_age_armored_file_opens_with_our_dearmor_and_age_layer() {
         // And our armor of the same binary is byte-identical to Go's.
         assert_eq!(agelayer::armor(&binary).as_bytes(), armored.as_slice());
     }
+}
+
+#[test]
+fn go_age_decrypts_the_committed_kat_blobs() {
+    let Some(age) = require_age() else { return };
+    let kat_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kat");
+    let cases: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(kat_dir.join("cases.json")).expect("read cases.json"),
+    )
+    .expect("parse cases.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut keys = String::new();
+    for who in ["bob", "bob_prekey"] {
+        let secret: [u8; 32] = hex::decode(cases[who]["x_secret"].as_str().expect("x_secret"))
+            .expect("hex")
+            .try_into()
+            .expect("32 bytes");
+        let kp = hushpost_core::identity::XKeyPair::from_bytes(&secret);
+        keys.push_str(kp.age_secret_string().as_str());
+        keys.push('\n');
+    }
+    let keyfile = write(dir.path(), "bob.keys", keys.as_bytes());
+    let mut n = 0;
+    for case in cases["cases"].as_array().expect("cases") {
+        for blob in case["blobs"].as_array().expect("blobs") {
+            let file = kat_dir.join(blob["file"].as_str().expect("file"));
+            let plain = run(Command::new(&age)
+                .arg("-d")
+                .arg("-i")
+                .arg(&keyfile)
+                .arg(&file));
+            use sha2::Digest;
+            assert_eq!(
+                hex::encode(sha2::Sha256::digest(&plain)),
+                blob["inner_sha256"].as_str().expect("inner_sha256"),
+                "{}",
+                file.display()
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 6);
 }

@@ -12,9 +12,9 @@
 use hmac::Mac;
 use hushpost_core::agelayer;
 use hushpost_core::envelope::{
-    self, AddOutcome, Bucket, Draft, FRAGMENT_CAPACITY, Header, Inner, Kind, OpenContext,
-    Opened, OpenedMessage, Reassembly, Recipient, SignedPrekey, chain_hash, encode_inner,
-    parse_inner, seal,
+    self, AddOutcome, Bucket, Draft, FRAGMENT_CAPACITY, Header, Inner, Kind, OpenContext, Opened,
+    OpenedMessage, Reassembly, Recipient, SignedPrekey, chain_hash, encode_inner, parse_inner,
+    seal,
 };
 use hushpost_core::identity::{Identity, SigContext, XKeyPair, age_recipient_string};
 use hushpost_core::replay::MemorySeen;
@@ -222,7 +222,12 @@ fn case_inputs() -> Vec<CaseInput> {
             len: 100_000,
         },
     };
-    let pk = SignedPrekey::sign(&a, &b.ed_public(), alice_prekey().public(), T0 + 21 * 86_400);
+    let pk = SignedPrekey::sign(
+        &a,
+        &b.ed_public(),
+        alice_prekey().public(),
+        T0 + 21 * 86_400,
+    );
     let key_update = CaseInput {
         name: "key_update".into(),
         kind: kind_name(Kind::KeyUpdate),
@@ -308,7 +313,12 @@ fn manifest(frag_key: &[u8; 32], total: usize) -> Vec<u8> {
 /// Rebuilds the signed (head) inner from the inputs: every byte but the signature is the
 /// encoding of the fields, the signature is Ed25519 over the envelope label and those bytes.
 /// For a fragmented message, `body` is the manifest.
-fn signed_inner_with(sender: &Identity, c: &CaseInput, flags: u8, body: Vec<u8>) -> (Inner, [u8; 64]) {
+fn signed_inner_with(
+    sender: &Identity,
+    c: &CaseInput,
+    flags: u8,
+    body: Vec<u8>,
+) -> (Inner, [u8; 64]) {
     let mut inner = Inner::Signed {
         header: header(c, kind_of(&c.kind), flags),
         prev_hash: arr(&c.prev_hash),
@@ -406,7 +416,9 @@ fn kat_file_matches_the_fixed_secrets_and_inputs() {
     assert_eq!(
         kat.alice.ed_public.as_deref(),
         Some(hex::encode(
-            ed25519_dalek::SigningKey::from_bytes(&ALICE_ED_SEED).verifying_key().to_bytes()
+            ed25519_dalek::SigningKey::from_bytes(&ALICE_ED_SEED)
+                .verifying_key()
+                .to_bytes()
         ))
         .as_deref()
     );
@@ -418,19 +430,41 @@ fn inner_plaintexts_are_reproducible_from_the_inputs() {
     for case in &kat.cases {
         let frag_key = case.fragment_key.as_deref().map(arr::<32>);
         let (inners, sig) = rebuild(&case.input, frag_key.as_ref());
-        assert_eq!(hex::encode(sig), case.signature, "{}: signature", case.input.name);
+        assert_eq!(
+            hex::encode(sig),
+            case.signature,
+            "{}: signature",
+            case.input.name
+        );
         assert_eq!(
             hex::encode(chain_hash(&arr(&case.input.msg_id), &sig)),
             case.chain_hash,
             "{}: chain hash",
             case.input.name
         );
-        assert_eq!(inners.len(), case.blobs.len(), "{}: blob count", case.input.name);
+        assert_eq!(
+            inners.len(),
+            case.blobs.len(),
+            "{}: blob count",
+            case.input.name
+        );
         for (i, (inner, want)) in inners.iter().zip(&case.blobs).enumerate() {
             let what = format!("{} blob {i}", case.input.name);
-            assert_eq!(inner.len(), Bucket::of_len(want.size).expect("bucket").capacity(), "{what}");
-            assert_eq!(hex::encode(&inner[..300]), want.inner_first_300_hex, "{what}: first 300 bytes");
-            assert_eq!(hex::encode(Sha256::digest(inner)), want.inner_sha256, "{what}: SHA-256");
+            assert_eq!(
+                inner.len(),
+                Bucket::of_len(want.size).expect("bucket").capacity(),
+                "{what}"
+            );
+            assert_eq!(
+                hex::encode(&inner[..300]),
+                want.inner_first_300_hex,
+                "{what}: first 300 bytes"
+            );
+            assert_eq!(
+                hex::encode(Sha256::digest(inner)),
+                want.inner_sha256,
+                "{what}: SHA-256"
+            );
             // The rebuilt bytes are canonical v1.
             let parsed = parse_inner(inner).expect("rebuilt inner parses");
             assert_eq!(encode_inner(&parsed, inner.len()), *inner, "{what}");
@@ -476,7 +510,11 @@ fn committed_blobs_decrypt_to_the_rebuilt_inners() {
             let (plain, idx) = agelayer::decrypt_x25519(&blob, &[b.x(), &bp]).expect("decrypt");
             let expect_idx = usize::from(case.input.encrypted_to == "bob_prekey");
             assert_eq!(idx, expect_idx, "{}: key index", want.file);
-            assert!(plain.as_slice() == inner.as_slice(), "{}: plaintext differs", want.file);
+            assert!(
+                plain.as_slice() == inner.as_slice(),
+                "{}: plaintext differs",
+                want.file
+            );
         }
     }
 }
@@ -514,11 +552,18 @@ fn check_message(case: &CaseJson, m: &OpenedMessage, body: &[u8]) {
     assert_eq!(m.burn_after_reading, c.burn_after_reading, "{name}");
     assert_eq!(m.prekey, prekey_of(c), "{name}");
     if let Some(p) = &m.prekey {
-        assert!(p.verify(&alice().ed_public(), &bob().ed_public()), "{name}: prekey signature");
+        assert!(
+            p.verify(&alice().ed_public(), &bob().ed_public()),
+            "{name}: prekey signature"
+        );
         assert_eq!(p.key, alice_prekey().public());
     }
     assert_eq!(hex::encode(m.sig), case.signature, "{name}");
-    assert_eq!(m.key_index, usize::from(c.encrypted_to == "bob_prekey"), "{name}");
+    assert_eq!(
+        m.key_index,
+        usize::from(c.encrypted_to == "bob_prekey"),
+        "{name}"
+    );
     assert!(m.body.as_slice() == body, "{name}: body differs");
 }
 
@@ -559,7 +604,9 @@ fn committed_blobs_open_with_every_field() {
             Opened::Fragment(_) => panic!("blob 0 must be the head"),
         }
         for (i, o) in opened.iter().enumerate().skip(1) {
-            let Opened::Fragment(f) = o else { panic!("blob {i} must be a fragment") };
+            let Opened::Fragment(f) = o else {
+                panic!("blob {i} must be a fragment")
+            };
             assert_eq!((f.index, f.count), (i as u32 - 1, 2));
             assert_eq!(f.header.kind, Kind::Fragment);
             assert_eq!(f.header.flags, 0);
@@ -625,7 +672,11 @@ fn regenerate_kat() {
         };
         let (rebuilt, sig) = rebuild(&input, fragment_key.as_deref().map(arr::<32>).as_ref());
         assert_eq!(sig, sealed.sig);
-        assert!(rebuilt == plains, "{}: seal and rebuild disagree", input.name);
+        assert!(
+            rebuilt == plains,
+            "{}: seal and rebuild disagree",
+            input.name
+        );
         let mut blobs = Vec::new();
         for (i, (blob, plain)) in sealed.blobs.iter().zip(&plains).enumerate() {
             let file = if sealed.blobs.len() == 1 {

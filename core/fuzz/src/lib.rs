@@ -12,22 +12,30 @@ use std::sync::OnceLock;
 
 /// `envelope::parse_inner` is total, and whatever it accepts is canonical:
 /// re-encoding to the input's length gives back exactly the input.
-pub fn inner_parse(data: &[u8]) {
-    if let Ok(inner) = envelope::parse_inner(data) {
-        let again = envelope::encode_inner(&inner, data.len());
-        assert!(again == data, "parse_inner accepted a non-canonical encoding");
-    }
+/// Every target returns whether the input was accepted (the smoke test counts them).
+pub fn inner_parse(data: &[u8]) -> bool {
+    let Ok(inner) = envelope::parse_inner(data) else {
+        return false;
+    };
+    let again = envelope::encode_inner(&inner, data.len());
+    assert!(
+        again == data,
+        "parse_inner accepted a non-canonical encoding"
+    );
+    true
 }
 
 /// `Card::parse` is total on any UTF-8, and an accepted card survives encode → parse.
-pub fn card_parse(data: &[u8]) {
+pub fn card_parse(data: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(data) else {
-        return;
+        return false;
     };
-    if let Ok(card) = Card::parse(text) {
-        let again = Card::parse(&card.encode()).expect("a re-encoded card parses");
-        assert!(again == card, "card changed across encode/parse");
-    }
+    let Ok(card) = Card::parse(text) else {
+        return false;
+    };
+    let again = Card::parse(&card.encode()).expect("a re-encoded card parses");
+    assert!(again == card, "card changed across encode/parse");
+    true
 }
 
 /// The fixed identity the `open_blob` target opens as (its secrets are public: tests only).
@@ -38,7 +46,7 @@ pub fn fuzz_identity() -> &'static Identity {
 
 /// The whole receive procedure on arbitrary bytes, padded with zeros or truncated to a small
 /// bucket: never panics, and anything accepted is addressed to us.
-pub fn open_blob(data: &[u8]) {
+pub fn open_blob(data: &[u8]) -> bool {
     let me = fuzz_identity();
     let mut blob = data.to_vec();
     blob.resize(envelope::SMALL, 0);
@@ -57,25 +65,28 @@ pub fn open_blob(data: &[u8]) {
     match r {
         Ok(Opened::Message(m)) => assert_eq!(m.header.recipient, me.ed_public()),
         Ok(Opened::Fragment(f)) => assert_eq!(f.header.recipient, me.ed_public()),
-        Err(_) => {}
+        Err(_) => return false,
     }
+    true
 }
 
 /// Strict armor decoding: total, and whatever it accepts is exactly our canonical armor of
 /// the decoded bytes, up to surrounding whitespace and CRLF line ends (armor is not
 /// malleable).
-pub fn dearmor(data: &[u8]) {
-    if let Ok(bin) = agelayer::dearmor(data) {
-        let canonical = agelayer::armor(&bin);
-        let text = std::str::from_utf8(data).expect("accepted armor is ASCII");
-        let normalized = text
-            .trim_matches([' ', '\t', '\r', '\n'])
-            .replace("\r\n", "\n");
-        assert_eq!(
-            normalized,
-            canonical.trim_end(),
-            "dearmor accepted a non-canonical armor"
-        );
-        assert_eq!(agelayer::dearmor(canonical.as_bytes()).ok(), Some(bin));
-    }
+pub fn dearmor(data: &[u8]) -> bool {
+    let Ok(bin) = agelayer::dearmor(data) else {
+        return false;
+    };
+    let canonical = agelayer::armor(&bin);
+    let text = std::str::from_utf8(data).expect("accepted armor is ASCII");
+    let normalized = text
+        .trim_matches([' ', '\t', '\r', '\n'])
+        .replace("\r\n", "\n");
+    assert_eq!(
+        normalized,
+        canonical.trim_end(),
+        "dearmor accepted a non-canonical armor"
+    );
+    assert_eq!(agelayer::dearmor(canonical.as_bytes()).ok(), Some(bin));
+    true
 }

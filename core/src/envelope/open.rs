@@ -112,6 +112,9 @@ pub struct OpenedFragment {
 }
 
 /// The result of [`open`].
+// Both variants are large and each value is moved once into a reassembly or the store;
+// boxing would only add an allocation per blob.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Opened {
     /// A signed envelope (every kind but `Fragment`).
