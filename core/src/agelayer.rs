@@ -54,6 +54,13 @@ pub enum AgeError {
 /// ChaCha20-Poly1305, and decryption always goes through the age crate. Go `age -d` and the
 /// age crate open every file this produces (tests/interop.rs, tests/envelope.rs).
 pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    encrypt_x25519_into(recipient, plaintext, &mut out);
+    out
+}
+
+/// [`encrypt_x25519`] into a caller-owned buffer (cleared first), so hot loops reuse memory.
+pub fn encrypt_x25519_into(recipient: &[u8; 32], plaintext: &[u8], out: &mut Vec<u8>) {
     use age_core::primitives::{aead_encrypt, hkdf};
     use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
     use hmac::Mac;
@@ -81,9 +88,8 @@ pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
     ));
     let body = aead_encrypt(&wrap_key, file_key.as_ref());
 
-    let mut out = Vec::with_capacity(
-        X25519_HEADER_LEN + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1),
-    );
+    out.clear();
+    out.reserve(X25519_HEADER_LEN + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1));
     out.extend_from_slice(b"age-encryption.org/v1\n-> X25519 ");
     out.extend_from_slice(B64.encode(epk.as_bytes()).as_bytes());
     out.push(b'\n');
@@ -92,7 +98,7 @@ pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
     let mac_key = Zeroizing::new(hkdf(&[], b"header", file_key.as_ref()));
     let mut mac =
         <hmac::Hmac<sha2::Sha256>>::new_from_slice(mac_key.as_ref()).expect("any key length");
-    mac.update(&out);
+    mac.update(out);
     out.push(b' ');
     out.extend_from_slice(B64.encode(mac.finalize().into_bytes()).as_bytes());
     out.push(b'\n');
@@ -103,8 +109,7 @@ pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
     rng.fill_bytes(&mut nonce);
     out.extend_from_slice(&nonce);
     let payload_key = Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref()));
-    stream_seal(&payload_key, plaintext, &mut out);
-    out
+    stream_seal(&payload_key, plaintext, out);
 }
 
 const CHUNK: usize = 64 * 1024;

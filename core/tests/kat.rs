@@ -9,7 +9,6 @@
 //! Regenerating (`cargo test -p hushpost-core --test kat -- --ignored regenerate_kat`) is
 //! never needed unless v1 deliberately changes, which it must not.
 
-use hmac::Mac;
 use hushpost_core::agelayer;
 use hushpost_core::envelope::{
     self, AddOutcome, Bucket, Draft, FRAGMENT_CAPACITY, Header, Inner, Kind, OpenContext, Opened,
@@ -298,7 +297,7 @@ fn encoded_len(inner: &Inner) -> usize {
         Inner::Signed { prekey, body, .. } => {
             240 + if prekey.is_some() { 104 } else { 0 } + body.len()
         }
-        Inner::Fragment { chunk, .. } => 123 + 12 + chunk.len() + 32,
+        Inner::Fragment { chunk, .. } => 123 + 12 + chunk.len() + 16,
     }
 }
 
@@ -373,14 +372,23 @@ fn rebuild(c: &CaseInput, frag_key: Option<&[u8; 32]>) -> (Vec<Vec<u8>>, [u8; 64
             index: i as u32,
             count,
             chunk: chunk.to_vec(),
-            mac: [0; 32],
+            mac: [0; 16],
         };
         let n = encoded_len(&frag);
         let unmacced = encode_inner(&frag, n);
-        let mut mac = <hmac::Hmac<Sha256>>::new_from_slice(frag_key).expect("any key length");
-        mac.update(b"hushpost v1 fragment");
-        mac.update(&unmacced[..n - 32]);
-        let tag: [u8; 32] = mac.finalize().into_bytes().into();
+        // PROTOCOL.md §3.4: mac_key = HKDF(ikm = frag_key, salt = "hushpost v1 fragment mac");
+        // tag of ChaCha20-Poly1305(mac_key, nonce = 0^8 || u32be(index), pt = "", aad = bytes).
+        let mut mac_key = [0u8; 32];
+        hkdf::Hkdf::<Sha256>::new(Some(b"hushpost v1 fragment mac"), frag_key)
+            .expand(&[], &mut mac_key)
+            .expect("hkdf");
+        let mut nonce = [0u8; 12];
+        nonce[8..].copy_from_slice(&(i as u32).to_be_bytes());
+        use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+        let tag: [u8; 16] = chacha20poly1305::ChaCha20Poly1305::new((&mac_key).into())
+            .encrypt_in_place_detached((&nonce).into(), &unmacced[..n - 16], &mut [])
+            .expect("tag")
+            .into();
         if let Inner::Fragment { mac, .. } = &mut frag {
             *mac = tag;
         }

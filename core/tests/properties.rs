@@ -202,7 +202,7 @@ fn valid_inners() -> Vec<Inner> {
                     index,
                     count,
                     chunk: (0..len).map(|j| j as u8).collect(),
-                    mac: [0xaa; 32],
+                    mac: [0xaa; 16],
                 });
             }
             continue;
@@ -248,7 +248,7 @@ fn encoded_len(inner: &Inner) -> usize {
         Inner::Signed { prekey, body, .. } => {
             SIGNED_OVERHEAD + if prekey.is_some() { 104 } else { 0 } + body.len()
         }
-        Inner::Fragment { chunk, .. } => 123 + 12 + chunk.len() + 32,
+        Inner::Fragment { chunk, .. } => 123 + 12 + chunk.len() + 16,
     }
 }
 

@@ -3,8 +3,10 @@
 //! head's fragment key; the body is released only when every piece is present.
 
 use super::inner::FRAGMENT_CAPACITY;
+use super::inner::MAC_LEN;
 use super::open::{Opened, OpenedFragment, OpenedMessage};
-use super::seal::fragment_mac;
+use super::seal::{fragment_mac, fragment_mac_key};
+use crate::secret::Secret32;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
@@ -45,9 +47,10 @@ pub enum AddOutcome {
 pub struct Reassembly {
     id: Option<([u8; 32], [u8; 16])>,
     head: Option<OpenedMessage>,
+    mac_key: Option<Secret32>,
     /// Pieces that arrived before the head (unverified), keyed by index and MAC so that
     /// identical copies collapse while a forged piece cannot shadow the genuine one.
-    early: BTreeMap<(u32, [u8; 32]), OpenedFragment>,
+    early: BTreeMap<(u32, [u8; MAC_LEN]), OpenedFragment>,
     /// Body under construction, once the head is known.
     body: Option<Zeroizing<Vec<u8>>>,
     have: Vec<bool>,
@@ -110,6 +113,7 @@ impl Reassembly {
             return Err(ReassemblyError::Inconsistent(0));
         };
         self.body = Some(Zeroizing::new(vec![0u8; man.total_len as usize]));
+        self.mac_key = Some(fragment_mac_key(&man.frag_key));
         self.have = vec![false; man.count as usize];
         self.head = Some(m);
         Ok(())
@@ -119,7 +123,7 @@ impl Reassembly {
         let (Some(head), Some(body)) = (&self.head, &mut self.body) else {
             return Vec::new();
         };
-        let Some(man) = &head.manifest else {
+        let (Some(man), Some(mac_key)) = (&head.manifest, &self.mac_key) else {
             return Vec::new();
         };
         let checked: Vec<Result<OpenedFragment, ReassemblyError>> = frags
@@ -133,10 +137,10 @@ impl Reassembly {
                 } else {
                     FRAGMENT_CAPACITY
                 };
-                if f.chunk.len() != expected_len {
+                if f.chunk().len() != expected_len {
                     return Err(ReassemblyError::Inconsistent(f.index));
                 }
-                let mac = fragment_mac(&man.frag_key, &f.header, f.index, f.count, &f.chunk);
+                let mac = fragment_mac(mac_key, f.index, f.mac_input());
                 if !ct_eq(&mac, &f.mac) {
                     return Err(ReassemblyError::BadMac(f.index));
                 }
@@ -150,7 +154,7 @@ impl Reassembly {
                     let i = f.index as usize;
                     if !self.have[i] {
                         let at = i * FRAGMENT_CAPACITY;
-                        body[at..at + f.chunk.len()].copy_from_slice(&f.chunk);
+                        body[at..at + f.chunk().len()].copy_from_slice(f.chunk());
                         self.have[i] = true;
                         self.have_count += 1;
                     }
@@ -195,6 +199,6 @@ impl Reassembly {
     }
 }
 
-fn ct_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+fn ct_eq(a: &[u8; MAC_LEN], b: &[u8; MAC_LEN]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -6,7 +6,7 @@
 //! signed   prev_hash[32] | u64 sent_at | u64 expires_at
 //!          u8 has_prekey | [prekey[32] | u64 not_after | prekey_sig[64]]
 //!          u32 body_len | body | sig[64]
-//! fragment u32 index | u32 count | u32 chunk_len | chunk | mac[32]
+//! fragment u32 index | u32 count | u32 chunk_len | chunk | mac[16]
 //! then     zero padding to the bucket capacity
 //! ```
 //! All integers are big-endian. The parser accepts exactly the bytes the encoder produces:
@@ -27,7 +27,9 @@ pub(crate) const COMMON_LEN: usize = 8 + 1 + 1 + 1 + 32 + 32 + 32 + 16;
 pub(crate) const PREKEY_LEN: usize = 32 + 8 + 64;
 /// Fixed bytes of a signed inner without a prekey (everything but the body).
 pub(crate) const SIGNED_OVERHEAD: usize = COMMON_LEN + 32 + 8 + 8 + 1 + 4 + 64;
-pub(crate) const FRAGMENT_OVERHEAD: usize = COMMON_LEN + 4 + 4 + 4 + 32;
+pub(crate) const FRAGMENT_OVERHEAD: usize = COMMON_LEN + 4 + 4 + 4 + MAC_LEN;
+/// Length of a fragment's MAC (a Poly1305 tag).
+pub const MAC_LEN: usize = 16;
 /// Body bytes one fragment carries (all but the last are full).
 pub const FRAGMENT_CAPACITY: usize = 261_896 - FRAGMENT_OVERHEAD;
 pub(crate) const MANIFEST_LEN: usize = 32 + 4 + 8;
@@ -85,7 +87,7 @@ pub enum Inner {
         /// The body bytes of this piece.
         chunk: Vec<u8>,
         /// HMAC under the head's fragment key.
-        mac: [u8; 32],
+        mac: [u8; MAC_LEN],
     },
 }
 
@@ -208,8 +210,65 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// A parsed inner envelope borrowing its body or chunk from the plaintext buffer, so the
+/// opener does not copy up to 256 KiB per fragment.
+pub(crate) enum View<'a> {
+    Signed {
+        header: Header,
+        prev_hash: [u8; 32],
+        sent_at: u64,
+        expires_at: u64,
+        prekey: Option<SignedPrekey>,
+        body: &'a [u8],
+        sig: [u8; 64],
+    },
+    Fragment {
+        header: Header,
+        index: u32,
+        count: u32,
+        chunk: std::ops::Range<usize>,
+        mac: [u8; MAC_LEN],
+    },
+}
+
 /// Parses inner bytes (the whole decrypted payload, padding included).
 pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
+    Ok(match parse_view(b)? {
+        View::Signed {
+            header,
+            prev_hash,
+            sent_at,
+            expires_at,
+            prekey,
+            body,
+            sig,
+        } => Inner::Signed {
+            header,
+            prev_hash,
+            sent_at,
+            expires_at,
+            prekey,
+            body: body.to_vec(),
+            sig,
+        },
+        View::Fragment {
+            header,
+            index,
+            count,
+            chunk,
+            mac,
+        } => Inner::Fragment {
+            header,
+            index,
+            count,
+            chunk: b[chunk].to_vec(),
+            mac,
+        },
+    })
+}
+
+/// [`parse`] without copying the body or chunk.
+pub(crate) fn parse_view(b: &[u8]) -> Result<View<'_>, Malformed> {
     let mut c = Cursor { b, at: 0 };
     if c.take(8, "truncated magic")? != MAGIC {
         return Err(Malformed("not a hushpost envelope (bad magic)"));
@@ -247,9 +306,11 @@ pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
         if index + 1 < count && len != FRAGMENT_CAPACITY {
             return Err(Malformed("a fragment before the last is not full"));
         }
-        let chunk = c.take(len, "truncated chunk")?.to_vec();
+        let start = c.at;
+        c.take(len, "truncated chunk")?;
+        let chunk = start..start + len;
         let mac = c.arr("truncated fragment MAC")?;
-        Inner::Fragment {
+        View::Fragment {
             header,
             index,
             count,
@@ -276,12 +337,12 @@ pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
             _ => return Err(Malformed("prekey flag is neither 0 nor 1")),
         };
         let len = c.u32("truncated body length")? as usize;
-        let body = c.take(len, "body longer than the blob")?.to_vec();
+        let body = c.take(len, "body longer than the blob")?;
         if flags & FLAG_FRAGMENTED != 0 && body.len() != MANIFEST_LEN {
             return Err(Malformed("fragment manifest has the wrong length"));
         }
         let sig = c.arr("truncated signature")?;
-        Inner::Signed {
+        View::Signed {
             header,
             prev_hash,
             sent_at,

@@ -2,7 +2,8 @@
 //! step, and no plaintext released unless every step passed.
 
 use super::inner::{
-    FLAG_BURN, FLAG_FRAGMENTED, FRAGMENT_CAPACITY, Header, Inner, Malformed, parse, signed_prefix,
+    FLAG_BURN, FLAG_FRAGMENTED, FRAGMENT_CAPACITY, Header, Malformed, View, parse_view,
+    signed_prefix,
 };
 use super::{Bucket, Kind, MAX_FRAGMENTS, SignedPrekey};
 use crate::agelayer::{AgeError, decrypt_x25519};
@@ -103,12 +104,25 @@ pub struct OpenedFragment {
     pub index: u32,
     /// Number of fragments.
     pub count: u32,
-    /// Body bytes.
-    pub chunk: Zeroizing<Vec<u8>>,
+    /// The decrypted inner plaintext; the chunk is `plain[chunk_range]`.
+    plain: Zeroizing<Vec<u8>>,
+    chunk_range: std::ops::Range<usize>,
     /// The MAC to check under the head's fragment key.
-    pub mac: [u8; 32],
+    pub mac: [u8; super::inner::MAC_LEN],
     /// Index of the key that decrypted it.
     pub key_index: usize,
+}
+
+impl OpenedFragment {
+    /// The body bytes this fragment carries.
+    pub fn chunk(&self) -> &[u8] {
+        &self.plain[self.chunk_range.clone()]
+    }
+
+    /// Every byte the MAC covers (from the magic to the end of the chunk).
+    pub(crate) fn mac_input(&self) -> &[u8] {
+        &self.plain[..self.chunk_range.end]
+    }
 }
 
 /// The result of [`open`].
@@ -135,9 +149,9 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
             Malformed("plaintext length does not match the bucket (extra age stanzas?)").into(),
         );
     }
-    let inner = parse(&plain)?;
+    let inner = parse_view(&plain)?;
     let header = match &inner {
-        Inner::Signed { header, .. } | Inner::Fragment { header, .. } => header,
+        View::Signed { header, .. } | View::Fragment { header, .. } => header,
     };
     // 4. addressed to us, with the key that actually decrypted it
     if header.recipient != ctx.me || header.recipient_key != ctx.keys[key_index].public() {
@@ -148,7 +162,7 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
         return Err(OpenError::UnknownSender);
     }
     match inner {
-        Inner::Fragment {
+        View::Fragment {
             header,
             index,
             count,
@@ -162,12 +176,13 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
                 header,
                 index,
                 count,
-                chunk: Zeroizing::new(chunk),
+                plain,
+                chunk_range: chunk,
                 mac,
                 key_index,
             }))
         }
-        Inner::Signed {
+        View::Signed {
             header,
             prev_hash,
             sent_at,
@@ -177,7 +192,7 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
             sig,
         } => {
             // 6. signature over exactly the bytes before it
-            let body = Zeroizing::new(body);
+            let body = Zeroizing::new(body.to_vec());
             let prefix = Zeroizing::new(signed_prefix(
                 &header,
                 &prev_hash,
