@@ -1,0 +1,176 @@
+//! Storing a batch of received or sent messages in one durable transaction: dedupe against
+//! the replay window and existing rows, threading, inline or external bodies, the
+//! full-text index.
+//!
+//! Must not report a message stored before its transaction (and any body file it names)
+//! is on disk: the caller deletes the remote copy as soon as this returns.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use crate::bodies::Bodies;
+use crate::{INLINE_BODY_MAX, Inserted, NewMessage, Store, StoreError, to_sql_u64};
+
+impl Store {
+    /// Stores `msgs` in one transaction and records each `(sender, msg_id)` in the replay
+    /// window. A message already stored — earlier in the same batch, in an earlier batch, or
+    /// stored and since deleted (within the window) — comes back as
+    /// [`Inserted::Duplicate`] and is not stored again. Incoming mail starts unread, outgoing
+    /// mail read. Everything reported [`Inserted::New`] is durable when this returns; on
+    /// error nothing of the batch is kept.
+    pub fn insert_batch(&mut self, msgs: &[NewMessage<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        if msgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut written = Vec::new();
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = insert_all(&tx, &self.bodies, msgs, &mut written)?;
+            // synchronous = FULL: the WAL is fsynced before commit returns.
+            tx.commit()?;
+            Ok(out)
+        })();
+        if result.is_err() {
+            for name in &written {
+                // Best effort: the open-time sweep removes whatever this misses.
+                let _ = self.bodies.remove(name);
+            }
+        }
+        result
+    }
+}
+
+fn insert_all(
+    tx: &Transaction<'_>,
+    bodies: &Bodies,
+    msgs: &[NewMessage<'_>],
+    written: &mut Vec<String>,
+) -> Result<Vec<Inserted>, StoreError> {
+    // Ids are assigned here rather than by SQLite so a thread root can carry its own id
+    // without a second write; AUTOINCREMENT's high-water mark keeps ids of deleted
+    // messages from ever coming back, and we hold the write lock.
+    let mut next_id: i64 = tx.query_row(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+                    coalesce((SELECT max(id) FROM messages), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut sent_max: i64 =
+        tx.query_row("SELECT coalesce(max(sent_at), 0) FROM messages", [], |r| {
+            r.get(0)
+        })?;
+
+    let mut mark_seen = tx.prepare_cached(
+        "INSERT INTO seen (sender, msg_id, at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (sender, msg_id) DO NOTHING",
+    )?;
+    let mut exists =
+        tx.prepare_cached("SELECT 1 FROM messages WHERE sender = ?1 AND msg_id = ?2")?;
+    let mut insert_msg = tx.prepare_cached(
+        "INSERT INTO messages (id, sender, msg_id, outgoing, peer, subject, sent_at,
+             received_at, unread, message_id, in_reply_to, thread, has_attachments, size,
+             expires_at, burn, verified, prev_hash, chain, body_file, sent_max)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+             ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, raw) VALUES (?1, ?2)")?;
+    let mut insert_fts =
+        tx.prepare_cached("INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)")?;
+
+    let mut out = Vec::with_capacity(msgs.len());
+    for m in msgs {
+        // The replay entry must outlive the window in which `sent_at` is still accepted,
+        // so it is dated by the later of the two clocks (see `Store::prune_seen`).
+        let at = to_sql_u64(m.sent_at.max(m.received_at));
+        let fresh = mark_seen.execute(params![&m.sender[..], &m.msg_id[..], at])? == 1;
+        // A message older than the window may still be stored after its seen entry went.
+        if !fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])? {
+            out.push(Inserted::Duplicate);
+            continue;
+        }
+
+        let id = next_id;
+        next_id += 1;
+        let thread = find_thread(tx, m)?.unwrap_or(id);
+        let sent_at = to_sql_u64(m.sent_at);
+        sent_max = sent_max.max(sent_at);
+
+        let body_file = if m.raw.len() > INLINE_BODY_MAX {
+            let name = bodies.write(m.raw)?;
+            written.push(name.clone());
+            Some(name)
+        } else {
+            None
+        };
+
+        insert_msg.execute(params![
+            id,
+            &m.sender[..],
+            &m.msg_id[..],
+            m.outgoing,
+            m.peer,
+            m.subject,
+            sent_at,
+            to_sql_u64(m.received_at),
+            !m.outgoing,
+            m.message_id,
+            m.in_reply_to,
+            thread,
+            m.has_attachments,
+            to_sql_u64(m.raw.len() as u64),
+            to_sql_u64(m.expires_at),
+            m.burn,
+            m.verified,
+            &m.prev_hash[..],
+            &m.chain[..],
+            body_file,
+            sent_max,
+        ])?;
+        if body_file.is_none() {
+            insert_body.execute(params![id, m.raw])?;
+        }
+        insert_fts.execute(params![id, m.subject, m.text, m.peer])?;
+        adopt_replies(tx, m, thread)?;
+        out.push(Inserted::New(id));
+    }
+    Ok(out)
+}
+
+/// The thread of the message this one answers: the one whose Message-ID is In-Reply-To,
+/// else the nearest one named in References (last first).
+fn find_thread(tx: &Transaction<'_>, m: &NewMessage<'_>) -> Result<Option<i64>, StoreError> {
+    let mut by_message_id = tx.prepare_cached(
+        "SELECT thread FROM messages WHERE message_id = ?1 AND message_id <> ''
+         ORDER BY id LIMIT 1",
+    )?;
+    let candidates = m
+        .in_reply_to
+        .iter()
+        .chain(m.references.iter().rev())
+        .filter(|mid| !mid.is_empty());
+    for mid in candidates {
+        if let Some(thread) = by_message_id
+            .query_row([mid], |r| r.get::<_, i64>(0))
+            .optional()?
+        {
+            return Ok(Some(thread));
+        }
+    }
+    Ok(None)
+}
+
+/// Replies that arrived before this message started threads of their own; they (and
+/// whatever joined them) move into this message's thread.
+fn adopt_replies(tx: &Transaction<'_>, m: &NewMessage<'_>, thread: i64) -> Result<(), StoreError> {
+    if m.message_id.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "UPDATE messages SET thread = ?1
+         WHERE thread IN (SELECT thread FROM messages WHERE in_reply_to = ?2)
+           AND thread <> ?1",
+    )?
+    .execute(params![thread, m.message_id])?;
+    Ok(())
+}
