@@ -98,6 +98,8 @@ pub enum Command {
     Export(commands::export::Args),
     /// Print shell completions.
     Completions(commands::completions::Args),
+    /// Run a relay: an HTTPS dead drop for anyone's sealed blobs (see `relay serve --help`).
+    Relay(commands::relay::Args),
     /// Open the inbox.
     Tui,
     /// Write man pages and completions (for packagers and the drift check).
@@ -144,8 +146,10 @@ impl std::fmt::Display for Partial {
 
 impl std::error::Error for Partial {}
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, relay: bool) {
     let level = match verbose {
+        // A relay is a service: its operator wants start, stop and retention lines.
+        0 if relay => "info",
         0 => "warn",
         1 => "info",
         _ => "debug",
@@ -176,7 +180,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    init_logging(cli.verbose);
+    // Exactly one rustls crypto provider, installed before anything builds a TLS config.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    init_logging(cli.verbose, matches!(cli.command, Some(Command::Relay(_))));
     let json = match &cli.command {
         Some(Command::Id(a)) => a.json,
         Some(Command::Contact(a)) => a.json(),
@@ -215,6 +221,7 @@ pub fn main() -> ExitCode {
         Some(Command::Search(a)) => commands::search::run(&ctx, a),
         Some(Command::Export(a)) => commands::export::run(&ctx, a),
         Some(Command::Completions(a)) => commands::completions::run(&ctx, a),
+        Some(Command::Relay(a)) => commands::relay::run(&ctx, a),
         Some(Command::GenDocs(a)) => commands::gen_docs::run(&ctx, a),
     };
     match result {

@@ -48,6 +48,8 @@ pub struct Ssh {
     pub key_file: Option<PathBuf>,
     /// Use ssh-agent.
     pub agent: bool,
+    /// Our login on our own SSH drops (the owner account); default: the route's user.
+    pub user: Option<String>,
 }
 
 /// `[account]`: SMTP submission and IMAP for `mailto:` routes.

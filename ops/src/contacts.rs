@@ -30,6 +30,8 @@ pub struct ContactView {
     pub via: Option<String>,
     /// Unix seconds.
     pub added_at: u64,
+    /// Forward-secrecy state (prekeys).
+    pub forward_secrecy: Option<crate::prekeys::PrekeyState>,
     #[serde(skip)]
     /// Their Ed25519 key.
     pub ed: [u8; 32],
@@ -49,6 +51,7 @@ impl Session {
             card_routes: card.routes.iter().map(ToString::to_string).collect(),
             via: c.via.clone(),
             added_at: c.added_at,
+            forward_secrecy: self.prekey_state(&c.name),
             ed: id.ed,
         })
     }

@@ -80,6 +80,8 @@ impl SeenSet for Seen<'_> {
 
 struct Run {
     route: String,
+    /// The keyring changed (prekeys used or received) and must be saved.
+    dirty: bool,
     report: FetchReport,
     delete: Vec<(usize, String)>,
     partial: HashMap<([u8; 32], [u8; 16]), (Reassembly, Vec<(usize, String)>)>,
@@ -91,6 +93,7 @@ impl Session {
     pub fn fetch(&mut self, progress: &mut dyn FnMut(FetchProgress)) -> Result<FetchReport> {
         let _lock = self.home.lock()?;
         let mut report = FetchReport::default();
+        let mut dirty = false;
         let mut prog = FetchProgress { blobs: 0, bytes: 0 };
         for route in self.routes() {
             let label = route_label(&route);
@@ -112,6 +115,7 @@ impl Session {
                 }
             };
             let mut run = Run {
+                dirty: false,
                 route: label.clone(),
                 report: FetchReport::default(),
                 delete: Vec::new(),
@@ -149,8 +153,12 @@ impl Session {
                 }
             }
             run.report.incomplete = run.partial.len();
+            dirty |= run.dirty;
             if let Some(e) = failure {
                 merge(&mut report, run.report);
+                if dirty {
+                    self.save()?;
+                }
                 return Err(e);
             }
             match fetched {
@@ -160,6 +168,12 @@ impl Session {
                 Err(e) => run.report.route_errors.push((label, e.to_string())),
             }
             merge(&mut report, run.report);
+        }
+        if self.prune_prekeys() > 0 {
+            dirty = true;
+        }
+        if dirty {
+            self.save()?;
         }
         Ok(report)
     }
@@ -197,28 +211,44 @@ impl Session {
             .collect();
         let base = self.store()?.seen_snapshot()?;
         let now = self.now();
+        let mut keys_by_owner: HashMap<Option<usize>, Vec<XKeyPair>> = HashMap::new();
+        for o in owners {
+            let k = owner_contact(*o);
+            if !keys_by_owner.contains_key(&k) {
+                keys_by_owner.insert(k, self.keys_for(k));
+            }
+        }
         let opened: Vec<(usize, String, Result<Opened, OpenError>)> = {
             let seen = Seen {
                 base: &base,
                 run: &run.accepted,
             };
             let is_contact = |k: &[u8; 32]| contacts.contains_key(k);
-            let keys: Vec<&XKeyPair> = vec![self.identity.x()];
-            let ctx = OpenContext {
-                me,
-                keys: &keys,
-                is_contact: &is_contact,
-                seen: &seen,
-                now,
-            };
+            // Trial decryption only over the keys of the contact whose tag it came under.
+            let keys = &keys_by_owner;
             batch
                 .into_par_iter()
                 .map(|f| {
+                    let owner = owners.get(f.cap).copied().and_then(owner_contact);
+                    let refs: Vec<&XKeyPair> = keys[&owner].iter().collect();
+                    let ctx = OpenContext { me, keys: &refs, is_contact: &is_contact, seen: &seen, now };
                     let r = envelope::open(&f.blob, &ctx);
                     (f.cap, f.id, r)
                 })
                 .collect()
         };
+        // Which of our keys each contact used: marks prekeys in use / superseded.
+        for (cap, _, r) in &opened {
+            let Some(Owner::Contact(i)) = owners.get(*cap).copied() else { continue };
+            let ki = match r {
+                Ok(Opened::Message(m)) => m.key_index,
+                Ok(Opened::Fragment(f)) => f.key_index,
+                Err(_) => continue,
+            };
+            if let Some(k) = keys_by_owner.get(&Some(i)).and_then(|v| v.get(ki)) {
+                self.note_key_used(i, &k.public(), &mut run.dirty);
+            }
+        }
 
         let mut complete: Vec<OpenedMessage> = Vec::new();
         let mut complete_ids: Vec<(usize, String)> = Vec::new();
@@ -372,9 +402,7 @@ impl Session {
         for m in &msgs {
             run.accepted.insert((m.header.sender, m.header.msg_id));
         }
-        if prekeys_changed {
-            self.save()?;
-        }
+        run.dirty |= prekeys_changed;
         Ok(())
     }
 
@@ -408,6 +436,13 @@ impl Session {
             });
         }
         newer
+    }
+}
+
+fn owner_contact(o: Owner) -> Option<usize> {
+    match o {
+        Owner::Contact(i) => Some(i),
+        Owner::Intro => None,
     }
 }
 

@@ -10,13 +10,16 @@ mod error;
 mod fetch;
 mod home;
 mod mail;
+mod prekeys;
 mod send;
 mod session;
+pub mod ssh_setup;
 
 pub use contacts::ContactView;
 pub use error::{Error, Result};
 pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
 pub use home::Home;
+pub use prekeys::PrekeyState;
 pub use mail::{Listed, Reading, ReplyPlan, rfc3339};
 pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest, route_label};
 pub use session::{InitOptions, Session};

@@ -185,6 +185,7 @@ impl Session {
     /// notmuch, mutt and aerc can read. Plaintext leaves the encrypted store: the caller
     /// should say so.
     pub fn export_maildir(&mut self, dir: &Path) -> Result<usize> {
+        self.expire_now()?;
         for sub in ["cur", "new", "tmp"] {
             let p = dir.join(sub);
             hushpost_durable::create_private_dir(&p).map_err(|e| Error::Io(e, p.clone()))?;

@@ -171,12 +171,24 @@ impl Session {
         drop(letter);
         let expires_at = req.expire_secs.map_or(0, |s| now + s.max(1));
 
+        // Our prekey for each recipient is rotated (if due) and made durable BEFORE anything
+        // carrying it leaves: a prekey announced but not saved would make replies unreadable.
+        let mut dirty = false;
+        let mut prekeys = Vec::new();
+        for (view, _, _) in &recipients {
+            let idx = self.state.contacts.iter().position(|c| c.name == view.name);
+            prekeys.push(idx.and_then(|i| self.outgoing_prekey(i, &mut dirty)));
+        }
+        if dirty {
+            self.save()?;
+        }
+
         let per_recipient = raw.len().div_ceil(envelope::FRAGMENT_CAPACITY) + 1;
         let total = per_recipient * recipients.len();
         let mut done = 0usize;
         let mut reports = Vec::new();
         let mut any = false;
-        for (view, id, routes) in &recipients {
+        for ((view, id, routes), prekey) in recipients.iter().zip(prekeys) {
             let key = self.recipient_key(&view.name, id);
             let tag = PairKeys::derive(&self.identity, id)
                 .map_err(|e| Error::Invalid(format!("{}: {e}", view.name)))?
@@ -212,7 +224,7 @@ impl Session {
                     sent_at: now,
                     expires_at,
                     burn_after_reading: req.burn_after_reading,
-                    prekey: None,
+                    prekey,
                     body: &raw,
                 };
                 let mut blobs = 0usize;
@@ -332,8 +344,41 @@ impl Session {
         contact_via: Option<&str>,
         cmd_via: Option<&str>,
     ) -> Result<DialOptions> {
-        let _ = (route, contact_via, cmd_via);
-        Ok(DialOptions::default())
+        let net = &self.config.network;
+        // The command's --via wins, then the contact's setting, then the global default;
+        // a route that demands Tor (an onion, or its owner asked) never goes direct.
+        let chosen = [cmd_via, contact_via, Some(net.via.as_str())]
+            .into_iter()
+            .flatten()
+            .find(|v| *v == "tor" || *v == "direct");
+        let tor = match (route.required_via(), chosen) {
+            (Some(hushpost_core::route::Via::Tor), Some("direct")) if cmd_via == Some("direct") => {
+                return Err(Error::Invalid(format!(
+                    "{} only accepts connections over Tor; drop --via direct",
+                    route_label(route)
+                )));
+            }
+            (Some(hushpost_core::route::Via::Tor), _) => true,
+            (_, v) => v == Some("tor"),
+        };
+        let mut dial = DialOptions {
+            proxy: (tor && route.is_network()).then(|| net.tor_proxy.clone()),
+            timeout_secs: net.timeout_secs,
+            ..DialOptions::default()
+        };
+        // Our SSH key goes only to our own drops, or to a contact's drop that has no drop
+        // key (then it is the only way in); the owner login only to our own.
+        if let Route::Ssh { dropkey, .. } = route {
+            let ours = self.routes().contains(route);
+            if ours || dropkey.is_none() {
+                dial.credentials.ssh_key_file = self.config.ssh.key_file.clone();
+                dial.credentials.ssh_agent = self.config.ssh.agent;
+            }
+            if ours {
+                dial.credentials.ssh_user = self.config.ssh.user.clone();
+            }
+        }
+        Ok(dial)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod init;
 pub mod key;
 pub mod list;
 pub mod read;
+pub mod relay;
 pub mod reply;
 pub mod route;
 pub mod search;
@@ -54,7 +55,15 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
         } else {
             &r.subject
         });
-        let line = format!("{:>6} {flags} {date}  {:<24.24}  {subject}", r.id, who);
+        let life = if r.burn_after_reading {
+            "  (burns after reading)".to_string()
+        } else if r.expires_at > 0 {
+            let left = r.expires_at.saturating_sub(hushpost_ops::core::time::unix_now());
+            format!("  (expires in {})", humantime::format_duration(std::time::Duration::from_secs(left - left % 60)))
+        } else {
+            String::new()
+        };
+        let line = format!("{:>6} {flags} {date}  {:<24.24}  {subject}{life}", r.id, who);
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });
     }
