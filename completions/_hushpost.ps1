@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
+            [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a message (body from stdin, or $EDITOR on a terminal)')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to a message')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
@@ -44,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over subject, body and sender')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all mail as a Maildir (for notmuch, mutt, aerc)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Open the inbox')
             [CompletionResult]::new('gen-docs', 'gen-docs', [CompletionResultType]::ParameterValue, 'Write man pages and completions (for packagers and the drift check)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -154,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your routes in order')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a route')
+            [CompletionResult]::new('ssh-setup', 'ssh-setup', [CompletionResultType]::ParameterValue, 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -193,10 +196,33 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hushpost;route;ssh-setup' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host name or address that senders dial')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'SSH port')
+            [CompletionResult]::new('--host-key', '--host-key', [CompletionResultType]::ParameterName, 'The server''s host key to pin: SHA256:… (ssh-keygen -lf on the server) or its .pub file')
+            [CompletionResult]::new('--owner-key', '--owner-key', [CompletionResultType]::ParameterName, 'Your public key (the owner''s), for fetching. Default: the .pub beside [ssh] key_file')
+            [CompletionResult]::new('--drop-user', '--drop-user', [CompletionResultType]::ParameterName, 'Account that senders log in as (created by the printed commands)')
+            [CompletionResult]::new('--owner-user', '--owner-user', [CompletionResultType]::ParameterName, 'Account that you fetch as (created by the printed commands)')
+            [CompletionResult]::new('--chroot', '--chroot', [CompletionResultType]::ParameterName, 'Chroot of both accounts (it and every directory above it must be root-owned)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Name of the drop directory inside the chroot')
+            [CompletionResult]::new('--keys-dir', '--keys-dir', [CompletionResultType]::ParameterName, 'Root-owned directory for the two accounts'' authorized_keys files')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hushpost;route;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your routes in order')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a route')
+            [CompletionResult]::new('ssh-setup', 'ssh-setup', [CompletionResultType]::ParameterValue, 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -207,6 +233,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;route;help;remove' {
+            break
+        }
+        'hushpost;route;help;ssh-setup' {
             break
         }
         'hushpost;route;help;help' {
@@ -335,6 +364,107 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;help;help' {
+            break
+        }
+        'hushpost;account' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Write the [account] section (replacing any), then optionally log in to both servers')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the [account] section')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Log in to both servers (and open the folder) to check the settings and password')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the [account] section')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;account;add' {
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Your e-mail address (the From of your hushpost mails; add it as a route with `hushpost route add mailto:ADDRESS` to receive on it)')
+            [CompletionResult]::new('--smtp', '--smtp', [CompletionResultType]::ParameterName, 'SMTP submission server, HOST[:PORT] (default port 465, implicit TLS)')
+            [CompletionResult]::new('--imap', '--imap', [CompletionResultType]::ParameterName, 'IMAP server, HOST[:PORT] (default port 993, implicit TLS)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Login on both servers (default: the address)')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command that prints the password, e.g. "pass show mail/me"')
+            [CompletionResult]::new('--smtp-tls', '--smtp-tls', [CompletionResultType]::ParameterName, 'SMTP TLS mode (default: implicit on port 465, STARTTLS elsewhere)')
+            [CompletionResult]::new('--imap-tls', '--imap-tls', [CompletionResultType]::ParameterName, 'IMAP TLS mode (default: implicit on port 993, STARTTLS elsewhere)')
+            [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'IMAP folder to fetch from')
+            [CompletionResult]::new('--move-to', '--move-to', [CompletionResultType]::ParameterName, 'Move fetched hushpost mails to this (existing) folder instead of deleting them')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server''s')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--allow-plaintext-loopback', '--allow-plaintext-loopback', [CompletionResultType]::ParameterName, 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)')
+            [CompletionResult]::new('--test', '--test', [CompletionResultType]::ParameterName, 'Log in to both servers after saving')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;account;show' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;account;test' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;account;remove' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;account;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Write the [account] section (replacing any), then optionally log in to both servers')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the [account] section')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Log in to both servers (and open the folder) to check the settings and password')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the [account] section')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;account;help;add' {
+            break
+        }
+        'hushpost;account;help;show' {
+            break
+        }
+        'hushpost;account;help;test' {
+            break
+        }
+        'hushpost;account;help;remove' {
+            break
+        }
+        'hushpost;account;help;help' {
             break
         }
         'hushpost;send' {
@@ -473,6 +603,56 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hushpost;relay' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;relay;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Data directory: blobs, and the self-signed certificate. Created 0700')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain (leaf first)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
+            [CompletionResult]::new('--tag-quota', '--tag-quota', [CompletionResultType]::ParameterName, 'Unread blobs one tag may hold; more are refused (retryable), never evicted')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'How long an unread blob is kept before it is deleted')
+            [CompletionResult]::new('--pow-difficulty', '--pow-difficulty', [CompletionResultType]::ParameterName, 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26')
+            [CompletionResult]::new('--max-store-size', '--max-store-size', [CompletionResultType]::ParameterName, 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)')
+            [CompletionResult]::new('--min-free-space', '--min-free-space', [CompletionResultType]::ParameterName, 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this')
+            [CompletionResult]::new('--lanes', '--lanes', [CompletionResultType]::ParameterName, 'Writer lanes: parallel group commits (each has its own segment file)')
+            [CompletionResult]::new('--segment-size', '--segment-size', [CompletionResultType]::ParameterName, 'Segment file size at which a lane starts a new one')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Make a self-signed certificate on first start (kept in DIR/tls/) and print its pin')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Plain HTTP, only on a loopback address: behind a Tor onion service (see below) or a TLS-terminating proxy on the same machine')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;relay;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;relay;help;serve' {
+            break
+        }
+        'hushpost;relay;help;help' {
+            break
+        }
         'hushpost;tui' {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -504,6 +684,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
+            [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a message (body from stdin, or $EDITOR on a terminal)')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to a message')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
@@ -513,6 +694,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over subject, body and sender')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all mail as a Maildir (for notmuch, mutt, aerc)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Open the inbox')
             [CompletionResult]::new('gen-docs', 'gen-docs', [CompletionResultType]::ParameterValue, 'Write man pages and completions (for packagers and the drift check)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -539,6 +721,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List your routes in order')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a route')
+            [CompletionResult]::new('ssh-setup', 'ssh-setup', [CompletionResultType]::ParameterValue, 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server')
             break
         }
         'hushpost;help;route;add' {
@@ -548,6 +731,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;route;remove' {
+            break
+        }
+        'hushpost;help;route;ssh-setup' {
             break
         }
         'hushpost;help;contact' {
@@ -577,6 +763,25 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         'hushpost;help;contact;routes' {
             break
         }
+        'hushpost;help;account' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Write the [account] section (replacing any), then optionally log in to both servers')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the [account] section')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Log in to both servers (and open the folder) to check the settings and password')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the [account] section')
+            break
+        }
+        'hushpost;help;account;add' {
+            break
+        }
+        'hushpost;help;account;show' {
+            break
+        }
+        'hushpost;help;account;test' {
+            break
+        }
+        'hushpost;help;account;remove' {
+            break
+        }
         'hushpost;help;send' {
             break
         }
@@ -602,6 +807,13 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;completions' {
+            break
+        }
+        'hushpost;help;relay' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            break
+        }
+        'hushpost;help;relay;serve' {
             break
         }
         'hushpost;help;tui' {

@@ -16,6 +16,9 @@ _hushpost() {
             ",$1")
                 cmd="hushpost"
                 ;;
+            hushpost,account)
+                cmd="hushpost__subcmd__account"
+                ;;
             hushpost,completions)
                 cmd="hushpost__subcmd__completions"
                 ;;
@@ -52,6 +55,9 @@ _hushpost() {
             hushpost,read)
                 cmd="hushpost__subcmd__read"
                 ;;
+            hushpost,relay)
+                cmd="hushpost__subcmd__relay"
+                ;;
             hushpost,reply)
                 cmd="hushpost__subcmd__reply"
                 ;;
@@ -66,6 +72,36 @@ _hushpost() {
                 ;;
             hushpost,tui)
                 cmd="hushpost__subcmd__tui"
+                ;;
+            hushpost__subcmd__account,add)
+                cmd="hushpost__subcmd__account__subcmd__add"
+                ;;
+            hushpost__subcmd__account,help)
+                cmd="hushpost__subcmd__account__subcmd__help"
+                ;;
+            hushpost__subcmd__account,remove)
+                cmd="hushpost__subcmd__account__subcmd__remove"
+                ;;
+            hushpost__subcmd__account,show)
+                cmd="hushpost__subcmd__account__subcmd__show"
+                ;;
+            hushpost__subcmd__account,test)
+                cmd="hushpost__subcmd__account__subcmd__test"
+                ;;
+            hushpost__subcmd__account__subcmd__help,add)
+                cmd="hushpost__subcmd__account__subcmd__help__subcmd__add"
+                ;;
+            hushpost__subcmd__account__subcmd__help,help)
+                cmd="hushpost__subcmd__account__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__account__subcmd__help,remove)
+                cmd="hushpost__subcmd__account__subcmd__help__subcmd__remove"
+                ;;
+            hushpost__subcmd__account__subcmd__help,show)
+                cmd="hushpost__subcmd__account__subcmd__help__subcmd__show"
+                ;;
+            hushpost__subcmd__account__subcmd__help,test)
+                cmd="hushpost__subcmd__account__subcmd__help__subcmd__test"
                 ;;
             hushpost__subcmd__contact,add)
                 cmd="hushpost__subcmd__contact__subcmd__add"
@@ -109,6 +145,9 @@ _hushpost() {
             hushpost__subcmd__contact__subcmd__help,verify)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__verify"
                 ;;
+            hushpost__subcmd__help,account)
+                cmd="hushpost__subcmd__help__subcmd__account"
+                ;;
             hushpost__subcmd__help,completions)
                 cmd="hushpost__subcmd__help__subcmd__completions"
                 ;;
@@ -145,6 +184,9 @@ _hushpost() {
             hushpost__subcmd__help,read)
                 cmd="hushpost__subcmd__help__subcmd__read"
                 ;;
+            hushpost__subcmd__help,relay)
+                cmd="hushpost__subcmd__help__subcmd__relay"
+                ;;
             hushpost__subcmd__help,reply)
                 cmd="hushpost__subcmd__help__subcmd__reply"
                 ;;
@@ -159,6 +201,18 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,tui)
                 cmd="hushpost__subcmd__help__subcmd__tui"
+                ;;
+            hushpost__subcmd__help__subcmd__account,add)
+                cmd="hushpost__subcmd__help__subcmd__account__subcmd__add"
+                ;;
+            hushpost__subcmd__help__subcmd__account,remove)
+                cmd="hushpost__subcmd__help__subcmd__account__subcmd__remove"
+                ;;
+            hushpost__subcmd__help__subcmd__account,show)
+                cmd="hushpost__subcmd__help__subcmd__account__subcmd__show"
+                ;;
+            hushpost__subcmd__help__subcmd__account,test)
+                cmd="hushpost__subcmd__help__subcmd__account__subcmd__test"
                 ;;
             hushpost__subcmd__help__subcmd__contact,add)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__add"
@@ -184,6 +238,9 @@ _hushpost() {
             hushpost__subcmd__help__subcmd__key,export)
                 cmd="hushpost__subcmd__help__subcmd__key__subcmd__export"
                 ;;
+            hushpost__subcmd__help__subcmd__relay,serve)
+                cmd="hushpost__subcmd__help__subcmd__relay__subcmd__serve"
+                ;;
             hushpost__subcmd__help__subcmd__route,add)
                 cmd="hushpost__subcmd__help__subcmd__route__subcmd__add"
                 ;;
@@ -192,6 +249,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__route,remove)
                 cmd="hushpost__subcmd__help__subcmd__route__subcmd__remove"
+                ;;
+            hushpost__subcmd__help__subcmd__route,ssh-setup)
+                cmd="hushpost__subcmd__help__subcmd__route__subcmd__ssh__subcmd__setup"
                 ;;
             hushpost__subcmd__id,card)
                 cmd="hushpost__subcmd__id__subcmd__card"
@@ -217,6 +277,18 @@ _hushpost() {
             hushpost__subcmd__key__subcmd__help,help)
                 cmd="hushpost__subcmd__key__subcmd__help__subcmd__help"
                 ;;
+            hushpost__subcmd__relay,help)
+                cmd="hushpost__subcmd__relay__subcmd__help"
+                ;;
+            hushpost__subcmd__relay,serve)
+                cmd="hushpost__subcmd__relay__subcmd__serve"
+                ;;
+            hushpost__subcmd__relay__subcmd__help,help)
+                cmd="hushpost__subcmd__relay__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__relay__subcmd__help,serve)
+                cmd="hushpost__subcmd__relay__subcmd__help__subcmd__serve"
+                ;;
             hushpost__subcmd__route,add)
                 cmd="hushpost__subcmd__route__subcmd__add"
                 ;;
@@ -228,6 +300,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__route,remove)
                 cmd="hushpost__subcmd__route__subcmd__remove"
+                ;;
+            hushpost__subcmd__route,ssh-setup)
+                cmd="hushpost__subcmd__route__subcmd__ssh__subcmd__setup"
                 ;;
             hushpost__subcmd__route__subcmd__help,add)
                 cmd="hushpost__subcmd__route__subcmd__help__subcmd__add"
@@ -241,6 +316,9 @@ _hushpost() {
             hushpost__subcmd__route__subcmd__help,remove)
                 cmd="hushpost__subcmd__route__subcmd__help__subcmd__remove"
                 ;;
+            hushpost__subcmd__route__subcmd__help,ssh-setup)
+                cmd="hushpost__subcmd__route__subcmd__help__subcmd__ssh__subcmd__setup"
+                ;;
             *)
                 ;;
         esac
@@ -248,8 +326,222 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact send reply fetch list read delete search export completions tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add show test remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__add)
+            opts="-q -v -h -V --address --smtp --imap --user --password-command --smtp-tls --imap-tls --folder --move-to --ca-file --allow-plaintext-loopback --test --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --imap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-tls)
+                    COMPREPLY=($(compgen -W "implicit starttls" -- "${cur}"))
+                    return 0
+                    ;;
+                --imap-tls)
+                    COMPREPLY=($(compgen -W "implicit starttls" -- "${cur}"))
+                    return 0
+                    ;;
+                --folder)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --move-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help)
+            opts="add show test remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__remove)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__show)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__account__subcmd__test)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -602,8 +894,78 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact send reply fetch list read delete search export completions tui gen-docs help"
+            opts="init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__account)
+            opts="add show test remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__account__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__account__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__account__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__account__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -895,6 +1257,34 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__relay)
+            opts="serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__relay__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__reply)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -910,7 +1300,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__route)
-            opts="add list remove"
+            opts="add list remove ssh-setup"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,6 +1342,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__route__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__route__subcmd__ssh__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1237,6 +1641,128 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__relay)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help)
+            opts="serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__serve)
+            opts="-q -v -h -V --listen --data --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --retention --pow-difficulty --max-store-size --min-free-space --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pow-difficulty)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-store-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-free-space)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lanes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__reply)
             opts="-s -a -q -v -h -V --all --subject --attach --via --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1276,7 +1802,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__route)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add list remove help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add list remove ssh-setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1312,7 +1838,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__route__subcmd__help)
-            opts="add list remove help"
+            opts="add list remove ssh-setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,6 +1907,20 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__route__subcmd__help__subcmd__ssh__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__route__subcmd__list)
             opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1406,6 +1946,60 @@ _hushpost() {
                 return 0
             fi
             case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__route__subcmd__ssh__subcmd__setup)
+            opts="-q -v -h -V --host --port --host-key --owner-key --drop-user --owner-user --chroot --dir --keys-dir --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drop-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

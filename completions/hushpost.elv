@@ -32,6 +32,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
+            cand account 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)'
             cand send 'Send a message (body from stdin, or $EDITOR on a terminal)'
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
@@ -41,6 +42,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
             cand completions 'Print shell completions'
+            cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
             cand gen-docs 'Write man pages and completions (for packagers and the drift check)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -139,6 +141,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand add 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
             cand list 'List your routes in order'
             cand remove 'Remove a route'
+            cand ssh-setup 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;route;add'= {
@@ -174,10 +177,32 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hushpost;route;ssh-setup'= {
+            cand --host 'Host name or address that senders dial'
+            cand --port 'SSH port'
+            cand --host-key 'The server''s host key to pin: SHA256:… (ssh-keygen -lf on the server) or its .pub file'
+            cand --owner-key 'Your public key (the owner''s), for fetching. Default: the .pub beside [ssh] key_file'
+            cand --drop-user 'Account that senders log in as (created by the printed commands)'
+            cand --owner-user 'Account that you fetch as (created by the printed commands)'
+            cand --chroot 'Chroot of both accounts (it and every directory above it must be root-owned)'
+            cand --dir 'Name of the drop directory inside the chroot'
+            cand --keys-dir 'Root-owned directory for the two accounts'' authorized_keys files'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hushpost;route;help'= {
             cand add 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
             cand list 'List your routes in order'
             cand remove 'Remove a route'
+            cand ssh-setup 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;route;help;add'= {
@@ -185,6 +210,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;route;help;list'= {
         }
         &'hushpost;route;help;remove'= {
+        }
+        &'hushpost;route;help;ssh-setup'= {
         }
         &'hushpost;route;help;help'= {
         }
@@ -297,6 +324,96 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;help;routes'= {
         }
         &'hushpost;contact;help;help'= {
+        }
+        &'hushpost;account'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Write the [account] section (replacing any), then optionally log in to both servers'
+            cand show 'Show the [account] section'
+            cand test 'Log in to both servers (and open the folder) to check the settings and password'
+            cand remove 'Remove the [account] section'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;account;add'= {
+            cand --address 'Your e-mail address (the From of your hushpost mails; add it as a route with `hushpost route add mailto:ADDRESS` to receive on it)'
+            cand --smtp 'SMTP submission server, HOST[:PORT] (default port 465, implicit TLS)'
+            cand --imap 'IMAP server, HOST[:PORT] (default port 993, implicit TLS)'
+            cand --user 'Login on both servers (default: the address)'
+            cand --password-command 'Command that prints the password, e.g. "pass show mail/me"'
+            cand --smtp-tls 'SMTP TLS mode (default: implicit on port 465, STARTTLS elsewhere)'
+            cand --imap-tls 'IMAP TLS mode (default: implicit on port 993, STARTTLS elsewhere)'
+            cand --folder 'IMAP folder to fetch from'
+            cand --move-to 'Move fetched hushpost mails to this (existing) folder instead of deleting them'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server''s'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --allow-plaintext-loopback 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)'
+            cand --test 'Log in to both servers after saving'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;account;show'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;account;test'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;account;remove'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;account;help'= {
+            cand add 'Write the [account] section (replacing any), then optionally log in to both servers'
+            cand show 'Show the [account] section'
+            cand test 'Log in to both servers (and open the folder) to check the settings and password'
+            cand remove 'Remove the [account] section'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;account;help;add'= {
+        }
+        &'hushpost;account;help;show'= {
+        }
+        &'hushpost;account;help;test'= {
+        }
+        &'hushpost;account;help;remove'= {
+        }
+        &'hushpost;account;help;help'= {
         }
         &'hushpost;send'= {
             cand --to 'A recipient (repeatable)'
@@ -425,6 +542,51 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hushpost;relay'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;relay;serve'= {
+            cand --listen 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)'
+            cand --data 'Data directory: blobs, and the self-signed certificate. Created 0700'
+            cand --tls-cert 'PEM certificate chain (leaf first)'
+            cand --tls-key 'PEM private key for --tls-cert'
+            cand --tag-quota 'Unread blobs one tag may hold; more are refused (retryable), never evicted'
+            cand --retention 'How long an unread blob is kept before it is deleted'
+            cand --pow-difficulty 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26'
+            cand --max-store-size 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)'
+            cand --min-free-space 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this'
+            cand --lanes 'Writer lanes: parallel group commits (each has its own segment file)'
+            cand --segment-size 'Segment file size at which a lane starts a new one'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --tls-self-signed 'Make a self-signed certificate on first start (kept in DIR/tls/) and print its pin'
+            cand --plain-http 'Plain HTTP, only on a loopback address: behind a Tor onion service (see below) or a TLS-terminating proxy on the same machine'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;relay;help'= {
+            cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;relay;help;serve'= {
+        }
+        &'hushpost;relay;help;help'= {
+        }
         &'hushpost;tui'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
@@ -454,6 +616,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
+            cand account 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)'
             cand send 'Send a message (body from stdin, or $EDITOR on a terminal)'
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
@@ -463,6 +626,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
             cand completions 'Print shell completions'
+            cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
             cand gen-docs 'Write man pages and completions (for packagers and the drift check)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -483,12 +647,15 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand add 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
             cand list 'List your routes in order'
             cand remove 'Remove a route'
+            cand ssh-setup 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
         }
         &'hushpost;help;route;add'= {
         }
         &'hushpost;help;route;list'= {
         }
         &'hushpost;help;route;remove'= {
+        }
+        &'hushpost;help;route;ssh-setup'= {
         }
         &'hushpost;help;contact'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
@@ -510,6 +677,20 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;contact;routes'= {
         }
+        &'hushpost;help;account'= {
+            cand add 'Write the [account] section (replacing any), then optionally log in to both servers'
+            cand show 'Show the [account] section'
+            cand test 'Log in to both servers (and open the folder) to check the settings and password'
+            cand remove 'Remove the [account] section'
+        }
+        &'hushpost;help;account;add'= {
+        }
+        &'hushpost;help;account;show'= {
+        }
+        &'hushpost;help;account;test'= {
+        }
+        &'hushpost;help;account;remove'= {
+        }
         &'hushpost;help;send'= {
         }
         &'hushpost;help;reply'= {
@@ -527,6 +708,11 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;export'= {
         }
         &'hushpost;help;completions'= {
+        }
+        &'hushpost;help;relay'= {
+            cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+        }
+        &'hushpost;help;relay;serve'= {
         }
         &'hushpost;help;tui'= {
         }

@@ -34,6 +34,7 @@ complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "id" -d 'Show your
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "key" -d 'Export keys'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "route" -d 'Manage your own receive routes (they appear in your card)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "contact" -d 'Add, verify and configure contacts'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "account" -d 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "send" -d 'Send a message (body from stdin, or $EDITOR on a terminal)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "reply" -d 'Reply to a message'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "fetch" -d 'Fetch new mail from all your routes'
@@ -43,6 +44,7 @@ complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "delete" -d 'Delet
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "search" -d 'Full-text search over subject, body and sender'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "export" -d 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "relay" -d 'Run a relay: an HTTPS dead drop for anyone\'s sealed blobs (see `relay serve --help`)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "tui" -d 'Open the inbox'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "gen-docs" -d 'Write man pages and completions (for packagers and the drift check)'
 complete -c hushpost -n "__fish_hushpost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -85,15 +87,16 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_s
 complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
 complete -c hushpost -n "__fish_hushpost_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Only print errors'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List your routes in order'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove a route'
-complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -f -a "list" -d 'List your routes in order'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -f -a "ssh-setup" -d 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and not __fish_seen_subcommand_from add list remove ssh-setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -109,9 +112,25 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l host -d 'Host name or address that senders dial' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l port -d 'SSH port' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l host-key -d 'The server\'s host key to pin: SHA256:… (ssh-keygen -lf on the server) or its .pub file' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l owner-key -d 'Your public key (the owner\'s), for fetching. Default: the .pub beside [ssh] key_file' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l drop-user -d 'Account that senders log in as (created by the printed commands)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l owner-user -d 'Account that you fetch as (created by the printed commands)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l chroot -d 'Chroot of both accounts (it and every directory above it must be root-owned)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l dir -d 'Name of the drop directory inside the chroot' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l keys-dir -d 'Root-owned directory for the two accounts\' authorized_keys files' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from ssh-setup" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "list" -d 'List your routes in order'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "ssh-setup" -d 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
 complete -c hushpost -n "__fish_hushpost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fish_seen_subcommand_from add list show verify remove routes help" -s q -l quiet -d 'Only print errors'
@@ -165,6 +184,56 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a contact (their messages stay)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "routes" -d 'Show the routes used for a contact, or set which of their card\'s routes to use and in what order (no URL after `--reset` means: back to the card\'s list)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -f -a "add" -d 'Write the [account] section (replacing any), then optionally log in to both servers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -f -a "show" -d 'Show the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -f -a "test" -d 'Log in to both servers (and open the folder) to check the settings and password'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -f -a "remove" -d 'Remove the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and not __fish_seen_subcommand_from add show test remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l address -d 'Your e-mail address (the From of your hushpost mails; add it as a route with `hushpost route add mailto:ADDRESS` to receive on it)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l smtp -d 'SMTP submission server, HOST[:PORT] (default port 465, implicit TLS)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l imap -d 'IMAP server, HOST[:PORT] (default port 993, implicit TLS)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l user -d 'Login on both servers (default: the address)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l password-command -d 'Command that prints the password, e.g. "pass show mail/me"' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l smtp-tls -d 'SMTP TLS mode (default: implicit on port 465, STARTTLS elsewhere)' -r -f -a "implicit\t'TLS from the first byte'
+starttls\t'STARTTLS, which must succeed'"
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l imap-tls -d 'IMAP TLS mode (default: implicit on port 993, STARTTLS elsewhere)' -r -f -a "implicit\t'TLS from the first byte'
+starttls\t'STARTTLS, which must succeed'"
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l folder -d 'IMAP folder to fetch from' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l move-to -d 'Move fetched hushpost mails to this (existing) folder instead of deleting them' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l ca-file -d 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server\'s' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l allow-plaintext-loopback -d 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l test -d 'Log in to both servers after saving'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from test" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from remove" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "add" -d 'Write the [account] section (replacing any), then optionally log in to both servers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "test" -d 'Log in to both servers (and open the folder) to check the settings and password'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l to -d 'A recipient (repeatable)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s s -l subject -d 'Subject line' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s a -l attach -d 'Attach a file (repeatable)' -r -F
@@ -232,6 +301,33 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s q -l q
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l listen -d 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l data -d 'Data directory: blobs, and the self-signed certificate. Created 0700' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tls-cert -d 'PEM certificate chain (leaf first)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tag-quota -d 'Unread blobs one tag may hold; more are refused (retryable), never evicted' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l retention -d 'How long an unread blob is kept before it is deleted' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l pow-difficulty -d 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l max-store-size -d 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l min-free-space -d 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l lanes -d 'Writer lanes: parallel group commits (each has its own segment file)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l segment-size -d 'Segment file size at which a lane starts a new one' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tls-self-signed -d 'Make a self-signed certificate on first start (kept in DIR/tls/) and print its pin'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l plain-http -d 'Plain HTTP, only on a loopback address: behind a Tor onion service (see below) or a TLS-terminating proxy on the same machine'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -243,31 +339,39 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s q -l quie
 complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand gen-docs" -s V -l version -d 'Print version'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "init" -d 'Create your identity (keys, a local drop, the mail store)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "id" -d 'Show your name, fingerprint and routes, or your contact card'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "key" -d 'Export keys'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "route" -d 'Manage your own receive routes (they appear in your card)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "contact" -d 'Add, verify and configure contacts'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "send" -d 'Send a message (body from stdin, or $EDITOR on a terminal)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "reply" -d 'Reply to a message'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "fetch" -d 'Fetch new mail from all your routes'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "list" -d 'List messages, newest first'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "read" -d 'Show a message'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "delete" -d 'Delete a message from the local store'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "search" -d 'Full-text search over subject, body and sender'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "export" -d 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "completions" -d 'Print shell completions'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "tui" -d 'Open the inbox'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "gen-docs" -d 'Write man pages and completions (for packagers and the drift check)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact send reply fetch list read delete search export completions tui gen-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "init" -d 'Create your identity (keys, a local drop, the mail store)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "id" -d 'Show your name, fingerprint and routes, or your contact card'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "key" -d 'Export keys'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "route" -d 'Manage your own receive routes (they appear in your card)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "contact" -d 'Add, verify and configure contacts'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "account" -d 'Configure the e-mail account that mailto: routes use (SMTP out, IMAP in)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "send" -d 'Send a message (body from stdin, or $EDITOR on a terminal)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "reply" -d 'Reply to a message'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "fetch" -d 'Fetch new mail from all your routes'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "list" -d 'List messages, newest first'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "read" -d 'Show a message'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "delete" -d 'Delete a message from the local store'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "search" -d 'Full-text search over subject, body and sender'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "export" -d 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "completions" -d 'Print shell completions'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "relay" -d 'Run a relay: an HTTPS dead drop for anyone\'s sealed blobs (see `relay serve --help`)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "tui" -d 'Open the inbox'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "gen-docs" -d 'Write man pages and completions (for packagers and the drift check)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and not __fish_seen_subcommand_from init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from id" -f -a "card" -d 'Print your one-line contact card (give it only to people who may write to you: it lets them post to you)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "add" -d 'Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…, https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "list" -d 'List your routes in order'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "remove" -d 'Remove a route'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "ssh-setup" -d 'Print how to turn an OpenSSH server you administer into an SSH drop: a fresh drop key, the commands to run as root, the sshd_config block, the route to add and the [ssh] settings for config.toml. Senders log in with the drop key and can only create files; you fetch with your own key. Changes nothing, here or on the server'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "add" -d 'Add a contact from their card (`-` reads the card from stdin)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "list" -d 'List contacts'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "show" -d 'Show a contact: fingerprint, safety number, verified or not, routes'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "verify" -d 'Mark a contact verified after comparing safety numbers'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "remove" -d 'Remove a contact (their messages stay)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from contact" -f -a "routes" -d 'Show the routes used for a contact, or set which of their card\'s routes to use and in what order (no URL after `--reset` means: back to the card\'s list)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Write the [account] section (replacing any), then optionally log in to both servers'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "test" -d 'Log in to both servers (and open the folder) to check the settings and password'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove the [account] section'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'

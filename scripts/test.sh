@@ -17,11 +17,22 @@ have pkg-config || need+=(pkg-config)
 have age || need+=(age)
 have notmuch || need+=(notmuch)
 have chattr || need+=(e2fsprogs)
+have tmux || need+=(tmux)
+# the mailto: transport's loopback servers (scripts/servers/mail.sh)
+[ -x /usr/sbin/postfix ] || need+=(postfix)
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+have openssl || need+=(openssl)
+have script || need+=(bsdutils)
+# the SSH drop's loopback sshd (scripts/servers/sshd.sh); sftp, scp and ssh-agent for its tests
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+have sftp && have ssh-agent || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
+  # postfix asks a debconf question; "No configuration" = it writes no main.cf, starts nothing
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 

@@ -80,6 +80,8 @@ pub enum Command {
     Route(commands::route::Args),
     /// Add, verify and configure contacts.
     Contact(commands::contact::Args),
+    /// Configure the e-mail account that mailto: routes use (SMTP out, IMAP in).
+    Account(commands::account::Args),
     /// Send a message (body from stdin, or $EDITOR on a terminal).
     Send(commands::send::Args),
     /// Reply to a message.
@@ -187,6 +189,9 @@ pub fn main() -> ExitCode {
         Some(Command::Id(a)) => a.json,
         Some(Command::Contact(a)) => a.json(),
         Some(Command::Fetch(a)) => a.json,
+        Some(Command::Account(commands::account::Args {
+            sub: commands::account::Sub::Show { json },
+        })) => *json,
         Some(Command::List(a)) => a.json,
         Some(Command::Search(a)) => a.json,
         Some(Command::Send(a)) => a.json,
@@ -212,6 +217,7 @@ pub fn main() -> ExitCode {
         Some(Command::Key(a)) => commands::key::run(&ctx, a),
         Some(Command::Route(a)) => commands::route::run(&ctx, a),
         Some(Command::Contact(a)) => commands::contact::run(&ctx, a),
+        Some(Command::Account(a)) => commands::account::run(&ctx, a),
         Some(Command::Send(a)) => commands::send::run(&ctx, a),
         Some(Command::Reply(a)) => commands::reply::run(&ctx, a),
         Some(Command::Fetch(a)) => commands::fetch::run(&ctx, a),

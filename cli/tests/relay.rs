@@ -25,6 +25,8 @@ pub struct RelayProc {
 }
 
 impl RelayProc {
+    // The child is waited for by `stop` or by `Drop`.
+    #[allow(clippy::zombie_processes)]
     pub fn spawn(data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
         std::fs::create_dir_all(logs).expect("mkdir");
         let n = std::fs::read_dir(logs).expect("ls").count();
@@ -61,7 +63,7 @@ impl RelayProc {
     }
 
     /// SIGTERM, then the exit code.
-    pub fn stop(mut self) -> i32 {
+    pub fn stop(&mut self) -> i32 {
         let pid = self.child.id().to_string();
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -78,7 +80,7 @@ impl RelayProc {
     }
 }
 
-impl Drop for RelayProc {
+impl std::ops::Drop for RelayProc {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
@@ -125,7 +127,7 @@ fn longest_hex_run(s: &str) -> usize {
 fn two_people_exchange_mail_through_the_relay_and_it_keeps_nothing_readable() {
     let t = tempdir();
     let data = t.path().join("relay-data");
-    let relay = RelayProc::spawn(&data, &t.path().join("relay-logs"), &["--tls-self-signed"]);
+    let mut relay = RelayProc::spawn(&data, &t.path().join("relay-logs"), &["--tls-self-signed"]);
     assert!(
         relay.route.starts_with("https://127.0.0.1:") && relay.route.contains("#pin=sha256:"),
         "{}",
@@ -252,7 +254,7 @@ fn the_self_signed_certificate_and_its_pin_survive_a_restart() {
     let t = tempdir();
     let data = t.path().join("relay-data");
     let logs = t.path().join("logs");
-    let r1 = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
+    let mut r1 = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
     let pin1 = r1.route.split_once("#pin=").expect("pin").1.to_string();
     assert!(
         std::fs::read_to_string(&r1.out)
@@ -260,7 +262,7 @@ fn the_self_signed_certificate_and_its_pin_survive_a_restart() {
             .contains("made a self-signed certificate")
     );
     assert_eq!(r1.stop(), 0);
-    let r2 = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
+    let mut r2 = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
     assert_eq!(r2.route.split_once("#pin=").expect("pin").1, pin1);
     let key = data.join("tls").join("key.pem");
     use std::os::unix::fs::PermissionsExt;
@@ -272,7 +274,7 @@ fn the_self_signed_certificate_and_its_pin_survive_a_restart() {
     assert_eq!(r2.stop(), 0);
 
     // Plain HTTP on loopback, for an onion service.
-    let r3 = RelayProc::spawn(&t.path().join("plain"), &logs, &["--plain-http"]);
+    let mut r3 = RelayProc::spawn(&t.path().join("plain"), &logs, &["--plain-http"]);
     assert!(r3.route.starts_with("http://127.0.0.1:"), "{}", r3.route);
     assert!(
         std::fs::read_to_string(&r3.out)
@@ -300,7 +302,8 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
     let relay = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
     let route: Route = relay.route.parse().expect("route");
 
-    let acked: Arc<Mutex<Vec<(FetchCap, Vec<u8>)>>> = Arc::new(Mutex::new(Vec::new()));
+    type Acked = Arc<Mutex<Vec<(FetchCap, Vec<u8>)>>>;
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
     for w in 0..6u8 {
@@ -317,7 +320,11 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
                 if n % 100 == 99 {
                     cap = FetchCap(rand::random());
                 }
-                let len = if w == 0 && n % 4 == 0 { LARGE } else { SMALL };
+                let len = if w == 0 && n.is_multiple_of(4) {
+                    LARGE
+                } else {
+                    SMALL
+                };
                 let blob: Vec<u8> = (0..len).map(|_| rand::random::<u8>()).collect();
                 match d.put(&cap.tag(), &blob, PutOptions::default()) {
                     Ok(()) => acked.lock().expect("lock").push((cap.clone(), blob)),
@@ -346,7 +353,7 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
         acked.len()
     );
 
-    let again = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
+    let mut again = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
     assert_eq!(
         again.route.split_once('#').map(|x| x.1),
         relay.route.split_once('#').map(|x| x.1),
@@ -367,11 +374,11 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
     .expect("drop");
     let mut got = 0usize;
     d.fetch(&caps, &mut |f| {
-        if let Some(n) = want.get_mut(&f.blob) {
-            if *n > 0 {
-                *n -= 1;
-                got += 1;
-            }
+        if let Some(n) = want.get_mut(&f.blob)
+            && *n > 0
+        {
+            *n -= 1;
+            got += 1;
         }
         Flow::Continue
     })

@@ -14,14 +14,63 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 const WORDS: &[&str] = &[
-    "meeting", "budget", "garden", "coffee", "report", "travel", "invoice", "project", "family", "weekend", "review", "draft", "contract",
-    "holiday", "schedule", "dinner", "question", "update", "photos", "ticket", "concert", "library", "kitchen", "bicycle", "river",
-    "mountain", "letter", "answer", "thanks", "morning", "evening", "tomorrow", "yesterday", "please", "another", "important", "private",
-    "secure", "network", "server", "window", "market", "school", "doctor", "garage", "weather", "birthday", "museum", "station", "harbour",
+    "meeting",
+    "budget",
+    "garden",
+    "coffee",
+    "report",
+    "travel",
+    "invoice",
+    "project",
+    "family",
+    "weekend",
+    "review",
+    "draft",
+    "contract",
+    "holiday",
+    "schedule",
+    "dinner",
+    "question",
+    "update",
+    "photos",
+    "ticket",
+    "concert",
+    "library",
+    "kitchen",
+    "bicycle",
+    "river",
+    "mountain",
+    "letter",
+    "answer",
+    "thanks",
+    "morning",
+    "evening",
+    "tomorrow",
+    "yesterday",
+    "please",
+    "another",
+    "important",
+    "private",
+    "secure",
+    "network",
+    "server",
+    "window",
+    "market",
+    "school",
+    "doctor",
+    "garage",
+    "weather",
+    "birthday",
+    "museum",
+    "station",
+    "harbour",
 ];
 
 fn words(rng: &mut impl Rng, n: usize) -> String {
-    (0..n).map(|_| WORDS[rng.gen_range(0..WORDS.len())]).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
@@ -39,11 +88,23 @@ fn main() {
     }
     let s = Session::unlock(Home::from_env().expect("home"), None).expect("unlock (no passphrase)");
     let me = s.identity();
-    let to = Recipient { ed: card.identity.ed, key: card.identity.x };
+    let to = Recipient {
+        ed: card.identity.ed,
+        key: card.identity.x,
+    };
     let now = unix_now();
-    let tag = PairKeys::derive(me, &card.identity).expect("pair").outgoing.tag(Day::of(now));
-    let from = Party { name: s.name().to_string(), fingerprint: me.public().fingerprint().hex() };
-    let rcpt = Party { name: card.name.clone(), fingerprint: card.identity.fingerprint().hex() };
+    let tag = PairKeys::derive(me, &card.identity)
+        .expect("pair")
+        .outgoing
+        .tag(Day::of(now));
+    let from = Party {
+        name: s.name().to_string(),
+        fingerprint: me.public().fingerprint().hex(),
+    };
+    let rcpt = Party {
+        name: card.name.clone(),
+        fingerprint: card.identity.fingerprint().hex(),
+    };
     (0..n).into_par_iter().for_each(|i| {
         let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
         let msg_id = envelope::new_msg_id();
@@ -60,9 +121,23 @@ fn main() {
             attachments: Vec::new(),
         };
         let raw = letter::build(&l);
-        let d = Draft { kind: Kind::Message, msg_id, prev_hash: [0; 32], sent_at: now - 60, expires_at: 0, burn_after_reading: false, prekey: None, body: &raw };
+        let d = Draft {
+            kind: Kind::Message,
+            msg_id,
+            prev_hash: [0; 32],
+            sent_at: now - 60,
+            expires_at: 0,
+            burn_after_reading: false,
+            prekey: None,
+            body: &raw,
+        };
         let sealed = envelope::seal(me, &to, &d).expect("seal");
-        std::fs::write(drop.join(format!("{}.{:016x}", tag.hex(), i)), &sealed.blobs[0]).expect("write blob");
-        std::fs::write(maildir.join("new").join(format!("{}.{i}.bench", now)), &raw).expect("write maildir");
+        std::fs::write(
+            drop.join(format!("{}.{:016x}", tag.hex(), i)),
+            &sealed.blobs[0],
+        )
+        .expect("write blob");
+        std::fs::write(maildir.join("new").join(format!("{}.{i}.bench", now)), &raw)
+            .expect("write maildir");
     });
 }

@@ -52,30 +52,68 @@ pub struct Ssh {
     pub user: Option<String>,
 }
 
-/// `[account]`: SMTP submission and IMAP for `mailto:` routes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `[account]`: SMTP submission and IMAP for `mailto:` routes (`hushpost account add`
+/// writes it). Not a secret: the password comes from `password_command` when needed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
-    /// Our address (the From of hushpost mails; must match our mailto: route).
+    /// Our address (the From of hushpost mails; our own `mailto:` route).
     pub address: String,
-    /// SMTP host.
+    /// SMTP submission host.
     pub smtp_host: String,
     /// SMTP port (465 implicit TLS, 587 STARTTLS).
     pub smtp_port: u16,
+    /// `implicit` or `starttls`; default: implicit on 465, STARTTLS elsewhere.
+    pub smtp_tls: Option<TlsMode>,
     /// IMAP host.
     pub imap_host: String,
     /// IMAP port (993 implicit TLS, 143 STARTTLS).
     pub imap_port: u16,
+    /// `implicit` or `starttls`; default: implicit on 993, STARTTLS elsewhere.
+    pub imap_tls: Option<TlsMode>,
     /// Login (both servers).
     pub user: String,
     /// IMAP folder to fetch from.
     pub folder: String,
-    /// A command whose first output line is the password (as aerc/himalaya do).
+    /// Move fetched hushpost mails to this folder instead of deleting them.
+    pub move_to: Option<String>,
+    /// A command whose first output line is the password (as aerc/himalaya do), run with
+    /// `sh -c` each time a mail server is dialled, e.g. `pass show mail/alice`.
     pub password_command: Option<String>,
     /// Extra CA certificate (PEM) to trust, e.g. a self-hosted server's.
     pub ca_file: Option<PathBuf>,
     /// Allow plaintext to a loopback test server only. Refused for any other host.
     pub allow_plaintext_loopback: bool,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Account {
+            address: String::new(),
+            smtp_host: String::new(),
+            smtp_port: 465,
+            smtp_tls: None,
+            imap_host: String::new(),
+            imap_port: 993,
+            imap_tls: None,
+            user: String::new(),
+            folder: "INBOX".into(),
+            move_to: None,
+            password_command: None,
+            ca_file: None,
+            allow_plaintext_loopback: false,
+        }
+    }
+}
+
+/// How a mail server connection gets TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte.
+    Implicit,
+    /// STARTTLS, which must succeed.
+    Starttls,
 }
 
 impl Config {
@@ -91,7 +129,10 @@ impl Config {
 
     /// Writes the file durably.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = toml::to_string_pretty(self).map_err(|e| Error::Invalid(e.to_string()))?;
+        let mut text = toml::to_string_pretty(self).map_err(|e| Error::Invalid(e.to_string()))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
         hushpost_durable::write_atomic(path, text.as_bytes())
             .map_err(|e| Error::Io(e, path.to_path_buf()))
     }

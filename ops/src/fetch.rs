@@ -231,7 +231,13 @@ impl Session {
                 .map(|f| {
                     let owner = owners.get(f.cap).copied().and_then(owner_contact);
                     let refs: Vec<&XKeyPair> = keys[&owner].iter().collect();
-                    let ctx = OpenContext { me, keys: &refs, is_contact: &is_contact, seen: &seen, now };
+                    let ctx = OpenContext {
+                        me,
+                        keys: &refs,
+                        is_contact: &is_contact,
+                        seen: &seen,
+                        now,
+                    };
                     let r = envelope::open(&f.blob, &ctx);
                     (f.cap, f.id, r)
                 })
@@ -239,7 +245,9 @@ impl Session {
         };
         // Which of our keys each contact used: marks prekeys in use / superseded.
         for (cap, _, r) in &opened {
-            let Some(Owner::Contact(i)) = owners.get(*cap).copied() else { continue };
+            let Some(Owner::Contact(i)) = owners.get(*cap).copied() else {
+                continue;
+            };
             let ki = match r {
                 Ok(Opened::Message(m)) => m.key_index,
                 Ok(Opened::Fragment(f)) => f.key_index,

@@ -4,13 +4,17 @@
 //! Must not print: results are returned as data; the front ends decide how to show them.
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod config;
 mod contacts;
 mod error;
 mod fetch;
 mod home;
+mod inbox;
 mod mail;
+mod passfile;
 mod prekeys;
+mod protection;
 mod send;
 mod session;
 pub mod ssh_setup;
@@ -19,8 +23,11 @@ pub use contacts::ContactView;
 pub use error::{Error, Result};
 pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
 pub use home::Home;
-pub use prekeys::PrekeyState;
+pub use inbox::{Page, PeerIndex};
 pub use mail::{Listed, Reading, ReplyPlan, rfc3339};
+pub use passfile::passphrase_from_file;
+pub use prekeys::PrekeyState;
+pub use protection::{effective_via, protection_badge};
 pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest, route_label};
 pub use session::{InitOptions, Session};
 

@@ -77,7 +77,12 @@ impl Session {
         }
         let p = c.my_prekeys.last()?;
         let key: [u8; 32] = hex::decode(&p.public).ok()?.try_into().ok()?;
-        Some(SignedPrekey::sign(&self.identity, &their.ed, key, p.not_after))
+        Some(SignedPrekey::sign(
+            &self.identity,
+            &their.ed,
+            key,
+            p.not_after,
+        ))
     }
 
     /// Keys that may open mail from contact `idx`: the identity key first, then our live
@@ -95,9 +100,13 @@ impl Session {
     /// Records that contact `idx` encrypted to `key`; marks older prekeys superseded.
     pub(crate) fn note_key_used(&mut self, idx: usize, key: &[u8; 32], dirty: &mut bool) {
         let now = self.now();
-        let Some(c) = self.state.contacts.get_mut(idx) else { return };
+        let Some(c) = self.state.contacts.get_mut(idx) else {
+            return;
+        };
         let hexkey = hex::encode(key);
-        let Some(pos) = c.my_prekeys.iter().position(|p| p.public == hexkey) else { return };
+        let Some(pos) = c.my_prekeys.iter().position(|p| p.public == hexkey) else {
+            return;
+        };
         if c.my_prekeys[pos].seen_in_use_at.is_none() {
             c.my_prekeys[pos].seen_in_use_at = Some(now);
             *dirty = true;
@@ -139,7 +148,10 @@ impl Session {
         let c = self.state.contact(name)?;
         let now = self.now();
         Some(PrekeyState {
-            our_prekey_age: c.my_prekeys.last().map(|p| now.saturating_sub(p.created_at)),
+            our_prekey_age: c
+                .my_prekeys
+                .last()
+                .map(|p| now.saturating_sub(p.created_at)),
             they_use_our_prekey: c.my_prekeys.iter().any(|p| p.seen_in_use_at.is_some()),
             we_use_their_prekey: c.their_prekey.as_ref().is_some_and(|p| p.not_after > now),
             live: c.my_prekeys.len(),

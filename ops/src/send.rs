@@ -378,6 +378,15 @@ impl Session {
                 dial.credentials.ssh_user = self.config.ssh.user.clone();
             }
         }
+        // Our mail account: SMTP to send to any mailto: route, IMAP only to fetch our own.
+        // The password command runs here, i.e. only when a mail server is about to be used.
+        if let (Route::Mailto { .. }, Some(acct)) = (route, &self.config.account) {
+            let (smtp, imap) = crate::account::accounts(acct)?;
+            dial.credentials.smtp = Some(smtp);
+            if self.routes().contains(route) {
+                dial.credentials.imap = Some(imap);
+            }
+        }
         Ok(dial)
     }
 }

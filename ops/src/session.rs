@@ -250,3 +250,71 @@ impl Session {
         v
     }
 }
+
+impl Session {
+    /// A second handle on this unlocked installation, for another thread (a `Session` is
+    /// not `Sync`): the same identity, contacts, config and clock as now, with its own
+    /// connection to the store, opened on first use.
+    ///
+    /// The two handles do not see each other's later changes to the keyring, and the last
+    /// one to save would win: let one handle make every change that saves the keyring
+    /// (contacts, routes, fetch, send) and replace the other with a fresh duplicate after
+    /// such a change. The store itself is safely shared (SQLite locking).
+    pub fn duplicate(&self) -> Session {
+        let state = duplicate_state(&self.state);
+        let protection = match &self.protection {
+            Protection::Passphrase(p) => {
+                use secrecy::ExposeSecret;
+                Protection::Passphrase(SecretString::from(p.expose_secret()))
+            }
+            Protection::None => Protection::None,
+        };
+        Session {
+            home: self.home.clone(),
+            identity: identity_of(&state),
+            state,
+            protection,
+            store: None,
+            clock: self.clock.clone(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+fn duplicate_state(s: &State) -> State {
+    State {
+        name: s.name.clone(),
+        ed_seed: s.ed_seed.duplicate(),
+        x_secret: s.x_secret.duplicate(),
+        intro_cap: s.intro_cap.duplicate(),
+        store_key: s.store_key.duplicate(),
+        routes: s.routes.clone(),
+        card_issued_at: s.card_issued_at,
+        created_at: s.created_at,
+        contacts: s
+            .contacts
+            .iter()
+            .map(|c| ContactState {
+                name: c.name.clone(),
+                card: c.card.clone(),
+                verified: c.verified,
+                added_at: c.added_at,
+                use_routes: c.use_routes.clone(),
+                via: c.via.clone(),
+                my_prekeys: c
+                    .my_prekeys
+                    .iter()
+                    .map(|p| hushpost_keyring::OwnPrekey {
+                        secret: p.secret.duplicate(),
+                        public: p.public.clone(),
+                        created_at: p.created_at,
+                        not_after: p.not_after,
+                        seen_in_use_at: p.seen_in_use_at,
+                        superseded_at: p.superseded_at,
+                    })
+                    .collect(),
+                their_prekey: c.their_prekey.clone(),
+            })
+            .collect(),
+    }
+}

@@ -14,7 +14,8 @@
 
 use crate::error::{Error, Result};
 use hushpost_core::route::Route;
-use hushpost_transports::ssh::{DropKey, fingerprint_of_public_line};
+pub use hushpost_transports::ssh::DropKey;
+use hushpost_transports::ssh::fingerprint_of_public_line;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -67,7 +68,8 @@ pub struct SshSetup {
 fn valid_user(u: &str) -> bool {
     let mut b = u.bytes();
     u.len() <= 32
-        && b.next().is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
+        && b.next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
         && b.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-')
 }
 
@@ -203,7 +205,10 @@ chmod 0644 {keys}/{du} {keys}/{ou}
     match &o.owner_key_file {
         Some(k) => config_toml.push_str(&format!(
             "key_file = \"{}\"\n",
-            k.display().to_string().replace('\\', "\\\\").replace('"', "\\\"")
+            k.display()
+                .to_string()
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
         )),
         None => config_toml.push_str("agent = true\n"),
     }
@@ -251,11 +256,17 @@ mod tests {
         else {
             panic!("not ssh")
         };
-        assert_eq!((user.as_str(), port, path.as_str()), ("hpdrop", 2222, "/drop"));
+        assert_eq!(
+            (user.as_str(), port, path.as_str()),
+            ("hpdrop", 2222, "/drop")
+        );
         assert!(DropKey::parse(&dropkey.expect("dropkey")).is_ok());
         assert!(a.server_script.contains(&a.drop_public));
         assert!(a.server_script.contains("-m 3730 /srv/hushpost/drop"));
-        assert!(a.sshd_config.contains("ForceCommand internal-sftp -u 0737 -p "));
+        assert!(
+            a.sshd_config
+                .contains("ForceCommand internal-sftp -u 0737 -p ")
+        );
         assert!(a.config_toml.contains("user = \"hpowner\""));
     }
 

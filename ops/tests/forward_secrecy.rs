@@ -37,7 +37,11 @@ impl World {
         let mk = |name: &str| {
             let mut s = Session::init(
                 Home::at(&t.path().join(name)),
-                InitOptions { name: name.into(), protection: Protection::None, routes: vec![format!("dir:{}", drop.display()).parse().expect("route")] },
+                InitOptions {
+                    name: name.into(),
+                    protection: Protection::None,
+                    routes: vec![format!("dir:{}", drop.display()).parse().expect("route")],
+                },
             )
             .expect("init");
             s.set_clock(clock.clone());
@@ -45,9 +49,18 @@ impl World {
         };
         let mut alice = mk("Alice");
         let mut bob = mk("Bob");
-        alice.contact_add("bob", &bob.card().expect("card").encode()).expect("add");
-        bob.contact_add("alice", &alice.card().expect("card").encode()).expect("add");
-        World { _t: t, clock, drop, alice, bob }
+        alice
+            .contact_add("bob", &bob.card().expect("card").encode())
+            .expect("add");
+        bob.contact_add("alice", &alice.card().expect("card").encode())
+            .expect("add");
+        World {
+            _t: t,
+            clock,
+            drop,
+            alice,
+            bob,
+        }
     }
 
     fn advance(&self, secs: u64) {
@@ -56,7 +69,17 @@ impl World {
 }
 
 fn send(s: &mut Session, to: &str, subject: &str) {
-    let r = s.send(&SendRequest { to: vec![to.into()], subject: subject.into(), text: format!("{subject} body"), ..Default::default() }, &mut |_| {}).expect("send");
+    let r = s
+        .send(
+            &SendRequest {
+                to: vec![to.into()],
+                subject: subject.into(),
+                text: format!("{subject} body"),
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .expect("send");
     assert!(r.all_delivered(), "{r:?}");
 }
 
@@ -101,12 +124,18 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     send(&mut w.bob, "alice", "two");
     assert_eq!(fetch(&mut w.alice).new.len(), 1);
     let st = w.alice.prekey_state("bob").expect("state");
-    assert!(st.they_use_our_prekey && st.we_use_their_prekey && st.active(), "{st:?}");
+    assert!(
+        st.they_use_our_prekey && st.we_use_their_prekey && st.active(),
+        "{st:?}"
+    );
 
     // A blob sealed to A1 now (an adversary kept it), to be tried after A1's deadline.
     let a1_public = {
         let v: serde_json::Value = serde_json::from_str(&keyring_text(&w.alice)).expect("json");
-        v["keyring"]["contacts"][0]["my_prekeys"][0]["public"].as_str().expect("pub").to_string()
+        v["keyring"]["contacts"][0]["my_prekeys"][0]["public"]
+            .as_str()
+            .expect("pub")
+            .to_string()
     };
     // Eight days later Alice's next message rotates to A2; Bob answers to A2.
     w.advance(8 * DAY);
@@ -124,31 +153,69 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     let now = prekey_hexes(&w.alice, "bob");
     assert!(!now.contains(&a1[0]), "A1 still present");
     let text = keyring_text(&w.alice);
-    assert!(!text.contains(&a1[0]), "A1's secret bytes are still in the keyring file");
-    assert!(!hushpost_durable::prev_path(&w.alice.home.keyring()).exists(), "no old generation left behind");
+    assert!(
+        !text.contains(&a1[0]),
+        "A1's secret bytes are still in the keyring file"
+    );
+    assert!(
+        !hushpost_durable::prev_path(&w.alice.home.keyring()).exists(),
+        "no old generation left behind"
+    );
 
     // A blob sealed to A1 can no longer be opened.
     let bob_id = Identity::from_secrets(&[0; 32], &[0; 32]); // placeholder never used
     drop(bob_id);
     let bob_keys = {
         let v: serde_json::Value = serde_json::from_str(&keyring_text(&w.bob)).expect("json");
-        (hex::decode(v["keyring"]["ed_seed"].as_str().expect("seed")).expect("hex"), hex::decode(v["keyring"]["x_secret"].as_str().expect("x")).expect("hex"))
+        (
+            hex::decode(v["keyring"]["ed_seed"].as_str().expect("seed")).expect("hex"),
+            hex::decode(v["keyring"]["x_secret"].as_str().expect("x")).expect("hex"),
+        )
     };
-    let bob_identity = Identity::from_secrets(&bob_keys.0.try_into().expect("32"), &bob_keys.1.try_into().expect("32"));
-    let a1_key: [u8; 32] = hex::decode(&a1_public).expect("hex").try_into().expect("32");
+    let bob_identity = Identity::from_secrets(
+        &bob_keys.0.try_into().expect("32"),
+        &bob_keys.1.try_into().expect("32"),
+    );
+    let a1_key: [u8; 32] = hex::decode(&a1_public)
+        .expect("hex")
+        .try_into()
+        .expect("32");
     let alice_pub = w.alice.identity().public();
     let sealed = envelope::seal(
         &bob_identity,
-        &Recipient { ed: alice_pub.ed, key: a1_key },
-        &Draft { kind: Kind::Message, msg_id: envelope::new_msg_id(), prev_hash: [0; 32], sent_at: w.clock.now(), expires_at: 0, burn_after_reading: false, prekey: None, body: b"Subject: late\r\n\r\nlate" },
+        &Recipient {
+            ed: alice_pub.ed,
+            key: a1_key,
+        },
+        &Draft {
+            kind: Kind::Message,
+            msg_id: envelope::new_msg_id(),
+            prev_hash: [0; 32],
+            sent_at: w.clock.now(),
+            expires_at: 0,
+            burn_after_reading: false,
+            prekey: None,
+            body: b"Subject: late\r\n\r\nlate",
+        },
     )
     .expect("seal");
-    let tag = PairKeys::derive(&bob_identity, &alice_pub).expect("pair").outgoing.tag(Day::of(w.clock.now()));
-    std::fs::write(w.drop.join(format!("{}.0000000000000001", tag.hex())), &sealed.blobs[0]).expect("write");
+    let tag = PairKeys::derive(&bob_identity, &alice_pub)
+        .expect("pair")
+        .outgoing
+        .tag(Day::of(w.clock.now()));
+    std::fs::write(
+        w.drop.join(format!("{}.0000000000000001", tag.hex())),
+        &sealed.blobs[0],
+    )
+    .expect("write");
     let r = fetch(&mut w.alice);
     assert_eq!(r.new.len(), 0);
     assert_eq!(r.rejected.len(), 1, "{r:?}");
-    assert!(r.rejected[0].reason.contains("key we do not hold"), "{:?}", r.rejected);
+    assert!(
+        r.rejected[0].reason.contains("key we do not hold"),
+        "{:?}",
+        r.rejected
+    );
 }
 
 #[test]
@@ -174,7 +241,10 @@ fn at_most_three_live_prekeys_and_hard_cap() {
     let after = prekey_hexes(&w.alice, "bob");
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after[0], p);
-    assert!(before.iter().all(|k| !after.contains(k)), "keys replaced 36 days ago survived the hard cap");
+    assert!(
+        before.iter().all(|k| !after.contains(k)),
+        "keys replaced 36 days ago survived the hard cap"
+    );
 }
 
 #[test]
@@ -187,26 +257,58 @@ fn forged_prekey_is_ignored() {
     // Alice's message carrying a prekey signed by someone else.
     let alice_seed = {
         let v: serde_json::Value = serde_json::from_str(&keyring_text(&w.alice)).expect("json");
-        (hex::decode(v["keyring"]["ed_seed"].as_str().expect("s")).expect("hex"), hex::decode(v["keyring"]["x_secret"].as_str().expect("x")).expect("hex"))
+        (
+            hex::decode(v["keyring"]["ed_seed"].as_str().expect("s")).expect("hex"),
+            hex::decode(v["keyring"]["x_secret"].as_str().expect("x")).expect("hex"),
+        )
     };
-    let alice_id = Identity::from_secrets(&alice_seed.0.try_into().expect("32"), &alice_seed.1.try_into().expect("32"));
+    let alice_id = Identity::from_secrets(
+        &alice_seed.0.try_into().expect("32"),
+        &alice_seed.1.try_into().expect("32"),
+    );
     let mallory = Identity::generate();
     let bob_pub = w.bob.identity().public();
     let mut forged = SignedPrekey::sign(&mallory, &bob_pub.ed, [9; 32], w.clock.now() + 30 * DAY);
     forged.sig[0] ^= 0; // signed by the wrong identity
     let sealed = envelope::seal(
         &alice_id,
-        &Recipient { ed: bob_pub.ed, key: bob_pub.x },
-        &Draft { kind: Kind::KeyUpdate, msg_id: envelope::new_msg_id(), prev_hash: [0; 32], sent_at: w.clock.now(), expires_at: 0, burn_after_reading: false, prekey: Some(forged), body: b"" },
+        &Recipient {
+            ed: bob_pub.ed,
+            key: bob_pub.x,
+        },
+        &Draft {
+            kind: Kind::KeyUpdate,
+            msg_id: envelope::new_msg_id(),
+            prev_hash: [0; 32],
+            sent_at: w.clock.now(),
+            expires_at: 0,
+            burn_after_reading: false,
+            prekey: Some(forged),
+            body: b"",
+        },
     )
     .expect("seal");
-    let tag = PairKeys::derive(&alice_id, &bob_pub).expect("pair").outgoing.tag(Day::of(w.clock.now()));
-    std::fs::write(w.drop.join(format!("{}.00000000000000aa", tag.hex())), &sealed.blobs[0]).expect("write");
+    let tag = PairKeys::derive(&alice_id, &bob_pub)
+        .expect("pair")
+        .outgoing
+        .tag(Day::of(w.clock.now()));
+    std::fs::write(
+        w.drop.join(format!("{}.00000000000000aa", tag.hex())),
+        &sealed.blobs[0],
+    )
+    .expect("write");
     let before = keyring_text(&w.bob);
     fetch(&mut w.bob);
     let v: serde_json::Value = serde_json::from_str(&keyring_text(&w.bob)).expect("json");
-    let kept = v["keyring"]["contacts"][0]["their_prekey"]["key"].as_str().expect("key").to_string();
-    assert_ne!(kept, hex::encode([9u8; 32]), "the forged prekey was adopted");
+    let kept = v["keyring"]["contacts"][0]["their_prekey"]["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    assert_ne!(
+        kept,
+        hex::encode([9u8; 32]),
+        "the forged prekey was adopted"
+    );
     assert!(before.contains(&kept), "the genuine prekey is kept");
 }
 
@@ -215,8 +317,12 @@ fn rotation_out_of_order_duplicates_and_two_routes_open_exactly_once() {
     let mut w = World::new();
     let second = w.drop.parent().expect("p").join("drop2");
     std::fs::create_dir(&second).expect("mkdir");
-    w.bob.route_add(format!("dir:{}", second.display()).parse().expect("route")).expect("route add");
-    w.alice.contact_add("bob", &w.bob.card().expect("card").encode()).expect("refresh card");
+    w.bob
+        .route_add(format!("dir:{}", second.display()).parse().expect("route"))
+        .expect("route add");
+    w.alice
+        .contact_add("bob", &w.bob.card().expect("card").encode())
+        .expect("refresh card");
     send(&mut w.alice, "bob", "a");
     fetch(&mut w.bob);
     send(&mut w.bob, "alice", "b");
@@ -244,10 +350,30 @@ fn expired_and_burned_messages_leave_store_index_and_export() {
     let mut w = World::new();
     let r = w
         .alice
-        .send(&SendRequest { to: vec!["bob".into()], subject: "ephemeral".into(), text: "zanzibar secret".into(), expire_secs: Some(3600), ..Default::default() }, &mut |_| {})
+        .send(
+            &SendRequest {
+                to: vec!["bob".into()],
+                subject: "ephemeral".into(),
+                text: "zanzibar secret".into(),
+                expire_secs: Some(3600),
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
         .expect("send");
     assert!(r.all_delivered());
-    w.alice.send(&SendRequest { to: vec!["bob".into()], subject: "burn".into(), text: "quokka".into(), burn_after_reading: true, ..Default::default() }, &mut |_| {}).expect("send");
+    w.alice
+        .send(
+            &SendRequest {
+                to: vec!["bob".into()],
+                subject: "burn".into(),
+                text: "quokka".into(),
+                burn_after_reading: true,
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .expect("send");
     fetch(&mut w.bob);
     assert_eq!(count_files(&w.drop), 0, "drop copies deleted");
     let rows = w.bob.list(50, false, false).expect("list");

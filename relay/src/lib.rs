@@ -1,1 +1,322 @@
-//! placeholder
+//! The hushpost relay: an HTTPS dead drop that stores sealed blobs of exactly 16,384 or
+//! 262,144 bytes under unlinkable tags and hands them to whoever presents the tag's
+//! preimage. `hushpost relay serve` runs it; `docs/RELAY.md` is the API and the operator's
+//! guide.
+//!
+//! Must not: depend on client crates, learn or log who talks to whom (no tags, capabilities,
+//! blob hashes or client addresses in logs), evict an unread blob, or acknowledge a blob
+//! before it is durable.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod pow;
+pub mod store;
+pub mod tls;
+
+use hushpost_core::time::{Clock, SystemClock};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+use store::BlobStore;
+use store::log::{LogStore, StoreConfig};
+
+/// Why the relay could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// A file or socket operation failed.
+    #[error("{1}: {0}")]
+    Io(#[source] std::io::Error, String),
+    /// The certificate or key is unusable.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The configuration is refused.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// How the relay speaks to clients.
+#[derive(Debug, Clone)]
+pub enum TlsMode {
+    /// The operator's PEM certificate chain and key.
+    Files {
+        /// Certificate chain (leaf first).
+        cert: PathBuf,
+        /// Private key.
+        key: PathBuf,
+    },
+    /// A self-signed certificate kept in `DATA/tls/`; clients pin it.
+    SelfSigned,
+    /// Plain HTTP: only on a loopback address (behind a Tor onion service or a TLS proxy).
+    Plain,
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Data directory (blobs in `blobs/`, self-signed certificate in `tls/`).
+    pub data: PathBuf,
+    /// TLS mode.
+    pub tls: TlsMode,
+    /// Storage limits.
+    pub store: StoreConfig,
+    /// Base proof-of-work difficulty for intro posts.
+    pub pow_difficulty: u8,
+}
+
+impl Config {
+    /// Defaults for the given address, directory and TLS mode.
+    pub fn new(listen: SocketAddr, data: PathBuf, tls: TlsMode) -> Config {
+        Config {
+            listen,
+            data,
+            tls,
+            store: StoreConfig::default(),
+            pow_difficulty: hushpost_core::pow::DEFAULT_DIFFICULTY,
+        }
+    }
+}
+
+/// The system clock shifted by an adjustable offset: tests move it forward to expire blobs
+/// and nonces without waiting.
+#[derive(Debug, Default)]
+pub struct OffsetClock(AtomicI64);
+
+impl OffsetClock {
+    /// Moves the clock by `secs`.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> u64 {
+        SystemClock
+            .now()
+            .saturating_add_signed(self.0.load(Ordering::Relaxed))
+    }
+}
+
+/// A running relay.
+pub struct Relay {
+    addr: SocketAddr,
+    pin: Option<[u8; 32]>,
+    cert_made: bool,
+    handle: axum_server::Handle<SocketAddr>,
+    store: Arc<LogStore>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay").field("addr", &self.addr).finish()
+    }
+}
+
+fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+async fn housekeeping(store: Arc<LogStore>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    let mut n = 0u64;
+    loop {
+        tick.tick().await;
+        let s = store.clone();
+        match tokio::task::spawn_blocking(move || s.sweep()).await {
+            Ok(Ok(r)) if r.expired > 0 || r.segments_removed > 0 => tracing::info!(
+                "retention: {} blobs expired, {} segment files removed",
+                r.expired,
+                r.segments_removed
+            ),
+            Ok(Err(e)) => tracing::warn!("sweep failed: {e}"),
+            _ => {}
+        }
+        if n.is_multiple_of(20) {
+            let st = store.stats();
+            tracing::info!(
+                "holding {} blobs in {} MiB",
+                st.blobs,
+                st.bytes.div_ceil(1 << 20)
+            );
+        }
+        n += 1;
+    }
+}
+
+impl Relay {
+    /// Opens the store, binds, and serves on background threads. Returns once the socket
+    /// is listening.
+    pub fn start(cfg: Config, clock: Arc<dyn Clock>) -> Result<Relay, RelayError> {
+        if matches!(cfg.tls, TlsMode::Plain) && !is_loopback(&cfg.listen) {
+            return Err(RelayError::Config(
+                "plain HTTP is only allowed on a loopback address (for a Tor onion service or a \
+                 TLS-terminating proxy on the same machine)"
+                    .into(),
+            ));
+        }
+        let (tls, pin, cert_made) = match &cfg.tls {
+            TlsMode::Plain => (None, None, false),
+            TlsMode::Files { cert, key } => {
+                let id = tls::load(cert, key)?;
+                let pin = id.pin();
+                (Some(tls::server_config(id)?), Some(pin), false)
+            }
+            TlsMode::SelfSigned => {
+                let (id, made) = tls::self_signed(&cfg.data.join("tls"), &cfg.listen)?;
+                let pin = id.pin();
+                (Some(tls::server_config(id)?), Some(pin), made)
+            }
+        };
+        let blobs = cfg.data.join("blobs");
+        let store = Arc::new(
+            LogStore::open(&blobs, cfg.store.clone(), clock.clone())
+                .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
+        );
+        let listener = std::net::TcpListener::bind(cfg.listen)
+            .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
+        let io = |e| RelayError::Io(e, "listener".into());
+        listener.set_nonblocking(true).map_err(io)?;
+        let addr = listener.local_addr().map_err(io)?;
+        let app = Arc::new(api::App::new(
+            store.clone(),
+            pow::Pow::new(cfg.pow_difficulty, clock),
+            api::Limits {
+                tag_quota: cfg.store.tag_quota,
+                retention_secs: cfg.store.retention_secs,
+            },
+        ));
+        let router = api::router(app);
+        let handle = axum_server::Handle::new();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("relay-worker")
+            .build()
+            .map_err(|e| RelayError::Io(e, "runtime".into()))?;
+        let (h, st) = (handle.clone(), store.clone());
+        let thread = std::thread::Builder::new()
+            .name("relay-server".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    let sweeper = tokio::spawn(housekeeping(st));
+                    let service = router.into_make_service();
+                    let served = match tls {
+                        Some(c) => {
+                            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
+                            axum_server::from_tcp_rustls(listener, c)?
+                                .handle(h)
+                                .serve(service)
+                                .await
+                        }
+                        None => {
+                            axum_server::from_tcp(listener)?
+                                .handle(h)
+                                .serve(service)
+                                .await
+                        }
+                    };
+                    sweeper.abort();
+                    served
+                })
+            })
+            .map_err(|e| RelayError::Io(e, "server thread".into()))?;
+        tracing::info!(
+            "relay started ({})",
+            match cfg.tls {
+                TlsMode::Plain => "plain HTTP on loopback",
+                TlsMode::Files { .. } => "TLS",
+                TlsMode::SelfSigned => "TLS, self-signed certificate",
+            }
+        );
+        Ok(Relay {
+            addr,
+            pin,
+            cert_made,
+            handle,
+            store,
+            thread: Some(thread),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// SHA-256 of the certificate clients see, when serving TLS.
+    pub fn pin(&self) -> Option<[u8; 32]> {
+        self.pin
+    }
+
+    /// Whether a self-signed certificate was made by this start.
+    pub fn cert_made(&self) -> bool {
+        self.cert_made
+    }
+
+    /// Blobs held and bytes used.
+    pub fn stats(&self) -> store::StoreStats {
+        self.store.stats()
+    }
+
+    /// Runs a retention sweep now (tests; the relay also sweeps every 30 s).
+    pub fn sweep(&self) -> Result<store::SweepStats, store::StoreError> {
+        self.store.sweep()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to 10 s), flushes
+    /// queued writes and returns.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
+        if let Some(t) = self.thread.take() {
+            match t.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!("server stopped with an error: {e}"),
+                Err(_) => tracing::warn!("server thread panicked"),
+            }
+        }
+        self.store.shutdown();
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            self.stop();
+        }
+    }
+}
+
+/// Runs a relay until SIGTERM or SIGINT, then shuts down gracefully. `ready` is called once
+/// the socket listens (to print the address and pin).
+pub fn run(cfg: Config, ready: impl FnOnce(&Relay)) -> Result<(), RelayError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RelayError::Io(e, "runtime".into()))?;
+    let relay = rt.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        // Handlers first, so a signal during start-up is not fatal.
+        let mut term = signal(SignalKind::terminate())
+            .map_err(|e| RelayError::Io(e, "signal handler".into()))?;
+        let mut int = signal(SignalKind::interrupt())
+            .map_err(|e| RelayError::Io(e, "signal handler".into()))?;
+        let relay = Relay::start(cfg, Arc::new(SystemClock))?;
+        ready(&relay);
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        Ok::<Relay, RelayError>(relay)
+    })?;
+    tracing::info!("shutting down: finishing requests in flight");
+    relay.shutdown();
+    tracing::info!("relay stopped");
+    Ok(())
+}

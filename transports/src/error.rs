@@ -58,9 +58,33 @@ pub enum TransportError {
     /// The Tor/SOCKS proxy is down or refused; no direct connection was attempted.
     #[error("the Tor proxy {0} is not answering; not connecting directly")]
     ProxyDown(String),
+    /// The route must be reached through Tor (an onion, or `via=tor`) and no proxy is set.
+    #[error(
+        "{0} must be reached through Tor, but no Tor proxy is configured; not connecting directly"
+    )]
+    TorRequired(String),
     /// The drop answered something we do not understand.
     #[error("{0}: protocol error: {1}")]
     Protocol(String, String),
+    /// An SSH route has no drop key and no local SSH credentials were configured.
+    #[error(
+        "{0}: no SSH credentials: the route has no drop key and no key is configured (set key_file or agent = true under [ssh] in config.toml)"
+    )]
+    NoCredentials(String),
+    /// The drop directory does not exist on the server.
+    #[error("{0}: the drop directory does not exist on the server")]
+    RemoteDirMissing(String),
+    /// The route's drop key does not decode.
+    #[error("the route's drop key is malformed (expected base64 of a 32-byte Ed25519 seed)")]
+    BadDropKey,
+    /// A `mailto:` route needs a local mail account and none is configured.
+    #[error("{0} (configure one with `hushpost account add`)")]
+    NoAccount(String),
+    /// Plaintext was allowed for a server that is not on this machine (or is proxied).
+    #[error(
+        "{0}: allow_plaintext_loopback applies only to a server on this machine (127.0.0.0/8, ::1, localhost) reached directly; refusing to talk in the clear"
+    )]
+    PlaintextNotLoopback(String),
     /// Any other local I/O problem.
     #[error("{1}: {0}")]
     Io(#[source] std::io::Error, String),

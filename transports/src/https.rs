@@ -1,42 +1,596 @@
-//! A hushpost relay over HTTPS (issue: relay).
+//! A hushpost relay over HTTPS (`docs/RELAY.md` is the wire protocol this speaks).
 //!
-//! Placeholder until the transport lands: opening a route of this kind is refused with a
-//! clear error, so nothing pretends to work.
+//! reqwest (async) runs on a private current-thread tokio runtime owned by each
+//! [`RelayDrop`]: the [`Drop`] trait is synchronous, a current-thread runtime costs no extra
+//! thread (reqwest's `blocking` feature keeps one per client), and nothing here depends on
+//! the caller's runtime. So these methods must not be called from inside an async task.
+//!
+//! With `#pin=sha256:…` in the route the server certificate is accepted only if its SHA-256
+//! matches (no CA involved; the TLS handshake signature is still checked against that
+//! certificate's key); without a pin, the platform's WebPKI verifier decides. With a proxy
+//! in the dial options, every byte goes through it as `socks5h://` (the proxy resolves the
+//! name), with the stream-isolation credentials; when the proxy is down there is no fallback.
+//!
+//! Must not: connect directly when a proxy is set or the route needs Tor, resolve a name
+//! locally for a proxied route, or put a tag, capability or blob into an error message.
 
 use crate::{DialOptions, Drop, Fetched, Flow, PutOptions, TransportError};
-use hushpost_core::{FetchCap, Route, Tag};
+use hushpost_core::route::Via;
+use hushpost_core::{FetchCap, Route, Tag, pow};
+use reqwest::{Method, StatusCode};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// The drop.
+const SMALL: usize = 16_384;
+const LARGE: usize = 262_144;
+/// Capabilities per fetch request (the relay's `max_caps`).
+const MAX_CAPS: usize = 256;
+/// Slots of a first fetch page: the fixed shape cover traffic relies on.
+const FIRST_SLOTS: usize = 4;
+/// Slots of follow-up pages (one large blob each).
+const MORE_SLOTS: usize = 16;
+/// Blobs per delete request.
+const MAX_DELETE: usize = 1024;
+const FETCH_HEADER: usize = 32;
+const SLOT_HEADER: usize = 32;
+/// Attempts per request when the relay or network says "try again".
+const ATTEMPTS: u32 = 3;
+/// The longest `Retry-After` we wait for inside one call.
+const MAX_WAIT: Duration = Duration::from_secs(5);
+
+/// Accepts exactly the certificate whose SHA-256 is pinned, and remembers what it saw.
 #[derive(Debug)]
+struct PinVerifier {
+    pin: [u8; 32],
+    seen: Arc<Mutex<Option<[u8; 32]>>>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let got: [u8; 32] = Sha256::digest(end_entity.as_ref()).into();
+        let diff = got.iter().zip(&self.pin).fold(0u8, |d, (a, b)| d | (a ^ b));
+        if diff == 0 {
+            return Ok(ServerCertVerified::assertion());
+        }
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(got);
+        Err(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::ApplicationVerificationFailure,
+        ))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// The proxy every request must go through.
+#[derive(Debug, Clone)]
+struct Proxy {
+    /// `socks5h://host:port`, without credentials (for messages).
+    shown: String,
+    /// `host:port` of the proxy itself, to tell "proxy down" from "relay unreachable".
+    addr: String,
+    /// The URL reqwest gets, with the isolation credentials.
+    url: String,
+}
+
+struct Live {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+/// A relay route.
 pub struct RelayDrop {
-    _private: (),
+    base: String,
+    host: String,
+    pin: Option<[u8; 32]>,
+    seen: Arc<Mutex<Option<[u8; 32]>>>,
+    proxy: Option<Proxy>,
+    timeout: Duration,
+    live: Option<Live>,
+}
+
+impl std::fmt::Debug for RelayDrop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayDrop")
+            .field("host", &self.host)
+            .field("pinned", &self.pin.is_some())
+            .field("proxy", &self.proxy.as_ref().map(|p| &p.shown))
+            .finish()
+    }
+}
+
+fn pct(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn parse_proxy(p: &str, isolation: Option<&(String, String)>) -> Result<Proxy, TransportError> {
+    let rest = p
+        .strip_prefix("socks5h://")
+        .or_else(|| p.strip_prefix("socks5://"))
+        .ok_or_else(|| {
+            TransportError::Protocol(
+                p.to_string(),
+                "the proxy must be a SOCKS5 URL, socks5h://HOST:PORT".into(),
+            )
+        })?;
+    // Credentials in the configured URL are replaced by the per-operation ones.
+    let addr = rest.rsplit_once('@').map_or(rest, |(_, a)| a);
+    let addr = addr.trim_end_matches('/').to_string();
+    let url = match isolation {
+        Some((u, pw)) => format!("socks5h://{}:{}@{addr}", pct(u), pct(pw)),
+        None => format!("socks5h://{rest}"),
+    };
+    Ok(Proxy {
+        shown: format!("socks5h://{addr}"),
+        addr,
+        url,
+    })
+}
+
+/// One relay answer.
+struct Answer {
+    status: StatusCode,
+    retry_after: Option<u64>,
+    body: Vec<u8>,
 }
 
 impl RelayDrop {
-    /// Refused until implemented.
-    pub fn new(route: &Route, _dial: &DialOptions) -> Result<Self, TransportError> {
-        Err(TransportError::Unsupported(route.scheme()))
+    /// The drop for an `https://` (or loopback/onion `http://`) route. Nothing dials out
+    /// until the first operation.
+    pub fn new(route: &Route, dial: &DialOptions) -> Result<Self, TransportError> {
+        let Route::Https {
+            base,
+            host,
+            port,
+            pin,
+            ..
+        } = route
+        else {
+            return Err(TransportError::Unsupported(route.scheme()));
+        };
+        let label = format!("{host}:{port}");
+        let proxy = match &dial.proxy {
+            Some(p) => Some(parse_proxy(p, dial.isolation.as_ref())?),
+            None if route.required_via() == Some(Via::Tor) => {
+                return Err(TransportError::TorRequired(label));
+            }
+            None => None,
+        };
+        Ok(RelayDrop {
+            base: base.trim_end_matches('/').to_string(),
+            host: label,
+            pin: *pin,
+            seen: Arc::new(Mutex::new(None)),
+            proxy,
+            timeout: Duration::from_secs(if dial.timeout_secs == 0 {
+                30
+            } else {
+                dial.timeout_secs
+            }),
+            live: None,
+        })
+    }
+
+    fn live(&mut self) -> Result<&Live, TransportError> {
+        if self.live.is_none() {
+            let io = |e: std::io::Error| TransportError::Io(e, "tokio runtime".into());
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(io)?;
+            let mut b = reqwest::Client::builder()
+                .http1_only()
+                .timeout(self.timeout)
+                .connect_timeout(self.timeout)
+                .pool_idle_timeout(Duration::from_secs(30));
+            b = match &self.proxy {
+                Some(p) => b.proxy(
+                    reqwest::Proxy::all(&p.url)
+                        .map_err(|e| TransportError::Protocol(p.shown.clone(), e.to_string()))?,
+                ),
+                None => b.no_proxy(),
+            };
+            if let Some(pin) = self.pin {
+                let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+                let verifier = PinVerifier {
+                    pin,
+                    seen: self.seen.clone(),
+                    provider: provider.clone(),
+                };
+                let cfg = rustls::ClientConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(verifier))
+                    .with_no_client_auth();
+                b = b.tls_backend_preconfigured(cfg);
+            }
+            let client = b
+                .build()
+                .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
+            self.live = Some(Live { rt, client });
+        }
+        Ok(self.live.as_ref().expect("just set"))
+    }
+
+    /// Turns a failed request into the error a user can act on.
+    fn request_error(&self, e: &reqwest::Error) -> TransportError {
+        if let Some(got) = self.seen.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return TransportError::PinMismatch {
+                host: self.host.clone(),
+                expected: hex::encode(self.pin.unwrap_or_default()),
+                got: hex::encode(got),
+            };
+        }
+        let mut reason = e.to_string();
+        let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+        let mut tls = None;
+        while let Some(s) = src {
+            let inner = s
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|i| i as &(dyn std::error::Error + 'static));
+            for cand in [Some(s), inner].into_iter().flatten() {
+                if let Some(r) = cand.downcast_ref::<rustls::Error>() {
+                    tls = Some(r.to_string());
+                }
+            }
+            reason = format!("{reason}: {s}");
+            src = s.source();
+        }
+        // Some layers wrap the rustls error so that it cannot be downcast; its text is stable.
+        if tls.is_none() && reason.contains("invalid peer certificate") {
+            tls = reason
+                .rsplit_once("invalid peer certificate")
+                .map(|(_, r)| format!("invalid peer certificate{r}"));
+        }
+        if let Some(t) = tls {
+            let hint = if self.pin.is_none() {
+                " (a relay with a self-signed certificate needs #pin=sha256:… in its route)"
+            } else {
+                ""
+            };
+            return TransportError::Protocol(self.host.clone(), format!("TLS failed: {t}{hint}"));
+        }
+        if let Some(p) = &self.proxy {
+            let up = p
+                .addr
+                .parse::<std::net::SocketAddr>()
+                .ok()
+                .map(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(3)).is_ok())
+                .unwrap_or_else(|| std::net::TcpStream::connect(p.addr.as_str()).is_ok());
+            if !up {
+                return TransportError::ProxyDown(p.shown.clone());
+            }
+            reason = format!("through {}: {reason}", p.shown);
+        }
+        TransportError::Unreachable {
+            host: self.host.clone(),
+            reason,
+        }
+    }
+
+    fn status_error(&self, a: &Answer) -> TransportError {
+        let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap_or_default();
+        let code = v["error"].as_str().unwrap_or("");
+        let msg = v["message"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("HTTP {}", a.status));
+        match a.status {
+            StatusCode::TOO_MANY_REQUESTS => TransportError::Retryable(format!(
+                "relay {}: the recipient's mailbox there is full ({msg}); try later",
+                self.host
+            )),
+            StatusCode::INSUFFICIENT_STORAGE => TransportError::Retryable(format!(
+                "relay {} is low on storage space; try later",
+                self.host
+            )),
+            StatusCode::SERVICE_UNAVAILABLE => TransportError::Retryable(format!(
+                "relay {} is busy or restarting ({msg})",
+                self.host
+            )),
+            _ if code.is_empty() => TransportError::Protocol(self.host.clone(), msg),
+            _ => TransportError::Protocol(self.host.clone(), format!("{msg} [{code}]")),
+        }
+    }
+
+    /// One request with bounded retries on "try again" answers.
+    fn call(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, TransportError> {
+        let url = format!("{}{path}", self.base);
+        let mut backoff = Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            let live = self.live()?;
+            let mut req = live.client.request(method.clone(), &url);
+            for (k, v) in headers {
+                req = req.header(*k, v);
+            }
+            if let Some(b) = &body {
+                req = req.body(b.clone());
+            }
+            let got = live.rt.block_on(async {
+                let resp = req.send().await?;
+                let status = resp.status();
+                let retry_after = resp
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok());
+                let body = resp.bytes().await?.to_vec();
+                Ok::<_, reqwest::Error>(Answer {
+                    status,
+                    retry_after,
+                    body,
+                })
+            });
+            let (err, wait) = match got {
+                Ok(a) if a.status.is_success() => return Ok(a),
+                Ok(a) => {
+                    let e = self.status_error(&a);
+                    let again = matches!(
+                        a.status,
+                        StatusCode::SERVICE_UNAVAILABLE | StatusCode::INSUFFICIENT_STORAGE
+                    );
+                    let wait = Duration::from_secs(a.retry_after.unwrap_or(0)).max(backoff);
+                    (e, (again && wait <= MAX_WAIT).then_some(wait))
+                }
+                Err(e) => {
+                    let e = self.request_error(&e);
+                    let again = matches!(e, TransportError::Unreachable { .. });
+                    (e, again.then_some(backoff))
+                }
+            };
+            match wait {
+                Some(w) if attempt < ATTEMPTS => {
+                    use rand::Rng;
+                    let jitter = rand::thread_rng().gen_range(0.75..1.25);
+                    std::thread::sleep(w.mul_f64(jitter));
+                    backoff *= 2;
+                    attempt += 1;
+                }
+                _ => return Err(err),
+            }
+        }
+    }
+
+    fn put_intro(&mut self, tag: &Tag, blob: &[u8]) -> Result<(), TransportError> {
+        let hash = pow::blob_hash(blob);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let info = self.call(Method::GET, "/v1/info", &[], None)?;
+            let v: serde_json::Value = serde_json::from_slice(&info.body).map_err(|_| {
+                TransportError::Protocol(self.host.clone(), "relay info is not JSON".into())
+            })?;
+            let mut nonce = [0u8; 32];
+            let difficulty = v["pow"]["difficulty"].as_u64().unwrap_or(u64::MAX);
+            let ok = v["pow"]["nonce"]
+                .as_str()
+                .is_some_and(|n| hex::decode_to_slice(n, &mut nonce).is_ok());
+            if !ok || difficulty > u64::from(pow::MAX_DIFFICULTY) {
+                return Err(TransportError::Protocol(
+                    self.host.clone(),
+                    format!(
+                        "the relay asks for proof of work hushpost will not do (difficulty {difficulty})"
+                    ),
+                ));
+            }
+            let counter = pow::mint(&nonce, tag, &hash, difficulty as u8).ok_or_else(|| {
+                TransportError::Protocol(self.host.clone(), "proof of work refused".into())
+            })?;
+            let stamp = format!("{}:{counter}", hex::encode(nonce));
+            match self.call(
+                Method::PUT,
+                "/v1/intro",
+                &[("hushpost-tag", tag.hex()), ("hushpost-pow", stamp)],
+                Some(blob.to_vec()),
+            ) {
+                // A nonce can go stale (relay restarted, ten minutes passed) or be spent by
+                // a retried request that did land: mint once more with a fresh one.
+                Err(TransportError::Protocol(_, m)) if tries < 2 && m.contains("[pow_nonce_") => {
+                    continue;
+                }
+                r => return r.map(|_| ()),
+            }
+        }
+    }
+
+    fn fetch_group(
+        &mut self,
+        offset: usize,
+        caps: &[FetchCap],
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<Flow, TransportError> {
+        let list: Vec<String> = caps.iter().map(|c| format!("\"{}\"", c.hex())).collect();
+        let list = list.join(",");
+        let mut cursor: Option<String> = None;
+        let mut slots = FIRST_SLOTS;
+        // A large blob arrives as consecutive chunks, possibly across pages.
+        let mut partial: Option<(usize, u64, Vec<u8>, u16)> = None;
+        loop {
+            let body = match &cursor {
+                Some(c) => format!("{{\"caps\":[{list}],\"slots\":{slots},\"cursor\":\"{c}\"}}"),
+                None => format!("{{\"caps\":[{list}],\"slots\":{slots}}}"),
+            };
+            let a = self.call(
+                Method::POST,
+                "/v1/fetch",
+                &[("content-type", "application/json".into())],
+                Some(body.into_bytes()),
+            )?;
+            let b = &a.body;
+            let bad = |why: &str| TransportError::Protocol(self.host.clone(), why.to_string());
+            if b.len() != FETCH_HEADER + slots * (SLOT_HEADER + SMALL) || &b[..4] != b"HPF1" {
+                return Err(bad("malformed fetch answer"));
+            }
+            for slot in b[FETCH_HEADER..].chunks_exact(SLOT_HEADER + SMALL) {
+                let (h, data) = slot.split_at(SLOT_HEADER);
+                if h[0] != 1 {
+                    continue;
+                }
+                let cap = usize::from(u16::from_be_bytes([h[2], h[3]]));
+                let chunk = u16::from_be_bytes([h[4], h[5]]);
+                let chunks = u16::from_be_bytes([h[6], h[7]]);
+                let len = u32::from_be_bytes([h[8], h[9], h[10], h[11]]) as usize;
+                let id = u64::from_be_bytes(h[16..24].try_into().expect("8 bytes"));
+                if cap >= caps.len()
+                    || !(len == SMALL || len == LARGE)
+                    || usize::from(chunks) != len / SMALL
+                    || chunk >= chunks
+                {
+                    return Err(bad("malformed fetch slot"));
+                }
+                let blob = if chunks == 1 {
+                    Some(data.to_vec())
+                } else {
+                    if chunk == 0 {
+                        let mut v = Vec::with_capacity(len);
+                        v.extend_from_slice(data);
+                        partial = Some((cap, id, v, 1));
+                    } else if let Some((pc, pid, v, next)) = &mut partial {
+                        if *pc == cap && *pid == id && *next == chunk {
+                            v.extend_from_slice(data);
+                            *next += 1;
+                        } else {
+                            // The blob vanished mid-way (deleted or expired): skip it.
+                            partial = None;
+                        }
+                    }
+                    match &partial {
+                        Some((_, _, _, next)) if *next == chunks => {
+                            partial.take().map(|(_, _, v, _)| v)
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some(blob) = blob {
+                    let f = Fetched {
+                        cap: offset + cap,
+                        id: format!("{id:016x}"),
+                        blob,
+                    };
+                    if sink(f) == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
+                }
+            }
+            if b[12] != 1 {
+                return Ok(Flow::Continue);
+            }
+            cursor = Some(hex::encode(&b[16..32]));
+            slots = MORE_SLOTS;
+        }
     }
 }
 
 impl Drop for RelayDrop {
-    fn put(&mut self, _tag: &Tag, _blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
-        Err(TransportError::Unsupported("https"))
+    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
+        if blob.len() != SMALL && blob.len() != LARGE {
+            return Err(TransportError::Protocol(
+                self.host.clone(),
+                format!(
+                    "a blob of {} bytes is not 16384 or 262144; refusing to send",
+                    blob.len()
+                ),
+            ));
+        }
+        if opts.intro {
+            return self.put_intro(tag, blob);
+        }
+        self.call(
+            Method::PUT,
+            "/v1/blobs",
+            &[("hushpost-tag", tag.hex())],
+            Some(blob.to_vec()),
+        )
+        .map(|_| ())
     }
 
     fn fetch(
         &mut self,
-        _caps: &[FetchCap],
-        _sink: &mut dyn FnMut(Fetched) -> Flow,
+        caps: &[FetchCap],
+        sink: &mut dyn FnMut(Fetched) -> Flow,
     ) -> Result<(), TransportError> {
-        Err(TransportError::Unsupported("https"))
+        for (n, group) in caps.chunks(MAX_CAPS).enumerate() {
+            if self.fetch_group(n * MAX_CAPS, group, sink)? == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn delete(
         &mut self,
-        _caps: &[FetchCap],
-        _items: &[(usize, String)],
+        caps: &[FetchCap],
+        items: &[(usize, String)],
     ) -> Result<(), TransportError> {
-        Err(TransportError::Unsupported("https"))
+        let valid: Vec<String> = items
+            .iter()
+            .filter(|(i, id)| {
+                *i < caps.len() && id.len() <= 16 && id.bytes().all(|c| c.is_ascii_hexdigit())
+            })
+            .map(|(i, id)| format!("{{\"cap\":\"{}\",\"id\":\"{id}\"}}", caps[*i].hex()))
+            .collect();
+        for group in valid.chunks(MAX_DELETE) {
+            let body = format!("{{\"items\":[{}]}}", group.join(","));
+            self.call(
+                Method::DELETE,
+                "/v1/blobs",
+                &[("content-type", "application/json".into())],
+                Some(body.into_bytes()),
+            )?;
+        }
+        Ok(())
     }
 }

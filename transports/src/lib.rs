@@ -13,6 +13,7 @@ pub mod dir;
 mod error;
 pub mod https;
 pub mod mail;
+pub mod socks;
 pub mod ssh;
 
 pub use error::TransportError;
@@ -88,6 +89,8 @@ pub struct Credentials {
     pub ssh_key_file: Option<std::path::PathBuf>,
     /// Use ssh-agent for the owner's key.
     pub ssh_agent: bool,
+    /// The owner's login on their own SSH drops (default: the route's user).
+    pub ssh_user: Option<String>,
     /// SMTP submission account for sending mail routes.
     pub smtp: Option<mail::SmtpAccount>,
     /// IMAP account for fetching our own mailto: route.
@@ -99,6 +102,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("ssh_key_file", &self.ssh_key_file.is_some())
             .field("ssh_agent", &self.ssh_agent)
+            .field("ssh_user", &self.ssh_user)
             .field("smtp", &self.smtp.is_some())
             .field("imap", &self.imap.is_some())
             .finish()

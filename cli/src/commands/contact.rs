@@ -2,8 +2,9 @@
 
 use crate::Ctx;
 use anyhow::{Context, Result};
-use hushpost_ops::ContactView;
+use hushpost_ops::core::route::Route;
 use hushpost_ops::core::sanitize::one_line;
+use hushpost_ops::{ContactView, effective_via, protection_badge};
 use std::io::Read;
 
 /// Manage contacts. Adding a contact pins their keys; a key change is never accepted
@@ -73,7 +74,7 @@ pub enum Sub {
     },
 }
 
-fn show(ctx: &Ctx, v: &ContactView) {
+fn show(ctx: &Ctx, v: &ContactView, default_via: &str) {
     ctx.ui.line(format!("name:          {}", one_line(&v.name)));
     ctx.ui
         .line(format!("card name:     {}", one_line(&v.card_name)));
@@ -88,23 +89,23 @@ fn show(ctx: &Ctx, v: &ContactView) {
         }
     ));
     for (i, r) in v.routes.iter().enumerate() {
-        ctx.ui
-            .line(format!("route {}:       {}", i + 1, route_line(r)));
+        ctx.ui.line(format!(
+            "route {}:       {}",
+            i + 1,
+            route_line(r, v, default_via)
+        ));
     }
 }
 
-/// A route with a short statement of what it protects.
-fn route_line(r: &str) -> String {
-    let what = if r.starts_with("mailto:") {
-        "content, size and subject hidden; the mail provider sees both addresses and the time"
-    } else if r.starts_with("dir:") {
-        "padded, sealed; whoever can read the folder sees file times"
-    } else if r.starts_with("ssh:") {
-        "padded, sealed; the SSH host sees logins, IPs and times"
-    } else {
-        "padded, sealed; the relay sees IPs and times, not who"
-    };
-    format!("{} ({what})", one_line(r))
+/// A route with a short statement of what it protects (the same badge the inbox shows).
+fn route_line(r: &str, v: &ContactView, default_via: &str) -> String {
+    match r.parse::<Route>() {
+        Ok(route) => {
+            let via = effective_via(&route, v.via.as_deref(), default_via);
+            format!("{} ({})", one_line(r), protection_badge(&route, via, false))
+        }
+        Err(_) => one_line(r),
+    }
 }
 
 /// Runs `contact`.
@@ -123,7 +124,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             };
             let v = s.contact_add(&name, &text)?;
             ctx.ui.note(format!("added {}", one_line(&v.name)));
-            show(ctx, &v);
+            show(ctx, &v, &s.config.network.via);
         }
         Sub::List { .. } => {
             let all = s.contacts();
@@ -152,7 +153,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if ctx.ui.json {
                 ctx.ui.json_value(&v);
             } else {
-                show(ctx, &v);
+                show(ctx, &v, &s.config.network.via);
             }
         }
         Sub::Verify { name } => {
@@ -170,7 +171,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 s.contact(&name)?
             };
             for r in &v.routes {
-                ctx.ui.line(route_line(r));
+                ctx.ui.line(route_line(r, &v, &s.config.network.via));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! One file per command: an args struct whose doc comment is the `--help` text, and one
 //! `run(ctx, args)`.
 
+pub mod account;
 pub mod completions;
 pub mod contact;
 pub mod delete;
@@ -58,12 +59,20 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
         let life = if r.burn_after_reading {
             "  (burns after reading)".to_string()
         } else if r.expires_at > 0 {
-            let left = r.expires_at.saturating_sub(hushpost_ops::core::time::unix_now());
-            format!("  (expires in {})", humantime::format_duration(std::time::Duration::from_secs(left - left % 60)))
+            let left = r
+                .expires_at
+                .saturating_sub(hushpost_ops::core::time::unix_now());
+            format!(
+                "  (expires in {})",
+                humantime::format_duration(std::time::Duration::from_secs(left - left % 60))
+            )
         } else {
             String::new()
         };
-        let line = format!("{:>6} {flags} {date}  {:<24.24}  {subject}{life}", r.id, who);
+        let line = format!(
+            "{:>6} {flags} {date}  {:<24.24}  {subject}{life}",
+            r.id, who
+        );
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });
     }

@@ -48,7 +48,11 @@ pub struct SshSetupArgs {
     #[arg(long, default_value_t = 22)]
     pub port: u16,
     /// The server's host key to pin: SHA256:… (ssh-keygen -lf on the server) or its .pub file.
-    #[arg(long, value_name = "SHA256:…|FILE", default_value = "/etc/ssh/ssh_host_ed25519_key.pub")]
+    #[arg(
+        long,
+        value_name = "SHA256:…|FILE",
+        default_value = "/etc/ssh/ssh_host_ed25519_key.pub"
+    )]
     pub host_key: String,
     /// Your public key (the owner's), for fetching. Default: the .pub beside [ssh] key_file.
     #[arg(long, value_name = "FILE")]

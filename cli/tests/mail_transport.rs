@@ -1,0 +1,437 @@
+//! Two identities exchanging mail over ordinary e-mail through the real binary, against
+//! the loopback Postfix + Dovecot of scripts/servers/mail.sh: `route add mailto:…`,
+//! `account add …`, send, fetch; the stored mail's shape; a normal mail left untouched; a
+//! fetch killed between storing and expunging loses nothing and shows nothing twice; TLS
+//! refusal; wrong password.
+//!
+//! Without the servers the tests skip loudly; under CI or HUSHPOST_REQUIRE_TOOLS they fail.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// alice's and bob's mailboxes are shared by every test here: one at a time.
+static SERVERS: Mutex<()> = Mutex::new(());
+
+struct Env {
+    host: String,
+    smtp: u16,
+    smtp_plain: u16,
+    imap: u16,
+    imaps: u16,
+    ca: PathBuf,
+    maildirs: PathBuf,
+    pw: [(String, String); 2],
+    _lock: MutexGuard<'static, ()>,
+}
+
+fn env() -> Option<Env> {
+    let lock = SERVERS.lock().unwrap_or_else(|e| e.into_inner());
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let Some(host) = get("HUSHPOST_TEST_MAIL_HOST") else {
+        if std::env::var_os("CI").is_some() || std::env::var_os("HUSHPOST_REQUIRE_TOOLS").is_some()
+        {
+            panic!(
+                "HUSHPOST_TEST_MAIL_HOST is not set: start scripts/servers/mail.sh (scripts/test.sh does)"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no loopback mail servers (HUSHPOST_TEST_MAIL_HOST unset); run scripts/test.sh"
+        );
+        return None;
+    };
+    let var = |k: &str| get(k).unwrap_or_else(|| panic!("{k} missing"));
+    let port = |k: &str| -> u16 { var(k).parse().expect("port") };
+    Some(Env {
+        host,
+        smtp: port("HUSHPOST_TEST_SMTP_PORT"),
+        smtp_plain: port("HUSHPOST_TEST_SMTP_PLAIN_PORT"),
+        imap: port("HUSHPOST_TEST_IMAP_PORT"),
+        imaps: port("HUSHPOST_TEST_IMAPS_PORT"),
+        ca: var("HUSHPOST_TEST_MAIL_CA").into(),
+        maildirs: var("HUSHPOST_TEST_MAILDIRS").into(),
+        pw: [
+            ("alice".into(), var("HUSHPOST_TEST_MAIL_ALICE_PASSWORD")),
+            ("bob".into(), var("HUSHPOST_TEST_MAIL_BOB_PASSWORD")),
+        ],
+        _lock: lock,
+    })
+}
+
+impl Env {
+    fn password(&self, user: &str) -> &str {
+        &self.pw.iter().find(|(u, _)| u == user).expect("user").1
+    }
+
+    fn maildir(&self, user: &str) -> PathBuf {
+        self.maildirs.join(user).join("Maildir")
+    }
+
+    /// A hushpost home whose only route is `mailto:USER@example.test`, with the account set
+    /// up through `account add` (password from a file via password_command).
+    fn person(&self, root: &Path, user: &str, name: &str) -> Hp {
+        let hp = Hp::new(root, user);
+        let address = format!("{user}@example.test");
+        hp.ok(&[
+            "init",
+            "--name",
+            name,
+            "--no-passphrase",
+            "--route",
+            &format!("mailto:{address}"),
+        ]);
+        let pw_file = root.join(format!("{user}.password"));
+        std::fs::write(&pw_file, format!("{}\n", self.password(user))).expect("write");
+        self.account_add(&hp, user, &format!("cat {}", pw_file.display()), &[]);
+        hp
+    }
+
+    fn account_add(&self, hp: &Hp, user: &str, password_command: &str, extra: &[&str]) {
+        let mut args = vec![
+            "account".to_string(),
+            "add".into(),
+            "--address".into(),
+            format!("{user}@example.test"),
+            "--user".into(),
+            user.into(),
+            "--smtp".into(),
+            format!("{}:{}", self.host, self.smtp),
+            "--smtp-tls".into(),
+            "starttls".into(),
+            "--imap".into(),
+            format!("{}:{}", self.host, self.imaps),
+            "--imap-tls".into(),
+            "implicit".into(),
+            "--ca-file".into(),
+            self.ca.display().to_string(),
+            "--password-command".into(),
+            password_command.into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        hp.ok(&a);
+    }
+}
+
+/// alice and bob, each with the other as a contact, each receiving on their own address.
+fn pair(e: &Env, root: &Path) -> (Hp, Hp) {
+    let a = e.person(root, "alice", "Alice");
+    let b = e.person(root, "bob", "Bob");
+    a.ok(&["contact", "add", "bob", &b.card()]);
+    b.ok(&["contact", "add", "alice", &a.card()]);
+    (a, b)
+}
+
+fn maildir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for sub in ["new", "cur"] {
+        if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
+            v.extend(rd.flatten().map(|e| e.path()));
+        }
+    }
+    v.sort();
+    v
+}
+
+/// Stored hushpost mails (any tag) in a Maildir.
+fn hushpost_mails(dir: &Path) -> Vec<PathBuf> {
+    maildir_files(dir)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .map(|s| s.contains("\nHushpost-Tag: "))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// Removes leftovers of earlier (failed) runs from a mailbox.
+fn clear(dir: &Path) {
+    for p in hushpost_mails(dir) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let t0 = Instant::now();
+    while !ok() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_people_exchange_mail_over_email() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("alice"));
+    clear(&e.maildir("bob"));
+    let (a, b) = pair(&e, t.path());
+
+    // What a user is told about this route before using it.
+    let shown = a.ok(&["contact", "show", "bob"]);
+    assert!(
+        shown.contains("mailto:bob@example.test") && shown.contains("provider sees both addresses"),
+        "{shown}"
+    );
+    let acct = a.ok(&["account", "show"]);
+    assert!(
+        acct.contains("smtp_host = \"127.0.0.1\"") && !acct.contains(e.password("alice")),
+        "{acct}"
+    );
+
+    let out = a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "Lunch?"],
+        "Are you free at noon?\n",
+    );
+    assert!(
+        out.contains("bob: sent via mailto:bob@example.test"),
+        "{out}"
+    );
+    wait_for("delivery to bob", || {
+        hushpost_mails(&e.maildir("bob")).len() == 1
+    });
+
+    // The mail as the server stored it: constant subject, no client headers, fixed length.
+    let stored = std::fs::read_to_string(&hushpost_mails(&e.maildir("bob"))[0]).expect("read");
+    let (head, body) = stored.split_once("\n\n").expect("header/body");
+    assert!(head.contains("\nSubject: Encrypted message\n"), "{head}");
+    assert!(!head.contains("Lunch"), "the real subject leaked: {head}");
+    for h in ["X-Mailer:", "User-Agent:", "Alice", "Bob"] {
+        assert!(!head.contains(h), "{h} in {head}");
+    }
+    assert!(head.contains("Received: from [127.0.0.1]"), "{head}");
+    let armored = |n: usize| {
+        let b64 = n.div_ceil(3) * 4;
+        "-----BEGIN AGE ENCRYPTED FILE-----\n".len()
+            + b64
+            + b64.div_ceil(64)
+            + "-----END AGE ENCRYPTED FILE-----\n".len()
+    };
+    assert_eq!(
+        body.len(),
+        armored(16_384),
+        "body is one armored 16 KiB blob"
+    );
+    assert!(!body.contains("noon"));
+
+    let mut got = String::new();
+    wait_for("bob's fetch", || {
+        got = b.ok(&["fetch"]);
+        got.contains("1 new message")
+    });
+    assert!(
+        hushpost_mails(&e.maildir("bob")).is_empty(),
+        "fetched mail expunged"
+    );
+    let rows = b.list_json(&[]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["from"], "alice");
+    assert_eq!(rows[0]["subject"], "Lunch?");
+    let id = rows[0]["id"].as_i64().expect("id").to_string();
+    assert!(b.ok(&["read", &id]).contains("Are you free at noon?"));
+
+    // And back.
+    b.ok_stdin(&["reply", &id], "Yes, see you.\n");
+    wait_for("alice's fetch", || {
+        a.ok(&["fetch"]).contains("1 new message")
+    });
+    let rows = a.list_json(&[]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["subject"], "Re: Lunch?");
+    assert!(hushpost_mails(&e.maildir("alice")).is_empty());
+}
+
+#[test]
+fn a_normal_mail_in_the_inbox_is_untouched() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    let (a, b) = pair(&e, t.path());
+    let name = format!("normal-{}.hushpost-cli-test", std::process::id());
+    let text = "From: carol@example.test\nTo: bob@example.test\nSubject: Encrypted message\n\nJust a normal mail that happens to share the subject.\n";
+    let p = e.maildir("bob").join("new").join(&name);
+    std::fs::write(&p, text).expect("write");
+    let _ = std::process::Command::new("chown")
+        .arg("65534:65534")
+        .arg(&p)
+        .status();
+
+    a.ok_stdin(&["send", "--to", "bob", "--subject", "hi"], "hello\n");
+    wait_for("delivery", || hushpost_mails(&e.maildir("bob")).len() == 1);
+    wait_for("bob's fetch", || b.ok(&["fetch"]).contains("1 new message"));
+    assert_eq!(b.list_json(&[]).len(), 1);
+    let left: Vec<PathBuf> = maildir_files(&e.maildir("bob"))
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&name))
+        })
+        .collect();
+    assert_eq!(left.len(), 1, "the normal mail is still there");
+    let fname = left[0]
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_string();
+    let flags = fname.split_once(":2,").map(|(_, f)| f).unwrap_or("");
+    assert_eq!(flags, "", "not marked read or deleted: {fname}");
+    assert_eq!(std::fs::read_to_string(&left[0]).expect("read"), text);
+    std::fs::remove_file(&left[0]).expect("clean up");
+}
+
+#[test]
+fn fetch_killed_between_store_and_expunge_loses_nothing_and_shows_nothing_twice() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    let (a, b) = pair(&e, t.path());
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "crash test"],
+        "survive me\n",
+    );
+    wait_for("delivery", || hushpost_mails(&e.maildir("bob")).len() == 1);
+
+    // Debug builds pause here (after \Deleted is set, before UID EXPUNGE) and write the
+    // marker file; the test then kills the process as hard as a power cut would.
+    let marker = t.path().join("paused");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hushpost"))
+        .args(["fetch"])
+        .env("HUSHPOST_HOME", &b.home)
+        .env_remove("HUSHPOST_PASSPHRASE_FILE")
+        .env("NO_COLOR", "1")
+        .env("HUSHPOST_TEST_PAUSE_BEFORE_EXPUNGE", &marker)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let t0 = Instant::now();
+    while !marker.exists() {
+        if let Ok(Some(st)) = child.try_wait() {
+            panic!("fetch ended ({st}) before reaching the expunge step");
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "fetch never reached the expunge step"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    nix_kill9(child.id());
+    let _ = child.wait();
+
+    // Stored locally, still on the server (marked \Deleted, not expunged).
+    assert_eq!(b.list_json(&[]).len(), 1, "stored before the kill");
+    let on_server = hushpost_mails(&e.maildir("bob"));
+    assert_eq!(on_server.len(), 1, "not expunged yet");
+    let fname = on_server[0]
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_string();
+    let flags = fname.split_once(":2,").map(|(_, f)| f).unwrap_or("");
+    assert!(
+        flags.contains('T'),
+        "marked \\Deleted (Maildir flag T): {fname}"
+    );
+
+    // The next fetch sees it again, recognises it, shows nothing new and cleans up.
+    let out = b.ok(&["fetch", "--json"]);
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(r["new"], 0, "{out}");
+    assert_eq!(r["duplicates"], 1, "{out}");
+    assert_eq!(r["rejected"].as_array().map(Vec::len), Some(0), "{out}");
+    let rows = b.list_json(&[]);
+    assert_eq!(rows.len(), 1, "shown exactly once");
+    assert_eq!(rows[0]["subject"], "crash test");
+    assert!(hushpost_mails(&e.maildir("bob")).is_empty(), "expunged now");
+}
+
+fn nix_kill9(pid: u32) {
+    let st = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(st.success());
+}
+
+#[test]
+fn no_tls_means_no_send_and_wrong_password_is_clear() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    let (a, _b) = pair(&e, t.path());
+
+    // A submission server that offers no STARTTLS: refused, nothing sent in the clear.
+    let pw = t.path().join("alice.password");
+    let cmd = format!("cat {}", pw.display());
+    let mut args = vec![
+        "account",
+        "add",
+        "--address",
+        "alice@example.test",
+        "--user",
+        "alice",
+    ];
+    let smtp_plain = format!("{}:{}", e.host, e.smtp_plain);
+    let imap = format!("{}:{}", e.host, e.imap);
+    args.extend([
+        "--smtp",
+        &smtp_plain,
+        "--imap",
+        &imap,
+        "--password-command",
+        &cmd,
+    ]);
+    args.extend(["--ca-file", e.ca.to_str().expect("utf-8")]);
+    a.ok(&args);
+    let (code, out, err) = a.run_stdin(&["send", "--to", "bob"], "secret words\n");
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("does not offer TLS; refusing to send in the clear"),
+        "stdout: {out}\nstderr: {err}"
+    );
+    assert!(hushpost_mails(&e.maildir("bob")).is_empty());
+
+    // allow_plaintext_loopback is refused for a host that is not this machine.
+    let (code, _, err) = a.run(&[
+        "account",
+        "add",
+        "--address",
+        "alice@example.test",
+        "--smtp",
+        "mail.example.test:587",
+        "--imap",
+        "mail.example.test:993",
+        "--password-command",
+        "true",
+        "--allow-plaintext-loopback",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("allow_plaintext_loopback is only for a server on this machine"),
+        "{err}"
+    );
+
+    // Wrong password: one clear line naming the server and where the password comes from.
+    e.account_add(&a, "alice", "echo not-the-password", &[]);
+    let (code, _, err) = a.run(&["account", "test"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("authentication refused"), "{err}");
+    assert!(err.contains("password_command"), "{err}");
+    assert!(!err.contains("not-the-password"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // A failing password command is its own clear error.
+    e.account_add(&a, "alice", "exit 3", &[]);
+    let (code, _, err) = a.run(&["account", "test"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("password_command failed"), "{err}");
+    // And the right one logs in.
+    std::fs::write(&pw, format!("{}\n", e.password("alice"))).expect("write");
+    e.account_add(&a, "alice", &cmd, &["--test"]);
+}

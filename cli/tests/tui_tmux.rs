@@ -1,0 +1,257 @@
+//! The real `hushpost` binary in tmux, as a person sees it: open the inbox on a store with
+//! mail, read a message, reply to a second identity over a folder drop and watch it arrive
+//! in that identity's inbox; a body full of escape sequences stays inert; the terminal is
+//! given back on quit and on SIGTERM.
+//!
+//! Each test runs its own tmux server on a private socket with no config. Skips (loudly)
+//! without tmux, but fails when CI or HUSHPOST_REQUIRE_TOOLS is set.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Tmux {
+        let socket = format!("hp-{tag}-{}", std::process::id());
+        Tmux { socket }
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `hushpost` for `hp` in a new 100×30 session named `name`.
+    fn open(&self, name: &str, hp: &Hp) {
+        let bin = assert_cmd::cargo::cargo_bin("hushpost");
+        // The shell stays after hushpost exits, so the pane's modes afterwards (alternate
+        // screen, mouse, cursor) show what hushpost left behind.
+        let cmd = format!(
+            "env HUSHPOST_HOME='{}' NO_COLOR=1 TERM=xterm-256color '{}'; echo \"EXITED $?\"; sleep 600",
+            hp.home.display(),
+            bin.display()
+        );
+        self.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ]);
+        // Let an OSC 52 in a message reach tmux's buffers, so we can see it did not.
+        self.cmd(&["set-option", "-g", "set-clipboard", "on"]);
+    }
+
+    fn capture(&self, name: &str) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", name])
+    }
+
+    fn keys(&self, name: &str, keys: &[&str]) {
+        let mut a = vec!["send-keys", "-t", name];
+        a.extend_from_slice(keys);
+        self.cmd(&a);
+    }
+
+    fn text(&self, name: &str, text: &str) {
+        self.cmd(&["send-keys", "-t", name, "-l", text]);
+    }
+
+    fn format(&self, name: &str, f: &str) -> String {
+        self.cmd(&["display-message", "-p", "-t", name, f])
+            .trim()
+            .to_string()
+    }
+
+    /// Waits until the pane shows `what`; panics with the screen after 30 s.
+    fn wait_for(&self, name: &str, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.capture(name);
+            if s.contains(what) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("waited 30 s for {what:?}; the screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for hushpost to exit; returns its exit status.
+    fn wait_exit(&self, name: &str) -> String {
+        let s = self.wait_for(name, "EXITED ");
+        let tail = s.split("EXITED ").nth(1).unwrap_or("");
+        tail.split_whitespace().next().unwrap_or("").to_string()
+    }
+
+    /// The pid of hushpost: the child of the pane's shell.
+    fn hushpost_pid(&self, name: &str) -> String {
+        let sh = self.format(name, "#{pane_pid}");
+        let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children"))
+            .expect("children of the pane's shell");
+        children
+            .split_whitespace()
+            .next()
+            .expect("hushpost runs")
+            .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+const ESCAPES: &str = "Before.\n\x1b[2J\x1b[H cleared?\n\x1b]52;c;ZWNobyBwd25lZA==\x07 clipboard\n\x1b]8;;https://evil.example\x1b\\click me\x1b]8;;\x1b\\\n\x1b]0;pwned title\x07 title\nAfter.\n";
+
+fn restored(t: &Tmux, name: &str) {
+    assert_eq!(
+        t.format(name, "#{alternate_on}"),
+        "0",
+        "alternate screen left"
+    );
+    assert_eq!(
+        t.format(name, "#{mouse_any_flag}"),
+        "0",
+        "mouse capture off"
+    );
+    assert_eq!(t.format(name, "#{cursor_flag}"), "1", "cursor visible");
+}
+
+fn setup(root: &Path) -> (Hp, Hp) {
+    let (a, b, _) = pair(root);
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "Lunch?"],
+        "Are you free at noon?\n",
+    );
+    // A second apart, so the escape-laden message is the newest (dates have seconds).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a.ok_stdin(&["send", "--to", "bob", "--subject", "Escapes"], ESCAPES);
+    (a, b)
+}
+
+#[test]
+fn read_reply_and_see_it_arrive_over_a_folder_drop() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, b) = setup(tmp.path());
+    let t = Tmux::new("mail");
+    t.open("bob", &b);
+    // The inbox fetches in the background on start.
+    let s = t.wait_for("bob", "2 new messages");
+    assert!(s.contains("Lunch?") && s.contains("alice"), "{s}");
+
+    // The escape-laden message (newest, selected) opens inert.
+    t.keys("bob", &["Enter"]);
+    let s = t.wait_for("bob", "After.");
+    assert!(s.contains("␛[2J␛[H cleared?"), "{s}");
+    assert!(s.contains("␛]52;c;ZWNobyBwd25lZA==␇ clipboard"), "{s}");
+    assert!(s.contains("␛]8;;https://evil.example␛\\click me"), "{s}");
+    assert!(s.contains("␛]0;pwned title␇ title"), "{s}");
+    assert!(s.contains("Before."), "the screen was not cleared:\n{s}");
+    assert!(
+        s.contains("hushpost · Message"),
+        "title bar still drawn:\n{s}"
+    );
+    assert_ne!(t.format("bob", "#{pane_title}"), "pwned title");
+    assert!(
+        t.cmd(&["list-buffers"]).trim().is_empty(),
+        "nothing reached the clipboard"
+    );
+
+    // Back, down to "Lunch?", read it, reply.
+    t.keys("bob", &["q", "j", "Enter"]);
+    t.wait_for("bob", "Are you free at noon?");
+    t.keys("bob", &["r"]);
+    let s = t.wait_for("bob", "Re: Lunch?");
+    assert!(s.contains("folder drop · padded · sender hidden"), "{s}");
+    t.text("bob", "Yes, see you at noon.");
+    t.keys("bob", &["C-s"]);
+    t.wait_for("bob", "sent to alice via dir:");
+
+    // Alice's inbox, in a second session, shows the reply.
+    t.open("alice", &a);
+    let s = t.wait_for("alice", "Re: Lunch?");
+    assert!(s.contains("1 new message"), "{s}");
+    t.keys("alice", &["Enter"]);
+    t.wait_for("alice", "Yes, see you at noon.");
+    // And the CLI agrees.
+    let rows = a.list_json(&[]);
+    assert_eq!(rows[0]["subject"], "Re: Lunch?");
+
+    // q quits and gives the terminal back.
+    t.keys("bob", &["q", "q"]);
+    assert_eq!(t.wait_exit("bob"), "0");
+    restored(&t, "bob");
+    t.keys("alice", &["q", "q"]);
+    assert_eq!(t.wait_exit("alice"), "0");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (_a, b) = setup(tmp.path());
+    let t = Tmux::new("term");
+    t.open("bob", &b);
+    t.wait_for("bob", "Lunch?");
+    assert_eq!(t.format("bob", "#{alternate_on}"), "1");
+    let pid = t.hushpost_pid("bob");
+    let st = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(st.success());
+    let code = t.wait_exit("bob");
+    assert_eq!(code, "0", "SIGTERM is a clean exit");
+    restored(&t, "bob");
+}
+
+#[test]
+fn first_run_creates_the_identity_in_the_inbox() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let hp = Hp::new(tmp.path(), "new");
+    let t = Tmux::new("init");
+    t.open("new", &hp);
+    t.wait_for("new", "welcome to hushpost");
+    t.keys("new", &["C-u"]);
+    t.text("new", "Frank");
+    t.keys("new", &["Enter", "Space", "Enter"]);
+    t.wait_for("new", "identity created");
+    let out = hp.ok(&["id", "--json"]);
+    assert!(out.contains("Frank"), "{out}");
+    t.keys("new", &["Escape"]);
+    t.wait_for("new", "Inbox ·");
+    t.keys("new", &["q"]);
+    assert_eq!(t.wait_exit("new"), "0");
+    restored(&t, "new");
+}

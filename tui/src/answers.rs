@@ -1,0 +1,201 @@
+//! What the workers' answers do to the state: pages and threads arrive, messages open,
+//! marks and deletions land, fetches and sends end. Part of [`App::update`].
+//!
+//! Must not do I/O, like the rest of `App`.
+
+use crate::app::{App, Phase, Screen, ThreadView};
+use crate::event::{Effect, Event, Folder, StoreCmd};
+use crate::screens::reader::ReaderView;
+use crate::screens::setup::{InitForm, UnlockForm};
+
+impl App {
+    pub(crate) fn worker_event(&mut self, ev: Event, fx: &mut Vec<Effect>) {
+        match ev {
+            Event::NeedInit { drop } => {
+                self.phase = Phase::Init(InitForm::new(drop, self.passphrase_file, &self.user));
+            }
+            Event::NeedPassphrase { error } => {
+                self.phase = Phase::Unlock(UnlockForm::new(error));
+            }
+            Event::InitFailed(e) => {
+                if let Phase::Init(f) = &mut self.phase {
+                    f.busy = false;
+                    f.error = Some(e);
+                } else {
+                    self.phase = Phase::Failed(e);
+                }
+            }
+            Event::Fatal(e) => self.phase = Phase::Failed(e),
+            Event::Ready {
+                name,
+                default_via,
+                created,
+            } => {
+                self.phase = Phase::Ready;
+                self.me = name;
+                self.default_via = default_via;
+                self.load(Folder::Inbox, fx);
+                fx.push(Effect::Store(StoreCmd::Contacts));
+                if created {
+                    self.push(Screen::Card);
+                    self.note(
+                        "identity created: give this card to the people who may write to you",
+                    );
+                }
+                if self.auto_fetch {
+                    self.fetch(fx);
+                }
+            }
+            Event::Listed {
+                generation,
+                folder,
+                offset,
+                rows,
+                unread,
+            } => {
+                let h = self.list_height();
+                let list = if matches!(folder, Folder::Search(_)) {
+                    &mut self.search
+                } else {
+                    &mut self.inbox
+                };
+                if list.generation == generation && list.folder == folder {
+                    list.arrived(offset, rows, unread, h);
+                }
+            }
+            Event::Thread { thread, rows } => {
+                if rows.is_empty() {
+                    self.error("that conversation is gone");
+                    return;
+                }
+                let keep = self.thread.thread == thread;
+                let sel = if keep {
+                    self.thread.selected
+                } else {
+                    rows.len() - 1
+                };
+                self.thread = ThreadView {
+                    thread,
+                    selected: sel.min(rows.len() - 1),
+                    top: if keep { self.thread.top } else { 0 },
+                    rows,
+                };
+                self.thread_move(0);
+                // A reload of the open conversation does not pull the user back to it.
+                if self.screen != Screen::Thread && !self.back.contains(&Screen::Thread) {
+                    self.push(Screen::Thread);
+                }
+            }
+            Event::Opened(r) => {
+                let id = r.summary.id;
+                let burned = r.summary.burn_after_reading && r.summary.from != "me";
+                for l in [&mut self.inbox, &mut self.search] {
+                    if burned {
+                        l.remove(id);
+                    } else {
+                        l.set_unread(id, false);
+                    }
+                }
+                if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
+                    row.unread = false;
+                }
+                self.reader = Some(ReaderView::new(*r, burned));
+                self.push(Screen::Reader);
+            }
+            Event::Marked { id, unread } => {
+                for l in [&mut self.inbox, &mut self.search] {
+                    l.set_unread(id, unread);
+                }
+                if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
+                    row.unread = unread;
+                }
+                self.note(if unread {
+                    "marked unread"
+                } else {
+                    "marked read"
+                });
+            }
+            Event::Deleted { id } => {
+                let h = self.list_height();
+                for l in [&mut self.inbox, &mut self.search] {
+                    l.remove(id);
+                    l.follow(h);
+                }
+                self.thread.rows.retain(|r| r.id != id);
+                self.thread.selected = self
+                    .thread
+                    .selected
+                    .min(self.thread.rows.len().saturating_sub(1));
+                if self.reader.as_ref().is_some_and(|r| r.id() == id) {
+                    self.reader = None;
+                    if self.screen == Screen::Reader {
+                        self.pop();
+                    }
+                }
+                if self.screen == Screen::Thread && self.thread.rows.is_empty() {
+                    self.pop();
+                }
+                self.note("deleted");
+            }
+            Event::ReplyPlanned(plan) => self.open_reply(*plan),
+            Event::Contacts { contacts, card } => {
+                self.contacts.selected =
+                    self.contacts.selected.min(contacts.len().saturating_sub(1));
+                self.contacts.list = contacts;
+                self.contacts.loaded = true;
+                if card.is_some() {
+                    self.card = card;
+                }
+            }
+            Event::ContactChanged(msg) => {
+                self.note(msg);
+                // Names and verified marks in the lists come from the contacts.
+                self.reload(fx);
+            }
+            Event::Saved(p) => self.note(format!("saved {}", p.display())),
+            Event::Attachable { path, size } => {
+                if let Some(c) = self.compose.as_mut() {
+                    c.attachments.push((path, size));
+                }
+            }
+            Event::FetchProgress(p) => {
+                if let Some(f) = self.status.fetching.as_mut() {
+                    f.1 = p.blobs;
+                }
+            }
+            Event::Fetched(r) => {
+                self.status.fetching = None;
+                match r {
+                    Ok(rep) => {
+                        self.status.last_fetch = Some(self.now);
+                        self.status.route_errors = rep.route_errors.clone();
+                        let n = rep.new.len();
+                        if n > 0 {
+                            self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
+                            self.reload(fx);
+                        }
+                        if !rep.rejected.is_empty() {
+                            self.error(format!(
+                                "{} blob(s) refused: {}",
+                                rep.rejected.len(),
+                                rep.rejected[0].reason
+                            ));
+                        }
+                    }
+                    Err(e) => self.error(format!("fetch failed: {e}")),
+                }
+            }
+            Event::Sent { ticket, result } => self.sent(ticket, result, fx),
+            Event::Edited(r) => match r {
+                Ok(text) => {
+                    if let Some(c) = self.compose.as_mut() {
+                        c.set_body(&text);
+                    }
+                }
+                Err(e) => self.error(e),
+            },
+            Event::Failed(e) => self.error(e),
+            Event::Term(_) | Event::Tick(_) | Event::Terminate => {}
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Small pure helpers for drawing: the colour theme (or none, under `NO_COLOR`), relative
+//! dates against the app's clock, sizes, and word wrapping by display width.
+//!
+//! Must not read the clock or the environment except in [`Theme::from_env`]: render stays
+//! a function of state.
+
+use ratatui::style::{Color, Modifier, Style};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Styles for each kind of text; without colour, only bold/reverse/underline remain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    /// Colours allowed.
+    pub color: bool,
+}
+
+impl Theme {
+    /// Colour unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    pub fn from_env() -> Theme {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// Title and status bars.
+    pub fn bar(self) -> Style {
+        if self.color {
+            Style::new().bg(Color::Blue).fg(Color::White)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+    /// The selected row.
+    pub fn selected(self) -> Style {
+        if self.color {
+            Style::new()
+                .bg(Color::DarkGray)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+    /// Unread mail.
+    pub fn unread(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+    /// Secondary text.
+    pub fn dim(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+    /// Field labels and headings.
+    pub fn label(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    /// Errors and warnings.
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    /// Good news: verified, sent.
+    pub fn good(self) -> Style {
+        self.fg(Color::Green)
+    }
+    /// What a route protects.
+    pub fn badge(self) -> Style {
+        self.fg(Color::Magenta)
+    }
+    /// Plain text.
+    pub fn text(self) -> Style {
+        Style::new()
+    }
+}
+
+/// "now", "5m", "3h", "2d", then the date (UTC).
+pub fn relative(ts: u64, now: u64) -> String {
+    if ts > now + 60 {
+        return hushpost_ops::rfc3339(ts)
+            .get(..10)
+            .unwrap_or("")
+            .to_string();
+    }
+    let d = now.saturating_sub(ts);
+    match d {
+        0..60 => "now".into(),
+        60..3600 => format!("{}m ago", d / 60),
+        3600..86_400 => format!("{}h ago", d / 3600),
+        86_400..604_800 => format!("{}d ago", d / 86_400),
+        _ => hushpost_ops::rfc3339(ts)
+            .get(..10)
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
+/// A duration left, coarse: "45s", "12m", "3h", "6d".
+pub fn left(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        3600..86_400 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86_400),
+    }
+}
+
+/// 1234 → "1.2 KB".
+pub fn size(n: u64) -> String {
+    match n {
+        0..1000 => format!("{n} B"),
+        1000..1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.1} GB", n as f64 / 1e9),
+    }
+}
+
+/// Display width.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts to `w` columns, with "…" when something was cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads or cuts to exactly `w` columns.
+pub fn pad(s: &str, w: usize) -> String {
+    let f = fit(s, w);
+    let n = w.saturating_sub(width(&f));
+    format!("{f}{}", " ".repeat(n))
+}
+
+/// Greedy word wrap of one line (no newlines in it) to `w` columns; words longer than a
+/// line are broken. An empty line stays one empty line.
+pub fn wrap(line: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0usize;
+    for word in line.split_inclusive(' ') {
+        let ww = width(word);
+        if cur_w + width(word.trim_end()) <= w {
+            cur.push_str(word);
+            cur_w += ww;
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur).trim_end().to_string());
+            cur_w = 0;
+        }
+        // The word alone may still be too long: break it by columns.
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if cur_w + cw > w && c != ' ' {
+                out.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            cur.push(c);
+            cur_w += cw;
+        }
+    }
+    out.push(cur.trim_end().to_string());
+    out
+}
+
+/// How many lines [`wrap`] makes of `text` (split on newlines) at `w` columns.
+pub fn wrapped_len(text: &[String], w: usize) -> usize {
+    text.iter().map(|l| wrap(l, w).len()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_breaks_long_ones() {
+        assert_eq!(
+            wrap("hello brave new world", 11),
+            vec!["hello brave", "new world"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), vec![""]);
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(pad("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn relative_dates() {
+        assert_eq!(relative(1000, 1030), "now");
+        assert_eq!(relative(1000, 1000 + 300), "5m ago");
+        assert_eq!(relative(0, 3 * 86_400), "3d ago");
+        assert_eq!(relative(0, 30 * 86_400), "1970-01-01");
+    }
+}

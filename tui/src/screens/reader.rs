@@ -1,0 +1,242 @@
+//! One message: headers, the body with every terminal control sequence made inert, the
+//! attachments (saved on request), reply and reply-all, scrolling.
+//!
+//! Must not put a byte the sender chose on screen without `sanitize::for_terminal` or
+//! `one_line`: a body may hold escape sequences that clear the screen, set the title,
+//! write the clipboard (OSC 52) or hide a link (OSC 8).
+
+use crate::app::{App, PromptKind};
+use crate::event::{Effect, StoreCmd};
+use crate::fmt::{relative, size, wrap, wrapped_len};
+use hushpost_ops::Reading;
+use hushpost_ops::core::sanitize::{file_name, for_terminal, one_line};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::sync::Arc;
+
+/// An open message.
+#[derive(Debug, Clone)]
+pub struct ReaderView {
+    /// The message.
+    pub reading: Reading,
+    /// The body, inert, one entry per line, tabs expanded.
+    pub body: Vec<String>,
+    /// First body line shown (after wrapping).
+    pub scroll: usize,
+    /// Selected attachment.
+    pub attachment: usize,
+    /// Burned after reading: gone from the store now.
+    pub burned: bool,
+}
+
+impl ReaderView {
+    /// Prepares a message for showing.
+    pub fn new(reading: Reading, burned: bool) -> ReaderView {
+        let text = for_terminal(&reading.letter.text.replace("\r\n", "\n"));
+        let body = text.split('\n').map(|l| l.replace('\t', "    ")).collect();
+        ReaderView {
+            reading,
+            body,
+            scroll: 0,
+            attachment: 0,
+            burned,
+        }
+    }
+
+    /// Local id.
+    pub fn id(&self) -> i64 {
+        self.reading.summary.id
+    }
+
+    fn header_lines(&self, app: &App) -> Vec<Line<'static>> {
+        let t = app.theme;
+        let s = &self.reading.summary;
+        let l = &self.reading.letter;
+        let label = |x: &str| Span::styled(format!("{x:<9}"), t.label());
+        let mut out = Vec::new();
+        let from = if s.from == "me" {
+            vec![label("From:"), Span::raw("me")]
+        } else {
+            vec![
+                label("From:"),
+                Span::raw(one_line(&s.from)),
+                if s.verified {
+                    Span::styled(" ✓ verified", t.good())
+                } else {
+                    Span::styled(
+                        " (unverified: compare safety numbers in contacts)",
+                        t.error(),
+                    )
+                },
+            ]
+        };
+        out.push(Line::from(from));
+        if !l.to.is_empty() {
+            let to: Vec<String> = l.to.iter().map(|p| one_line(&p.name)).collect();
+            out.push(Line::from(vec![label("To:"), Span::raw(to.join(", "))]));
+        }
+        out.push(Line::from(vec![
+            label("Date:"),
+            Span::raw(format!("{} ({})", s.date, relative(s.timestamp, app.now))),
+        ]));
+        let subject = if l.subject.trim().is_empty() {
+            "(no subject)".to_string()
+        } else {
+            one_line(&l.subject)
+        };
+        out.push(Line::from(vec![label("Subject:"), Span::raw(subject)]));
+        if self.burned {
+            out.push(Line::from(Span::styled(
+                "burn after reading: deleted from your store now that you opened it",
+                t.error(),
+            )));
+        } else if s.expires_at > 0 {
+            out.push(Line::from(Span::styled(
+                format!(
+                    "the sender asked that this be deleted in {} ({})",
+                    crate::fmt::left(s.expires_at.saturating_sub(app.now)),
+                    hushpost_ops::rfc3339(s.expires_at)
+                ),
+                t.dim(),
+            )));
+        }
+        for (i, a) in l.attachments.iter().enumerate() {
+            let sel = i == self.attachment;
+            out.push(Line::from(vec![
+                label(if i == 0 { "Attach:" } else { "" }),
+                Span::styled(
+                    format!(
+                        "{}[{}] {} ({}, {})",
+                        if sel && l.attachments.len() > 1 {
+                            "›"
+                        } else {
+                            ""
+                        },
+                        i + 1,
+                        one_line(&file_name(&a.name)),
+                        one_line(&a.content_type),
+                        size(a.data.len() as u64)
+                    ),
+                    if sel { t.label() } else { t.text() },
+                ),
+            ]));
+        }
+        out.push(Line::from(Span::styled(
+            "─".repeat(usize::from(app.size.0)),
+            t.dim(),
+        )));
+        out
+    }
+
+    fn body_height(&self, app: &App) -> usize {
+        let content = usize::from(app.size.1).saturating_sub(2);
+        content.saturating_sub(self.header_lines(app).len()).max(1)
+    }
+}
+
+impl App {
+    pub(crate) fn reader_scroll(&mut self, delta: isize) {
+        let w = usize::from(self.size.0);
+        let Some(r) = self.reader.as_ref() else {
+            return;
+        };
+        let h = r.body_height(self);
+        let max = wrapped_len(&r.body, w).saturating_sub(h);
+        if let Some(r) = self.reader.as_mut() {
+            r.scroll = r.scroll.saturating_add_signed(delta).min(max);
+        }
+    }
+
+    pub(crate) fn reader_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let Some(r) = self.reader.as_ref() else {
+            self.pop();
+            return;
+        };
+        let page = r.body_height(self) as isize;
+        let id = r.id();
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        match k.code {
+            KeyCode::Char('j') | KeyCode::Down => self.reader_scroll(1),
+            KeyCode::Char('k') | KeyCode::Up => self.reader_scroll(-1),
+            KeyCode::Char('d') if ctrl => self.reader_scroll(page / 2),
+            KeyCode::Char('u') if ctrl => self.reader_scroll(-page / 2),
+            KeyCode::Char(' ') | KeyCode::PageDown => self.reader_scroll(page),
+            KeyCode::Char('f') if ctrl => self.reader_scroll(page),
+            KeyCode::Char('b') | KeyCode::PageUp => self.reader_scroll(-page),
+            KeyCode::Char('g') | KeyCode::Home => self.reader_scroll(isize::MIN / 2),
+            KeyCode::Char('G') | KeyCode::End => self.reader_scroll(isize::MAX / 2),
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('h') | KeyCode::Left => self.pop(),
+            KeyCode::Char('r') | KeyCode::Char('R') => {
+                if r.burned {
+                    // The store no longer has it; the plan needs it. Quote by hand instead.
+                    self.error("this message burned after reading; write a new message with c");
+                } else {
+                    let all = k.code == KeyCode::Char('R');
+                    fx.push(Effect::Store(StoreCmd::ReplyPlan { id, all }));
+                }
+            }
+            KeyCode::Char('u') if !r.burned => {
+                fx.push(Effect::Store(StoreCmd::Mark { id, unread: true }));
+            }
+            KeyCode::Char('d') | KeyCode::Delete if !r.burned => {
+                let q = format!(
+                    "Delete “{}”? (y/n)",
+                    crate::fmt::fit(&one_line(&r.reading.letter.subject), 50)
+                );
+                self.ask(q, PromptKind::Delete(vec![id]));
+            }
+            KeyCode::Char('a') | KeyCode::Tab => {
+                let n = r.reading.letter.attachments.len();
+                if let Some(r) = self.reader.as_mut().filter(|_| n > 0) {
+                    r.attachment = (r.attachment + 1) % n;
+                }
+            }
+            KeyCode::Char('s') => {
+                let Some(a) = r.reading.letter.attachments.get(r.attachment) else {
+                    self.note("this message has no attachments");
+                    return;
+                };
+                let name = file_name(&a.name);
+                let data = Arc::new(a.data.clone());
+                self.ask(
+                    "Save to (a new file; relative paths start where hushpost started):".into(),
+                    PromptKind::Save(data),
+                );
+                if let Some(p) = self.prompt.as_mut() {
+                    p.input.set(&name);
+                }
+            }
+            _ => {
+                self.common_key(&k, fx);
+            }
+        }
+    }
+}
+
+/// Draws the open message.
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(r) = app.reader.as_ref() else {
+        return;
+    };
+    let w = usize::from(area.width);
+    let mut lines = r.header_lines(app);
+    let h = usize::from(area.height).saturating_sub(lines.len());
+    let mut skipped = 0usize;
+    'outer: for src in &r.body {
+        for piece in wrap(src, w) {
+            if skipped < r.scroll {
+                skipped += 1;
+                continue;
+            }
+            if lines.len() >= usize::from(area.height) {
+                break 'outer;
+            }
+            lines.push(Line::from(piece));
+        }
+    }
+    let _ = h;
+    f.render_widget(Paragraph::new(lines), area);
+}

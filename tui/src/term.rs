@@ -1,0 +1,221 @@
+//! The terminal and the process around it: raw mode and the alternate screen (left again
+//! on every exit path — drop, panic, SIGTERM/SIGHUP/SIGINT, and around `$EDITOR` and
+//! Ctrl-Z), the input reader thread, and stderr sent to a log file while the screen is
+//! ours (a stray log line would tear the picture apart).
+//!
+//! Must not leave the terminal in raw mode, whatever happens.
+
+use crate::event::Event;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use std::io::Stdout;
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, Once};
+use std::time::Duration;
+
+/// The terminal type the inbox draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static SAVED_STDERR: Mutex<Option<OwnedFd>> = Mutex::new(None);
+static HOOK: Once = Once::new();
+
+/// Raw mode, alternate screen, mouse and bracketed paste; installs the panic hook once.
+pub fn enter() -> std::io::Result<Term> {
+    HOOK.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            leave();
+            restore_stderr();
+            prev(info);
+        }));
+    });
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    let mut t = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    t.clear()?;
+    Ok(t)
+}
+
+/// Gives the terminal back as it was; safe to call from any thread, any number of times.
+pub fn leave() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            ratatui::crossterm::cursor::Show
+        );
+        let _ = disable_raw_mode();
+    }
+}
+
+/// Leaves the terminal and puts stderr back when dropped.
+#[derive(Debug)]
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        leave();
+        restore_stderr();
+    }
+}
+
+/// Sends stderr to `to` (appending, 0600) until [`restore_stderr`].
+pub fn redirect_stderr(to: &Path) -> std::io::Result<()> {
+    let saved = nix::unistd::dup(std::io::stderr())?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(to)?;
+    nix::unistd::dup2_stderr(&f)?;
+    if let Ok(mut s) = SAVED_STDERR.lock() {
+        *s = Some(saved);
+    }
+    Ok(())
+}
+
+/// Puts stderr back.
+pub fn restore_stderr() {
+    // try_lock: a panic while the lock is held must not deadlock the panic hook.
+    if let Ok(mut s) = SAVED_STDERR.try_lock()
+        && let Some(fd) = s.take()
+    {
+        let _ = nix::unistd::dup2_stderr(&fd);
+    }
+}
+
+/// Lets the main thread stop the input thread from reading while another program (the
+/// editor, the shell after Ctrl-Z) owns the terminal.
+#[derive(Debug, Default)]
+pub struct InputControl {
+    paused: AtomicBool,
+    reading: Mutex<()>,
+}
+
+impl InputControl {
+    /// Returns once the input thread is not reading and will not start until resumed.
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+        drop(self.reading.lock());
+    }
+
+    /// Lets it read again.
+    pub fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Reads terminal events on a thread of their own and forwards them.
+pub fn spawn_input(tx: Sender<Event>) -> std::io::Result<Arc<InputControl>> {
+    let ctl = Arc::new(InputControl::default());
+    let c = ctl.clone();
+    std::thread::Builder::new()
+        .name("hushpost-input".into())
+        .spawn(move || {
+            loop {
+                let guard = c.reading.lock();
+                if c.paused.load(Ordering::SeqCst) {
+                    drop(guard);
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+                let ev = match event::poll(Duration::from_millis(50)) {
+                    Ok(true) => match event::read() {
+                        Ok(ev) => ev,
+                        Err(_) => return,
+                    },
+                    Ok(false) => continue,
+                    Err(_) => return,
+                };
+                drop(guard);
+                if tx.send(Event::Term(ev)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(ctl)
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT become [`Event::Terminate`]; if the UI has not
+/// left two seconds later, the terminal is restored here and the process exits.
+pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::Builder::new()
+        .name("hushpost-signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = tx.send(Event::Terminate);
+                std::thread::sleep(Duration::from_secs(2));
+                leave();
+                restore_stderr();
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}
+
+/// Edits `text` in `$VISUAL`/`$EDITOR` (else `vi`) on a 0600 draft file under `drafts`,
+/// removed afterwards. The caller has left the screen.
+pub fn run_editor(text: &str, drafts: &Path) -> Result<String, String> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(drafts)
+        .map_err(|e| format!("cannot create {}: {e}", drafts.display()))?;
+    let path = drafts.join(format!("draft-{}-tui.txt", std::process::id()));
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        f.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let body = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+    match status {
+        Ok(s) if s.success() => body.map_err(|e| format!("cannot read the draft back: {e}")),
+        Ok(s) => Err(format!("the editor exited with {s}; the text is unchanged")),
+        Err(e) => Err(format!("cannot run the editor {editor:?}: {e}")),
+    }
+}
+
+/// Stops the process (Ctrl-Z) with the terminal given back; returns after `fg`.
+pub fn suspend() {
+    leave();
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+}

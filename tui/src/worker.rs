@@ -1,0 +1,388 @@
+//! The two workers that keep disk and network off the UI thread, each owning its own
+//! [`Session`] (a session is not `Sync`):
+//!
+//! - the **store worker** answers local reads and small store writes (list, thread,
+//!   search, read, mark, delete, reply plans, contacts, saving attachments) in about a
+//!   millisecond each, so the screen follows the keyboard even while a fetch runs;
+//! - the **net worker** owns the only session that changes the keyring: unlock and init,
+//!   fetch, send, adding and verifying contacts, one at a time. After a change of contacts
+//!   it hands the store worker a fresh [`Session::duplicate`].
+//!
+//! Both report back as [`Event`]s. `handle` is plain code, so tests drive the workers
+//! synchronously through a [`Sink`] of their own, without threads.
+//!
+//! Must not touch the terminal: a worker that printed would corrupt the screen.
+
+use crate::event::{Event, Folder, NetCmd, OwnCard, StoreCmd};
+use hushpost_keyring::KeyringError;
+use hushpost_ops::core::sanitize::one_line;
+use hushpost_ops::core::time::Clock;
+use hushpost_ops::{Home, InitOptions, Page, PeerIndex, Protection, Session};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::{Duration, Instant};
+
+/// Where a worker's answers go.
+pub trait Sink {
+    /// To the UI.
+    fn event(&mut self, ev: Event);
+    /// To the store worker.
+    fn store(&mut self, cmd: StoreCmd);
+}
+
+/// Rows per search answer (the screen shows far fewer; the rest are a scroll away).
+pub const SEARCH_LIMIT: usize = 500;
+
+fn err_line(e: impl std::fmt::Display) -> String {
+    one_line(&e.to_string())
+}
+
+/// Local reads and small writes.
+#[derive(Default)]
+pub struct StoreWorker {
+    session: Option<Session>,
+    peers: PeerIndex,
+}
+
+impl StoreWorker {
+    /// A worker with no session yet (the net worker sends one once unlocked).
+    pub fn new() -> StoreWorker {
+        StoreWorker::default()
+    }
+
+    /// Does one command.
+    pub fn handle(&mut self, cmd: StoreCmd, out: &mut dyn Sink) {
+        if let StoreCmd::Replace(s) = cmd {
+            self.peers = s.peer_index();
+            self.session = Some(*s);
+            return;
+        }
+        let Some(s) = self.session.as_mut() else {
+            out.event(Event::Failed("not unlocked yet".into()));
+            return;
+        };
+        let peers = &self.peers;
+        match cmd {
+            StoreCmd::Replace(_) => {}
+            StoreCmd::List {
+                generation,
+                folder,
+                offset,
+                limit,
+            } => {
+                let q = Page {
+                    offset,
+                    limit,
+                    unread_only: false,
+                    outgoing: Some(folder == Folder::Sent),
+                    thread: None,
+                };
+                match s.page(peers, &q) {
+                    Ok(rows) => {
+                        let unread = s.unread_count().unwrap_or(0);
+                        out.event(Event::Listed {
+                            generation,
+                            folder,
+                            offset,
+                            rows,
+                            unread,
+                        });
+                    }
+                    Err(e) => out.event(Event::Failed(err_line(e))),
+                }
+            }
+            StoreCmd::Thread { thread } => {
+                let q = Page {
+                    thread: Some(thread),
+                    ..Page::default()
+                };
+                match s.page(peers, &q) {
+                    Ok(mut rows) => {
+                        rows.reverse();
+                        out.event(Event::Thread { thread, rows });
+                    }
+                    Err(e) => out.event(Event::Failed(err_line(e))),
+                }
+            }
+            StoreCmd::Search { generation, query } => {
+                match s.search_page(peers, &query, SEARCH_LIMIT) {
+                    Ok(rows) => out.event(Event::Listed {
+                        generation,
+                        folder: Folder::Search(query),
+                        offset: 0,
+                        rows,
+                        unread: s.unread_count().unwrap_or(0),
+                    }),
+                    Err(e) => out.event(Event::Failed(err_line(e))),
+                }
+            }
+            StoreCmd::Read { id } => match s.read(id, false) {
+                Ok(r) => out.event(Event::Opened(Box::new(r))),
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            },
+            StoreCmd::Mark { id, unread } => match s.mark(id, unread) {
+                Ok(()) => out.event(Event::Marked { id, unread }),
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            },
+            StoreCmd::Delete { id } => match s.delete(id) {
+                Ok(()) => out.event(Event::Deleted { id }),
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            },
+            StoreCmd::ReplyPlan { id, all } => match s.reply_plan(id, all) {
+                Ok(p) => out.event(Event::ReplyPlanned(Box::new(p))),
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            },
+            StoreCmd::Contacts => {
+                let card = s.card().ok().map(|c| OwnCard {
+                    name: c.name.clone(),
+                    fingerprint: c.identity.fingerprint().to_string(),
+                    text: c.encode(),
+                    qr: c.qr(),
+                    routes: c.routes.iter().map(ToString::to_string).collect(),
+                });
+                out.event(Event::Contacts {
+                    contacts: s.contacts(),
+                    card,
+                });
+            }
+            StoreCmd::Save { path, data } => match save_new(&path, &data) {
+                Ok(()) => out.event(Event::Saved(path)),
+                Err(e) => out.event(Event::Failed(format!(
+                    "cannot save {}: {}",
+                    one_line(&path.display().to_string()),
+                    err_line(e)
+                ))),
+            },
+            StoreCmd::Stat { path } => match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() => out.event(Event::Attachable {
+                    path,
+                    size: m.len(),
+                }),
+                Ok(_) => out.event(Event::Failed(format!(
+                    "{} is not a file",
+                    one_line(&path.display().to_string())
+                ))),
+                Err(e) => out.event(Event::Failed(format!(
+                    "cannot attach {}: {}",
+                    one_line(&path.display().to_string()),
+                    err_line(e)
+                ))),
+            },
+        }
+    }
+}
+
+/// Writes a new file; never replaces one that exists.
+fn save_new(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(data)?;
+    f.sync_all()
+}
+
+/// Network and keyring changes.
+pub struct NetWorker {
+    home: Home,
+    passphrase_file: Option<PathBuf>,
+    clock: Option<Arc<dyn Clock>>,
+    session: Option<Session>,
+}
+
+impl NetWorker {
+    /// A worker for `home`; `clock` replaces the system clock (tests).
+    pub fn new(
+        home: Home,
+        passphrase_file: Option<PathBuf>,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> NetWorker {
+        NetWorker {
+            home,
+            passphrase_file,
+            clock,
+            session: None,
+        }
+    }
+
+    fn ready(&mut self, mut s: Session, created: bool, out: &mut dyn Sink) {
+        if let Some(c) = &self.clock {
+            s.set_clock(c.clone());
+        }
+        out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+        out.event(Event::Ready {
+            name: s.name().to_string(),
+            default_via: s.config.network.via.clone(),
+            created,
+        });
+        self.session = Some(s);
+    }
+
+    fn unlock(&mut self, pass: Option<secrecy::SecretString>, out: &mut dyn Sink) {
+        match Session::unlock(self.home.clone(), pass) {
+            Ok(s) => self.ready(s, false, out),
+            Err(hushpost_ops::Error::Keyring(KeyringError::WrongPassphrase)) => {
+                out.event(Event::NeedPassphrase {
+                    error: Some("wrong passphrase; try again".into()),
+                });
+            }
+            Err(e) => out.event(Event::Fatal(err_line(e))),
+        }
+    }
+
+    /// Does one command.
+    pub fn handle(&mut self, cmd: NetCmd, out: &mut dyn Sink) {
+        match cmd {
+            NetCmd::Probe => {
+                if !hushpost_keyring::exists(&self.home.keyring()) {
+                    out.event(Event::NeedInit {
+                        drop: self.home.default_drop(),
+                    });
+                    return;
+                }
+                match Session::needs_passphrase(&self.home) {
+                    Ok(false) => self.unlock(None, out),
+                    Ok(true) => match &self.passphrase_file {
+                        Some(f) => match hushpost_ops::passphrase_from_file(f) {
+                            Ok(p) => self.unlock(Some(p), out),
+                            Err(e) => out.event(Event::Fatal(err_line(e))),
+                        },
+                        None => out.event(Event::NeedPassphrase { error: None }),
+                    },
+                    Err(e) => out.event(Event::Fatal(err_line(e))),
+                }
+            }
+            NetCmd::Unlock(p) => self.unlock(p, out),
+            NetCmd::Init { name, passphrase } => {
+                // With --passphrase-file the form asks for no passphrase: the file has it.
+                let protection = match (passphrase, &self.passphrase_file) {
+                    (Some(p), _) => Protection::Passphrase(p),
+                    (None, Some(f)) => match hushpost_ops::passphrase_from_file(f) {
+                        Ok(p) => Protection::Passphrase(p),
+                        Err(e) => {
+                            out.event(Event::InitFailed(err_line(e)));
+                            return;
+                        }
+                    },
+                    (None, None) => Protection::None,
+                };
+                let opts = InitOptions {
+                    name,
+                    protection,
+                    routes: Vec::new(),
+                };
+                match Session::init(self.home.clone(), opts) {
+                    Ok(s) => self.ready(s, true, out),
+                    Err(e) => out.event(Event::InitFailed(err_line(e))),
+                }
+            }
+            cmd => {
+                let Some(s) = self.session.as_mut() else {
+                    out.event(Event::Failed("not unlocked yet".into()));
+                    return;
+                };
+                match cmd {
+                    NetCmd::Fetch => {
+                        let mut last = Instant::now();
+                        let r = s.fetch(&mut |p| {
+                            if last.elapsed() >= Duration::from_millis(100) {
+                                last = Instant::now();
+                                out.event(Event::FetchProgress(p));
+                            }
+                        });
+                        out.event(Event::Fetched(r.map_err(err_line)));
+                    }
+                    NetCmd::Send { ticket, req } => {
+                        let result = s.send(&req, &mut |_| {}).map_err(err_line);
+                        out.event(Event::Sent { ticket, result });
+                    }
+                    NetCmd::ContactAdd { name, card } => match s.contact_add(&name, &card) {
+                        Ok(v) => {
+                            out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+                            out.store(StoreCmd::Contacts);
+                            out.event(Event::ContactChanged(format!(
+                                "added {} — compare the safety number, then press v",
+                                one_line(&v.name)
+                            )));
+                        }
+                        Err(e) => out.event(Event::Failed(err_line(e))),
+                    },
+                    NetCmd::ContactVerify { name } => match s.contact_verify(&name) {
+                        Ok(v) => {
+                            out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+                            out.store(StoreCmd::Contacts);
+                            out.event(Event::ContactChanged(format!(
+                                "{} is verified",
+                                one_line(&v.name)
+                            )));
+                        }
+                        Err(e) => out.event(Event::Failed(err_line(e))),
+                    },
+                    NetCmd::Probe | NetCmd::Unlock(_) | NetCmd::Init { .. } => {}
+                }
+            }
+        }
+    }
+}
+
+struct Channels {
+    ui: Sender<Event>,
+    store: Sender<StoreCmd>,
+}
+
+impl Sink for Channels {
+    fn event(&mut self, ev: Event) {
+        // The UI has gone (quitting): nothing left to tell.
+        let _ = self.ui.send(ev);
+    }
+    fn store(&mut self, cmd: StoreCmd) {
+        let _ = self.store.send(cmd);
+    }
+}
+
+/// Starts both workers; they stop when the returned senders are dropped.
+pub fn spawn(
+    home: Home,
+    passphrase_file: Option<PathBuf>,
+    clock: Option<Arc<dyn Clock>>,
+    ui: Sender<Event>,
+) -> std::io::Result<(Sender<StoreCmd>, Sender<NetCmd>)> {
+    let (store_tx, store_rx) = std::sync::mpsc::channel::<StoreCmd>();
+    let (net_tx, net_rx) = std::sync::mpsc::channel::<NetCmd>();
+    let mut sink = Channels {
+        ui: ui.clone(),
+        store: store_tx.clone(),
+    };
+    std::thread::Builder::new()
+        .name("hushpost-store".into())
+        .spawn(move || store_loop(store_rx, sink_for(ui)))?;
+    std::thread::Builder::new()
+        .name("hushpost-net".into())
+        .spawn(move || {
+            let mut w = NetWorker::new(home, passphrase_file, clock);
+            while let Ok(cmd) = net_rx.recv() {
+                w.handle(cmd, &mut sink);
+            }
+        })?;
+    Ok((store_tx, net_tx))
+}
+
+fn sink_for(ui: Sender<Event>) -> impl Sink {
+    struct UiOnly(Sender<Event>);
+    impl Sink for UiOnly {
+        fn event(&mut self, ev: Event) {
+            let _ = self.0.send(ev);
+        }
+        fn store(&mut self, _: StoreCmd) {}
+    }
+    UiOnly(ui)
+}
+
+fn store_loop(rx: Receiver<StoreCmd>, mut sink: impl Sink) {
+    let mut w = StoreWorker::new();
+    while let Ok(cmd) = rx.recv() {
+        w.handle(cmd, &mut sink);
+    }
+}

@@ -1,0 +1,645 @@
+//! Screen snapshots of every view, driven by key events through `App::update`, with the
+//! real workers run synchronously against real stores (two identities sharing a folder
+//! drop) and a fixed clock. Random values (keys, safety numbers, temp paths, the card and
+//! its QR code) are replaced by placeholders before the comparison.
+
+use hushpost_ops::core::route::Route;
+use hushpost_ops::core::time::FixedClock;
+use hushpost_ops::{Home, InitOptions, Protection, SendRequest, Session};
+use hushpost_tui::app::App;
+use hushpost_tui::event::{Effect, Event, StoreCmd};
+use hushpost_tui::fmt::Theme;
+use hushpost_tui::worker::{NetWorker, Sink, StoreWorker};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// 2025-03-14 12:00:00 UTC.
+const T: u64 = 1_741_953_600;
+const W: u16 = 100;
+const H: u16 = 30;
+
+#[derive(Default)]
+struct Queue {
+    events: VecDeque<Event>,
+    store: VecDeque<StoreCmd>,
+}
+
+impl Sink for Queue {
+    fn event(&mut self, ev: Event) {
+        self.events.push_back(ev);
+    }
+    fn store(&mut self, cmd: StoreCmd) {
+        self.store.push_back(cmd);
+    }
+}
+
+/// The app with its workers, run on the test thread.
+struct Harness {
+    app: App,
+    store: StoreWorker,
+    net: NetWorker,
+    term: Terminal<TestBackend>,
+    scrub: Vec<(String, String)>,
+    /// What `$EDITOR` "returns".
+    editor: Option<String>,
+    quit: bool,
+}
+
+impl Harness {
+    fn new(home: &Path, now: u64, passphrase_file: Option<PathBuf>) -> Harness {
+        let mut app = App::new(now, (W, H), Theme { color: false });
+        app.auto_fetch = false;
+        app.user = "casey".into();
+        app.passphrase_file = passphrase_file.is_some();
+        let mut h = Harness {
+            app,
+            store: StoreWorker::new(),
+            net: NetWorker::new(
+                Home::at(home),
+                passphrase_file,
+                Some(Arc::new(FixedClock(now))),
+            ),
+            term: Terminal::new(TestBackend::new(W, H)).expect("terminal"),
+            scrub: Vec::new(),
+            editor: None,
+            quit: false,
+        };
+        let fx = h.app.start();
+        h.run(fx);
+        h
+    }
+
+    fn run(&mut self, fx: Vec<Effect>) {
+        let mut q = Queue::default();
+        let mut fx: VecDeque<Effect> = fx.into();
+        loop {
+            while let Some(e) = fx.pop_front() {
+                match e {
+                    Effect::Store(c) => self.store.handle(c, &mut q),
+                    Effect::Net(c) => self.net.handle(c, &mut q),
+                    Effect::Editor(text) => q
+                        .events
+                        .push_back(Event::Edited(Ok(self.editor.take().unwrap_or(text)))),
+                    Effect::Suspend => {}
+                    Effect::Quit => self.quit = true,
+                }
+                while let Some(c) = q.store.pop_front() {
+                    self.store.handle(c, &mut q);
+                }
+            }
+            let Some(ev) = q.events.pop_front() else {
+                break;
+            };
+            fx.extend(self.app.update(ev));
+        }
+    }
+
+    fn send(&mut self, ev: TermEvent) {
+        let fx = self.app.update(Event::Term(ev));
+        self.run(fx);
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.send(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(TermEvent::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    /// Types each character as a key press.
+    fn keys(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        self.term
+            .draw(|f| hushpost_tui::view::render(&self.app, f))
+            .expect("draw");
+        let mut text = format!("{}", self.term.backend());
+        for (from, to) in &self.scrub {
+            text = text.replace(from.as_str(), to.as_str());
+        }
+        scrub_card(&text)
+    }
+}
+
+/// The card text and its QR code are random; keep their shape only.
+fn scrub_card(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            let is_qr = |c: char| matches!(c, '█' | '▀' | '▄');
+            let (Some(a), Some(b)) = (
+                chars.iter().position(|c| is_qr(*c)),
+                chars.iter().rposition(|c| is_qr(*c)),
+            ) else {
+                return scrub_card_text(line);
+            };
+            let mut out: String = chars[..a].iter().collect();
+            out.extend(std::iter::repeat_n('▒', b - a + 1));
+            out.extend(chars[b + 1..].iter());
+            scrub_card_text(&out)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Long base64url runs (the card) become `#`.
+fn scrub_card_text(line: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 30 {
+            out.extend(std::iter::repeat_n('#', run.chars().count()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+fn person(root: &Path, dir: &str, name: &str, drop: &Path) -> Session {
+    let mut s = Session::init(
+        Home::at(&root.join(dir)),
+        InitOptions {
+            name: name.into(),
+            protection: Protection::None,
+            routes: vec![Route::Dir {
+                path: drop.to_path_buf(),
+            }],
+        },
+    )
+    .expect("init");
+    s.set_clock(Arc::new(FixedClock(T)));
+    s
+}
+
+fn send_at(s: &mut Session, at: u64, req: SendRequest) {
+    s.set_clock(Arc::new(FixedClock(at)));
+    let r = s.send(&req, &mut |_| {}).expect("send");
+    assert!(r.all_delivered(), "{r:?}");
+}
+
+const ESCAPES: &str = "Before.\n\x1b[2J\x1b[H cleared?\n\x1b]52;c;ZWNobyBwd25lZA==\x07 clipboard\n\x1b]8;;https://evil.example\x1b\\click me\x1b]8;;\x1b\\\n\x1b]0;pwned title\x07 title\nAfter.\n";
+
+/// Alice and Bob share a folder; Alice has written to Bob (not fetched yet).
+struct World {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    alice: Session,
+    bob: Session,
+}
+
+fn world() -> World {
+    let tmp = tempfile::Builder::new()
+        .prefix("hp-tui-")
+        .tempdir()
+        .expect("tmp");
+    let root = tmp.path().to_path_buf();
+    let drop = root.join("shared");
+    std::fs::create_dir(&drop).expect("drop");
+    let mut alice = person(&root, "alice", "Alice", &drop);
+    let mut bob = person(&root, "bob", "Bob", &drop);
+    alice
+        .contact_add("bob", &bob.card().expect("card").encode())
+        .expect("add");
+    bob.contact_add("alice", &alice.card().expect("card").encode())
+        .expect("add");
+    bob.contact_verify("alice").expect("verify");
+    let report = root.join("report.txt");
+    std::fs::write(&report, "quarterly numbers\n").expect("write");
+    send_at(
+        &mut alice,
+        T - 5 * 3600,
+        SendRequest {
+            to: vec!["bob".into()],
+            subject: "Lunch?".into(),
+            text: "Are you free at noon?\n\nAlice\n".into(),
+            ..SendRequest::default()
+        },
+    );
+    send_at(
+        &mut alice,
+        T - 2 * 3600,
+        SendRequest {
+            to: vec!["bob".into()],
+            subject: "Report".into(),
+            text: "The report is attached.\n".into(),
+            attachments: vec![report],
+            expire_secs: Some(3 * 86_400),
+            ..SendRequest::default()
+        },
+    );
+    send_at(
+        &mut alice,
+        T - 30 * 60,
+        SendRequest {
+            to: vec!["bob".into()],
+            subject: "Escapes \x1b]0;evil\x07".into(),
+            text: ESCAPES.into(),
+            ..SendRequest::default()
+        },
+    );
+    World {
+        _tmp: tmp,
+        root,
+        alice,
+        bob,
+    }
+}
+
+impl World {
+    /// Bob's inbox, fetched through the TUI (`f`).
+    fn bob_tui(&self) -> Harness {
+        let mut h = Harness::new(&self.root.join("bob"), T, None);
+        let alice = self.bob.contact("alice").expect("alice");
+        h.scrub = vec![
+            (self.root.display().to_string(), "<tmp>".into()),
+            (alice.safety_number.clone(), "<safety number>".into()),
+            (alice.fingerprint.clone(), "<alice fingerprint>".into()),
+            (
+                self.bob
+                    .card()
+                    .expect("card")
+                    .identity
+                    .fingerprint()
+                    .to_string(),
+                "<bob fingerprint>".into(),
+            ),
+        ];
+        h.key(KeyCode::Char('f'));
+        h
+    }
+}
+
+#[test]
+fn inbox_after_a_background_fetch() {
+    let w = world();
+    let mut h = w.bob_tui();
+    let s = h.screen();
+    assert!(s.contains("3 new messages"), "{s}");
+    insta::assert_snapshot!("inbox", s);
+    // The status line shows the fetch once the note is gone.
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('k'));
+    let s = h.screen();
+    assert!(s.contains("fetched now"), "{s}");
+}
+
+#[test]
+fn a_body_full_of_escape_sequences_renders_inert() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(!s.contains('\x1b') && !s.contains('\x07'), "{s:?}");
+    assert!(s.contains("␛[2J␛[H cleared?"), "{s}");
+    assert!(s.contains("␛]52;c;ZWNobyBwd25lZA==␇ clipboard"), "{s}");
+    assert!(s.contains("␛]8;;https://evil.example␛\\click me"), "{s}");
+    insta::assert_snapshot!("reader_escapes", s);
+}
+
+#[test]
+fn reader_lists_attachments_and_saves_one() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    insta::assert_snapshot!("reader_attachment", s);
+    h.key(KeyCode::Char('s'));
+    assert!(h.screen().contains("Save to"), "prompt shown");
+    let target = w.root.join("saved.txt");
+    h.ctrl('u');
+    h.keys(&target.display().to_string());
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("saved"),
+        "quarterly numbers\n"
+    );
+    assert!(h.screen().contains("saved <tmp>/saved.txt"));
+    // Saving never replaces a file.
+    h.key(KeyCode::Char('s'));
+    h.ctrl('u');
+    h.keys(&target.display().to_string());
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("cannot save"));
+}
+
+#[test]
+fn reply_with_route_badge_is_sent_and_threads() {
+    let mut w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Are you free at noon?"));
+    h.key(KeyCode::Char('r'));
+    h.keys("Yes, see you at noon.");
+    let s = h.screen();
+    assert!(
+        s.contains("folder drop · padded · sender hidden · folder readers see file times"),
+        "{s}"
+    );
+    insta::assert_snapshot!("compose_reply", s);
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("sent to alice via dir:<tmp>/shared"), "{s}");
+    // Alice gets it, in the thread of her message.
+    w.alice.set_clock(Arc::new(FixedClock(T)));
+    let rep = w.alice.fetch(&mut |_| {}).expect("fetch");
+    assert_eq!(rep.new.len(), 1);
+    let got = w.alice.read(rep.new[0], true).expect("read");
+    assert_eq!(got.letter.subject, "Re: Lunch?");
+    let text = got.letter.text.replace("\r\n", "\n");
+    assert!(
+        text.starts_with("Yes, see you at noon.\n\n> Are you free at noon?"),
+        "{text:?}"
+    );
+    let sent = w.alice.list(10, false, true).expect("sent");
+    let lunch = sent.iter().find(|r| r.subject == "Lunch?").expect("lunch");
+    assert_eq!(got.summary.thread, lunch.thread);
+    // Bob's side: back from the message he answered, the sent folder has the reply, and
+    // the conversation view shows both.
+    assert!(h.screen().contains("hushpost · Message"));
+    h.key(KeyCode::Char('q'));
+    h.key(KeyCode::Char('S'));
+    let s = h.screen();
+    assert!(s.contains("Re: Lunch?"), "{s}");
+    h.key(KeyCode::Char('t'));
+    insta::assert_snapshot!("thread", h.screen());
+}
+
+#[test]
+fn compose_completes_contacts_and_uses_the_editor() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('c'));
+    h.keys("al");
+    assert!(h.screen().contains("Tab → alice"));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.keys("Plans");
+    h.key(KeyCode::Enter);
+    h.editor = Some("Written in the editor.\n".into());
+    h.ctrl('e');
+    let s = h.screen();
+    assert!(s.contains("To:      alice"), "{s}");
+    assert!(s.contains("Written in the editor."), "{s}");
+    h.ctrl('a');
+    h.keys(&w.root.join("report.txt").display().to_string());
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Attach:  report.txt (18 B)"), "{s}");
+    h.ctrl('a');
+    h.keys("/nonexistent/file");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("cannot attach /nonexistent/file"));
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Discard this message? (y/n)"));
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen().contains("Inbox"));
+}
+
+#[test]
+fn search_uses_the_store_index() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('/'));
+    h.keys("noon");
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Lunch?") && !s.contains("Report"), "{s}");
+    insta::assert_snapshot!("search", s);
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Inbox"));
+}
+
+#[test]
+fn delete_and_mark_unread() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('q'));
+    assert!(h.screen().contains("2 unread"));
+    h.key(KeyCode::Char('u'));
+    assert!(h.screen().contains("3 unread") || h.app.inbox.items[0].unread);
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen().contains("(y/n)"));
+    h.key(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(!s.contains("Escapes"), "{s}");
+    assert_eq!(h.app.inbox.rows.len(), 2);
+}
+
+#[test]
+fn contacts_show_safety_number_routes_and_verify() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('C'));
+    insta::assert_snapshot!("contacts", h.screen());
+}
+
+#[test]
+fn add_and_verify_a_contact_from_a_pasted_card() {
+    let w = world();
+    let carol = person(&w.root, "carol", "Carol", &w.root.join("shared"));
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('C'));
+    h.key(KeyCode::Char('a'));
+    h.keys("carol");
+    h.key(KeyCode::Enter);
+    // Pasted over several lines, as a terminal would.
+    let card = carol.card().expect("card").encode();
+    let (a, b) = card.split_at(40);
+    h.send(TermEvent::Paste(format!("{a}\n{b}\n")));
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("added carol"), "{s}");
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('v'));
+    let s = h.screen();
+    assert!(s.contains("(y/n)"), "{s}");
+    h.key(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("carol is verified"), "{s}");
+}
+
+#[test]
+fn help_lists_the_keys() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('?'));
+    insta::assert_snapshot!("help", h.screen());
+    h.key(KeyCode::Char('x'));
+    assert!(!h.screen().contains("any key closes this"));
+}
+
+#[test]
+fn route_errors_show_in_the_status_line() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('j'));
+    std::fs::remove_dir_all(w.root.join("shared")).expect("rm");
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Char('k'));
+    let s = h.screen();
+    assert!(s.contains("⚠ dir:<tmp>/shared"), "{s}");
+    insta::assert_snapshot!("status_route_error", s);
+}
+
+#[test]
+fn first_run_walks_through_init_and_shows_the_card() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("new");
+    let mut h = Harness::new(&home, T, None);
+    h.scrub = vec![(tmp.path().display().to_string(), "<tmp>".into())];
+    insta::assert_snapshot!("init_form", h.screen());
+    // Passphrases that differ are refused.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    h.keys("one");
+    h.key(KeyCode::Enter);
+    h.keys("two");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("the passphrases differ"));
+    // The explicit no-passphrase choice.
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Enter);
+    assert!(hushpost_keyring_exists(&home));
+    let s = h.screen();
+    assert!(s.contains("identity created"), "{s}");
+    let fp = Session::unlock(Home::at(&home), None)
+        .expect("unlock")
+        .card()
+        .expect("card")
+        .identity
+        .fingerprint()
+        .to_string();
+    h.scrub.push((fp, "<fingerprint>".into()));
+    let s = h.screen();
+    assert!(s.contains("the QR code needs a terminal of"), "{s}");
+    // Big enough for the QR code.
+    h.term = Terminal::new(TestBackend::new(150, 45)).expect("t");
+    h.send(TermEvent::Resize(150, 45));
+    let s = h.screen();
+    assert!(s.contains('▒'), "{s}");
+    insta::assert_snapshot!("own_card", s);
+}
+
+fn hushpost_keyring_exists(home: &Path) -> bool {
+    home.join("keyring.age").exists()
+}
+
+#[test]
+fn a_protected_keyring_asks_for_its_passphrase() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("locked");
+    Session::init(
+        Home::at(&home),
+        InitOptions {
+            name: "Dana".into(),
+            protection: Protection::Passphrase("correct horse".into()),
+            routes: Vec::new(),
+        },
+    )
+    .expect("init");
+    let mut h = Harness::new(&home, T, None);
+    h.keys("wrong");
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("wrong passphrase"), "{s}");
+    assert!(!s.contains("wrong\n") && s.contains("Passphrase:"), "{s}");
+    insta::assert_snapshot!("unlock", s);
+    h.keys("correct horse");
+    assert!(h.screen().contains("•••••••••••••"), "masked");
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Inbox · 0 · 0 unread"), "{s}");
+    assert!(s.contains("Dana"));
+}
+
+#[test]
+fn the_passphrase_file_unlocks_without_a_prompt() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("locked");
+    Session::init(
+        Home::at(&home),
+        InitOptions {
+            name: "Eve".into(),
+            protection: Protection::Passphrase("pw".into()),
+            routes: Vec::new(),
+        },
+    )
+    .expect("init");
+    let pf = tmp.path().join("pass");
+    std::fs::write(&pf, "pw\n").expect("write");
+    let mut h = Harness::new(&home, T, Some(pf.clone()));
+    assert!(h.screen().contains("Inbox"));
+    // A first run with a passphrase file protects the new keyring with it.
+    let fresh = tmp.path().join("fresh");
+    let mut h = Harness::new(&fresh, T, Some(pf));
+    assert!(h.screen().contains("passphrase from --passphrase-file"));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("identity created"));
+    assert!(Session::needs_passphrase(&Home::at(&fresh)).expect("probe"));
+}
+
+#[test]
+fn resize_redraws_at_the_new_size() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.term = Terminal::new(TestBackend::new(60, 12)).expect("t");
+    h.send(TermEvent::Resize(60, 12));
+    let s = h.screen();
+    assert!(s.lines().count() == 12 && s.contains("Escapes"), "{s}");
+}
+
+#[test]
+fn quitting_asks_while_a_send_is_pending() {
+    let w = world();
+    let mut h = w.bob_tui();
+    h.app.status.sending = 1;
+    h.key(KeyCode::Char('q'));
+    assert!(!h.quit && h.screen().contains("still sending"));
+    h.key(KeyCode::Char('y'));
+    assert!(h.quit);
+}
+
+#[test]
+fn paging_loads_more_as_the_selection_moves() {
+    let w = world();
+    let mut h = w.bob_tui();
+    // Cut the page size down by hand: pretend only one row was asked for.
+    let gen_before = h.app.generation;
+    h.app.inbox.exhausted = false;
+    h.key(KeyCode::Char('G'));
+    assert!(h.app.generation > gen_before, "a next page was asked for");
+    assert_eq!(
+        h.app.inbox.rows.len(),
+        3,
+        "no duplicates after the next page"
+    );
+}
