@@ -88,6 +88,10 @@ pub enum Command {
     Reply(commands::reply::Args),
     /// Fetch new mail from all your routes.
     Fetch(commands::fetch::Args),
+    /// One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch.
+    Poll(commands::poll::Args),
+    /// What each route lets the drop operator, the network and the contact observe.
+    Leaks(commands::leaks::Args),
     /// List messages, newest first.
     List(commands::list::Args),
     /// Show a message.
@@ -118,6 +122,8 @@ pub struct Ctx {
     pub home: Home,
     /// Global flags.
     pub passphrase_file: Option<PathBuf>,
+    /// `-v` count.
+    pub verbose: u8,
 }
 
 impl Ctx {
@@ -189,6 +195,8 @@ pub fn main() -> ExitCode {
         Some(Command::Id(a)) => a.json,
         Some(Command::Contact(a)) => a.json(),
         Some(Command::Fetch(a)) => a.json,
+        Some(Command::Poll(a)) => a.json,
+        Some(Command::Leaks(a)) => a.json,
         Some(Command::Account(commands::account::Args {
             sub: commands::account::Sub::Show { json },
         })) => *json,
@@ -209,6 +217,7 @@ pub fn main() -> ExitCode {
         ui,
         home,
         passphrase_file: cli.passphrase_file.clone(),
+        verbose: cli.verbose,
     };
     let result = match cli.command {
         None | Some(Command::Tui) => commands::tui::run(&ctx),
@@ -221,6 +230,8 @@ pub fn main() -> ExitCode {
         Some(Command::Send(a)) => commands::send::run(&ctx, a),
         Some(Command::Reply(a)) => commands::reply::run(&ctx, a),
         Some(Command::Fetch(a)) => commands::fetch::run(&ctx, a),
+        Some(Command::Poll(a)) => commands::poll::run(&ctx, a),
+        Some(Command::Leaks(a)) => commands::leaks::run(&ctx, a),
         Some(Command::List(a)) => commands::list::run(&ctx, a),
         Some(Command::Read(a)) => commands::read::run(&ctx, a),
         Some(Command::Delete(a)) => commands::delete::run(&ctx, a),

@@ -16,6 +16,59 @@ pub struct Config {
     pub ssh: Ssh,
     /// Mail accounts for `mailto:` routes.
     pub account: Option<Account>,
+    /// Cover traffic.
+    pub cover: Cover,
+}
+
+/// `[cover]`: cover traffic run by `hushpost poll`. On a route with cover traffic every tick
+/// puts the same number of blobs (real if queued, else chaff) and fetches the same number of
+/// tags (real ones padded with decoys), so an observer cannot tell when mail moves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Cover {
+    /// Mean seconds between ticks of `poll --daemon` (exponentially distributed).
+    pub mean_interval_secs: u64,
+    /// Small (16 KiB) blobs put per tick on each cover route.
+    pub send_small: usize,
+    /// Large (256 KiB) blobs put per tick on each cover route (large mail waits for these).
+    pub send_large: usize,
+    /// Tags presented per fetch (real ones padded with decoys; more if there are more real).
+    pub fetch_tags: usize,
+    /// Route kinds with cover traffic unless overridden (`dir`, `ssh`, `https`, `mailto`).
+    pub schemes: Vec<String>,
+    /// Per-route overrides: route URL = true / false.
+    pub routes: std::collections::BTreeMap<String, bool>,
+}
+
+impl Default for Cover {
+    fn default() -> Self {
+        Cover {
+            mean_interval_secs: 600,
+            send_small: 1,
+            send_large: 0,
+            fetch_tags: 8,
+            // Off for e-mail (it cannot hide addresses, and chaff mails cost the provider's
+            // goodwill) and for folders (no observer between the parties by default).
+            schemes: vec!["https".into(), "ssh".into()],
+            routes: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Cover {
+    /// Whether cover traffic runs on `route`.
+    pub fn enabled_for(&self, route: &hushpost_core::Route) -> bool {
+        self.routes
+            .get(&route.to_string())
+            .copied()
+            .unwrap_or_else(|| self.schemes.iter().any(|s| s == route.scheme()))
+    }
+
+    /// Bytes per day this cover setting puts on one route at the mean tick rate.
+    pub fn daily_bytes(&self) -> u64 {
+        let ticks = 86_400 / self.mean_interval_secs.max(1);
+        ticks * (self.send_small as u64 * 16_384 + self.send_large as u64 * 262_144)
+    }
 }
 
 /// `[network]`.

@@ -212,3 +212,94 @@ impl Session {
         self.contact(name)
     }
 }
+
+/// A first-contact request received under our intro tag.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ContactRequest {
+    /// The name on their card.
+    pub name: String,
+    /// Their card.
+    pub card: String,
+    /// What they wrote.
+    pub note: String,
+    /// Unix seconds.
+    pub received_at: u64,
+}
+
+impl Session {
+    /// Pending contact requests (kept in the encrypted store).
+    pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {
+        Ok(self
+            .store()?
+            .meta_get("contact-requests")?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// Accepts request `index` (1-based) under the local `name`.
+    pub fn contact_accept(&mut self, index: usize, name: &str) -> Result<ContactView> {
+        let mut reqs = self.contact_requests()?;
+        if index == 0 || index > reqs.len() {
+            return Err(Error::Invalid(format!(
+                "no contact request number {index} (see `hushpost contact requests`)"
+            )));
+        }
+        let r = reqs.remove(index - 1);
+        let v = self.contact_add(name, &r.card)?;
+        let json = serde_json::to_string(&reqs).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.store()?.meta_set("contact-requests", &json)?;
+        Ok(v)
+    }
+
+    /// Sends a contact request to the owner of `card` (their intro mailbox, proof of work on
+    /// relays): our card and a note, sealed to their identity key. Adds them as a contact.
+    pub fn introduce(&mut self, name: &str, card_text: &str, note: &str) -> Result<ContactView> {
+        use hushpost_core::envelope::{self, Draft, Kind, Recipient};
+        let view = self.contact_add(name, card_text)?;
+        let card = Card::parse(card_text)?;
+        let body = format!("{}\n{}", self.card()?.encode(), note);
+        let now = self.now();
+        let draft = Draft {
+            kind: Kind::Intro,
+            msg_id: envelope::new_msg_id(),
+            prev_hash: [0; 32],
+            sent_at: now,
+            expires_at: 0,
+            burn_after_reading: false,
+            prekey: None,
+            body: body.as_bytes(),
+        };
+        let sealed = envelope::seal(
+            &self.identity,
+            &Recipient {
+                ed: card.identity.ed,
+                key: card.identity.x,
+            },
+            &draft,
+        )
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+        let intro_cap = hushpost_core::Secret32::from_bytes(card.intro_cap);
+        let tag =
+            hushpost_core::tags::intro_fetch_cap(&intro_cap, hushpost_core::Day::of(now)).tag();
+        let mut errors = Vec::new();
+        for route in &card.routes {
+            let dial = self.dial_options(route, None, None)?;
+            let r = hushpost_transports::Transport::open(route, &dial).and_then(|mut t| {
+                hushpost_transports::Drop::put(
+                    &mut t,
+                    &tag,
+                    &sealed.blobs[0],
+                    hushpost_transports::PutOptions { intro: true },
+                )
+            });
+            match r {
+                Ok(()) => return Ok(view),
+                Err(e) => errors.push(format!("{}: {e}", crate::send::route_label(route))),
+            }
+        }
+        Err(Error::Invalid(format!(
+            "the contact request could not be delivered: {}",
+            errors.join("; ")
+        )))
+    }
+}

@@ -50,6 +50,12 @@ pub struct FetchReport {
     pub route_errors: Vec<(String, String)>,
     /// Large messages still missing pieces.
     pub incomplete: usize,
+    /// SHA-256 of each of our own loop (chaff) blobs that came back, for `poll`.
+    #[serde(skip)]
+    pub loops_back: Vec<[u8; 32]>,
+    /// Contact requests received (intro posts are not handled yet; they are reported).
+    #[serde(skip)]
+    pub intros: usize,
 }
 
 /// Progress of a fetch.
@@ -61,10 +67,17 @@ pub struct FetchProgress {
     pub bytes: u64,
 }
 
-#[derive(Clone, Copy)]
-enum Owner {
+/// Who a capability belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// Mail from this contact (index into the keyring's contacts).
     Contact(usize),
+    /// Contact requests.
     Intro,
+    /// Our own chaff coming back.
+    Loop,
+    /// Random padding (cover traffic): never matches anything.
+    Decoy,
 }
 
 struct Seen<'a> {
@@ -92,90 +105,109 @@ impl Session {
     /// Fetches from every receive route.
     pub fn fetch(&mut self, progress: &mut dyn FnMut(FetchProgress)) -> Result<FetchReport> {
         let _lock = self.home.lock()?;
+        self.process_spool()?;
         let mut report = FetchReport::default();
-        let mut dirty = false;
         let mut prog = FetchProgress { blobs: 0, bytes: 0 };
         for route in self.routes() {
-            let label = route_label(&route);
-            let last_key = format!("last-fetch:{route}");
-            let today = Day::of(self.now());
-            let last = self
-                .store()?
-                .meta_get(&last_key)?
-                .and_then(|d| d.parse().ok())
-                .map(Day);
-            let days = days_to_poll(today, last, RETENTION_DAYS);
-            let (caps, owners) = self.capabilities(&days);
             let dial = self.dial_options(&route, None, None)?;
-            let mut transport = match Transport::open(&route, &dial) {
-                Ok(t) => t,
-                Err(e) => {
-                    report.route_errors.push((label, e.to_string()));
-                    continue;
+            match Transport::open(&route, &dial) {
+                Ok(mut t) => {
+                    let r = self.fetch_route(&route, &mut t, &[], &mut prog, progress)?;
+                    merge(&mut report, r);
                 }
-            };
-            let mut run = Run {
-                dirty: false,
-                route: label.clone(),
-                report: FetchReport::default(),
-                delete: Vec::new(),
-                partial: HashMap::new(),
-                accepted: HashSet::new(),
-            };
-            let mut batch: Vec<Fetched> = Vec::new();
-            let mut failure = None;
-            let fetched = transport.fetch(&caps, &mut |f| {
-                prog.blobs += 1;
-                prog.bytes += f.blob.len() as u64;
-                progress(prog);
-                batch.push(f);
-                if batch.len() >= BATCH {
-                    if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
-                        failure = Some(e);
-                        return Flow::Stop;
-                    }
-                }
-                Flow::Continue
-            });
-            if failure.is_none() && !batch.is_empty() {
-                if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
-                    failure = Some(e);
-                }
+                Err(e) => report
+                    .route_errors
+                    .push((route_label(&route), e.to_string())),
             }
-            // Whatever was stored durably (or refused) is deleted from the drop, even if
-            // the fetch stopped early.
-            if !run.delete.is_empty() {
-                if let Err(e) = transport.delete(&caps, &run.delete) {
-                    run.report.route_errors.push((
-                        label.clone(),
-                        format!("could not delete fetched blobs: {e}"),
-                    ));
-                }
-            }
-            run.report.incomplete = run.partial.len();
-            dirty |= run.dirty;
-            if let Some(e) = failure {
-                merge(&mut report, run.report);
-                if dirty {
-                    self.save()?;
-                }
-                return Err(e);
-            }
-            match fetched {
-                Ok(()) => self
-                    .store()?
-                    .meta_set(&last_key, &today.0.saturating_sub(1).to_string())?,
-                Err(e) => run.report.route_errors.push((label, e.to_string())),
-            }
-            merge(&mut report, run.report);
         }
-        if self.prune_prekeys() > 0 {
-            dirty = true;
-        }
-        if dirty {
+        self.finish_fetch()?;
+        Ok(report)
+    }
+
+    /// After fetching: prune prekeys past their deadline and save the keyring if anything
+    /// changed, then refresh what unattended polls use.
+    pub(crate) fn finish_fetch(&mut self) -> Result<()> {
+        let pruned = self.prune_prekeys() > 0;
+        if pruned || std::mem::take(&mut self.keyring_dirty) {
             self.save()?;
         }
-        Ok(report)
+        self.write_poll_keys()
+    }
+
+    /// Fetches one route through an open transport: our capabilities for the days to poll,
+    /// plus `extra` (decoys padding a cover-traffic fetch). Stores, then deletes.
+    pub(crate) fn fetch_route(
+        &mut self,
+        route: &hushpost_core::Route,
+        transport: &mut Transport,
+        extra: &[FetchCap],
+        prog: &mut FetchProgress,
+        progress: &mut dyn FnMut(FetchProgress),
+    ) -> Result<FetchReport> {
+        let label = route_label(route);
+        let last_key = format!("last-fetch:{route}");
+        let today = Day::of(self.now());
+        let last = self
+            .store()?
+            .meta_get(&last_key)?
+            .and_then(|d| d.parse().ok())
+            .map(Day);
+        let days = days_to_poll(today, last, RETENTION_DAYS);
+        let (mut caps, mut owners) = self.capabilities(&days);
+        for c in extra {
+            caps.push(c.clone());
+            owners.push(Owner::Decoy);
+        }
+        let mut run = Run {
+            dirty: false,
+            route: label.clone(),
+            report: FetchReport::default(),
+            delete: Vec::new(),
+            partial: HashMap::new(),
+            accepted: HashSet::new(),
+        };
+        let mut batch: Vec<Fetched> = Vec::new();
+        let mut failure = None;
+        let fetched = transport.fetch(&caps, &mut |f| {
+            prog.blobs += 1;
+            prog.bytes += f.blob.len() as u64;
+            progress(*prog);
+            batch.push(f);
+            if batch.len() >= BATCH {
+                if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
+                    failure = Some(e);
+                    return Flow::Stop;
+                }
+            }
+            Flow::Continue
+        });
+        if failure.is_none() && !batch.is_empty() {
+            if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
+                failure = Some(e);
+            }
+        }
+        // Whatever was stored durably (or refused) is deleted from the drop, even if the
+        // fetch stopped early.
+        if !run.delete.is_empty() {
+            if let Err(e) = transport.delete(&caps, &run.delete) {
+                run.report.route_errors.push((
+                    label.clone(),
+                    format!("could not delete fetched blobs: {e}"),
+                ));
+            }
+        }
+        run.report.incomplete = run.partial.len();
+        self.keyring_dirty |= run.dirty;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        match fetched {
+            Ok(()) => self
+                .store()?
+                .meta_set(&last_key, &today.0.saturating_sub(1).to_string())?,
+            Err(e) => run.report.route_errors.push((label, e.to_string())),
+        }
+        Ok(run.report)
     }
 
     /// The capabilities to present and who each belongs to.
@@ -198,10 +230,29 @@ impl Session {
             caps.push(intro_fetch_cap(&self.state.intro_cap.0, *d));
             owners.push(Owner::Intro);
         }
+        if let Ok(lp) = PairKeys::loopback(&self.identity) {
+            for d in days {
+                caps.push(lp.fetch_cap(*d));
+                owners.push(Owner::Loop);
+            }
+        }
         (caps, owners)
     }
 
-    fn process(&mut self, run: &mut Run, batch: Vec<Fetched>, owners: &[Owner]) -> Result<()> {
+    fn process(&mut self, run: &mut Run, mut batch: Vec<Fetched>, owners: &[Owner]) -> Result<()> {
+        // Our own chaff: nothing to open (it is sealed to a throw-away key); note that it
+        // came back and delete it like real mail.
+        batch.retain(|f| {
+            if owners.get(f.cap) == Some(&Owner::Loop) {
+                run.report
+                    .loops_back
+                    .push(hushpost_core::pow::blob_hash(&f.blob));
+                run.delete.push((f.cap, f.id.clone()));
+                false
+            } else {
+                true
+            }
+        });
         let me = self.identity.ed_public();
         let contacts: HashMap<[u8; 32], String> = self
             .state
@@ -351,10 +402,9 @@ impl Session {
             match m.header.kind {
                 Kind::Message => letters.push(m),
                 Kind::Intro => {
-                    run.report.rejected.push(crate::fetch::Rejection {
-                        route: run.route.clone(),
-                        reason: "contact request ignored (intro handling is not enabled)".into(),
-                    });
+                    if self.remember_intro(m)? {
+                        run.report.intros += 1;
+                    }
                 }
                 _ => {}
             }
@@ -450,14 +500,125 @@ impl Session {
 fn owner_contact(o: Owner) -> Option<usize> {
     match o {
         Owner::Contact(i) => Some(i),
-        Owner::Intro => None,
+        Owner::Intro | Owner::Loop | Owner::Decoy => None,
     }
 }
 
-fn merge(into: &mut FetchReport, from: FetchReport) {
+pub(crate) fn merge(into: &mut FetchReport, from: FetchReport) {
     into.new.extend(from.new);
     into.rejected.extend(from.rejected);
     into.duplicates += from.duplicates;
     into.route_errors.extend(from.route_errors);
     into.incomplete += from.incomplete;
+    into.loops_back.extend(from.loops_back);
+    into.intros += from.intros;
+}
+
+impl Session {
+    /// How many capabilities a fetch of `route` presents (for padding cover fetches).
+    pub(crate) fn capability_count(&mut self, route: &hushpost_core::Route) -> Result<usize> {
+        let today = Day::of(self.now());
+        let last = self
+            .store()?
+            .meta_get(&format!("last-fetch:{route}"))?
+            .and_then(|d| d.parse().ok())
+            .map(Day);
+        let days = days_to_poll(today, last, RETENTION_DAYS);
+        Ok(self.capabilities(&days).0.len())
+    }
+
+    /// Opens and stores blobs a locked poll spooled; removes the spool files that were
+    /// stored or refused (pieces of incomplete large messages stay).
+    pub(crate) fn ingest_spooled(
+        &mut self,
+        items: Vec<(std::path::PathBuf, crate::pollstate::CapOwner, Vec<u8>)>,
+    ) -> Result<FetchReport> {
+        use crate::pollstate::CapOwner;
+        let by_key: HashMap<String, usize> = self
+            .state
+            .contacts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Session::contact_public(c).map(|(_, id)| (hex::encode(id.ed), i)))
+            .collect();
+        let mut owners = Vec::new();
+        let mut batch = Vec::new();
+        for (i, (path, owner, blob)) in items.into_iter().enumerate() {
+            owners.push(match owner {
+                CapOwner::Contact(k) => by_key.get(&k).map_or(Owner::Decoy, |i| Owner::Contact(*i)),
+                CapOwner::Intro => Owner::Intro,
+                CapOwner::Loop => Owner::Loop,
+            });
+            batch.push(Fetched {
+                cap: i,
+                id: path.to_string_lossy().into_owned(),
+                blob,
+            });
+        }
+        let mut run = Run {
+            dirty: false,
+            route: "spool".into(),
+            report: FetchReport::default(),
+            delete: Vec::new(),
+            partial: HashMap::new(),
+            accepted: HashSet::new(),
+        };
+        // Blobs whose contact was removed meanwhile cannot be opened: refuse them.
+        for (f, o) in batch.iter().zip(owners.iter()) {
+            if *o == Owner::Decoy {
+                run.report.rejected.push(Rejection {
+                    route: "spool".into(),
+                    reason: "sender is not one of your contacts".into(),
+                });
+                run.delete.push((f.cap, f.id.clone()));
+            }
+        }
+        batch.retain(|f| owners[f.cap] != Owner::Decoy);
+        for chunk in batch.chunks(BATCH).map(|c| {
+            c.iter()
+                .map(|f| Fetched {
+                    cap: f.cap,
+                    id: f.id.clone(),
+                    blob: f.blob.clone(),
+                })
+                .collect::<Vec<_>>()
+        }) {
+            self.process(&mut run, chunk, &owners)?;
+        }
+        for (_, id) in &run.delete {
+            let _ = hushpost_durable::remove_durable(std::path::Path::new(id));
+        }
+        run.report.incomplete = run.partial.len();
+        self.keyring_dirty |= run.dirty;
+        Ok(run.report)
+    }
+
+    /// Keeps a contact request (an intro post: the sender's card and a note) for
+    /// `contact requests`; returns whether it is new.
+    pub(crate) fn remember_intro(&mut self, m: &OpenedMessage) -> Result<bool> {
+        let text = String::from_utf8_lossy(&m.body);
+        let (card_text, note) = text.split_once('\n').unwrap_or((&text, ""));
+        let Ok(card) = hushpost_core::Card::parse(card_text) else {
+            return Ok(false);
+        };
+        if card.identity.ed != m.header.sender {
+            return Ok(false);
+        }
+        let mut reqs = self.contact_requests()?;
+        if reqs.iter().any(|r| r.card == card.encode())
+            || self.contact_name_by_key(&card.identity.ed).is_some()
+        {
+            return Ok(false);
+        }
+        reqs.push(crate::contacts::ContactRequest {
+            name: card.name.clone(),
+            card: card.encode(),
+            note: note.trim().to_string(),
+            received_at: self.now(),
+        });
+        let json = serde_json::to_string(&reqs)
+            .map_err(|e| crate::error::Error::Invalid(e.to_string()))?;
+        self.store()?.meta_set("contact-requests", &json)?;
+        Ok(true)
+    }
 }

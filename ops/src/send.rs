@@ -35,6 +35,8 @@ pub struct SendRequest {
     pub expire_secs: Option<u64>,
     /// Ask recipients to delete it once read.
     pub burn_after_reading: bool,
+    /// Send at once even on a route with cover traffic (reveals the moment of sending).
+    pub now: bool,
 }
 
 /// Where one recipient's copy went.
@@ -46,6 +48,8 @@ pub struct Delivery {
     pub blobs: usize,
     /// Bytes on the wire.
     pub bytes: u64,
+    /// Queued for the next cover-traffic slot of `hushpost poll` rather than sent now.
+    pub queued: bool,
 }
 
 /// The outcome for one recipient.
@@ -208,6 +212,60 @@ impl Session {
             };
             let mut this_msg_id = msg_id;
             for route in routes {
+                // On a cover-traffic route the blobs wait in the outbox for `poll`'s regular
+                // slots, so the moment of sending is not visible; `--now` overrides.
+                if self.config.cover.enabled_for(route) && !req.now {
+                    let draft = Draft {
+                        kind: Kind::Message,
+                        msg_id: this_msg_id,
+                        prev_hash,
+                        sent_at: now,
+                        expires_at,
+                        burn_after_reading: req.burn_after_reading,
+                        prekey,
+                        body: &raw,
+                    };
+                    let outbox = crate::outbox::Outbox::new(&self.home.outbox());
+                    if raw.len() > envelope::Bucket::Large.capacity()
+                        && self.config.cover.send_large == 0
+                    {
+                        report.errors.push(format!("{}: this message needs large slots but cover traffic on this route has none (set [cover] send_large, or send with --now)", route_label(route)));
+                        continue;
+                    }
+                    let (mut blobs, mut bytes) = (0usize, 0u64);
+                    let sealed = envelope::seal_each(
+                        &self.identity,
+                        &Recipient { ed: id.ed, key },
+                        &draft,
+                        &mut |blob| {
+                            outbox.enqueue(route, &tag, blob, false)?;
+                            blobs += 1;
+                            bytes += blob.len() as u64;
+                            done += 1;
+                            progress(SendProgress { done, total });
+                            Ok(())
+                        },
+                    );
+                    match sealed {
+                        Ok(sig) => {
+                            self.store()?.meta_set(
+                                &chain_key,
+                                &hex::encode(envelope::chain_hash(&this_msg_id, &sig)),
+                            )?;
+                            report.delivered = Some(Delivery {
+                                route: route_label(route),
+                                blobs,
+                                bytes,
+                                queued: true,
+                            });
+                            break;
+                        }
+                        Err(e) => report
+                            .errors
+                            .push(format!("{}: could not queue: {e}", route_label(route))),
+                    }
+                    continue;
+                }
                 let dial = self.dial_options(route, view.via.as_deref(), req.via.as_deref());
                 let mut transport =
                     match dial.and_then(|d| Transport::open(route, &d).map_err(Error::from)) {
@@ -257,6 +315,7 @@ impl Session {
                             route: route_label(route),
                             blobs,
                             bytes,
+                            queued: false,
                         });
                         break;
                     }
@@ -337,58 +396,77 @@ impl Session {
             .unwrap_or(id.x)
     }
 
-    /// How to dial a route given the contact's and the command's `via`.
+    /// How to dial a route (see [`dial_for`]).
     pub(crate) fn dial_options(
         &self,
         route: &Route,
         contact_via: Option<&str>,
         cmd_via: Option<&str>,
     ) -> Result<DialOptions> {
-        let net = &self.config.network;
-        // The command's --via wins, then the contact's setting, then the global default;
-        // a route that demands Tor (an onion, or its owner asked) never goes direct.
-        let chosen = [cmd_via, contact_via, Some(net.via.as_str())]
-            .into_iter()
-            .flatten()
-            .find(|v| *v == "tor" || *v == "direct");
-        let tor = match (route.required_via(), chosen) {
-            (Some(hushpost_core::route::Via::Tor), Some("direct")) if cmd_via == Some("direct") => {
-                return Err(Error::Invalid(format!(
-                    "{} only accepts connections over Tor; drop --via direct",
-                    route_label(route)
-                )));
-            }
-            (Some(hushpost_core::route::Via::Tor), _) => true,
-            (_, v) => v == Some("tor"),
-        };
-        let mut dial = DialOptions {
-            proxy: (tor && route.is_network()).then(|| net.tor_proxy.clone()),
-            timeout_secs: net.timeout_secs,
-            ..DialOptions::default()
-        };
-        // Our SSH key goes only to our own drops, or to a contact's drop that has no drop
-        // key (then it is the only way in); the owner login only to our own.
-        if let Route::Ssh { dropkey, .. } = route {
-            let ours = self.routes().contains(route);
-            if ours || dropkey.is_none() {
-                dial.credentials.ssh_key_file = self.config.ssh.key_file.clone();
-                dial.credentials.ssh_agent = self.config.ssh.agent;
-            }
-            if ours {
-                dial.credentials.ssh_user = self.config.ssh.user.clone();
-            }
-        }
-        // Our mail account: SMTP to send to any mailto: route, IMAP only to fetch our own.
-        // The password command runs here, i.e. only when a mail server is about to be used.
-        if let (Route::Mailto { .. }, Some(acct)) = (route, &self.config.account) {
-            let (smtp, imap) = crate::account::accounts(acct)?;
-            dial.credentials.smtp = Some(smtp);
-            if self.routes().contains(route) {
-                dial.credentials.imap = Some(imap);
-            }
-        }
-        Ok(dial)
+        dial_for(&self.config, &self.routes(), route, contact_via, cmd_via)
     }
+}
+
+/// How to dial a route. The command's `--via` wins, then the contact's setting, then the
+/// global default; a route that demands Tor (an `.onion`, or its owner asked with
+/// `via=tor`) never goes direct. Through Tor every call gets fresh SOCKS credentials (Tor's
+/// IsolateSOCKSAuth gives it its own circuit), so the drop cannot link one operation to
+/// another through a shared circuit. Needs only `config.toml`, so an unattended `poll`
+/// dials exactly like an unlocked session.
+pub(crate) fn dial_for(
+    config: &crate::config::Config,
+    own_routes: &[Route],
+    route: &Route,
+    contact_via: Option<&str>,
+    cmd_via: Option<&str>,
+) -> Result<DialOptions> {
+    let net = &config.network;
+    let chosen = [cmd_via, contact_via, Some(net.via.as_str())]
+        .into_iter()
+        .flatten()
+        .find(|v| *v == "tor" || *v == "direct");
+    let tor = match (route.required_via(), chosen) {
+        (Some(hushpost_core::route::Via::Tor), Some("direct")) if cmd_via == Some("direct") => {
+            return Err(Error::Invalid(format!(
+                "{} only accepts connections over Tor; drop --via direct",
+                route_label(route)
+            )));
+        }
+        (Some(hushpost_core::route::Via::Tor), _) => true,
+        (_, v) => v == Some("tor"),
+    };
+    let mut dial = DialOptions {
+        proxy: (tor && route.is_network()).then(|| net.tor_proxy.clone()),
+        timeout_secs: net.timeout_secs,
+        ..DialOptions::default()
+    };
+    if dial.proxy.is_some() {
+        let mut b = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
+        dial.isolation = Some((format!("hp-{}", hex::encode(&b[..6])), hex::encode(&b[6..])));
+    }
+    let ours = own_routes.contains(route);
+    // Our SSH key goes only to our own drops, or to a contact's drop that has no drop key
+    // (then it is the only way in); the owner login only to our own.
+    if let Route::Ssh { dropkey, .. } = route {
+        if ours || dropkey.is_none() {
+            dial.credentials.ssh_key_file = config.ssh.key_file.clone();
+            dial.credentials.ssh_agent = config.ssh.agent;
+        }
+        if ours {
+            dial.credentials.ssh_user = config.ssh.user.clone();
+        }
+    }
+    // Our mail account: SMTP to send to any mailto: route, IMAP only to fetch our own.
+    // The password command runs here, i.e. only when a mail server is about to be used.
+    if let (Route::Mailto { .. }, Some(acct)) = (route, &config.account) {
+        let (smtp, imap) = crate::account::accounts(acct)?;
+        dial.credentials.smtp = Some(smtp);
+        if ours {
+            dial.credentials.imap = Some(imap);
+        }
+    }
+    Ok(dial)
 }
 
 /// A route as shown to the user: scheme and host or path, never credentials.

@@ -23,6 +23,8 @@ pub struct Session {
     pub(crate) clock: Arc<dyn Clock>,
     /// Settings from `config.toml`.
     pub config: crate::config::Config,
+    /// The keyring changed in memory (prekeys used or received) and must be saved.
+    pub(crate) keyring_dirty: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -97,8 +99,10 @@ impl Session {
             store: None,
             clock: Arc::new(SystemClock),
             config,
+            keyring_dirty: false,
         };
         s.store()?;
+        s.write_poll_keys()?;
         Ok(s)
     }
 
@@ -113,7 +117,7 @@ impl Session {
             _ => Protection::None,
         };
         let config = crate::config::Config::load(&home.config_file())?;
-        Ok(Session {
+        let mut s = Session {
             home,
             identity: identity_of(&state),
             state,
@@ -121,7 +125,16 @@ impl Session {
             store: None,
             clock: Arc::new(SystemClock),
             config,
-        })
+            keyring_dirty: false,
+        };
+        // Mail a locked `poll` fetched waits, still sealed, for the next unlock: this one.
+        if crate::poll::spool_pending(&s.home) {
+            s.process_spool()?;
+            if std::mem::take(&mut s.keyring_dirty) {
+                s.save()?;
+            }
+        }
+        Ok(s)
     }
 
     /// Whether the keyring at `home` needs a passphrase (false if it does not exist).
@@ -146,7 +159,8 @@ impl Session {
     /// Writes the keyring (after any change to contacts, routes or keys).
     pub fn save(&self) -> Result<()> {
         hushpost_keyring::save(&self.home.keyring(), &self.protection, &self.state)?;
-        Ok(())
+        // Keep what an unattended poll needs in step with contacts and routes.
+        self.write_poll_keys()
     }
 
     /// The mail store, opened on first use.
@@ -277,6 +291,7 @@ impl Session {
             store: None,
             clock: self.clock.clone(),
             config: self.config.clone(),
+            keyring_dirty: false,
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Args {
     /// client honours, not something you can enforce.
     #[arg(long)]
     pub burn_after_reading: bool,
+    /// On a route with cover traffic, send at once instead of waiting for the next
+    /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
+    #[arg(long)]
+    pub now: bool,
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
@@ -95,6 +99,13 @@ pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Resul
     } else {
         for rec in &r.recipients {
             match &rec.delivered {
+                Some(d) if d.queued => ctx.ui.line(format!(
+                    "{}: queued for {} ({} blob{}); `hushpost poll` sends it in a regular cover-traffic slot",
+                    rec.name,
+                    d.route,
+                    d.blobs,
+                    if d.blobs == 1 { "" } else { "s" },
+                )),
                 Some(d) => ctx.ui.line(format!(
                     "{}: sent via {} ({} blob{}, {} bytes)",
                     rec.name,
@@ -168,6 +179,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         via: args.via,
         expire_secs: args.expire.map(|d| d.as_secs()),
         burn_after_reading: args.burn_after_reading,
+        now: args.now,
         ..Default::default()
     };
     let r = send_with_progress(ctx, &mut s, &req)?;
