@@ -1,7 +1,7 @@
 //! `hushpost poll`: one tick of the unattended scheduler, made for cron and `--daemon`.
 //!
 //! Per destination (our receive routes, the contacts' routes cover traffic runs on, and
-//! anything queued): put the queued blobs — on a cover route exactly `send_small` small and
+//! anything queued): fetch, then put the queued blobs — on a cover route exactly `send_small` small and
 //! `send_large` large blobs per tick, real ones if queued and chaff otherwise — then fetch,
 //! on a cover route exactly `max(fetch_tags, real)` capabilities (real ones padded with
 //! random decoys). Chaff is a real age file to a throw-away key, put under our own loop
@@ -304,31 +304,21 @@ pub fn poll(
                 continue;
             }
         };
-        if let Err(e) = send_slots(
-            &mut t,
-            dest,
-            &label,
-            cover,
-            &config,
-            &outbox,
-            loop_tag.as_ref(),
-            &mut *rng,
-            &mut state,
-            &mut report,
-            &record,
-        ) {
-            report.errors.push((label.clone(), e));
-        }
         let is_own = own.contains(dest);
-        if !(cover || is_own) {
-            continue;
-        }
-        let fetched = match session.as_deref_mut().filter(|_| is_own) {
-            Some(s) => fetch_unlocked(s, &mut t, dest, cover, &config, &mut *rng, &record, &label),
-            None => fetch_locked(
-                home, &keys, &mut t, dest, is_own, cover, &config, today, &mut *rng, &record,
-                &label,
-            ),
+        // Fetch first, then send: a loop blob put in this tick is looked for from the next
+        // tick on, so a drop that drops it has a whole interval to do so and is noticed.
+        let fetched = if !(cover || is_own) {
+            Ok((FetchReport::default(), 0))
+        } else {
+            match session.as_deref_mut().filter(|_| is_own) {
+                Some(s) => {
+                    fetch_unlocked(s, &mut t, dest, cover, &config, &mut *rng, &record, &label)
+                }
+                None => fetch_locked(
+                    home, &keys, &mut t, dest, is_own, cover, &config, today, &mut *rng, &record,
+                    &label,
+                ),
+            }
         };
         match fetched {
             Ok((r, spooled)) => {
@@ -345,6 +335,21 @@ pub fn poll(
                 }
             }
             Err(e) => report.errors.push((label.clone(), e.to_string())),
+        }
+        if let Err(e) = send_slots(
+            &mut t,
+            dest,
+            &label,
+            cover,
+            &config,
+            &outbox,
+            loop_tag.as_ref(),
+            &mut *rng,
+            &mut state,
+            &mut report,
+            &record,
+        ) {
+            report.errors.push((label.clone(), e));
         }
     }
     if let Some(s) = session.as_deref_mut() {
