@@ -49,8 +49,14 @@ _hushpost() {
             hushpost,key)
                 cmd="hushpost__subcmd__key"
                 ;;
+            hushpost,leaks)
+                cmd="hushpost__subcmd__leaks"
+                ;;
             hushpost,list)
                 cmd="hushpost__subcmd__list"
+                ;;
+            hushpost,poll)
+                cmd="hushpost__subcmd__poll"
                 ;;
             hushpost,read)
                 cmd="hushpost__subcmd__read"
@@ -103,6 +109,9 @@ _hushpost() {
             hushpost__subcmd__account__subcmd__help,test)
                 cmd="hushpost__subcmd__account__subcmd__help__subcmd__test"
                 ;;
+            hushpost__subcmd__contact,accept)
+                cmd="hushpost__subcmd__contact__subcmd__accept"
+                ;;
             hushpost__subcmd__contact,add)
                 cmd="hushpost__subcmd__contact__subcmd__add"
                 ;;
@@ -115,6 +124,9 @@ _hushpost() {
             hushpost__subcmd__contact,remove)
                 cmd="hushpost__subcmd__contact__subcmd__remove"
                 ;;
+            hushpost__subcmd__contact,requests)
+                cmd="hushpost__subcmd__contact__subcmd__requests"
+                ;;
             hushpost__subcmd__contact,routes)
                 cmd="hushpost__subcmd__contact__subcmd__routes"
                 ;;
@@ -123,6 +135,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__contact,verify)
                 cmd="hushpost__subcmd__contact__subcmd__verify"
+                ;;
+            hushpost__subcmd__contact__subcmd__help,accept)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__accept"
                 ;;
             hushpost__subcmd__contact__subcmd__help,add)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__add"
@@ -135,6 +150,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__contact__subcmd__help,remove)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__remove"
+                ;;
+            hushpost__subcmd__contact__subcmd__help,requests)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__requests"
                 ;;
             hushpost__subcmd__contact__subcmd__help,routes)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__routes"
@@ -178,8 +196,14 @@ _hushpost() {
             hushpost__subcmd__help,key)
                 cmd="hushpost__subcmd__help__subcmd__key"
                 ;;
+            hushpost__subcmd__help,leaks)
+                cmd="hushpost__subcmd__help__subcmd__leaks"
+                ;;
             hushpost__subcmd__help,list)
                 cmd="hushpost__subcmd__help__subcmd__list"
+                ;;
+            hushpost__subcmd__help,poll)
+                cmd="hushpost__subcmd__help__subcmd__poll"
                 ;;
             hushpost__subcmd__help,read)
                 cmd="hushpost__subcmd__help__subcmd__read"
@@ -214,6 +238,9 @@ _hushpost() {
             hushpost__subcmd__help__subcmd__account,test)
                 cmd="hushpost__subcmd__help__subcmd__account__subcmd__test"
                 ;;
+            hushpost__subcmd__help__subcmd__contact,accept)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__accept"
+                ;;
             hushpost__subcmd__help__subcmd__contact,add)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__add"
                 ;;
@@ -222,6 +249,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__contact,remove)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__remove"
+                ;;
+            hushpost__subcmd__help__subcmd__contact,requests)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__requests"
                 ;;
             hushpost__subcmd__help__subcmd__contact,routes)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__routes"
@@ -326,7 +356,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll leaks list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,7 +606,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add list show verify remove routes help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add requests accept list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,7 +623,7 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        hushpost__subcmd__contact__subcmd__add)
+        hushpost__subcmd__contact__subcmd__accept)
             opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -611,9 +641,45 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        hushpost__subcmd__contact__subcmd__help)
-            opts="add list show verify remove routes help"
+        hushpost__subcmd__contact__subcmd__add)
+            opts="-q -v -h -V --introduce --note --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help)
+            opts="add requests accept list show verify remove routes help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -668,6 +734,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__requests)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -742,6 +822,24 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__remove)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__requests)
             opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -894,7 +992,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact account send reply fetch list read delete search export completions relay tui gen-docs help"
+            opts="init id key route contact account send reply fetch poll leaks list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -992,8 +1090,22 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact)
-            opts="add list show verify remove routes"
+            opts="add requests accept list show verify remove routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1034,6 +1146,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__requests)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1229,7 +1355,35 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__leaks)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__poll)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1593,6 +1747,24 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__leaks)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__list)
             opts="-n -q -v -h -V --json --unread --limit --sent --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1608,6 +1780,24 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__poll)
+            opts="-q -v -h -V --daemon --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2038,7 +2228,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__send)
-            opts="-s -a -q -v -h -V --to --subject --attach --via --expire --burn-after-reading --json --passphrase-file --quiet --verbose --help --version"
+            opts="-s -a -q -v -h -V --to --subject --attach --via --expire --burn-after-reading --now --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -36,6 +36,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand send 'Send a message (body from stdin, or $EDITOR on a terminal)'
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
+            cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
+            cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand list 'List messages, newest first'
             cand read 'Show a message'
             cand delete 'Delete a message from the local store'
@@ -226,6 +228,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand requests 'Contact requests received (someone holding your card introduced themselves)'
+            cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -234,6 +238,30 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;contact;add'= {
+            cand --note 'A note for the contact request'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --introduce 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;requests'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;accept'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -304,6 +332,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;contact;help'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand requests 'Contact requests received (someone holding your card introduced themselves)'
+            cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -312,6 +342,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;contact;help;add'= {
+        }
+        &'hushpost;contact;help;requests'= {
+        }
+        &'hushpost;contact;help;accept'= {
         }
         &'hushpost;contact;help;list'= {
         }
@@ -425,6 +459,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --expire 'Ask the recipient''s client to delete the message after this long (e.g. 2h, 7d). A courtesy their client honours, not something you can enforce'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --burn-after-reading 'Ask the recipient''s client to delete the message once read. A courtesy their client honours, not something you can enforce'
+            cand --now 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
             cand --json 'Machine-readable report'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -456,6 +491,31 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;fetch'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --json 'Machine-readable report'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;poll'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --daemon 'Keep running, with randomized (Poisson) intervals between ticks'
+            cand --json 'Machine-readable report'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;leaks'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -620,6 +680,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand send 'Send a message (body from stdin, or $EDITOR on a terminal)'
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
+            cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
+            cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand list 'List messages, newest first'
             cand read 'Show a message'
             cand delete 'Delete a message from the local store'
@@ -659,6 +721,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;contact'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand requests 'Contact requests received (someone holding your card introduced themselves)'
+            cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -666,6 +730,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand routes 'Show the routes used for a contact, or set which of their card''s routes to use and in what order (no URL after `--reset` means: back to the card''s list)'
         }
         &'hushpost;help;contact;add'= {
+        }
+        &'hushpost;help;contact;requests'= {
+        }
+        &'hushpost;help;contact;accept'= {
         }
         &'hushpost;help;contact;list'= {
         }
@@ -696,6 +764,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;reply'= {
         }
         &'hushpost;help;fetch'= {
+        }
+        &'hushpost;help;poll'= {
+        }
+        &'hushpost;help;leaks'= {
         }
         &'hushpost;help;list'= {
         }

@@ -258,3 +258,40 @@ fn completions_for_every_shell() {
         assert!(out.contains("hushpost"), "{sh}");
     }
 }
+
+#[test]
+fn first_contact_through_the_intro_mailbox() {
+    let t = tempdir();
+    let drop = t.path().join("shared");
+    std::fs::create_dir_all(&drop).expect("mkdir");
+    let a = Hp::new(t.path(), "alice");
+    let b = Hp::new(t.path(), "bob");
+    a.init("Alice", &drop);
+    b.init("Bob", &drop);
+    // Bob has Alice's card; Alice has nothing of Bob.
+    b.ok(&[
+        "contact",
+        "add",
+        "alice",
+        &a.card(),
+        "--introduce",
+        "--note",
+        "met at the conference",
+    ]);
+    let (_, _, err) = a.run(&["fetch"]);
+    assert!(err.contains("contact request"), "{err}");
+    let reqs = a.ok(&["contact", "requests"]);
+    assert!(
+        reqs.contains("Bob") && reqs.contains("met at the conference"),
+        "{reqs}"
+    );
+    a.ok(&["contact", "accept", "1", "bob"]);
+    assert!(a.ok(&["contact", "requests"]).is_empty());
+    a.ok_stdin(&["send", "--to", "bob", "-s", "welcome"], "hello Bob\n");
+    b.ok(&["fetch"]);
+    assert_eq!(b.list_json(&[])[0]["subject"], "welcome");
+    // A second accept of the same number fails clearly.
+    let (code, _, err) = a.run(&["contact", "accept", "1", "bob2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no contact request number 1"), "{err}");
+}

@@ -36,6 +36,22 @@ pub enum Sub {
         name: String,
         /// Their `hushpost:…` card, or `-` for stdin.
         card: String,
+        /// Also send them a contact request (your card, through their card's intro
+        /// mailbox) so they can add you without meeting again.
+        #[arg(long)]
+        introduce: bool,
+        /// A note for the contact request.
+        #[arg(long, requires = "introduce", default_value = "")]
+        note: String,
+    },
+    /// Contact requests received (someone holding your card introduced themselves).
+    Requests,
+    /// Accept contact request N (from `contact requests`) under your NAME for them.
+    Accept {
+        /// The request number.
+        number: usize,
+        /// Your name for them.
+        name: String,
     },
     /// List contacts.
     List {
@@ -112,7 +128,40 @@ fn route_line(r: &str, v: &ContactView, default_via: &str) -> String {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     match args.sub {
-        Sub::Add { name, card } => {
+        Sub::Requests => {
+            let reqs = s.contact_requests()?;
+            if reqs.is_empty() {
+                ctx.ui.note("no contact requests");
+            }
+            for (i, r) in reqs.iter().enumerate() {
+                let card = hushpost_ops::core::Card::parse(&r.card)?;
+                ctx.ui.line(format!(
+                    "{}. {} — fingerprint {}{}",
+                    i + 1,
+                    one_line(&r.name),
+                    card.identity.fingerprint(),
+                    if r.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — \"{}\"", one_line(&r.note))
+                    }
+                ));
+            }
+        }
+        Sub::Accept { number, name } => {
+            let v = s.contact_accept(number, &name)?;
+            ctx.ui.note(format!(
+                "added {} — compare the safety number before trusting them",
+                one_line(&v.name)
+            ));
+            show(ctx, &v, &s.config.network.via);
+        }
+        Sub::Add {
+            name,
+            card,
+            introduce,
+            note,
+        } => {
             let text = if card == "-" {
                 let mut t = String::new();
                 std::io::stdin()
@@ -122,8 +171,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             } else {
                 card
             };
-            let v = s.contact_add(&name, &text)?;
-            ctx.ui.note(format!("added {}", one_line(&v.name)));
+            let v = if introduce {
+                s.introduce(&name, &text, &note)?
+            } else {
+                s.contact_add(&name, &text)?
+            };
+            ctx.ui.note(format!(
+                "added {}{}",
+                one_line(&v.name),
+                if introduce {
+                    " and sent them a contact request"
+                } else {
+                    ""
+                }
+            ));
             show(ctx, &v, &s.config.network.via);
         }
         Sub::List { .. } => {

@@ -77,6 +77,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for (route, e) in &r.route_errors {
             ctx.ui.error(&format!("{route}: {e}"));
         }
+        if r.intros > 0 {
+            ctx.ui.note(format!(
+                "{} new contact request(s): see `hushpost contact requests`",
+                r.intros
+            ));
+        }
         if r.incomplete > 0 {
             ctx.ui
                 .note(format!("{} large message(s) still arriving", r.incomplete));
