@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch')
             [CompletionResult]::new('leaks', 'leaks', [CompletionResultType]::ParameterValue, 'What each route lets the drop operator, the network and the contact observe')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the Tor proxy and your routes answer')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List messages, newest first')
             [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'Show a message')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a message from the local store')
@@ -586,6 +587,19 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hushpost;doctor' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hushpost;list' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'At most this many')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many')
@@ -756,6 +770,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch')
             [CompletionResult]::new('leaks', 'leaks', [CompletionResultType]::ParameterValue, 'What each route lets the drop operator, the network and the contact observe')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the Tor proxy and your routes answer')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List messages, newest first')
             [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'Show a message')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a message from the local store')
@@ -871,6 +886,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;leaks' {
+            break
+        }
+        'hushpost;help;doctor' {
             break
         }
         'hushpost;help;list' {

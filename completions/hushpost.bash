@@ -28,6 +28,9 @@ _hushpost() {
             hushpost,delete)
                 cmd="hushpost__subcmd__delete"
                 ;;
+            hushpost,doctor)
+                cmd="hushpost__subcmd__doctor"
+                ;;
             hushpost,export)
                 cmd="hushpost__subcmd__export"
                 ;;
@@ -174,6 +177,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,delete)
                 cmd="hushpost__subcmd__help__subcmd__delete"
+                ;;
+            hushpost__subcmd__help,doctor)
+                cmd="hushpost__subcmd__help__subcmd__doctor"
                 ;;
             hushpost__subcmd__help,export)
                 cmd="hushpost__subcmd__help__subcmd__export"
@@ -356,7 +362,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll leaks list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +935,24 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__doctor)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__export)
             opts="-q -v -h -V --maildir --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -992,7 +1016,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact account send reply fetch poll leaks list read delete search export completions relay tui gen-docs help"
+            opts="init id key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1216,6 +1240,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
+            cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
             cand read 'Show a message'
             cand delete 'Delete a message from the local store'
@@ -525,6 +526,18 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hushpost;doctor'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hushpost;list'= {
             cand -n 'At most this many'
             cand --limit 'At most this many'
@@ -682,6 +695,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
+            cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
             cand read 'Show a message'
             cand delete 'Delete a message from the local store'
@@ -768,6 +782,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;poll'= {
         }
         &'hushpost;help;leaks'= {
+        }
+        &'hushpost;help;doctor'= {
         }
         &'hushpost;help;list'= {
         }

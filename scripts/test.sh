@@ -26,6 +26,11 @@ have script || need+=(bsdutils)
 # the SSH drop's loopback sshd (scripts/servers/sshd.sh); sftp, scp and ssh-agent for its tests
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 have sftp && have ssh-agent || need+=(openssh-client)
+# the Tor path's test bed (scripts/servers/socks.sh): a real SOCKS5 proxy and a netns
+have microsocks || need+=(microsocks)
+have ip || need+=(iproute2)
+have unshare || need+=(util-linux)
+have tor || need+=(tor)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -39,7 +44,11 @@ fi
 # --- 2. loopback servers (each script prints the env vars the tests read) ---------------
 export CI=${CI:-1} HUSHPOST_REQUIRE_TOOLS=1
 RUN=$(mktemp -d /tmp/hushpost-test.XXXXXX)
-cleanup() { for f in "$RUN"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done; rm -rf "$RUN"; }
+cleanup() {
+  for f in "$RUN"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  [ -e "$RUN/cleanup.sh" ] && bash "$RUN/cleanup.sh" || true
+  rm -rf "$RUN"
+}
 trap cleanup EXIT
 for s in scripts/servers/*.sh; do
   [ -e "$s" ] || continue

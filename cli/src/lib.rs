@@ -92,6 +92,8 @@ pub enum Command {
     Poll(commands::poll::Args),
     /// What each route lets the drop operator, the network and the contact observe.
     Leaks(commands::leaks::Args),
+    /// Check that the Tor proxy and your routes answer.
+    Doctor(commands::doctor::Args),
     /// List messages, newest first.
     List(commands::list::Args),
     /// Show a message.
@@ -197,6 +199,7 @@ pub fn main() -> ExitCode {
         Some(Command::Fetch(a)) => a.json,
         Some(Command::Poll(a)) => a.json,
         Some(Command::Leaks(a)) => a.json,
+        Some(Command::Doctor(a)) => a.json,
         Some(Command::Account(commands::account::Args {
             sub: commands::account::Sub::Show { json },
         })) => *json,
@@ -232,6 +235,7 @@ pub fn main() -> ExitCode {
         Some(Command::Fetch(a)) => commands::fetch::run(&ctx, a),
         Some(Command::Poll(a)) => commands::poll::run(&ctx, a),
         Some(Command::Leaks(a)) => commands::leaks::run(&ctx, a),
+        Some(Command::Doctor(a)) => commands::doctor::run(&ctx, a),
         Some(Command::List(a)) => commands::list::run(&ctx, a),
         Some(Command::Read(a)) => commands::read::run(&ctx, a),
         Some(Command::Delete(a)) => commands::delete::run(&ctx, a),

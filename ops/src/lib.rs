@@ -7,6 +7,7 @@
 pub mod account;
 pub mod config;
 mod contacts;
+mod doctor;
 mod error;
 mod fetch;
 mod home;
@@ -24,6 +25,7 @@ mod session;
 pub mod ssh_setup;
 
 pub use contacts::{ContactRequest, ContactView};
+pub use doctor::Check;
 pub use error::{Error, Result};
 pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
 pub use home::Home;

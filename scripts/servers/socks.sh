@@ -33,6 +33,73 @@ unshare -m sh -c "mount --bind '$RUN/proxy-hosts' /etc/hosts && exec microsocks 
   > "$RUN/microsocks.log" 2>&1 &
 echo $! > "$RUN/microsocks.pid"
 
+# A second SOCKS5 proxy that accepts any username/password (as Tor does) and logs the
+# credentials and the requested host of every connection: it shows that each operation
+# used its own isolation credentials and that names arrived unresolved (ATYP 3).
+cat > "$RUN/socks-log.py" <<'PY'
+import asyncio, sys, struct
+LOG = sys.argv[1]
+def log(line):
+    with open(LOG, "a") as f:
+        f.write(line + "\n")
+async def pipe(r, w):
+    try:
+        while True:
+            b = await r.read(65536)
+            if not b:
+                break
+            w.write(b)
+            await w.drain()
+    except Exception:
+        pass
+    finally:
+        try:
+            w.close()
+        except Exception:
+            pass
+async def handle(r, w):
+    try:
+        ver, n = await r.readexactly(2)
+        methods = await r.readexactly(n)
+        user = ""
+        if 2 in methods:
+            w.write(b"\x05\x02"); await w.drain()
+            _, ul = await r.readexactly(2)
+            user = (await r.readexactly(ul)).decode()
+            (pl,) = await r.readexactly(1)
+            await r.readexactly(pl)
+            w.write(b"\x01\x00"); await w.drain()
+        else:
+            w.write(b"\x05\x00"); await w.drain()
+        _, cmd, _, atyp = await r.readexactly(4)
+        if atyp == 3:
+            (hl,) = await r.readexactly(1)
+            host = (await r.readexactly(hl)).decode()
+        elif atyp == 1:
+            host = ".".join(str(x) for x in await r.readexactly(4))
+        else:
+            host = (await r.readexactly(16)).hex()
+        (port,) = struct.unpack(">H", await r.readexactly(2))
+        log("user=%s atyp=%d host=%s port=%d" % (user or "-", atyp, host, port))
+        ur, uw = await asyncio.open_connection(host, port)
+        w.write(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00"); await w.drain()
+        await asyncio.gather(pipe(r, uw), pipe(ur, w))
+    except Exception as e:
+        try:
+            w.write(b"\x05\x01\x00\x01\x00\x00\x00\x00\x00\x00"); await w.drain(); w.close()
+        except Exception:
+            pass
+async def main():
+    srv = await asyncio.start_server(handle, "10.231.0.1", 1082)
+    async with srv:
+        await srv.serve_forever()
+asyncio.run(main())
+PY
+: > "$RUN/socks-log.txt"
+unshare -m sh -c "mount --bind '$RUN/proxy-hosts' /etc/hosts && exec /usr/bin/python3 '$RUN/socks-log.py' '$RUN/socks-log.txt'" \
+  > "$RUN/socks-log.out" 2>&1 &
+echo $! > "$RUN/socks-log.pid"
+
 # DNS trap: logs every datagram (a query means a leak), never answers.
 /usr/bin/python3 - "$RUN/dns-trap.log" > /dev/null 2>&1 <<'PY' &
 import socket, sys
@@ -46,7 +113,9 @@ PY
 echo $! > "$RUN/dns-trap.pid"
 : > "$RUN/dns-trap.log"
 
-for i in $(seq 50); do (echo > /dev/tcp/10.231.0.1/1080) 2>/dev/null && break; sleep 0.1; done
+for port in 1080 1082; do
+  for i in $(seq 50); do (echo > /dev/tcp/10.231.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
 cat >> "$RUN/cleanup.sh" <<CLEAN
 ip netns del $NS 2>/dev/null || true
 ip link del hpv0-$$ 2>/dev/null || true
@@ -56,3 +125,5 @@ echo "export HUSHPOST_TEST_NETNS=$NS"
 echo "export HUSHPOST_TEST_SOCKS=socks5h://10.231.0.1:1080"
 echo "export HUSHPOST_TEST_DNS_TRAP_LOG=$RUN/dns-trap.log"
 echo "export HUSHPOST_TEST_PROXY_NAMES='hp-relay.test hp-ssh.test hp-mail.test'"
+echo "export HUSHPOST_TEST_SOCKS_LOGGING=socks5h://10.231.0.1:1082"
+echo "export HUSHPOST_TEST_SOCKS_LOG=$RUN/socks-log.txt"

@@ -228,10 +228,17 @@ impl RelayDrop {
                 .connect_timeout(self.timeout)
                 .pool_idle_timeout(Duration::from_secs(30));
             b = match &self.proxy {
-                Some(p) => b.proxy(
-                    reqwest::Proxy::all(&p.url)
-                        .map_err(|e| TransportError::Protocol(p.shown.clone(), e.to_string()))?,
-                ),
+                Some(p) => {
+                    // Isolation credentials only for a proxy that takes them (Tor does); a
+                    // plain SOCKS server would refuse them. Either way: only the proxy.
+                    let auth = crate::socks::Proxy::parse(&p.shown)?.accepts_auth(self.timeout)?;
+                    let url = if auth { &p.url } else { &p.shown };
+                    b.proxy(
+                        reqwest::Proxy::all(url).map_err(|e| {
+                            TransportError::Protocol(p.shown.clone(), e.to_string())
+                        })?,
+                    )
+                }
                 None => b.no_proxy(),
             };
             if let Some(pin) = self.pin {

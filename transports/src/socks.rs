@@ -90,6 +90,39 @@ impl Proxy {
         Ok(s)
     }
 
+    /// Whether the proxy takes username/password auth (Tor does: that is its stream
+    /// isolation). A proxy that only offers "no auth" cannot isolate streams; credentials
+    /// would make such a proxy refuse the connection, so callers drop them for it.
+    pub fn accepts_auth(&self, timeout: Duration) -> Result<bool, TransportError> {
+        let down = || TransportError::ProxyDown(self.label());
+        let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port)
+            .to_socket_addrs()
+            .map_err(|_| down())?
+            .collect();
+        let mut s = addrs
+            .iter()
+            .find_map(|a| TcpStream::connect_timeout(a, timeout).ok())
+            .ok_or_else(down)?;
+        s.set_read_timeout(Some(timeout)).map_err(|_| down())?;
+        s.write_all(&[0x05, 0x02, 0x00, 0x02]).map_err(|_| down())?;
+        let mut reply = [0u8; 2];
+        s.read_exact(&mut reply).map_err(|_| down())?;
+        match reply {
+            [0x05, 0x02] => Ok(true),
+            [0x05, 0x00] => Ok(false),
+            _ => Err(TransportError::Protocol(
+                self.label(),
+                "not a SOCKS5 proxy".into(),
+            )),
+        }
+    }
+
+    /// Checks that a SOCKS5 server answers at the proxy address (a greeting and its reply;
+    /// no connection is requested through it).
+    pub fn probe(&self, timeout: Duration) -> Result<(), TransportError> {
+        self.accepts_auth(timeout).map(|_| ())
+    }
+
     fn handshake(
         &self,
         s: &mut TcpStream,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod completions;
 pub mod contact;
 pub mod delete;
+pub mod doctor;
 pub mod export;
 pub mod fetch;
 pub mod gen_docs;

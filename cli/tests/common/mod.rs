@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
 
 /// A hushpost home in a temp dir.
 pub struct Hp {
@@ -139,4 +141,77 @@ pub fn require(tool: &str) -> bool {
         eprintln!("SKIP: {tool} not installed");
     }
     found
+}
+
+/// A relay process whose stdout (banner) and stderr (logs) go to files.
+pub struct RelayProc {
+    pub child: Child,
+    pub route: String,
+    pub out: PathBuf,
+    pub log: PathBuf,
+}
+
+impl RelayProc {
+    // The child is waited for by `stop` or by `Drop`.
+    #[allow(clippy::zombie_processes)]
+    pub fn spawn(data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
+        std::fs::create_dir_all(logs).expect("mkdir");
+        let n = std::fs::read_dir(logs).expect("ls").count();
+        let out = logs.join(format!("out-{n}.txt"));
+        let log = logs.join(format!("log-{n}.txt"));
+        let child = StdCommand::new(assert_cmd::cargo::cargo_bin("hushpost"))
+            .args(["relay", "serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .env_remove("HUSHPOST_LOG")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out).expect("out"))
+            .stderr(std::fs::File::create(&log).expect("log"))
+            .spawn()
+            .expect("spawn relay");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = std::fs::read_to_string(&out).unwrap_or_default();
+            if let Some(l) = text.lines().find(|l| l.starts_with("route: ")) {
+                return RelayProc {
+                    child,
+                    route: l["route: ".len()..].trim().to_string(),
+                    out,
+                    log,
+                };
+            }
+            assert!(
+                Instant::now() < deadline,
+                "relay did not start: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGTERM, then the exit code.
+    pub fn stop(&mut self) -> i32 {
+        let pid = self.child.id().to_string();
+        StdCommand::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                return s.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "relay ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl std::ops::Drop for RelayProc {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
