@@ -255,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
+            [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -269,6 +270,18 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note for the contact request')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--introduce', '--introduce', [CompletionResultType]::ParameterName, 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;contact;via' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
@@ -368,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         }
         'hushpost;contact;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
+            [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -379,6 +393,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;help;add' {
+            break
+        }
+        'hushpost;contact;help;via' {
             break
         }
         'hushpost;contact;help;requests' {
@@ -821,6 +838,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         }
         'hushpost;help;contact' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
+            [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -831,6 +849,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;contact;add' {
+            break
+        }
+        'hushpost;help;contact;via' {
             break
         }
         'hushpost;help;contact;requests' {

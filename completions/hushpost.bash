@@ -139,6 +139,9 @@ _hushpost() {
             hushpost__subcmd__contact,verify)
                 cmd="hushpost__subcmd__contact__subcmd__verify"
                 ;;
+            hushpost__subcmd__contact,via)
+                cmd="hushpost__subcmd__contact__subcmd__via"
+                ;;
             hushpost__subcmd__contact__subcmd__help,accept)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__accept"
                 ;;
@@ -165,6 +168,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__contact__subcmd__help,verify)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__verify"
+                ;;
+            hushpost__subcmd__contact__subcmd__help,via)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__via"
                 ;;
             hushpost__subcmd__help,account)
                 cmd="hushpost__subcmd__help__subcmd__account"
@@ -267,6 +273,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__contact,verify)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__verify"
+                ;;
+            hushpost__subcmd__help__subcmd__contact,via)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__via"
                 ;;
             hushpost__subcmd__help__subcmd__id,card)
                 cmd="hushpost__subcmd__help__subcmd__id__subcmd__card"
@@ -612,7 +621,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add requests accept list show verify remove routes help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via requests accept list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,7 +679,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help)
-            opts="add requests accept list show verify remove routes help"
+            opts="add via requests accept list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,6 +818,20 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__via)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__contact__subcmd__list)
             opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -900,6 +923,24 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__verify)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__via)
             opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1114,7 +1155,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact)
-            opts="add requests accept list show verify remove routes"
+            opts="add via requests accept list show verify remove routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,6 +1267,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__via)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -229,6 +229,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -242,6 +243,17 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --note 'A note for the contact request'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --introduce 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;via'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -333,6 +345,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;contact;help'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -343,6 +356,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;contact;help;add'= {
+        }
+        &'hushpost;contact;help;via'= {
         }
         &'hushpost;contact;help;requests'= {
         }
@@ -735,6 +750,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;contact'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
+            cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -744,6 +760,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand routes 'Show the routes used for a contact, or set which of their card''s routes to use and in what order (no URL after `--reset` means: back to the card''s list)'
         }
         &'hushpost;help;contact;add'= {
+        }
+        &'hushpost;help;contact;via'= {
         }
         &'hushpost;help;contact;requests'= {
         }

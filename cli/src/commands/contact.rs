@@ -44,6 +44,16 @@ pub enum Sub {
         #[arg(long, requires = "introduce", default_value = "")]
         note: String,
     },
+    /// How to reach this contact's network routes: `tor` (only ever through the Tor
+    /// proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default`
+    /// (the `[network] via` of config.toml). Onion routes and routes whose owner asked for
+    /// Tor always use Tor.
+    Via {
+        /// The contact.
+        name: String,
+        /// tor, direct or default.
+        via: String,
+    },
     /// Contact requests received (someone holding your card introduced themselves).
     Requests,
     /// Accept contact request N (from `contact requests`) under your NAME for them.
@@ -128,6 +138,14 @@ fn route_line(r: &str, v: &ContactView, default_via: &str) -> String {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     match args.sub {
+        Sub::Via { name, via } => {
+            let v = match via.as_str() {
+                "default" => None,
+                other => Some(other.parse::<hushpost_ops::core::route::Via>().map_err(anyhow::Error::msg)?),
+            };
+            let view = s.contact_set_via(&name, v)?;
+            ctx.ui.note(format!("{}: {}", one_line(&view.name), view.via.as_deref().unwrap_or("default (config.toml)")));
+        }
         Sub::Requests => {
             let reqs = s.contact_requests()?;
             if reqs.is_empty() {
