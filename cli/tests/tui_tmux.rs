@@ -118,9 +118,24 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        let path = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "#{socket_path}",
+            ])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .output();
+        // tmux leaves its socket file behind.
+        if let Some(p) = path.filter(|p| !p.is_empty()) {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 

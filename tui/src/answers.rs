@@ -138,7 +138,13 @@ impl App {
                 self.note("deleted");
             }
             Event::ReplyPlanned(plan) => self.open_reply(*plan),
-            Event::Contacts { contacts, card } => {
+            Event::Outbox(n) => self.status.outbox = n,
+            Event::Contacts {
+                contacts,
+                card,
+                cover,
+            } => {
+                self.cover = cover.into_iter().collect();
                 self.contacts.selected =
                     self.contacts.selected.min(contacts.len().saturating_sub(1));
                 self.contacts.list = contacts;

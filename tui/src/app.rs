@@ -116,6 +116,8 @@ pub struct Status {
     pub fetching: Option<(u64, usize)>,
     /// Sends queued or running.
     pub sending: usize,
+    /// Blobs waiting in the outbox for a cover-traffic slot (`hushpost poll`).
+    pub outbox: usize,
     /// Per-route failures of the last fetch or send.
     pub route_errors: Vec<(String, String)>,
     /// The latest message.
@@ -184,6 +186,8 @@ pub struct App {
     pub contacts: ContactsView,
     /// Our card.
     pub card: Option<OwnCard>,
+    /// Contact routes that run cover traffic.
+    pub cover: std::collections::HashSet<String>,
     /// Status line.
     pub status: Status,
     /// The key map is shown.
@@ -230,6 +234,7 @@ impl App {
             in_flight: HashMap::new(),
             contacts: ContactsView::default(),
             card: None,
+            cover: std::collections::HashSet::new(),
             status: Status::default(),
             help: false,
             prompt: None,

@@ -217,7 +217,11 @@ pub enum Event {
         contacts: Vec<ContactView>,
         /// Our card.
         card: Option<OwnCard>,
+        /// Their routes that run cover traffic (sends wait in the outbox for `poll`).
+        cover: Vec<String>,
     },
+    /// Blobs waiting in the outbox for `hushpost poll`.
+    Outbox(usize),
     /// An attachment was saved.
     Saved(PathBuf),
     /// A file can be attached.

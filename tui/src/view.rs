@@ -104,6 +104,9 @@ pub fn status_text(app: &App) -> (String, bool) {
     if s.sending > 0 {
         parts.push(format!("{} sending", s.sending));
     }
+    if s.outbox > 0 {
+        parts.push(format!("{} in the outbox for `hushpost poll`", s.outbox));
+    }
     let mut error = false;
     if let Some((route, e)) = s.route_errors.first() {
         error = true;

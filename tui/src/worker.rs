@@ -81,6 +81,10 @@ impl StoreWorker {
                 match s.page(peers, &q) {
                     Ok(rows) => {
                         let unread = s.unread_count().unwrap_or(0);
+                        if offset == 0 {
+                            let outbox = hushpost_ops::outbox::Outbox::new(&s.home.outbox());
+                            out.event(Event::Outbox(outbox.pending()));
+                        }
                         out.event(Event::Listed {
                             generation,
                             folder,
@@ -141,9 +145,20 @@ impl StoreWorker {
                     qr: c.qr(),
                     routes: c.routes.iter().map(ToString::to_string).collect(),
                 });
+                let contacts = s.contacts();
+                let cover = contacts
+                    .iter()
+                    .flat_map(|c| c.routes.iter())
+                    .filter(|r| {
+                        r.parse::<hushpost_ops::core::route::Route>()
+                            .is_ok_and(|r| s.config.cover.enabled_for(&r))
+                    })
+                    .cloned()
+                    .collect();
                 out.event(Event::Contacts {
-                    contacts: s.contacts(),
+                    contacts,
                     card,
+                    cover,
                 });
             }
             StoreCmd::Save { path, data } => match save_new(&path, &data) {

@@ -643,3 +643,71 @@ fn paging_loads_more_as_the_selection_moves() {
         "no duplicates after the next page"
     );
 }
+
+#[test]
+fn a_failed_send_keeps_the_message_to_try_again() {
+    let w = world();
+    let mut h = w.bob_tui();
+    std::fs::remove_dir_all(w.root.join("shared")).expect("rm");
+    h.key(KeyCode::Char('c'));
+    h.keys("alice");
+    h.key(KeyCode::Enter);
+    h.keys("Hello");
+    h.key(KeyCode::Enter);
+    h.keys("Are you there?");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("NOT sent to alice"), "{s}");
+    assert!(h.app.status.sending == 0);
+    h.key(KeyCode::Char('c'));
+    let s = h.screen();
+    assert!(
+        s.contains("Subject: Hello") && s.contains("Are you there?"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_send_on_a_cover_traffic_route_waits_in_the_outbox() {
+    let w = world();
+    let carol = Session::init(
+        Home::at(&w.root.join("carol")),
+        InitOptions {
+            name: "Carol".into(),
+            protection: Protection::None,
+            routes: vec!["https://relay.example".parse().expect("route")],
+        },
+    )
+    .expect("init");
+    let mut h = w.bob_tui();
+    h.key(KeyCode::Char('C'));
+    h.key(KeyCode::Char('a'));
+    h.keys("carol");
+    h.key(KeyCode::Enter);
+    h.send(TermEvent::Paste(carol.card().expect("card").encode()));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('j'));
+    let s = h.screen();
+    assert!(
+        s.contains("relay direct · padded · cover traffic · sender hidden")
+            && s.contains("the relay sees your IP"),
+        "{s}"
+    );
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Tab);
+    h.keys("Hi");
+    h.key(KeyCode::Enter);
+    h.keys("Queued, not sent.");
+    let s = h.screen();
+    assert!(s.contains("carol → https://relay.example"), "{s}");
+    assert!(s.contains("cover traffic"), "{s}");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("queued for carol via https://relay.example"),
+        "{s}"
+    );
+    h.key(KeyCode::Char('k'));
+    let s = h.screen();
+    assert!(s.contains("in the outbox for `hushpost poll`"), "{s}");
+}

@@ -2,6 +2,7 @@
 
 use crate::Ctx;
 use anyhow::{Context, Result};
+use hushpost_ops::config::Config;
 use hushpost_ops::core::route::Route;
 use hushpost_ops::core::sanitize::one_line;
 use hushpost_ops::{ContactView, effective_via, protection_badge};
@@ -100,7 +101,7 @@ pub enum Sub {
     },
 }
 
-fn show(ctx: &Ctx, v: &ContactView, default_via: &str) {
+fn show(ctx: &Ctx, v: &ContactView, cfg: &Config) {
     ctx.ui.line(format!("name:          {}", one_line(&v.name)));
     ctx.ui
         .line(format!("card name:     {}", one_line(&v.card_name)));
@@ -115,20 +116,18 @@ fn show(ctx: &Ctx, v: &ContactView, default_via: &str) {
         }
     ));
     for (i, r) in v.routes.iter().enumerate() {
-        ctx.ui.line(format!(
-            "route {}:       {}",
-            i + 1,
-            route_line(r, v, default_via)
-        ));
+        ctx.ui
+            .line(format!("route {}:       {}", i + 1, route_line(r, v, cfg)));
     }
 }
 
 /// A route with a short statement of what it protects (the same badge the inbox shows).
-fn route_line(r: &str, v: &ContactView, default_via: &str) -> String {
+fn route_line(r: &str, v: &ContactView, cfg: &Config) -> String {
     match r.parse::<Route>() {
         Ok(route) => {
-            let via = effective_via(&route, v.via.as_deref(), default_via);
-            format!("{} ({})", one_line(r), protection_badge(&route, via, false))
+            let via = effective_via(&route, v.via.as_deref(), &cfg.network.via);
+            let cover = cfg.cover.enabled_for(&route);
+            format!("{} ({})", one_line(r), protection_badge(&route, via, cover))
         }
         Err(_) => one_line(r),
     }
@@ -141,10 +140,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Sub::Via { name, via } => {
             let v = match via.as_str() {
                 "default" => None,
-                other => Some(other.parse::<hushpost_ops::core::route::Via>().map_err(anyhow::Error::msg)?),
+                other => Some(
+                    other
+                        .parse::<hushpost_ops::core::route::Via>()
+                        .map_err(anyhow::Error::msg)?,
+                ),
             };
             let view = s.contact_set_via(&name, v)?;
-            ctx.ui.note(format!("{}: {}", one_line(&view.name), view.via.as_deref().unwrap_or("default (config.toml)")));
+            ctx.ui.note(format!(
+                "{}: {}",
+                one_line(&view.name),
+                view.via.as_deref().unwrap_or("default (config.toml)")
+            ));
         }
         Sub::Requests => {
             let reqs = s.contact_requests()?;
@@ -172,7 +179,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "added {} — compare the safety number before trusting them",
                 one_line(&v.name)
             ));
-            show(ctx, &v, &s.config.network.via);
+            show(ctx, &v, &s.config);
         }
         Sub::Add {
             name,
@@ -203,7 +210,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     ""
                 }
             ));
-            show(ctx, &v, &s.config.network.via);
+            show(ctx, &v, &s.config);
         }
         Sub::List { .. } => {
             let all = s.contacts();
@@ -232,7 +239,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if ctx.ui.json {
                 ctx.ui.json_value(&v);
             } else {
-                show(ctx, &v, &s.config.network.via);
+                show(ctx, &v, &s.config);
             }
         }
         Sub::Verify { name } => {
@@ -250,7 +257,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 s.contact(&name)?
             };
             for r in &v.routes {
-                ctx.ui.line(route_line(r, &v, &s.config.network.via));
+                ctx.ui.line(route_line(r, &v, &s.config));
             }
         }
     }

@@ -307,16 +307,31 @@ impl App {
                     .filter(|r| r.delivered.is_none())
                     .collect();
                 if failed.is_empty() {
-                    let via: Vec<String> = rep
+                    let (queued, now): (Vec<_>, Vec<_>) = rep
                         .recipients
                         .iter()
-                        .filter_map(|r| {
-                            r.delivered.as_ref().map(|d| {
-                                format!("{} via {}", one_line(&r.name), one_line(&d.route))
-                            })
-                        })
-                        .collect();
-                    self.note(format!("sent to {}", via.join(", ")));
+                        .filter_map(|r| r.delivered.as_ref().map(|d| (r, d)))
+                        .partition(|(_, d)| d.queued);
+                    let list =
+                        |v: &[(&hushpost_ops::RecipientReport, &hushpost_ops::Delivery)]| {
+                            v.iter()
+                                .map(|(r, d)| {
+                                    format!("{} via {}", one_line(&r.name), one_line(&d.route))
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                    let mut parts = Vec::new();
+                    if !now.is_empty() {
+                        parts.push(format!("sent to {}", list(&now)));
+                    }
+                    if !queued.is_empty() {
+                        parts.push(format!(
+                            "queued for {} (leaves in the next cover-traffic slot of `hushpost poll`)",
+                            list(&queued)
+                        ));
+                    }
+                    self.note(parts.join("; "));
                 } else {
                     for r in &failed {
                         for e in &r.errors {
@@ -350,13 +365,14 @@ impl App {
 }
 
 /// The route a message to `v` takes first, and what it protects.
-pub fn badge_for(v: &ContactView, default_via: &str) -> (String, String) {
+pub fn badge_for(app: &App, v: &ContactView) -> (String, String) {
     match v.routes.first().and_then(|r| r.parse::<Route>().ok()) {
         Some(route) => {
-            let via = effective_via(&route, v.via.as_deref(), default_via);
+            let via = effective_via(&route, v.via.as_deref(), &app.default_via);
+            let cover = app.cover.contains(&route.to_string());
             (
                 hushpost_ops::route_label(&route),
-                protection_badge(&route, via, false),
+                protection_badge(&route, via, cover),
             )
         }
         None => (String::new(), "no usable route".into()),
@@ -415,7 +431,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         let head = label(if i == 0 { "Route:" } else { "" }, false);
         match app.contacts.list.iter().find(|v| &v.name == n) {
             Some(v) => {
-                let (route, badge) = badge_for(v, &app.default_via);
+                let (route, badge) = badge_for(app, v);
                 let mut first = vec![
                     head,
                     Span::raw(format!(

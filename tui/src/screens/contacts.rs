@@ -149,10 +149,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         )));
         if let Ok(route) = r.parse::<Route>() {
             let via = effective_via(&route, v.via.as_deref(), &app.default_via);
-            lines.push(Line::from(Span::styled(
-                format!("   {}", protection_badge(&route, via, false)),
-                t.badge(),
-            )));
+            let badge = protection_badge(&route, via, app.cover.contains(r));
+            for piece in pack(&badge, w.saturating_sub(3)) {
+                lines.push(Line::from(Span::styled(format!("   {piece}"), t.badge())));
+            }
         }
     }
     if v.routes.is_empty() {
@@ -169,6 +169,21 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ..right
     };
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Packs a badge's ` · ` segments into lines of at most `w` columns.
+fn pack(badge: &str, w: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for seg in badge.split(" · ") {
+        match out.last_mut() {
+            Some(l) if crate::fmt::width(l) + 3 + crate::fmt::width(seg) <= w => {
+                l.push_str(" · ");
+                l.push_str(seg);
+            }
+            _ => out.push(seg.to_string()),
+        }
+    }
+    out
 }
 
 /// Draws our own card: text, QR code, fingerprint, routes.
