@@ -80,10 +80,10 @@ pub fn is_protected(path: &Path) -> Result<bool, KeyringError> {
 }
 
 fn read(path: &Path) -> Result<(Zeroizing<Vec<u8>>, bool), KeyringError> {
-    if let Some(dir) = path.parent() {
-        if let Ok(Err(np)) = hushpost_durable::check_private(dir) {
-            return Err(KeyringError::NotPrivate(np.to_string()));
-        }
+    if let Some(dir) = path.parent()
+        && let Ok(Err(np)) = hushpost_durable::check_private(dir)
+    {
+        return Err(KeyringError::NotPrivate(np.to_string()));
     }
     match hushpost_durable::read_generation(path) {
         Ok((b, fell_back)) => {

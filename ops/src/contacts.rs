@@ -76,7 +76,7 @@ impl Session {
             .iter()
             .filter_map(|c| self.view(c))
             .collect();
-        v.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        v.sort_by_key(|a| a.name.to_lowercase());
         v
     }
 

@@ -91,13 +91,16 @@ impl SeenSet for Seen<'_> {
     }
 }
 
+/// (sender, msg_id): one logical message.
+type MsgKey = ([u8; 32], [u8; 16]);
+
 struct Run {
     route: String,
     /// The keyring changed (prekeys used or received) and must be saved.
     dirty: bool,
     report: FetchReport,
     delete: Vec<(usize, String)>,
-    partial: HashMap<([u8; 32], [u8; 16]), (Reassembly, Vec<(usize, String)>)>,
+    partial: HashMap<MsgKey, (Reassembly, Vec<(usize, String)>)>,
     accepted: HashSet<([u8; 32], [u8; 16])>,
 }
 
@@ -265,8 +268,8 @@ impl Session {
         let mut keys_by_owner: HashMap<Option<usize>, Vec<XKeyPair>> = HashMap::new();
         for o in owners {
             let k = owner_contact(*o);
-            if !keys_by_owner.contains_key(&k) {
-                keys_by_owner.insert(k, self.keys_for(k));
+            if let std::collections::hash_map::Entry::Vacant(e) = keys_by_owner.entry(k) {
+                e.insert(self.keys_for(k));
             }
         }
         let opened: Vec<(usize, String, Result<Opened, OpenError>)> = {
@@ -401,11 +404,7 @@ impl Session {
             }
             match m.header.kind {
                 Kind::Message => letters.push(m),
-                Kind::Intro => {
-                    if self.remember_intro(m)? {
-                        run.report.intros += 1;
-                    }
-                }
+                Kind::Intro if self.remember_intro(m)? => run.report.intros += 1,
                 _ => {}
             }
         }

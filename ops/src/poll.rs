@@ -352,7 +352,7 @@ pub fn poll(
             report.errors.push((label.clone(), e));
         }
     }
-    if let Some(s) = session.as_deref_mut() {
+    if let Some(s) = session {
         s.finish_fetch()?;
     }
 

@@ -292,7 +292,7 @@ impl Session {
                     &self.identity,
                     &Recipient { ed: id.ed, key },
                     &draft,
-                    &mut |blob| match transport.put(&tag, &blob, PutOptions::default()) {
+                    &mut |blob| match transport.put(&tag, blob, PutOptions::default()) {
                         Ok(()) => {
                             blobs += 1;
                             bytes += blob.len() as u64;

@@ -118,8 +118,8 @@ pub enum Transport {
     Ssh(ssh::SshDrop),
     /// A hushpost relay.
     Https(https::RelayDrop),
-    /// Ordinary mail (SMTP out, IMAP in).
-    Mail(mail::MailDrop),
+    /// Ordinary mail (SMTP out, IMAP in); boxed, it carries two accounts and TLS settings.
+    Mail(Box<mail::MailDrop>),
 }
 
 impl Transport {
@@ -130,7 +130,9 @@ impl Transport {
             Route::Dir { path } => Ok(Transport::Dir(dir::DirDrop::new(path))),
             Route::Ssh { .. } => Ok(Transport::Ssh(ssh::SshDrop::new(route, dial)?)),
             Route::Https { .. } => Ok(Transport::Https(https::RelayDrop::new(route, dial)?)),
-            Route::Mailto { .. } => Ok(Transport::Mail(mail::MailDrop::new(route, dial)?)),
+            Route::Mailto { .. } => {
+                Ok(Transport::Mail(Box::new(mail::MailDrop::new(route, dial)?)))
+            }
         }
     }
 
@@ -139,7 +141,7 @@ impl Transport {
             Transport::Dir(d) => d,
             Transport::Ssh(d) => d,
             Transport::Https(d) => d,
-            Transport::Mail(d) => d,
+            Transport::Mail(d) => d.as_mut(),
         }
     }
 }

@@ -538,7 +538,7 @@ fn a_full_disk_on_the_server_is_reported_as_full() {
     // Every complete blob is intact; the half-written one stayed a .tmp nobody fetches.
     let mut o = e.owner("/full");
     let mut n = 0;
-    o.fetch(&[c.clone()], &mut |f| {
+    o.fetch(std::slice::from_ref(&c), &mut |f| {
         assert_eq!(f.blob.len(), 16_384);
         n += 1;
         Flow::Continue
