@@ -1,9 +1,8 @@
 //! Listing for a screen that pages through a large mailbox (the TUI): pages at an offset,
 //! and a sender index built once per change of contacts instead of once per row.
 //!
-//! [`Session::list`] parses and verifies every contact's card for every row it returns,
-//! which is fine for a CLI page of 50 but costs tens of milliseconds per screen with a
-//! handful of contacts. The rows here are the same [`Listed`] values, built the same way.
+//! `list`, `search` and these pages all build rows through [`listed_with`] and one
+//! [`PeerIndex`] per call.
 //! Nothing here dials out or writes the keyring.
 
 use crate::error::Result;
@@ -85,7 +84,7 @@ impl Session {
     }
 }
 
-fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
+pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
     let known = peers.by_key.get(&s.sender);
     Listed {
         id: s.id,

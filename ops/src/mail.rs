@@ -57,28 +57,7 @@ pub fn rfc3339(ts: u64) -> String {
 
 impl Session {
     fn listed(&self, s: &Summary) -> Listed {
-        let verified_contact = self.state.contacts.iter().any(|c| {
-            c.verified && Session::contact_public(c).is_some_and(|(_, id)| id.ed == s.sender)
-        });
-        Listed {
-            id: s.id,
-            from: if s.outgoing {
-                "me".into()
-            } else {
-                self.contact_name_by_key(&s.sender)
-                    .unwrap_or_else(|| s.peer.clone())
-            },
-            to: s.outgoing.then(|| s.peer.clone()),
-            subject: s.subject.clone(),
-            date: rfc3339(s.date),
-            timestamp: s.date,
-            unread: s.unread,
-            thread: s.thread,
-            attachments: s.has_attachments,
-            verified: s.outgoing || verified_contact,
-            expires_at: s.expires_at,
-            burn_after_reading: s.burn,
-        }
+        crate::inbox::listed_with(&self.peer_index(), s)
     }
 
     /// Removes messages whose sender asked for deletion by now (a courtesy we honour).
@@ -102,7 +81,11 @@ impl Session {
             thread: None,
         };
         let rows = self.store()?.list(&q)?;
-        Ok(rows.iter().map(|s| self.listed(s)).collect())
+        let peers = self.peer_index();
+        Ok(rows
+            .iter()
+            .map(|s| crate::inbox::listed_with(&peers, s))
+            .collect())
     }
 
     /// Every message of a thread, oldest first.
@@ -127,7 +110,11 @@ impl Session {
     /// Full-text search over subject, body and sender, newest first.
     pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<Listed>> {
         let rows = self.store()?.search(query, limit)?;
-        Ok(rows.iter().map(|s| self.listed(s)).collect())
+        let peers = self.peer_index();
+        Ok(rows
+            .iter()
+            .map(|s| crate::inbox::listed_with(&peers, s))
+            .collect())
     }
 
     /// Opens a message; marks it read unless `peek`. A burn-after-reading message is

@@ -238,8 +238,22 @@ impl Session {
         self.save()
     }
 
+    /// A contact's parsed card. Parsing verifies the card's signature (~50 µs); listing and
+    /// fetching ask for the same few cards thousands of times, so verified cards are kept by
+    /// their text (a card's validity depends on nothing else).
     pub(crate) fn contact_public(c: &ContactState) -> Option<(Card, PublicIdentity)> {
+        static CACHE: std::sync::OnceLock<
+            std::sync::Mutex<std::collections::HashMap<String, Card>>,
+        > = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(card) = cache.lock().ok().and_then(|m| m.get(&c.card).cloned()) {
+            let id = card.identity;
+            return Some((card, id));
+        }
         let card = Card::parse(&c.card).ok()?;
+        if let Ok(mut m) = cache.lock() {
+            m.insert(c.card.clone(), card.clone());
+        }
         let id = card.identity;
         Some((card, id))
     }
