@@ -165,7 +165,10 @@ fn init_logging(verbose: u8, relay: bool) {
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUSHPOST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level))
+        // async-imap traces every command and response verbatim: LOGIN with the password,
+        // and every header (addresses, tags). Never shown, whatever HUSHPOST_LOG says.
+        .add_directive("async_imap=info".parse().expect("a valid directive"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

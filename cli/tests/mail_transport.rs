@@ -435,3 +435,162 @@ fn no_tls_means_no_send_and_wrong_password_is_clear() {
     std::fs::write(&pw, format!("{}\n", e.password("alice"))).expect("write");
     e.account_add(&a, "alice", &cmd, &["--test"]);
 }
+
+/// The Tor test bed of scripts/servers/socks.sh: a network namespace whose only way out is
+/// a SOCKS5 proxy that resolves hp-mail.test (and logs every CONNECT), and a DNS trap.
+struct TorBed {
+    ns: String,
+    proxy: String,
+    socks_log: PathBuf,
+    dns_log: PathBuf,
+}
+
+fn tor_bed() -> Option<TorBed> {
+    let v = |k: &str| std::env::var(k).ok().filter(|s| !s.is_empty());
+    let b = (|| {
+        Some(TorBed {
+            ns: v("HUSHPOST_TEST_NETNS")?,
+            proxy: v("HUSHPOST_TEST_SOCKS_LOGGING")?,
+            socks_log: v("HUSHPOST_TEST_SOCKS_LOG")?.into(),
+            dns_log: v("HUSHPOST_TEST_DNS_TRAP_LOG")?.into(),
+        })
+    })();
+    if b.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("HUSHPOST_REQUIRE_TOOLS").is_none(),
+            "the Tor test bed is not running: run the tests through scripts/test.sh (as root)"
+        );
+        eprintln!("SKIPPED: no Tor test bed (scripts/servers/socks.sh)");
+    }
+    b
+}
+
+/// Runs hushpost inside the namespace, where only the proxy is reachable.
+fn in_ns(bed: &TorBed, hp: &Hp, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut c = std::process::Command::new("ip")
+        .args(["netns", "exec", &bed.ns])
+        .arg(assert_cmd::cargo::cargo_bin("hushpost"))
+        .args(args)
+        .env("HUSHPOST_HOME", &hp.home)
+        .env_remove("HUSHPOST_PASSPHRASE_FILE")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ip netns exec");
+    c.stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    let out = c.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn lines_of(p: &Path) -> Vec<String> {
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn mail_over_tor_goes_only_through_the_proxy_with_names_unresolved() {
+    let Some(e) = env() else { return };
+    let Some(bed) = tor_bed() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    // Both run where the mail servers are reachable only through the proxy, by a name only
+    // the proxy can resolve.
+    let mut people = Vec::new();
+    for (user, name) in [("alice", "Alice"), ("bob", "Bob")] {
+        let hp = Hp::new(t.path(), user);
+        hp.ok(&[
+            "init",
+            "--name",
+            name,
+            "--no-passphrase",
+            "--route",
+            &format!("mailto:{user}@example.test"),
+        ]);
+        std::fs::write(
+            hp.home.join("config.toml"),
+            format!(
+                "[network]\nvia = \"tor\"\ntor_proxy = \"{}\"\ntimeout_secs = 20\n",
+                bed.proxy
+            ),
+        )
+        .expect("config");
+        let pw = t.path().join(format!("{user}.pw"));
+        std::fs::write(&pw, format!("{}\n", e.password(user))).expect("write");
+        hp.ok(&[
+            "account",
+            "add",
+            "--address",
+            &format!("{user}@example.test"),
+            "--user",
+            user,
+            "--smtp",
+            &format!("hp-mail.test:{}", e.smtp),
+            "--smtp-tls",
+            "starttls",
+            "--imap",
+            &format!("hp-mail.test:{}", e.imaps),
+            "--imap-tls",
+            "implicit",
+            "--ca-file",
+            e.ca.to_str().expect("utf-8"),
+            "--password-command",
+            &format!("cat {}", pw.display()),
+        ]);
+        people.push(hp);
+    }
+    let (a, b) = (&people[0], &people[1]);
+    a.ok(&["contact", "add", "bob", &b.card()]);
+    b.ok(&["contact", "add", "alice", &a.card()]);
+
+    let before = lines_of(&bed.socks_log).len();
+    let dns_before = lines_of(&bed.dns_log).len();
+    let (code, out, err) = in_ns(
+        &bed,
+        a,
+        &["send", "--to", "bob", "-s", "over tor"],
+        "hidden\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    wait_for("delivery", || hushpost_mails(&e.maildir("bob")).len() == 1);
+    let (code, out, err) = in_ns(&bed, b, &["fetch"], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 new message"), "{out}{err}");
+    assert!(hushpost_mails(&e.maildir("bob")).is_empty());
+
+    let ports = [format!("port={}", e.smtp), format!("port={}", e.imaps)];
+    let mine: Vec<String> = lines_of(&bed.socks_log)
+        .split_off(before)
+        .into_iter()
+        .filter(|l| ports.iter().any(|p| l.ends_with(p.as_str())))
+        .collect();
+    assert_eq!(mine.len(), 2, "one SMTP and one IMAP connection: {mine:?}");
+    assert!(
+        mine.iter().all(|l| l.contains("atyp=3 host=hp-mail.test")),
+        "names must reach the proxy unresolved: {mine:?}"
+    );
+    assert!(
+        mine.iter().all(|l| !l.starts_with("user=-")),
+        "no stream isolation: {mine:?}"
+    );
+    assert_eq!(
+        lines_of(&bed.dns_log).len(),
+        dns_before,
+        "a DNS query leaked: {:?}",
+        lines_of(&bed.dns_log)
+    );
+}

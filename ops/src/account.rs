@@ -48,10 +48,10 @@ pub fn validate(a: &Account) -> Result<()> {
     if a.folder.is_empty() || a.folder.contains(['\r', '\n']) || !a.folder.is_ascii() {
         return bad("folder must be a non-empty ASCII IMAP folder name".into());
     }
-    if let Some(m) = &a.move_to {
-        if m.is_empty() || m.contains(['\r', '\n']) || !m.is_ascii() || *m == a.folder {
-            return bad("move_to must be another ASCII IMAP folder name".into());
-        }
+    if let Some(m) = &a.move_to
+        && (m.is_empty() || m.contains(['\r', '\n']) || !m.is_ascii() || *m == a.folder)
+    {
+        return bad("move_to must be another ASCII IMAP folder name".into());
     }
     if a.password_command
         .as_deref()
@@ -61,10 +61,10 @@ pub fn validate(a: &Account) -> Result<()> {
             "password_command is missing (e.g. password_command = \"pass show mail\")".into(),
         );
     }
-    if let Some(f) = &a.ca_file {
-        if !f.is_file() {
-            return bad(format!("ca_file {} does not exist", f.display()));
-        }
+    if let Some(f) = &a.ca_file
+        && !f.is_file()
+    {
+        return bad(format!("ca_file {} does not exist", f.display()));
     }
     Ok(())
 }

@@ -44,6 +44,8 @@ IMAPS_PORT=$(free_port)   # IMAPS (as 993)
 IMAP_PLAIN_PORT=$(free_port) # IMAP without TLS, on 127.0.0.2 (refusal tests only)
 
 # --- test CA and server certificate ---------------------------------------------------------
+# hp-mail.test is the name scripts/servers/socks.sh's proxy resolves to 127.0.0.1 (the
+# mail-over-Tor test dials it through the proxy only).
 T=$D/tls
 mkdir -p "$T"
 chmod 0700 "$T"
@@ -54,7 +56,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3 \
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
   -keyout "$T/server.key" -out "$T/server.csr" 2>/dev/null
 cat >"$T/server.ext" <<EXT
-subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2
+subjectAltName=DNS:localhost,DNS:hp-mail.test,IP:127.0.0.1,IP:127.0.0.2
 basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=serverAuth

@@ -548,7 +548,7 @@ fn starttls_missing_means_refusal_never_plaintext() {
     imap.port = e.imap_plain;
     let mut d = e.drop(e.smtp_as_alice(Security::StartTls), imap.clone());
     let err = d
-        .fetch(&[c.clone()], &mut |_| Flow::Continue)
+        .fetch(std::slice::from_ref(&c), &mut |_| Flow::Continue)
         .expect_err("must refuse");
     assert!(matches!(err, TransportError::NoTls(_)), "{err}");
     // Plaintext to a non-loopback host is refused even when allowed, before dialling.
@@ -589,7 +589,7 @@ fn wrong_password_is_a_clear_error() {
     for err in [
         d.put(&c.tag(), &blob(16_384), PutOptions::default())
             .expect_err("smtp"),
-        d.fetch(&[c.clone()], &mut |_| Flow::Continue)
+        d.fetch(std::slice::from_ref(&c), &mut |_| Flow::Continue)
             .expect_err("imap"),
     ] {
         assert!(matches!(err, TransportError::AuthRefused(_)), "{err}");
@@ -636,7 +636,10 @@ fn wrong_size_is_refused_before_dialling() {
 }
 
 /// A minimal SOCKS5 proxy (no auth or user/password) that records each CONNECT target.
-fn socks_proxy() -> (u16, std::sync::Arc<Mutex<Vec<(u8, String)>>>) {
+/// CONNECT targets the proxy saw: (SOCKS address type, "host:port").
+type Seen = std::sync::Arc<Mutex<Vec<(u8, String)>>>;
+
+fn socks_proxy() -> (u16, Seen) {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -206,12 +206,11 @@ impl Session {
             })
             .await?;
             for f in &fetched {
-                if let (Some(uid), Some(h)) = (f.uid, f.header()) {
-                    if chunk.contains(&uid) {
-                        if let Some(tag) = wire::tag_of(h) {
-                            out.push((uid, tag));
-                        }
-                    }
+                if let (Some(uid), Some(h)) = (f.uid, f.header())
+                    && chunk.contains(&uid)
+                    && let Some(tag) = wire::tag_of(h)
+                {
+                    out.push((uid, tag));
                 }
             }
             self.drain();
