@@ -176,28 +176,29 @@ impl Session {
             prog.bytes += f.blob.len() as u64;
             progress(*prog);
             batch.push(f);
-            if batch.len() >= BATCH {
-                if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
-                    failure = Some(e);
-                    return Flow::Stop;
-                }
+            if batch.len() >= BATCH
+                && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
+            {
+                failure = Some(e);
+                return Flow::Stop;
             }
             Flow::Continue
         });
-        if failure.is_none() && !batch.is_empty() {
-            if let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners) {
-                failure = Some(e);
-            }
+        if failure.is_none()
+            && !batch.is_empty()
+            && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
+        {
+            failure = Some(e);
         }
         // Whatever was stored durably (or refused) is deleted from the drop, even if the
         // fetch stopped early.
-        if !run.delete.is_empty() {
-            if let Err(e) = transport.delete(&caps, &run.delete) {
-                run.report.route_errors.push((
-                    label.clone(),
-                    format!("could not delete fetched blobs: {e}"),
-                ));
-            }
+        if !run.delete.is_empty()
+            && let Err(e) = transport.delete(&caps, &run.delete)
+        {
+            run.report.route_errors.push((
+                label.clone(),
+                format!("could not delete fetched blobs: {e}"),
+            ));
         }
         run.report.incomplete = run.partial.len();
         self.keyring_dirty |= run.dirty;

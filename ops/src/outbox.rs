@@ -98,10 +98,10 @@ impl Outbox {
         };
         for e in entries {
             let p = e?.path();
-            if let Ok(text) = std::fs::read_to_string(p.join("route")) {
-                if let Ok(r) = text.trim().parse::<Route>() {
-                    v.push((r, p));
-                }
+            if let Ok(text) = std::fs::read_to_string(p.join("route"))
+                && let Ok(r) = text.trim().parse::<Route>()
+            {
+                v.push((r, p));
             }
         }
         v.sort_by(|a, b| a.1.cmp(&b.1));

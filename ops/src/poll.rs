@@ -246,15 +246,15 @@ pub fn poll(
         None => Box::new(rand::rngs::OsRng),
     };
     let record = |dest: &str, op: &'static str, bytes: usize| {
-        if let Some(t) = &opts.trace {
-            if let Ok(mut v) = t.lock() {
-                v.push(WireEvent {
-                    time: now,
-                    dest: dest.to_string(),
-                    op,
-                    bytes,
-                });
-            }
+        if let Some(t) = &opts.trace
+            && let Ok(mut v) = t.lock()
+        {
+            v.push(WireEvent {
+                time: now,
+                dest: dest.to_string(),
+                op,
+                bytes,
+            });
         }
     };
 
@@ -546,13 +546,13 @@ fn fetch_locked(
         Flow::Continue
     });
     // Delete only what is durable in the spool (or was our own chaff).
-    if !done.is_empty() {
-        if let Err(e) = t.delete(&caps, &done) {
-            report.route_errors.push((
-                label.to_string(),
-                format!("could not delete fetched blobs: {e}"),
-            ));
-        }
+    if !done.is_empty()
+        && let Err(e) = t.delete(&caps, &done)
+    {
+        report.route_errors.push((
+            label.to_string(),
+            format!("could not delete fetched blobs: {e}"),
+        ));
     }
     if let Some(e) = failure {
         return Err(e);

@@ -102,12 +102,14 @@ impl Session {
         if req.to.is_empty() {
             return Err(Error::Invalid("no recipient: use --to NAME".into()));
         }
-        if let Some(v) = &req.via {
-            if !SCHEMES.contains(&v.as_str()) && v != "tor" && v != "direct" {
-                return Err(Error::Invalid(format!(
-                    "--via must be one of dir, ssh, https, mailto, tor, direct (got {v:?})"
-                )));
-            }
+        if let Some(v) = &req.via
+            && !SCHEMES.contains(&v.as_str())
+            && v != "tor"
+            && v != "direct"
+        {
+            return Err(Error::Invalid(format!(
+                "--via must be one of dir, ssh, https, mailto, tor, direct (got {v:?})"
+            )));
         }
         // Everything that can fail locally fails before anything is sent.
         let mut recipients = Vec::new();

@@ -67,13 +67,13 @@ impl Session {
             routes.push(Route::Dir { path: drop });
         }
         for r in &routes {
-            if let Route::Dir { path } = r {
-                if !path.is_dir() {
-                    return Err(Error::Invalid(format!(
-                        "drop folder {} does not exist",
-                        path.display()
-                    )));
-                }
+            if let Route::Dir { path } = r
+                && !path.is_dir()
+            {
+                return Err(Error::Invalid(format!(
+                    "drop folder {} does not exist",
+                    path.display()
+                )));
             }
         }
         let now = SystemClock.now();
@@ -213,13 +213,13 @@ impl Session {
         if self.state.routes.len() >= 8 {
             return Err(Error::Invalid("a card holds at most 8 routes".into()));
         }
-        if let Route::Dir { path } = &route {
-            if !path.is_dir() {
-                return Err(Error::Invalid(format!(
-                    "drop folder {} does not exist",
-                    path.display()
-                )));
-            }
+        if let Route::Dir { path } = &route
+            && !path.is_dir()
+        {
+            return Err(Error::Invalid(format!(
+                "drop folder {} does not exist",
+                path.display()
+            )));
         }
         self.state.routes.push(text);
         self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
