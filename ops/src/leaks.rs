@@ -43,7 +43,7 @@ fn facts(route: &Route, via: Via, cover: bool) -> (String, String) {
         Route::Ssh { .. } => format!("the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"),
         Route::Https { .. } if tor => format!("the relay: per-tag counts and times, tags fetched together; not your IP, not who, not content{timing}"),
         Route::Https { .. } => format!("the relay: your IP address, per-tag counts and times; not who, not content{timing}"),
-        Route::Mailto { .. } => "the mail providers: BOTH e-mail addresses, the time, a constant size; not the words, subject or real size".to_string(),
+        Route::Mailto { .. } => "the mail providers: BOTH e-mail addresses, the time, the day's tag (as a relay would), a constant size; not the words, subject or real size".to_string(),
     };
     let network = match route {
         Route::Dir { .. } => "nothing (a local folder; a sync service sees file times)".to_string(),
