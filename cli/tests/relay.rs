@@ -66,6 +66,7 @@ fn two_people_exchange_mail_through_the_relay_and_it_keeps_nothing_readable() {
         let own = t.path().join(format!("{name}-drop"));
         std::fs::create_dir_all(&own).expect("mkdir");
         hp.init(name, &own);
+        hp.cover_off();
         hp.ok(&["route", "add", &relay.route]);
         hp.ok(&["route", "remove", &format!("dir:{}", own.display())]);
         assert_eq!(hp.ok(&["route", "list"]).trim(), relay.route);

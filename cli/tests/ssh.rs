@@ -92,7 +92,8 @@ impl Env {
 
 fn write_config(hp: &Hp, text: &str) {
     let p = hp.home.join("config.toml");
-    std::fs::write(&p, text).expect("config");
+    // Transport tests want `send` to go out at once: cover traffic off (tested in poll.rs).
+    std::fs::write(&p, format!("{text}\n[cover]\nschemes = []\n")).expect("config");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
 }
 
@@ -109,6 +110,7 @@ fn run_ok(c: &mut Command) -> String {
 
 fn init_on(hp: &Hp, name: &str, route: &str) {
     hp.ok(&["init", "--name", name, "--no-passphrase", "--route", route]);
+    hp.cover_off();
 }
 
 fn befriend(a: &Hp, a_name: &str, b: &Hp, b_name: &str) {
@@ -316,6 +318,7 @@ fn a_killed_sshd_in_the_middle_of_a_fetch_loses_nothing_and_a_retry_completes() 
     let (a, b) = (Hp::new(t.path(), "alice"), Hp::new(t.path(), "bob"));
     init_on(&a, "Alice", &e.route(sshd.port, &path));
     b.init("Bob", &t.path().join("bob-drop").tap_mkdir());
+    b.cover_off();
     e.owner_config(&a);
     befriend(&a, "alice", &b, "bob");
 
@@ -520,6 +523,7 @@ fn the_set_up_route_ssh_setup_prints_works_and_refuses_what_it_should() {
     };
     let a = Hp::new(t.path(), "alice");
     a.init("Alice", &t.path().join("alice-drop").tap_mkdir());
+    a.cover_off();
     let (chroot, keys) = (root.join("chroot"), root.join("keys"));
     let json = a.ok(&[
         "route",
@@ -580,6 +584,7 @@ fn the_set_up_route_ssh_setup_prints_works_and_refuses_what_it_should() {
     write_config(&a, &field("config_toml"));
     let b = Hp::new(t.path(), "bob");
     b.init("Bob", &t.path().join("bob-drop").tap_mkdir());
+    b.cover_off();
     befriend(&a, "alice", &b, "bob");
     let out = b.ok_stdin(
         &["send", "--to", "alice", "--via", "ssh", "--subject", "hi"],
@@ -683,6 +688,7 @@ fn errors_name_the_problem_in_one_line() {
     ]);
     a.ok(&["route", "add", &e.route(closed, &path)]);
     b.init("Bob", &t.path().join("bob-drop").tap_mkdir());
+    b.cover_off();
     befriend(&a, "alice", &b, "bob");
 
     let (code, _, err) = b.run_stdin(&["send", "--to", "alice", "--subject", "x"], "x\n");
@@ -750,6 +756,7 @@ fn the_owner_can_fetch_with_ssh_agent() {
         &format!("[ssh]\nuser = \"{}\"\nagent = true\n", e.owner_user),
     );
     b.init("Bob", &t.path().join("bob-drop").tap_mkdir());
+    b.cover_off();
     befriend(&a, "alice", &b, "bob");
     b.ok_stdin(&["send", "--to", "alice", "--subject", "agent"], "x\n");
     assert_eq!(files(&dir).len(), 1);

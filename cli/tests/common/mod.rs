@@ -75,6 +75,24 @@ impl Hp {
         ]);
     }
 
+    /// Turns cover traffic off for every route (transport tests want `send` to go out at
+    /// once; cover traffic has its own tests in poll.rs).
+    pub fn cover_off(&self) {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.home.join("config.toml");
+        if std::fs::read_to_string(&path).is_ok_and(|c| c.contains("[cover]")) {
+            return;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&path)
+            .expect("config.toml");
+        f.write_all(b"\n[cover]\nschemes = []\n").expect("write config");
+    }
+
     pub fn card(&self) -> String {
         self.ok(&["id", "card"]).trim().to_string()
     }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the cost of the SOCKS5 path (issue 7). 1,000 small relay round
+# trips (put 16 KiB, fetch by capability, delete) against our relay over real TLS on
+# loopback, directly and through microsocks (a real SOCKS5 server; Tor itself adds its
+# circuit latency on top, which no loopback measurement can show), in the same run.
+#
+# Usage: bench/tor.sh [N]   (env: CARGO_TARGET_DIR=...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+
+need=()
+command -v microsocks >/dev/null || need+=(microsocks)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+cargo build --release -q -p hushpost -p hushpost-transports --examples --bins
+T=${CARGO_TARGET_DIR:-target}/release
+BIN=$T/hushpost
+
+W=$(mktemp -d /var/tmp/hushpost-bench.XXXXXX)
+cleanup() {
+  for f in "$W"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  sleep 0.3
+  rm -rf "$W"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+"$BIN" relay serve --listen 127.0.0.1:0 --data "$W/relay" --tls-self-signed \
+  >"$W/relay.out" 2>"$W/relay.log" &
+echo $! >"$W/relay.pid"
+for _ in $(seq 200); do grep -q '^route: ' "$W/relay.out" 2>/dev/null && break; sleep 0.05; done
+ROUTE=$(sed -n 's/^route: //p' "$W/relay.out")
+[ -n "$ROUTE" ] || { echo "relay did not start:"; cat "$W/relay.log"; exit 1; }
+
+SPORT=$(free_port)
+microsocks -i 127.0.0.1 -p "$SPORT" >/dev/null 2>&1 &
+echo $! >"$W/socks.pid"
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$SPORT) 2>/dev/null && break; sleep 0.05; done
+
+"$T/examples/bench_socks" "$ROUTE" "socks5h://127.0.0.1:$SPORT" "$N"
