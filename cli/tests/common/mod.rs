@@ -90,7 +90,8 @@ impl Hp {
             .mode(0o600)
             .open(&path)
             .expect("config.toml");
-        f.write_all(b"\n[cover]\nschemes = []\n").expect("write config");
+        f.write_all(b"\n[cover]\nschemes = []\n")
+            .expect("write config");
     }
 
     pub fn card(&self) -> String {
