@@ -37,6 +37,8 @@ printf '[ssh]\nuser = "%s"\nkey_file = "%s"\n' "$HUSHPOST_TEST_SSH_OWNER_USER" "
 chmod 600 "$A/config.toml"
 HUSHPOST_HOME=$A "$HP" -q contact add bob "$(HUSHPOST_HOME=$B "$HP" id card)" >/dev/null
 HUSHPOST_HOME=$B "$HP" -q contact add alice "$(HUSHPOST_HOME=$A "$HP" id card)" >/dev/null
+# Each send goes out at once (cover-traffic slots are measured by bench_scale, not here).
+printf '[cover]\nschemes = []\n' >"$B/config.toml"; chmod 600 "$B/config.toml"
 DROP=$HUSHPOST_TEST_SSH_DROP_DIR
 dir_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 dir_files() { find "$1" -type f | wc -l; }

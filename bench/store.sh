@@ -9,7 +9,8 @@ N=${N:-100000}
 BIG_MB=${BIG_MB:-1024}
 W=${BENCH_DIR:-/dev/shm/hushpost-store-bench}
 for t in notmuch hyperfine age; do command -v $t >/dev/null || { echo "needs $t (apt-get install $t)"; exit 1; }; done
-cargo build -q --release -p hushpost -p hushpost-ops --example gen_corpus
+cargo build -q --release -p hushpost --bin hushpost
+cargo build -q --release -p hushpost-ops --example gen_corpus
 HP=$PWD/target/release/hushpost
 GEN=$PWD/target/release/examples/gen_corpus
 rm -rf "$W"; mkdir -p "$W/drop"; chmod 700 "$W"; trap 'rm -rf "$W"' EXIT

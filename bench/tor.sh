@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the cost of the SOCKS5 path (issue 7). 1,000 small relay round
 # trips (put 16 KiB, fetch by capability, delete) against our relay over real TLS on
-# loopback, directly and through microsocks (a real SOCKS5 server; Tor itself adds its
-# circuit latency on top, which no loopback measurement can show), in the same run.
+# loopback, directly and through two real SOCKS5 servers, in the same run: microsocks
+# (Debian; it leaves Nagle on, so small writes it relays wait for delayed ACKs) and the
+# asyncio proxy of the test bed (TCP_NODELAY). Tor adds its circuit latency on top, which
+# no loopback measurement can show.
 #
 # Usage: bench/tor.sh [N]   (env: CARGO_TARGET_DIR=...)
 set -euo pipefail
@@ -39,9 +41,18 @@ for _ in $(seq 200); do grep -q '^route: ' "$W/relay.out" 2>/dev/null && break; 
 ROUTE=$(sed -n 's/^route: //p' "$W/relay.out")
 [ -n "$ROUTE" ] || { echo "relay did not start:"; cat "$W/relay.log"; exit 1; }
 
-SPORT=$(free_port)
-microsocks -i 127.0.0.1 -p "$SPORT" >/dev/null 2>&1 &
-echo $! >"$W/socks.pid"
-for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$SPORT) 2>/dev/null && break; sleep 0.05; done
+MPORT=$(free_port)
+microsocks -i 127.0.0.1 -p "$MPORT" >/dev/null 2>&1 &
+echo $! >"$W/microsocks.pid"
+PPORT=$(free_port)
+python3 scripts/servers/socks_proxy.py /dev/null 127.0.0.1 "$PPORT" >/dev/null 2>&1 &
+echo $! >"$W/asyncio.pid"
+for p in $MPORT $PPORT; do
+  for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done
+done
 
-"$T/examples/bench_socks" "$ROUTE" "socks5h://127.0.0.1:$SPORT" "$N"
+echo "== through microsocks"
+"$T/examples/bench_socks" "$ROUTE" "socks5h://127.0.0.1:$MPORT" "$N"
+echo
+echo "== through the asyncio SOCKS5 proxy (TCP_NODELAY)"
+"$T/examples/bench_socks" "$ROUTE" "socks5h://127.0.0.1:$PPORT" "$N"

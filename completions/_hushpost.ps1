@@ -451,6 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--move-to', '--move-to', [CompletionResultType]::ParameterName, 'Move fetched hushpost mails to this (existing) folder instead of deleting them')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server''s')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin and keep it in the encrypted keyring (without this or --password-command, a terminal prompts for it)')
             [CompletionResult]::new('--allow-plaintext-loopback', '--allow-plaintext-loopback', [CompletionResultType]::ParameterName, 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)')
             [CompletionResult]::new('--test', '--test', [CompletionResultType]::ParameterName, 'Log in to both servers after saving')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')

@@ -407,7 +407,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__account__subcmd__add)
-            opts="-q -v -h -V --address --smtp --imap --user --password-command --smtp-tls --imap-tls --folder --move-to --ca-file --allow-plaintext-loopback --test --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --address --smtp --imap --user --password-command --password-stdin --smtp-tls --imap-tls --folder --move-to --ca-file --allow-plaintext-loopback --test --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -403,6 +403,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --move-to 'Move fetched hushpost mails to this (existing) folder instead of deleting them'
             cand --ca-file 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server''s'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --password-stdin 'Read the password from the first line of stdin and keep it in the encrypted keyring (without this or --password-command, a terminal prompts for it)'
             cand --allow-plaintext-loopback 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)'
             cand --test 'Log in to both servers after saving'
             cand -q 'Only print errors'

@@ -233,6 +233,7 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l move-to -d 'Move fetched hushpost mails to this (existing) folder instead of deleting them' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l ca-file -d 'Extra CA certificate (PEM) to trust, e.g. a self-hosted server\'s' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from the first line of stdin and keep it in the encrypted keyring (without this or --password-command, a terminal prompts for it)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l allow-plaintext-loopback -d 'Talk in the clear to a server on this machine that offers no TLS (test servers only; refused for any other host)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -l test -d 'Log in to both servers after saving'
 complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'

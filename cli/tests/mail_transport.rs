@@ -594,3 +594,96 @@ fn mail_over_tor_goes_only_through_the_proxy_with_names_unresolved() {
         lines_of(&bed.dns_log)
     );
 }
+
+/// Every file under `dir`, recursively.
+fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_password_can_live_in_the_encrypted_keyring() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    let b = e.person(t.path(), "bob", "Bob");
+
+    // Alice protects her keyring with a passphrase and keeps the mail password in it.
+    let mut a = Hp::new(t.path(), "alice");
+    let pass = t.path().join("alice.passphrase");
+    std::fs::write(&pass, "correct horse battery staple\n").expect("write");
+    a.pass_file = Some(pass);
+    a.ok(&[
+        "init",
+        "--name",
+        "Alice",
+        "--route",
+        "mailto:alice@example.test",
+    ]);
+    let base = [
+        "account",
+        "add",
+        "--address",
+        "alice@example.test",
+        "--user",
+        "alice",
+        "--smtp",
+        &format!("{}:{}", e.host, e.smtp),
+        "--smtp-tls",
+        "starttls",
+        "--imap",
+        &format!("{}:{}", e.host, e.imaps),
+        "--imap-tls",
+        "implicit",
+        "--ca-file",
+        e.ca.to_str().expect("utf-8"),
+    ];
+    // Neither a command nor --password-stdin, and no terminal: refused, nothing written.
+    let (code, _, err) = a.run(&base);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--password-stdin"), "{err}");
+    assert!(a.run(&["account", "show"]).0 != 0, "no [account] was saved");
+
+    let mut args = base.to_vec();
+    args.extend(["--password-stdin", "--test"]);
+    let out = a.ok_stdin(&args, &format!("{}\n", e.password("alice")));
+    assert!(
+        out.is_empty() || !out.contains(e.password("alice")),
+        "{out}"
+    );
+    let shown = a.ok(&["account", "show"]);
+    assert!(shown.contains("password_in_keyring = true"), "{shown}");
+    assert!(!shown.contains("password_command"), "{shown}");
+
+    // The password is in no file in clear.
+    let mut files = Vec::new();
+    all_files(&a.home, &mut files);
+    for f in &files {
+        let bytes = std::fs::read(f).expect("read");
+        assert!(
+            !bytes
+                .windows(e.password("alice").len())
+                .any(|w| w == e.password("alice").as_bytes()),
+            "the mail password is readable in {}",
+            f.display()
+        );
+    }
+
+    a.ok(&["contact", "add", "bob", &b.card()]);
+    b.ok(&["contact", "add", "alice", &a.card()]);
+    let out = a.ok_stdin(&["send", "--to", "bob", "-s", "from the keyring"], "hi\n");
+    assert!(out.contains("bob: sent via mailto:"), "{out}");
+    wait_for("bob's fetch", || b.ok(&["fetch"]).contains("1 new message"));
+
+    // Removing the account unlocks the keyring to forget the stored password.
+    a.pass_file = None;
+    let (code, _, err) = a.run(&["account", "remove"]);
+    assert_ne!(code, 0, "removing needs the keyring: {err}");
+    assert!(a.ok(&["account", "show"]).contains("password_in_keyring"));
+}

@@ -9,7 +9,7 @@
 
 mod state;
 
-pub use state::{ContactState, OwnPrekey, PeerPrekey, SecretHex, State};
+pub use state::{ContactState, OwnPrekey, PeerPrekey, SecretHex, SecretText, State};
 
 use hushpost_core::agelayer::{self, AgeError};
 use secrecy::SecretString;

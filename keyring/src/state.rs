@@ -62,6 +62,45 @@ impl<'de> Deserialize<'de> for SecretHex {
     }
 }
 
+/// A secret string (the mail account's password): wiped on drop, never `Debug`-printed.
+#[derive(PartialEq, Eq)]
+pub struct SecretText(zeroize::Zeroizing<String>);
+
+impl Serialize for SecretText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(SecretText::new)
+    }
+}
+
+impl SecretText {
+    /// Wraps a string.
+    pub fn new(s: String) -> Self {
+        SecretText(zeroize::Zeroizing::new(s))
+    }
+
+    /// The text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// An explicit copy.
+    pub fn duplicate(&self) -> Self {
+        SecretText::new(self.expose().to_string())
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(..)")
+    }
+}
+
 /// A receiving prekey we generated for one contact (forward secrecy).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct OwnPrekey {
@@ -143,6 +182,10 @@ pub struct State {
     /// Contacts.
     #[serde(default)]
     pub contacts: Vec<ContactState>,
+    /// The password of the `[account]` in config.toml, when the user chose to keep it here
+    /// rather than behind a `password_command`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_password: Option<SecretText>,
 }
 
 impl State {

@@ -17,6 +17,7 @@ fn state() -> State {
         card_issued_at: 1,
         created_at: 1,
         contacts: vec![],
+        mail_password: None,
     }
 }
 

@@ -1,9 +1,10 @@
 //! The mail account behind `mailto:` routes: checking an `[account]` section, turning it
-//! into the transport's SMTP/IMAP accounts (running the password command), and logging in
-//! to both servers on request (`hushpost account add --test`, `hushpost account test`).
+//! into the transport's SMTP/IMAP accounts (running the password command, or taking the
+//! password the keyring holds), and logging in to both servers on request (`hushpost
+//! account add --test`, `hushpost account test`).
 //!
-//! Must not: store or print the password, or run the password command before a mail
-//! server is actually about to be dialled.
+//! Must not: store the password anywhere but the encrypted keyring, print it, or run the
+//! password command before a mail server is actually about to be dialled.
 
 use crate::config::{Account, Config, TlsMode};
 use crate::error::{Error, Result};
@@ -53,13 +54,16 @@ pub fn validate(a: &Account) -> Result<()> {
     {
         return bad("move_to must be another ASCII IMAP folder name".into());
     }
-    if a.password_command
+    let command = a
+        .password_command
         .as_deref()
-        .is_none_or(|c| c.trim().is_empty())
-    {
-        return bad(
-            "password_command is missing (e.g. password_command = \"pass show mail\")".into(),
-        );
+        .is_some_and(|c| !c.trim().is_empty());
+    if command == a.password_in_keyring {
+        return bad(if command {
+            "set either password_command or password_in_keyring, not both".into()
+        } else {
+            "no password: set password_command (e.g. \"pass show mail\") or keep it in the keyring (`hushpost account add --password-stdin`)".into()
+        });
     }
     if let Some(f) = &a.ca_file
         && !f.is_file()
@@ -69,8 +73,17 @@ pub fn validate(a: &Account) -> Result<()> {
     Ok(())
 }
 
-/// Runs the password command (`sh -c`) and returns its first output line.
-pub fn password(a: &Account) -> Result<Zeroizing<String>> {
+/// The password: the first output line of the password command (`sh -c`), or the one the
+/// keyring holds (`stored`, `None` while the keyring is locked).
+pub fn password(a: &Account, stored: Option<&str>) -> Result<Zeroizing<String>> {
+    if a.password_in_keyring {
+        return match stored {
+            Some(p) if !p.is_empty() => Ok(Zeroizing::new(p.to_string())),
+            _ => Err(Error::Invalid(
+                "[account]: the mail password is kept in the keyring, which is locked here; unlock it (run hushpost), or use password_command for unattended polls".into(),
+            )),
+        };
+    }
     let cmd = a
         .password_command
         .as_deref()
@@ -100,10 +113,11 @@ pub fn password(a: &Account) -> Result<Zeroizing<String>> {
     Ok(Zeroizing::new(line.to_string()))
 }
 
-/// The transport's view of the account, with the password fetched now.
-pub fn accounts(a: &Account) -> Result<(SmtpAccount, ImapAccount)> {
+/// The transport's view of the account, with the password fetched now (`stored`: the
+/// keyring's copy, when it is unlocked).
+pub fn accounts(a: &Account, stored: Option<&str>) -> Result<(SmtpAccount, ImapAccount)> {
     validate(a)?;
-    let pw = password(a)?;
+    let pw = password(a, stored)?;
     let smtp = SmtpAccount {
         host: a.smtp_host.clone(),
         port: a.smtp_port,
@@ -130,11 +144,11 @@ pub fn accounts(a: &Account) -> Result<(SmtpAccount, ImapAccount)> {
 
 /// Logs in to both servers (and selects the folder), then logs out. Dials as the
 /// `[network]` settings say (through Tor when `via = "tor"`).
-pub fn test_login(config: &Config) -> Result<()> {
+pub fn test_login(config: &Config, stored: Option<&str>) -> Result<()> {
     let a = config.account.as_ref().ok_or_else(|| {
         Error::Invalid("no [account] in config.toml (see `hushpost account add`)".into())
     })?;
-    let (smtp, imap) = accounts(a)?;
+    let (smtp, imap) = accounts(a, stored)?;
     let net = &config.network;
     let dial = DialOptions {
         proxy: (net.via == "tor").then(|| net.tor_proxy.clone()),

@@ -106,7 +106,8 @@ pub struct Ssh {
 }
 
 /// `[account]`: SMTP submission and IMAP for `mailto:` routes (`hushpost account add`
-/// writes it). Not a secret: the password comes from `password_command` when needed.
+/// writes it). Not a secret: the password comes from `password_command` when needed, or
+/// from the encrypted keyring (`password_in_keyring`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
@@ -133,6 +134,9 @@ pub struct Account {
     /// A command whose first output line is the password (as aerc/himalaya do), run with
     /// `sh -c` each time a mail server is dialled, e.g. `pass show mail/alice`.
     pub password_command: Option<String>,
+    /// The password is kept in the (encrypted) keyring instead: usable whenever the keyring
+    /// is unlocked, but not by a `hushpost poll` that runs locked.
+    pub password_in_keyring: bool,
     /// Extra CA certificate (PEM) to trust, e.g. a self-hosted server's.
     pub ca_file: Option<PathBuf>,
     /// Allow plaintext to a loopback test server only. Refused for any other host.
@@ -153,6 +157,7 @@ impl Default for Account {
             folder: "INBOX".into(),
             move_to: None,
             password_command: None,
+            password_in_keyring: false,
             ca_file: None,
             allow_plaintext_loopback: false,
         }

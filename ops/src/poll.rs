@@ -290,7 +290,7 @@ pub fn poll(
     for dest in &dests {
         let label = route_label(dest);
         let cover = config.cover.enabled_for(dest);
-        let dial = match dial_for(&config, &own, dest, None, None) {
+        let dial = match dial_for(&config, &own, dest, None, None, None) {
             Ok(d) => d,
             Err(e) => {
                 report.errors.push((label.clone(), e.to_string()));

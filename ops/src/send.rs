@@ -405,7 +405,15 @@ impl Session {
         contact_via: Option<&str>,
         cmd_via: Option<&str>,
     ) -> Result<DialOptions> {
-        dial_for(&self.config, &self.routes(), route, contact_via, cmd_via)
+        let stored = self.state.mail_password.as_ref().map(|p| p.expose());
+        dial_for(
+            &self.config,
+            &self.routes(),
+            route,
+            contact_via,
+            cmd_via,
+            stored,
+        )
     }
 }
 
@@ -414,13 +422,15 @@ impl Session {
 /// `via=tor`) never goes direct. Through Tor every call gets fresh SOCKS credentials (Tor's
 /// IsolateSOCKSAuth gives it its own circuit), so the drop cannot link one operation to
 /// another through a shared circuit. Needs only `config.toml`, so an unattended `poll`
-/// dials exactly like an unlocked session.
+/// dials exactly like an unlocked session — except that a mail password kept in the keyring
+/// (`stored`) is only there while it is unlocked.
 pub(crate) fn dial_for(
     config: &crate::config::Config,
     own_routes: &[Route],
     route: &Route,
     contact_via: Option<&str>,
     cmd_via: Option<&str>,
+    stored_mail_password: Option<&str>,
 ) -> Result<DialOptions> {
     let net = &config.network;
     let chosen = [cmd_via, contact_via, Some(net.via.as_str())]
@@ -462,7 +472,7 @@ pub(crate) fn dial_for(
     // Our mail account: SMTP to send to any mailto: route, IMAP only to fetch our own.
     // The password command runs here, i.e. only when a mail server is about to be used.
     if let (Route::Mailto { .. }, Some(acct)) = (route, &config.account) {
-        let (smtp, imap) = crate::account::accounts(acct)?;
+        let (smtp, imap) = crate::account::accounts(acct, stored_mail_password)?;
         dial.credentials.smtp = Some(smtp);
         if ours {
             dial.credentials.imap = Some(imap);

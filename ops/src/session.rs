@@ -88,6 +88,7 @@ impl Session {
             card_issued_at: now,
             created_at: now,
             contacts: Vec::new(),
+            mail_password: None,
         };
         hushpost_keyring::create(&home.keyring(), &opts.protection, &state)?;
         let config = crate::config::Config::load(&home.config_file())?;
@@ -144,6 +145,17 @@ impl Session {
             Err(hushpost_keyring::KeyringError::NotFound(_)) => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Keeps (or with `None` forgets) the mail account's password in the keyring, durably.
+    pub fn set_mail_password(&mut self, password: Option<String>) -> Result<()> {
+        self.state.mail_password = password.map(hushpost_keyring::SecretText::new);
+        self.save()
+    }
+
+    /// The mail account's password, if the keyring keeps it.
+    pub fn mail_password(&self) -> Option<&str> {
+        self.state.mail_password.as_ref().map(|p| p.expose())
     }
 
     /// Replaces the clock (tests and simulations).
@@ -345,5 +357,6 @@ fn duplicate_state(s: &State) -> State {
                 their_prekey: c.their_prekey.clone(),
             })
             .collect(),
+        mail_password: s.mail_password.as_ref().map(|p| p.duplicate()),
     }
 }

@@ -11,6 +11,7 @@
 # Prints `export` lines for the tests. Needs root, iproute2, microsocks.
 set -euo pipefail
 RUN=${RUN:?}
+HERE=$(cd "$(dirname "$0")" && pwd)
 NS=hp-tor-$$
 command -v microsocks >/dev/null && command -v ip >/dev/null || { echo "# socks.sh: microsocks or ip missing" >&2; exit 0; }
 [ "$(id -u)" = 0 ] || { echo "# socks.sh: needs root, skipped" >&2; exit 0; }
@@ -54,67 +55,8 @@ echo $! > "$RUN/microsocks.pid"
 # A second SOCKS5 proxy that accepts any username/password (as Tor does) and logs the
 # credentials and the requested host of every connection: it shows that each operation
 # used its own isolation credentials and that names arrived unresolved (ATYP 3).
-cat > "$RUN/socks-log.py" <<'PY'
-import asyncio, sys, struct
-LOG = sys.argv[1]
-def log(line):
-    with open(LOG, "a") as f:
-        f.write(line + "\n")
-async def pipe(r, w):
-    try:
-        while True:
-            b = await r.read(65536)
-            if not b:
-                break
-            w.write(b)
-            await w.drain()
-    except Exception:
-        pass
-    finally:
-        try:
-            w.close()
-        except Exception:
-            pass
-async def handle(r, w):
-    try:
-        ver, n = await r.readexactly(2)
-        methods = await r.readexactly(n)
-        user = ""
-        if 2 in methods:
-            w.write(b"\x05\x02"); await w.drain()
-            _, ul = await r.readexactly(2)
-            user = (await r.readexactly(ul)).decode()
-            (pl,) = await r.readexactly(1)
-            await r.readexactly(pl)
-            w.write(b"\x01\x00"); await w.drain()
-        else:
-            w.write(b"\x05\x00"); await w.drain()
-        _, cmd, _, atyp = await r.readexactly(4)
-        if atyp == 3:
-            (hl,) = await r.readexactly(1)
-            host = (await r.readexactly(hl)).decode()
-        elif atyp == 1:
-            host = ".".join(str(x) for x in await r.readexactly(4))
-        else:
-            host = (await r.readexactly(16)).hex()
-        (port,) = struct.unpack(">H", await r.readexactly(2))
-        log("user=%s atyp=%d host=%s port=%d" % (user or "-", atyp, host, port))
-        ur, uw = await asyncio.open_connection(host, port)
-        w.write(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00"); await w.drain()
-        await asyncio.gather(pipe(r, uw), pipe(ur, w))
-    except Exception as e:
-        try:
-            w.write(b"\x05\x01\x00\x01\x00\x00\x00\x00\x00\x00"); await w.drain(); w.close()
-        except Exception:
-            pass
-async def main():
-    srv = await asyncio.start_server(handle, sys.argv[2], 1082)
-    async with srv:
-        await srv.serve_forever()
-asyncio.run(main())
-PY
 : > "$RUN/socks-log.txt"
-unshare -m sh -c "mount --bind '$RUN/proxy-hosts' /etc/hosts && exec /usr/bin/python3 '$RUN/socks-log.py' '$RUN/socks-log.txt' '$GW'" \
+unshare -m sh -c "mount --bind '$RUN/proxy-hosts' /etc/hosts && exec /usr/bin/python3 '$HERE/socks_proxy.py' '$RUN/socks-log.txt' '$GW' 1082" \
   > "$RUN/socks-log.out" 2>&1 &
 echo $! > "$RUN/socks-log.pid"
 

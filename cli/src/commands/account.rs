@@ -7,9 +7,13 @@ use hushpost_ops::config::{Account, Config, TlsMode};
 use std::path::PathBuf;
 
 /// Configure the e-mail account that `mailto:` routes use: SMTP submission to send, IMAP to
-/// fetch your own mailto: route. The password is never stored: `--password-command` is run
-/// each time a mail server is dialled and its first output line is the password (as aerc
-/// and himalaya do). TLS is required on both servers.
+/// fetch your own mailto: route. The password either stays outside hushpost —
+/// `--password-command` is run each time a mail server is dialled and its first output line
+/// is the password (as aerc and himalaya do) — or is kept in the encrypted keyring
+/// (`--password-stdin`, or a prompt on a terminal); it is never written in clear. A keyring
+/// password is only available while the keyring is unlocked, so an unattended `hushpost
+/// poll` with a passphrase-protected keyring needs `--password-command`. TLS is required on
+/// both servers.
 ///
 /// The mail provider sees both addresses and the time of every hushpost mail, and the
 /// day's tag in one header; the subject, size and body are the same for every mail.
@@ -54,8 +58,12 @@ pub struct AddArgs {
     #[arg(long)]
     pub user: Option<String>,
     /// Command that prints the password, e.g. "pass show mail/me".
-    #[arg(long, value_name = "COMMAND")]
-    pub password_command: String,
+    #[arg(long, value_name = "COMMAND", conflicts_with = "password_stdin")]
+    pub password_command: Option<String>,
+    /// Read the password from the first line of stdin and keep it in the encrypted keyring
+    /// (without this or --password-command, a terminal prompts for it).
+    #[arg(long)]
+    pub password_stdin: bool,
     /// SMTP TLS mode (default: implicit on port 465, STARTTLS elsewhere).
     #[arg(long, value_enum)]
     pub smtp_tls: Option<Mode>,
@@ -127,7 +135,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 imap_tls: mode(a.imap_tls),
                 folder: a.folder,
                 move_to: a.move_to,
-                password_command: Some(a.password_command),
+                password_in_keyring: a.password_command.is_none(),
+                password_command: a.password_command,
                 ca_file,
                 allow_plaintext_loopback: a.allow_plaintext_loopback,
             };
@@ -135,12 +144,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if !path.parent().is_some_and(|d| d.is_dir()) {
                 anyhow::bail!("no hushpost here yet: run `hushpost init` first");
             }
+            // The keyring is written first: a config that points at a password the keyring
+            // does not hold would fail on every send.
+            let mut session = None;
+            if acct.password_in_keyring {
+                let pw = read_password(a.password_stdin)?;
+                let mut s = ctx.session()?;
+                s.set_mail_password(Some(pw.to_string()))?;
+                session = Some(s);
+            } else if config
+                .account
+                .as_ref()
+                .is_some_and(|o| o.password_in_keyring)
+            {
+                // Switching to a password command: forget the stored copy.
+                ctx.session()?.set_mail_password(None)?;
+            }
             config.account = Some(acct);
             config.save(&path)?;
             ctx.ui
                 .note(format!("saved [account] in {}", path.display()));
             if a.test {
-                hushpost_ops::account::test_login(&config)?;
+                let stored = session.as_ref().and_then(|s| s.mail_password());
+                hushpost_ops::account::test_login(&config, stored)?;
                 ctx.ui.note("logged in to the SMTP and IMAP servers");
             }
         }
@@ -157,11 +183,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
         Sub::Test => {
-            hushpost_ops::account::test_login(&config)?;
+            let uses_keyring = config
+                .account
+                .as_ref()
+                .is_some_and(|a| a.password_in_keyring);
+            let session = if uses_keyring {
+                Some(ctx.session()?)
+            } else {
+                None
+            };
+            let stored = session.as_ref().and_then(|s| s.mail_password());
+            hushpost_ops::account::test_login(&config, stored)?;
             ctx.ui.note("logged in to the SMTP and IMAP servers");
         }
         Sub::Remove => {
-            if config.account.take().is_some() {
+            if let Some(old) = config.account.take() {
+                if old.password_in_keyring {
+                    ctx.session()?.set_mail_password(None)?;
+                }
                 config.save(&path)?;
                 ctx.ui.note("removed [account]");
             } else {
@@ -170,6 +209,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The password for the keyring: the first line of stdin, or a prompt on a terminal.
+fn read_password(from_stdin: bool) -> Result<zeroize::Zeroizing<String>> {
+    use std::io::{BufRead, IsTerminal};
+    let pw = if from_stdin || !std::io::stdin().is_terminal() {
+        anyhow::ensure!(
+            from_stdin,
+            "no password: give --password-command, or --password-stdin with the password on stdin"
+        );
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password("Mail password: ").context("cannot read the password")?,
+        )
+    };
+    anyhow::ensure!(!pw.is_empty(), "the mail password is empty");
+    Ok(pw)
 }
 
 /// The section as TOML lines (string, number and boolean values print the same in JSON
