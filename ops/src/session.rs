@@ -153,6 +153,11 @@ impl Session {
         self.save()
     }
 
+    /// Whether the keyring file is encrypted (a passphrase was chosen at `init`).
+    pub fn keyring_encrypted(&self) -> bool {
+        matches!(self.protection, Protection::Passphrase(_))
+    }
+
     /// The mail account's password, if the keyring keeps it.
     pub fn mail_password(&self) -> Option<&str> {
         self.state.mail_password.as_ref().map(|p| p.expose())

@@ -150,6 +150,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if acct.password_in_keyring {
                 let pw = read_password(a.password_stdin)?;
                 let mut s = ctx.session()?;
+                if !s.keyring_encrypted() {
+                    ctx.ui.warn(
+                        "your keyring has no passphrase (init --no-passphrase): the mail password is stored unencrypted, readable by your user only",
+                    );
+                }
                 s.set_mail_password(Some(pw.to_string()))?;
                 session = Some(s);
             } else if config
