@@ -106,3 +106,66 @@ fn kill_9_at_random_points_loses_nothing_and_shows_nothing_twice() {
         .count();
     assert!(bob_left <= 2, "{bob_left} blobs left behind");
 }
+
+#[test]
+fn leaks_says_who_sees_what_for_each_route_and_the_cover_budget() {
+    let t = tempdir();
+    let (a, b, _drop) = pair(t.path());
+    // A relay route for bob (an address nobody dials here), Tor for it, a mailto route too.
+    let relay = "https://relay.example:8443#pin=sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    b.ok(&["route", "add", relay]);
+    b.ok(&["route", "add", "mailto:bob@example.org"]);
+    a.ok(&["contact", "remove", "bob"]);
+    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "via", "bob", "tor"]);
+
+    let out = a.ok(&["leaks", "bob"]);
+    for want in [
+        "bob — dir:",
+        "bob — https://relay.example:8443",
+        "bob — mailto:bob@example.org",
+        "operator:",
+        "local network:",
+        "the contact:",
+        "forward secrecy: not yet",
+        "BOTH e-mail addresses",
+        "that you use Tor",
+        // Defaults: cover traffic on the relay route with its daily budget, off for folders.
+        "cover traffic: on: a tick every 10m on average puts 1 small + 0 large blobs and fetches 8 tags — 2.25 MiB sent and 144 fetches a day",
+        "cover traffic: off: mail moves when you send or fetch",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+    assert!(
+        !out.contains("relay: your IP address"),
+        "via tor hides the IP:\n{out}"
+    );
+
+    let rows: serde_json::Value =
+        serde_json::from_str(&a.ok(&["leaks", "bob", "--json"])).expect("json");
+    let rows = rows.as_array().expect("array");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for r in rows {
+        for k in [
+            "contact",
+            "route",
+            "badge",
+            "operator",
+            "network",
+            "contact_sees",
+            "forward_secrecy",
+            "cover",
+        ] {
+            assert!(r[k].is_string(), "{k} in {r}");
+        }
+    }
+
+    // Without a contact: our own receive routes come first, then every contact.
+    let all = a.ok(&["leaks"]);
+    assert!(all.starts_with("me (receiving) — dir:"), "{all}");
+
+    let (code, _, err) = a.run(&["leaks", "nobody"]);
+    assert_eq!(code, 1);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("nobody"), "{err}");
+}

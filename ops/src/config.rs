@@ -69,6 +69,43 @@ impl Cover {
         let ticks = 86_400 / self.mean_interval_secs.max(1);
         ticks * (self.send_small as u64 * 16_384 + self.send_large as u64 * 262_144)
     }
+
+    /// The daily budget of one cover route, in words (`hushpost leaks`).
+    pub fn describe(&self) -> String {
+        let ticks = 86_400 / self.mean_interval_secs.max(1);
+        format!(
+            "on: a tick every {} on average puts {} small + {} large blobs and fetches {} tags — {:.2} MiB sent and {} fetches a day on this route, whether or not you write",
+            humantime::format_duration(std::time::Duration::from_secs(self.mean_interval_secs)),
+            self.send_small,
+            self.send_large,
+            self.fetch_tags,
+            self.daily_bytes() as f64 / (1024.0 * 1024.0),
+            ticks
+        )
+    }
+}
+
+#[cfg(test)]
+mod cover_tests {
+    use super::Cover;
+
+    #[test]
+    fn the_default_budget_is_readable() {
+        let c = Cover::default();
+        assert_eq!(c.daily_bytes(), 144 * 16_384);
+        let d = c.describe();
+        assert!(
+            d.contains("every 10m") && d.contains("2.25 MiB") && d.contains("144 fetches"),
+            "{d}"
+        );
+        let big = Cover {
+            send_large: 1,
+            mean_interval_secs: 3600,
+            ..Cover::default()
+        };
+        assert_eq!(big.daily_bytes(), 24 * (16_384 + 262_144));
+        assert!(big.describe().contains("6.38 MiB"), "{}", big.describe());
+    }
 }
 
 /// `[network]`.

@@ -28,6 +28,17 @@ pub struct LeakRow {
     pub contact_sees: String,
     /// Forward secrecy with this contact.
     pub forward_secrecy: String,
+    /// Whether cover traffic runs on this route, and its daily budget.
+    pub cover: String,
+}
+
+fn cover_text(s: &Session, r: &Route) -> String {
+    if s.config.cover.enabled_for(r) {
+        s.config.cover.describe()
+    } else {
+        "off: mail moves when you send or fetch, so its timing is visible (turn on in [cover])"
+            .into()
+    }
 }
 
 fn facts(route: &Route, via: Via, cover: bool) -> (String, String) {
@@ -82,6 +93,7 @@ impl Session {
                         "every contact holding your card can post to you (up to the drop's quota)"
                             .into(),
                     forward_secrecy: String::new(),
+                    cover: cover_text(self, &r),
                 });
             }
         }
@@ -112,6 +124,7 @@ impl Session {
                     network,
                     contact_sees: contact_sees.into(),
                     forward_secrecy: fs.clone(),
+                    cover: cover_text(self, &r),
                 });
             }
         }

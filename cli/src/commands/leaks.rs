@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.ui.line(format!("  operator:      {}", r.operator));
         ctx.ui.line(format!("  local network: {}", r.network));
         ctx.ui.line(format!("  the contact:   {}", r.contact_sees));
+        ctx.ui.line(format!("  cover traffic: {}", r.cover));
         if !r.forward_secrecy.is_empty() {
             ctx.ui
                 .line(format!("  forward secrecy: {}", r.forward_secrecy));
