@@ -113,6 +113,27 @@ const MIGRATIONS: &[&str] = &[V1];
 
 /// Creates the directory and database file if needed and returns a keyed, migrated
 /// connection.
+/// Opens the database file and gives SQLCipher the key (not yet checked).
+fn keyed_connection(db: &Path, key: &[u8; 32]) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(db, flags).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::CannotOpen => {
+            StoreError::io(io::Error::other("SQLite cannot open the file"), db)
+        }
+        other => other.into(),
+    })?;
+    // SQLCipher logs to stderr by default (e.g. "hmac check failed" on a wrong key), which
+    // would scribble over the TUI; errors reach the caller as `StoreError` instead. The
+    // setting is process-wide.
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    // A raw 256-bit key: SQLCipher skips PBKDF2, so opening costs nothing; the key comes
+    // from the keyring, which already paid for scrypt.
+    let hex = Zeroizing::new(hex::encode(key));
+    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+    conn.execute_batch(&pragma)?;
+    Ok(conn)
+}
+
 pub(crate) fn open(dir: &Path, key: &[u8; 32]) -> Result<Connection, StoreError> {
     if !dir.is_dir() {
         hushpost_durable::create_private_dir(dir).map_err(|e| StoreError::io(e, dir))?;
@@ -124,23 +145,20 @@ pub(crate) fn open(dir: &Path, key: &[u8; 32]) -> Result<Connection, StoreError>
     let db = dir.join(DB_FILE);
     precreate(dir, &db)?;
 
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(&db, flags).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::CannotOpen => {
-            StoreError::io(io::Error::other("SQLite cannot open the file"), &db)
+    // SQLCipher very rarely refuses `PRAGMA key` on a fresh connection while other threads
+    // open connections at the same moment ("An error occurred with PRAGMA key or rekey",
+    // seen once in a CI run of the parallel store tests, never reproduced alone). The
+    // failed connection is dropped and a new one keyed; a wrong key is a different error.
+    let mut attempt = 0;
+    let conn = loop {
+        attempt += 1;
+        match keyed_connection(&db, key) {
+            Err(StoreError::Sql(m)) if attempt < 3 && m.contains("PRAGMA key") => {
+                std::thread::sleep(std::time::Duration::from_millis(10 * attempt));
+            }
+            other => break other?,
         }
-        other => other.into(),
-    })?;
-
-    // SQLCipher logs to stderr by default (e.g. "hmac check failed" on a wrong key), which
-    // would scribble over the TUI; errors reach the caller as `StoreError` instead. The
-    // setting is process-wide.
-    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-    // A raw 256-bit key: SQLCipher skips PBKDF2, so opening costs nothing; the key comes
-    // from the keyring, which already paid for scrypt.
-    let hex = Zeroizing::new(hex::encode(key));
-    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
-    conn.execute_batch(&pragma)?;
+    };
     // SQLCipher checks the key on the first page read; "file is not a database" here
     // means the key does not decrypt page 1 (or the file is something else entirely).
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

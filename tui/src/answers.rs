@@ -139,6 +139,26 @@ impl App {
             }
             Event::ReplyPlanned(plan) => self.open_reply(*plan),
             Event::Outbox(n) => self.status.outbox = n,
+            Event::Polled(Ok(r)) => {
+                if r.skipped {
+                    return;
+                }
+                self.status.outbox = r.queued;
+                if !r.errors.is_empty() {
+                    self.status.route_errors = r.errors.clone();
+                }
+                if r.new > 0 {
+                    let n = r.new;
+                    self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
+                    self.reload(fx);
+                }
+                if let Some(route) = r.dropping.first() {
+                    self.error(format!(
+                        "{route} may be dropping mail: our loop blobs did not come back within 3 ticks"
+                    ));
+                }
+            }
+            Event::Polled(Err(e)) => self.error(e),
             Event::Contacts {
                 contacts,
                 card,

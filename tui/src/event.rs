@@ -235,6 +235,8 @@ pub enum Event {
     FetchProgress(FetchProgress),
     /// A fetch ended.
     Fetched(Result<FetchReport, String>),
+    /// A background cover-traffic tick (`hushpost poll`) ended.
+    Polled(Result<hushpost_ops::poll::PollReport, String>),
     /// A send ended.
     Sent {
         /// The ticket of [`NetCmd::Send`].

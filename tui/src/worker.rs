@@ -6,7 +6,10 @@
 //!   millisecond each, so the screen follows the keyboard even while a fetch runs;
 //! - the **net worker** owns the only session that changes the keyring: unlock and init,
 //!   fetch, send, adding and verifying contacts, one at a time. After a change of contacts
-//!   it hands the store worker a fresh [`Session::duplicate`].
+//!   it hands the store worker a fresh [`Session::duplicate`]. While any route runs cover
+//!   traffic it also runs `hushpost poll` ticks at Poisson-distributed times (the same
+//!   schedule as `poll --daemon`), so mail queued for cover slots moves while the inbox is
+//!   open even without cron.
 //!
 //! Both report back as [`Event`]s. `handle` is plain code, so tests drive the workers
 //! synchronously through a [`Sink`] of their own, without threads.
@@ -247,6 +250,50 @@ impl NetWorker {
         }
     }
 
+    /// Whether any of our routes or our contacts' routes runs cover traffic, and then the
+    /// mean seconds between ticks.
+    fn cover_mean(&self) -> Option<u64> {
+        let s = self.session.as_ref()?;
+        let cover = &s.config.cover;
+        let own = s.routes().into_iter().any(|r| cover.enabled_for(&r));
+        let theirs = s.contacts().iter().any(|c| {
+            c.routes
+                .iter()
+                .filter_map(|r| r.parse::<hushpost_ops::core::Route>().ok())
+                .any(|r| cover.enabled_for(&r))
+        });
+        (own || theirs).then_some(cover.mean_interval_secs)
+    }
+
+    /// When the next cover tick is due: keeps a pending deadline, draws a fresh Poisson gap
+    /// after one passed, and has none while nothing runs cover traffic.
+    pub fn next_poll(&self, current: Option<Instant>) -> Option<Instant> {
+        let mean = self.cover_mean()?;
+        match current {
+            Some(at) if at > Instant::now() => Some(at),
+            _ => {
+                Some(Instant::now() + hushpost_ops::poll::poisson_gap(mean, &mut rand::rngs::OsRng))
+            }
+        }
+    }
+
+    /// One cover-traffic tick, exactly as `hushpost poll` runs it.
+    pub fn poll_tick(&mut self, out: &mut dyn Sink) {
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let opts = hushpost_ops::poll::PollOptions {
+            seed: None,
+            clock: self
+                .clock
+                .clone()
+                .unwrap_or_else(|| Arc::new(hushpost_ops::core::time::SystemClock)),
+            trace: None,
+        };
+        let r = hushpost_ops::poll::poll(&self.home, Some(s), &opts);
+        out.event(Event::Polled(r.map_err(err_line)));
+    }
+
     /// Does one command.
     pub fn handle(&mut self, cmd: NetCmd, out: &mut dyn Sink) {
         match cmd {
@@ -376,9 +423,28 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("hushpost-net".into())
         .spawn(move || {
+            use std::sync::mpsc::RecvTimeoutError;
             let mut w = NetWorker::new(home, passphrase_file, clock);
-            while let Ok(cmd) = net_rx.recv() {
-                w.handle(cmd, &mut sink);
+            let mut next_poll: Option<Instant> = None;
+            loop {
+                let cmd = match next_poll {
+                    Some(at) => {
+                        match net_rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                            Ok(cmd) => Some(cmd),
+                            Err(RecvTimeoutError::Timeout) => None,
+                            Err(RecvTimeoutError::Disconnected) => break,
+                        }
+                    }
+                    None => match net_rx.recv() {
+                        Ok(cmd) => Some(cmd),
+                        Err(_) => break,
+                    },
+                };
+                match cmd {
+                    Some(cmd) => w.handle(cmd, &mut sink),
+                    None => w.poll_tick(&mut sink),
+                }
+                next_poll = w.next_poll(next_poll);
             }
         })?;
     Ok((store_tx, net_tx))

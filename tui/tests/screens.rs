@@ -98,6 +98,17 @@ impl Harness {
         }
     }
 
+    /// One background cover-traffic tick of the net worker, as its thread runs them.
+    fn poll_tick(&mut self) {
+        let mut q = Queue::default();
+        self.net.poll_tick(&mut q);
+        let mut fx = Vec::new();
+        while let Some(ev) = q.events.pop_front() {
+            fx.extend(self.app.update(ev));
+        }
+        self.run(fx);
+    }
+
     fn send(&mut self, ev: TermEvent) {
         let fx = self.app.update(Event::Term(ev));
         self.run(fx);
@@ -710,4 +721,46 @@ fn a_send_on_a_cover_traffic_route_waits_in_the_outbox() {
     h.key(KeyCode::Char('k'));
     let s = h.screen();
     assert!(s.contains("in the outbox for `hushpost poll`"), "{s}");
+}
+
+#[test]
+fn the_inbox_runs_cover_ticks_that_move_queued_mail() {
+    let mut w = world();
+    // Without cover traffic on any route, the worker schedules no ticks.
+    let h = w.bob_tui();
+    assert!(h.net.next_poll(None).is_none());
+    drop(h);
+
+    std::fs::write(
+        w.root.join("bob").join("config.toml"),
+        "[cover]\nschemes = [\"dir\"]\n",
+    )
+    .expect("config");
+    let mut h = w.bob_tui();
+    assert!(h.net.next_poll(None).is_some(), "cover on: ticks scheduled");
+    h.key(KeyCode::Char('c'));
+    h.keys("alice");
+    h.key(KeyCode::Tab);
+    h.keys("Cover");
+    h.key(KeyCode::Enter);
+    h.keys("Sent in a regular slot.");
+    h.ctrl('s');
+    assert!(h.screen().contains("queued for alice"));
+    h.key(KeyCode::Char('k'));
+    let s = h.screen();
+    assert!(s.contains("1 in the outbox for `hushpost poll`"), "{s}");
+    w.alice.set_clock(Arc::new(FixedClock(T)));
+    let before = w.alice.fetch(&mut |_| {}).expect("fetch").new.len();
+    assert_eq!(before, 0, "queued, not sent");
+
+    h.poll_tick();
+    let s = h.screen();
+    assert!(!s.contains("in the outbox"), "the tick carried it: {s}");
+    w.alice.set_clock(Arc::new(FixedClock(T)));
+    let got = w.alice.fetch(&mut |_| {}).expect("fetch");
+    assert_eq!(
+        got.new.len(),
+        1,
+        "alice received the queued message: {got:?}"
+    );
 }
