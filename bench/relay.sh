@@ -32,23 +32,10 @@ fi
 cargo build --release -q -p hushpost
 BIN=${CARGO_TARGET_DIR:-target}/release/hushpost
 
-# On the real disk (not a tmpfs): a durable put must pay what fdatasync costs here.
-W=$(mktemp -d /var/tmp/hushpost-bench.XXXXXX)
-cleanup() {
-  for f in "$W"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
-  sleep 0.5
-  rm -rf "$W"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 
 # --- our relay ---------------------------------------------------------------------------
-"$BIN" relay serve --listen 127.0.0.1:0 --data "$W/relay" --tls-self-signed \
-  >"$W/relay.out" 2>"$W/relay.log" &
-echo $! >"$W/relay.pid"
-for _ in $(seq 200); do grep -q '^route: ' "$W/relay.out" 2>/dev/null && break; sleep 0.05; done
-ROUTE=$(sed -n 's/^route: //p' "$W/relay.out")
+start_relay "$BIN"
 RPORT=$(echo "$ROUTE" | sed -E 's#https://127.0.0.1:([0-9]+).*#\1#')
 RURL="https://127.0.0.1:$RPORT"
 

@@ -25,21 +25,8 @@ cargo build --release -q -p hushpost -p hushpost-transports --examples --bins
 T=${CARGO_TARGET_DIR:-target}/release
 BIN=$T/hushpost
 
-W=$(mktemp -d /var/tmp/hushpost-bench.XXXXXX)
-cleanup() {
-  for f in "$W"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
-  sleep 0.3
-  rm -rf "$W"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-"$BIN" relay serve --listen 127.0.0.1:0 --data "$W/relay" --tls-self-signed \
-  >"$W/relay.out" 2>"$W/relay.log" &
-echo $! >"$W/relay.pid"
-for _ in $(seq 200); do grep -q '^route: ' "$W/relay.out" 2>/dev/null && break; sleep 0.05; done
-ROUTE=$(sed -n 's/^route: //p' "$W/relay.out")
-[ -n "$ROUTE" ] || { echo "relay did not start:"; cat "$W/relay.log"; exit 1; }
+. bench/lib.sh
+start_relay "$BIN"
 
 MPORT=$(free_port)
 microsocks -i 127.0.0.1 -p "$MPORT" >/dev/null 2>&1 &

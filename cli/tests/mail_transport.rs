@@ -88,8 +88,10 @@ impl Env {
         hp
     }
 
-    fn account_add(&self, hp: &Hp, user: &str, password_command: &str, extra: &[&str]) {
-        let mut args = vec![
+    /// `account add` for USER on the loopback servers (STARTTLS submission, IMAPS, the
+    /// test CA), without a password source.
+    fn account_args(&self, user: &str) -> Vec<String> {
+        vec![
             "account".to_string(),
             "add".into(),
             "--address".into(),
@@ -106,9 +108,12 @@ impl Env {
             "implicit".into(),
             "--ca-file".into(),
             self.ca.display().to_string(),
-            "--password-command".into(),
-            password_command.into(),
-        ];
+        ]
+    }
+
+    fn account_add(&self, hp: &Hp, user: &str, password_command: &str, extra: &[&str]) {
+        let mut args = self.account_args(user);
+        args.extend(["--password-command".into(), password_command.into()]);
         args.extend(extra.iter().map(|s| s.to_string()));
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         hp.ok(&a);
@@ -626,31 +631,15 @@ fn the_password_can_live_in_the_encrypted_keyring() {
         "--route",
         "mailto:alice@example.test",
     ]);
-    let base = [
-        "account",
-        "add",
-        "--address",
-        "alice@example.test",
-        "--user",
-        "alice",
-        "--smtp",
-        &format!("{}:{}", e.host, e.smtp),
-        "--smtp-tls",
-        "starttls",
-        "--imap",
-        &format!("{}:{}", e.host, e.imaps),
-        "--imap-tls",
-        "implicit",
-        "--ca-file",
-        e.ca.to_str().expect("utf-8"),
-    ];
+    let base = e.account_args("alice");
+    let base: Vec<&str> = base.iter().map(String::as_str).collect();
     // Neither a command nor --password-stdin, and no terminal: refused, nothing written.
     let (code, _, err) = a.run(&base);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--password-stdin"), "{err}");
     assert!(a.run(&["account", "show"]).0 != 0, "no [account] was saved");
 
-    let mut args = base.to_vec();
+    let mut args = base.clone();
     args.extend(["--password-stdin", "--test"]);
     let out = a.ok_stdin(&args, &format!("{}\n", e.password("alice")));
     assert!(
