@@ -1,4 +1,4 @@
-# Shared by the bench scripts (source it): a work dir under /var/tmp (the real disk, not a
+# Shared by the bench scripts (source it): installing missing Debian packages, a work dir under /var/tmp (the real disk, not a
 # tmpfs: durable writes must pay what fsync costs) cleaned up on exit with every process
 # whose pid file is in it, a free loopback port, and our relay on a self-signed
 # certificate ($ROUTE is its route line).
@@ -20,4 +20,15 @@ start_relay() {
   for _ in $(seq 200); do grep -q '^route: ' "$W/relay.out" 2>/dev/null && break; sleep 0.05; done
   ROUTE=$(sed -n 's/^route: //p' "$W/relay.out")
   [ -n "$ROUTE" ] || { echo "the relay did not start:"; cat "$W/relay.log"; exit 1; }
+}
+
+# install_missing PKG...: apt-get installs the packages given (callers list only the
+# missing ones); nothing when the list is empty.
+install_missing() {
+  [ $# -gt 0 ] || return 0
+  local SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "$@"
 }

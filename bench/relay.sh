@@ -22,17 +22,11 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+. bench/lib.sh
+install_missing "${need[@]}"
 
 cargo build --release -q -p hushpost
 BIN=${CARGO_TARGET_DIR:-target}/release/hushpost
-
-. bench/lib.sh
 
 # --- our relay ---------------------------------------------------------------------------
 start_relay "$BIN"

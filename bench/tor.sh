@@ -14,18 +14,13 @@ N=${1:-1000}
 need=()
 command -v microsocks >/dev/null || need+=(microsocks)
 command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+. bench/lib.sh
+install_missing "${need[@]}"
 
 cargo build --release -q -p hushpost -p hushpost-transports --examples --bins
 T=${CARGO_TARGET_DIR:-target}/release
 BIN=$T/hushpost
 
-. bench/lib.sh
 start_relay "$BIN"
 
 MPORT=$(free_port)

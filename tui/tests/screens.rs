@@ -98,6 +98,17 @@ impl Harness {
         }
     }
 
+    /// `c`, To, Subject, body, Ctrl-S.
+    fn compose_and_send(&mut self, to: &str, subject: &str, body: &str) {
+        self.key(KeyCode::Char('c'));
+        self.keys(to);
+        self.key(KeyCode::Enter);
+        self.keys(subject);
+        self.key(KeyCode::Enter);
+        self.keys(body);
+        self.ctrl('s');
+    }
+
     /// One background cover-traffic tick of the net worker, as its thread runs them.
     fn poll_tick(&mut self) {
         let mut q = Queue::default();
@@ -660,13 +671,7 @@ fn a_failed_send_keeps_the_message_to_try_again() {
     let w = world();
     let mut h = w.bob_tui();
     std::fs::remove_dir_all(w.root.join("shared")).expect("rm");
-    h.key(KeyCode::Char('c'));
-    h.keys("alice");
-    h.key(KeyCode::Enter);
-    h.keys("Hello");
-    h.key(KeyCode::Enter);
-    h.keys("Are you there?");
-    h.ctrl('s');
+    h.compose_and_send("alice", "Hello", "Are you there?");
     let s = h.screen();
     assert!(s.contains("NOT sent to alice"), "{s}");
     assert!(h.app.status.sending == 0);
@@ -738,13 +743,7 @@ fn the_inbox_runs_cover_ticks_that_move_queued_mail() {
     .expect("config");
     let mut h = w.bob_tui();
     assert!(h.net.next_poll(None).is_some(), "cover on: ticks scheduled");
-    h.key(KeyCode::Char('c'));
-    h.keys("alice");
-    h.key(KeyCode::Tab);
-    h.keys("Cover");
-    h.key(KeyCode::Enter);
-    h.keys("Sent in a regular slot.");
-    h.ctrl('s');
+    h.compose_and_send("alice", "Cover", "Sent in a regular slot.");
     assert!(h.screen().contains("queued for alice"));
     h.key(KeyCode::Char('k'));
     let s = h.screen();
