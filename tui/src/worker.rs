@@ -440,9 +440,13 @@ pub fn spawn(
                         Err(_) => break,
                     },
                 };
-                match cmd {
-                    Some(cmd) => w.handle(cmd, &mut sink),
-                    None => w.poll_tick(&mut sink),
+                if let Some(cmd) = cmd {
+                    w.handle(cmd, &mut sink);
+                }
+                // A tick that fell due while a command ran still happens: the schedule
+                // depends on the clock and the RNG only, not on what the user does.
+                if next_poll.is_some_and(|at| Instant::now() >= at) {
+                    w.poll_tick(&mut sink);
                 }
                 next_poll = w.next_poll(next_poll);
             }
