@@ -270,3 +270,47 @@ fn first_run_creates_the_identity_in_the_inbox() {
     assert_eq!(t.wait_exit("new"), "0");
     restored(&t, "new");
 }
+
+#[test]
+fn the_open_inbox_sends_queued_mail_in_its_own_cover_ticks() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    // Cover traffic on the folder route, with ticks about a second apart.
+    std::fs::write(
+        b.home.join("config.toml"),
+        "[cover]\nschemes = [\"dir\"]\nmean_interval_secs = 1\n",
+    )
+    .expect("config");
+    let t = Tmux::new("cover");
+    t.open("bob", &b);
+    t.wait_for("bob", "Inbox");
+    t.keys("bob", &["c"]);
+    t.text("bob", "alice");
+    t.keys("bob", &["Enter"]);
+    t.text("bob", "Tick");
+    t.keys("bob", &["Enter"]);
+    t.text("bob", "Carried by a cover tick.");
+    t.keys("bob", &["C-s"]);
+    t.wait_for("bob", "queued for alice");
+
+    // No cron, no `hushpost poll`: the open inbox's own ticks carry it.
+    let start = Instant::now();
+    loop {
+        let out = a.ok(&["fetch"]);
+        if out.contains("1 new message") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the queued message never left: {out}\n{}",
+            t.capture("bob")
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert_eq!(a.list_json(&[])[0]["subject"], "Tick");
+    t.keys("bob", &["q", "q"]);
+    assert_eq!(t.wait_exit("bob"), "0");
+}
