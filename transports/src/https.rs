@@ -26,8 +26,7 @@ use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const SMALL: usize = 16_384;
-const LARGE: usize = 262_144;
+use hushpost_core::envelope::{LARGE, SMALL};
 /// Capabilities per fetch request (the relay's `max_caps`).
 const MAX_CAPS: usize = 256;
 /// Slots of a first fetch page: the fixed shape cover traffic relies on.

@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 
 /// The largest blob a drop holds (the large bucket). Anything bigger is read only this far
 /// plus one byte, so the receiver refuses it without us holding a huge file in memory.
-const MAX_BLOB: u64 = 262_144;
+const MAX_BLOB: u64 = hushpost_core::envelope::LARGE as u64;
 /// A `.tmp` upload of one of our tags older than this is an abandoned partial upload.
 const STALE_TMP_SECS: u64 = 3_600;
 /// Default connect/IO timeout when the caller gives none.

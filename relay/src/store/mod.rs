@@ -12,10 +12,8 @@ use axum::body::Bytes;
 use hushpost_core::Tag;
 use std::future::Future;
 
-/// The small bucket (and the fetch slot size).
-pub const SMALL: usize = 16_384;
-/// The large bucket.
-pub const LARGE: usize = 262_144;
+/// The two bucket sizes (the small one is also the fetch slot size), from the envelope.
+pub use hushpost_core::envelope::{LARGE, SMALL};
 
 /// Blob flag: the blob arrived as an intro post with a valid proof-of-work stamp.
 pub const FLAG_STAMPED: u8 = 1;
