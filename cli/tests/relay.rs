@@ -319,3 +319,68 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
     );
     assert_eq!(again.stop(), 0);
 }
+
+/// The restart that used to crash-loop: 40 puts under one tag, a fetch, 36 of them deleted,
+/// SIGTERM, start again. The start-up sweep found the segment less than half alive and
+/// compacted it by waiting on a tokio channel from inside the runtime
+/// (`Cannot block the current thread from within a runtime`, exit 101 on every retry).
+#[test]
+fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let t = tempdir();
+    let data = t.path().join("data");
+    let logs = t.path().join("logs");
+    let mut relay = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
+    let cap = FetchCap(rand::random());
+    let mut blobs = Vec::new();
+    {
+        let mut d = RelayDrop::new(
+            &relay.route.parse().expect("route"),
+            &DialOptions::default(),
+        )
+        .expect("drop");
+        for i in 0..40u8 {
+            let blob = vec![i; SMALL];
+            d.put(&cap.tag(), &blob, PutOptions::default())
+                .expect("put");
+            blobs.push(blob);
+        }
+        let mut ids = Vec::new();
+        d.fetch(std::slice::from_ref(&cap), &mut |f| {
+            ids.push((f.blob[0], f.id));
+            Flow::Continue
+        })
+        .expect("fetch");
+        assert_eq!(ids.len(), 40);
+        ids.sort();
+        let gone: Vec<(usize, String)> = ids[..36].iter().map(|(_, id)| (0, id.clone())).collect();
+        d.delete(std::slice::from_ref(&cap), &gone)
+            .expect("delete 36");
+    }
+    assert_eq!(relay.stop(), 0);
+    for round in 0..3 {
+        let mut again = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
+        let log = std::fs::read_to_string(&again.log).unwrap_or_default();
+        assert!(!log.contains("panicked"), "round {round}: {log}");
+        let mut d = RelayDrop::new(
+            &again.route.parse().expect("route"),
+            &DialOptions::default(),
+        )
+        .expect("drop");
+        let mut left = Vec::new();
+        d.fetch(std::slice::from_ref(&cap), &mut |f| {
+            left.push(f.blob);
+            Flow::Continue
+        })
+        .expect("fetch after restart");
+        left.sort();
+        assert_eq!(
+            left,
+            blobs[36..].to_vec(),
+            "round {round}: the 4 unread blobs"
+        );
+        assert_eq!(again.stop(), 0, "round {round}: clean exit");
+        let log = std::fs::read_to_string(&again.log).unwrap_or_default();
+        assert!(!log.contains("panicked"), "round {round}: {log}");
+    }
+}

@@ -131,11 +131,13 @@ enum Job {
         locs: Vec<(Arc<File>, u64, u32)>,
         done: oneshot::Sender<Result<(), StoreError>>,
     },
-    /// Compaction: copy these live blobs of segment `from` into the lane's segment.
+    /// Compaction: copy these live blobs of segment `from` into the lane's segment. The
+    /// answer goes over a std channel: sweeps run on plain threads (and at start-up, which
+    /// may be inside an async runtime), where tokio's `blocking_recv` would panic.
     Move {
         from: u32,
         items: Vec<(Tag, Entry, Vec<u8>)>,
-        done: oneshot::Sender<Result<(), StoreError>>,
+        done: mpsc::SyncSender<Result<(), StoreError>>,
     },
 }
 
@@ -470,9 +472,9 @@ impl LogStore {
                 file.read_exact_at(&mut data, e.off + HEADER as u64)?;
                 items.push((tag, e, data));
             }
-            let (done, rx) = oneshot::channel();
+            let (done, rx) = mpsc::sync_channel(1);
             self.send(Job::Move { from, items, done })?;
-            rx.blocking_recv().unwrap_or(Err(StoreError::Closed))?;
+            rx.recv().unwrap_or(Err(StoreError::Closed))?;
             n += 1;
         }
         Ok(n)
@@ -1163,5 +1165,28 @@ mod tests {
         assert_eq!(s.segments_removed, 2);
         assert_eq!(fs::read_dir(t.path()).expect("ls").count(), before - 2);
         assert_eq!(read_all(&st, tag).len(), 1);
+    }
+
+    /// Regression: 40 puts, 36 deletes, then a reopen from inside an async runtime (as
+    /// `relay serve` does) compacts the sparse segment instead of panicking.
+    #[test]
+    fn reopening_inside_a_runtime_compacts_a_sparse_segment() {
+        let t = tempfile::tempdir().expect("tmp");
+        let clock = Arc::new(FixedClock(1_000_000));
+        let tag = Tag([11; 32]);
+        rt().block_on(async {
+            let st = LogStore::open(t.path(), cfg(), clock.clone()).expect("open");
+            for i in 0..40 {
+                st.put(tag, blob(i), 0).await.expect("put");
+            }
+            let (plan, _) = st.plan(&[tag], Cursor::default(), 100);
+            let ids = plan.iter().take(36).map(|p| (tag, p.id)).collect();
+            st.delete(ids).await.expect("delete");
+        });
+        let got = rt().block_on(async {
+            let st = LogStore::open(t.path(), cfg(), clock.clone()).expect("reopen in a runtime");
+            read_all(&st, tag).iter().map(|b| b[0]).collect::<Vec<u8>>()
+        });
+        assert_eq!(got, vec![36, 37, 38, 39]);
     }
 }
