@@ -11,13 +11,13 @@ pub mod card;
 pub mod envelope;
 pub mod identity;
 pub mod letter;
-pub mod pow;
 pub mod replay;
 pub mod route;
 pub mod sanitize;
 pub mod secret;
 pub mod tags;
-pub mod time;
+
+pub use hushpost_wire::{pow, time};
 
 pub use card::{Card, CardError};
 pub use envelope::{Bucket, Kind};

@@ -17,7 +17,8 @@ use crate::secret::Secret32;
 use crate::time::Day;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+pub use hushpost_wire::{FetchCap, Tag};
+use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -25,74 +26,6 @@ const PAIR_SALT: &[u8] = b"hushpost v1 pair";
 const DIR_SALT: &[u8] = b"hushpost v1 dir";
 const FETCH_LABEL: &[u8] = b"hushpost v1 fetch";
 const INTRO_LABEL: &[u8] = b"hushpost v1 intro fetch";
-const TAG_LABEL: &[u8] = b"hushpost v1 tag";
-
-/// The public name of a mailbox for one direction of one pair on one day.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Tag(pub [u8; 32]);
-
-impl Tag {
-    /// 64 lower-case hex digits (file names, URLs).
-    pub fn hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// Parses 64 hex digits.
-    pub fn from_hex(s: &str) -> Option<Tag> {
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).ok()?;
-        Some(Tag(out))
-    }
-}
-
-impl std::fmt::Debug for Tag {
-    // Tags are metadata: even debug output shows only a short prefix.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tag({}…)", &hex::encode(&self.0[..3]))
-    }
-}
-
-/// The read/delete capability for one tag: its hash preimage.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct FetchCap(pub [u8; 32]);
-
-impl FetchCap {
-    /// The tag this capability opens.
-    pub fn tag(&self) -> Tag {
-        let mut h = Sha256::new();
-        h.update(TAG_LABEL);
-        h.update(self.0);
-        Tag(h.finalize().into())
-    }
-
-    /// Constant-time check that this capability opens `tag`.
-    pub fn opens(&self, tag: &Tag) -> bool {
-        let t = self.tag();
-        let mut diff = 0u8;
-        for (a, b) in t.0.iter().zip(tag.0.iter()) {
-            diff |= a ^ b;
-        }
-        diff == 0
-    }
-
-    /// 64 lower-case hex digits.
-    pub fn hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// Parses 64 hex digits.
-    pub fn from_hex(s: &str) -> Option<FetchCap> {
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).ok()?;
-        Some(FetchCap(out))
-    }
-}
-
-impl std::fmt::Debug for FetchCap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("FetchCap(<redacted>)")
-    }
-}
 
 /// The key of one direction of one pair.
 #[derive(Debug)]

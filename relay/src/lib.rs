@@ -13,7 +13,7 @@ pub mod pow;
 pub mod store;
 pub mod tls;
 
-use hushpost_core::time::{Clock, SystemClock};
+use hushpost_wire::time::{Clock, SystemClock};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ impl Config {
             data,
             tls,
             store: StoreConfig::default(),
-            pow_difficulty: hushpost_core::pow::DEFAULT_DIFFICULTY,
+            pow_difficulty: hushpost_wire::pow::DEFAULT_DIFFICULTY,
         }
     }
 }

@@ -10,9 +10,9 @@
 //! be replayed against the new process.
 
 use hmac::{Hmac, Mac};
-use hushpost_core::Tag;
-use hushpost_core::pow;
-use hushpost_core::time::Clock;
+use hushpost_wire::Tag;
+use hushpost_wire::pow;
+use hushpost_wire::time::Clock;
 use sha2::Sha256;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -165,7 +165,7 @@ impl Pow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hushpost_core::time::FixedClock;
+    use hushpost_wire::time::FixedClock;
 
     #[test]
     fn difficulty_rises_with_load_and_is_bounded() {

@@ -3,9 +3,9 @@
 //! the disk high-water mark. (TLS, pinning and the client are tested in
 //! `transports/tests/relay.rs`; the real binary in `cli/tests/relay*.rs`.)
 
-use hushpost_core::{FetchCap, Tag, pow};
 use hushpost_relay::api::fetch_answer_len;
 use hushpost_relay::{Config, OffsetClock, Relay, TlsMode};
+use hushpost_wire::{FetchCap, Tag, pow};
 use std::sync::Arc;
 
 const SMALL: usize = 16_384;

@@ -27,16 +27,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hushpost_core::envelope::{LARGE, SMALL};
-/// Capabilities per fetch request (the relay's `max_caps`).
-const MAX_CAPS: usize = 256;
+use hushpost_wire::api::{
+    self, DeleteItem, DeleteRequest, FetchRequest, Info, MAX_CAPS, MAX_DELETE, POW_HEADER, Stamp,
+    TAG_HEADER,
+};
 /// Slots of a first fetch page: the fixed shape cover traffic relies on.
 const FIRST_SLOTS: usize = 4;
 /// Slots of follow-up pages (one large blob each).
 const MORE_SLOTS: usize = 16;
-/// Blobs per delete request.
-const MAX_DELETE: usize = 1024;
-const FETCH_HEADER: usize = 32;
-const SLOT_HEADER: usize = 32;
 /// Attempts per request when the relay or network says "try again".
 const ATTEMPTS: u32 = 3;
 /// The longest `Retry-After` we wait for inside one call.
@@ -416,15 +414,13 @@ impl RelayDrop {
         loop {
             tries += 1;
             let info = self.call(Method::GET, "/v1/info", &[], None)?;
-            let v: serde_json::Value = serde_json::from_slice(&info.body).map_err(|_| {
+            let info: Info = serde_json::from_slice(&info.body).map_err(|_| {
                 TransportError::Protocol(self.host.clone(), "relay info is not JSON".into())
             })?;
             let mut nonce = [0u8; 32];
-            let difficulty = v["pow"]["difficulty"].as_u64().unwrap_or(u64::MAX);
-            let ok = v["pow"]["nonce"]
-                .as_str()
-                .is_some_and(|n| hex::decode_to_slice(n, &mut nonce).is_ok());
-            if !ok || difficulty > u64::from(pow::MAX_DIFFICULTY) {
+            let difficulty = info.pow.difficulty;
+            let ok = hex::decode_to_slice(&info.pow.nonce, &mut nonce).is_ok();
+            if !ok || difficulty > pow::MAX_DIFFICULTY {
                 return Err(TransportError::Protocol(
                     self.host.clone(),
                     format!(
@@ -432,14 +428,14 @@ impl RelayDrop {
                     ),
                 ));
             }
-            let counter = pow::mint(&nonce, tag, &hash, difficulty as u8).ok_or_else(|| {
+            let counter = pow::mint(&nonce, tag, &hash, difficulty).ok_or_else(|| {
                 TransportError::Protocol(self.host.clone(), "proof of work refused".into())
             })?;
-            let stamp = format!("{}:{counter}", hex::encode(nonce));
+            let stamp = Stamp { nonce, counter }.header();
             match self.call(
                 Method::PUT,
                 "/v1/intro",
-                &[("hushpost-tag", tag.hex()), ("hushpost-pow", stamp)],
+                &[(TAG_HEADER, tag.hex()), (POW_HEADER, stamp)],
                 Some(blob.to_vec()),
             ) {
                 // A nonce can go stale (relay restarted, ten minutes passed) or be spent by
@@ -458,54 +454,35 @@ impl RelayDrop {
         caps: &[FetchCap],
         sink: &mut dyn FnMut(Fetched) -> Flow,
     ) -> Result<Flow, TransportError> {
-        let list: Vec<String> = caps.iter().map(|c| format!("\"{}\"", c.hex())).collect();
-        let list = list.join(",");
-        let mut cursor: Option<String> = None;
-        let mut slots = FIRST_SLOTS;
+        let mut req = FetchRequest {
+            caps: caps.to_vec(),
+            slots: Some(FIRST_SLOTS),
+            cursor: None,
+        };
         // A large blob arrives as consecutive chunks, possibly across pages.
-        let mut partial: Option<(usize, u64, Vec<u8>, u16)> = None;
+        let mut partial: Option<(u16, api::BlobId, Vec<u8>, u16)> = None;
         loop {
-            let body = match &cursor {
-                Some(c) => format!("{{\"caps\":[{list}],\"slots\":{slots},\"cursor\":\"{c}\"}}"),
-                None => format!("{{\"caps\":[{list}],\"slots\":{slots}}}"),
-            };
+            let body = serde_json::to_vec(&req)
+                .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
             let a = self.call(
                 Method::POST,
                 "/v1/fetch",
                 &[("content-type", "application/json".into())],
-                Some(body.into_bytes()),
+                Some(body),
             )?;
-            let b = &a.body;
-            let bad = |why: &str| TransportError::Protocol(self.host.clone(), why.to_string());
-            if b.len() != FETCH_HEADER + slots * (SLOT_HEADER + SMALL) || &b[..4] != b"HPF1" {
-                return Err(bad("malformed fetch answer"));
-            }
-            for slot in b[FETCH_HEADER..].chunks_exact(SLOT_HEADER + SMALL) {
-                let (h, data) = slot.split_at(SLOT_HEADER);
-                if h[0] != 1 {
-                    continue;
-                }
-                let cap = usize::from(u16::from_be_bytes([h[2], h[3]]));
-                let chunk = u16::from_be_bytes([h[4], h[5]]);
-                let chunks = u16::from_be_bytes([h[6], h[7]]);
-                let len = u32::from_be_bytes([h[8], h[9], h[10], h[11]]) as usize;
-                let id = u64::from_be_bytes(h[16..24].try_into().expect("8 bytes"));
-                if cap >= caps.len()
-                    || !(len == SMALL || len == LARGE)
-                    || usize::from(chunks) != len / SMALL
-                    || chunk >= chunks
-                {
-                    return Err(bad("malformed fetch slot"));
-                }
-                let blob = if chunks == 1 {
+            let slots = req.slots.unwrap_or(FIRST_SLOTS);
+            let page = api::decode_page(&a.body, caps.len(), slots)
+                .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
+            for (h, data) in page.slots {
+                let blob = if h.chunks == 1 {
                     Some(data.to_vec())
                 } else {
-                    if chunk == 0 {
-                        let mut v = Vec::with_capacity(len);
+                    if h.chunk == 0 {
+                        let mut v = Vec::with_capacity(h.len as usize);
                         v.extend_from_slice(data);
-                        partial = Some((cap, id, v, 1));
+                        partial = Some((h.cap, h.id, v, 1));
                     } else if let Some((pc, pid, v, next)) = &mut partial {
-                        if *pc == cap && *pid == id && *next == chunk {
+                        if *pc == h.cap && *pid == h.id && *next == h.chunk {
                             v.extend_from_slice(data);
                             *next += 1;
                         } else {
@@ -514,7 +491,7 @@ impl RelayDrop {
                         }
                     }
                     match &partial {
-                        Some((_, _, _, next)) if *next == chunks => {
+                        Some((_, _, _, next)) if *next == h.chunks => {
                             partial.take().map(|(_, _, v, _)| v)
                         }
                         _ => None,
@@ -522,8 +499,8 @@ impl RelayDrop {
                 };
                 if let Some(blob) = blob {
                     let f = Fetched {
-                        cap: offset + cap,
-                        id: format!("{id:016x}"),
+                        cap: offset + usize::from(h.cap),
+                        id: h.id.to_string(),
                         blob,
                     };
                     if sink(f) == Flow::Stop {
@@ -531,11 +508,13 @@ impl RelayDrop {
                     }
                 }
             }
-            if b[12] != 1 {
-                return Ok(Flow::Continue);
+            match page.next {
+                None => return Ok(Flow::Continue),
+                Some(c) => {
+                    req.cursor = Some(c);
+                    req.slots = Some(MORE_SLOTS);
+                }
             }
-            cursor = Some(hex::encode(&b[16..32]));
-            slots = MORE_SLOTS;
         }
     }
 }
@@ -557,7 +536,7 @@ impl Drop for RelayDrop {
         self.call(
             Method::PUT,
             "/v1/blobs",
-            &[("hushpost-tag", tag.hex())],
+            &[(TAG_HEADER, tag.hex())],
             Some(blob.to_vec()),
         )
         .map(|_| ())
@@ -581,20 +560,25 @@ impl Drop for RelayDrop {
         caps: &[FetchCap],
         items: &[(usize, String)],
     ) -> Result<(), TransportError> {
-        let valid: Vec<String> = items
+        let valid: Vec<DeleteItem> = items
             .iter()
-            .filter(|(i, id)| {
-                *i < caps.len() && id.len() <= 16 && id.bytes().all(|c| c.is_ascii_hexdigit())
+            .filter_map(|(i, id)| {
+                Some(DeleteItem {
+                    cap: caps.get(*i)?.clone(),
+                    id: api::BlobId::parse(id)?,
+                })
             })
-            .map(|(i, id)| format!("{{\"cap\":\"{}\",\"id\":\"{id}\"}}", caps[*i].hex()))
             .collect();
         for group in valid.chunks(MAX_DELETE) {
-            let body = format!("{{\"items\":[{}]}}", group.join(","));
+            let body = serde_json::to_vec(&DeleteRequest {
+                items: group.to_vec(),
+            })
+            .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
             self.call(
                 Method::DELETE,
                 "/v1/blobs",
                 &[("content-type", "application/json".into())],
-                Some(body.into_bytes()),
+                Some(body),
             )?;
         }
         Ok(())

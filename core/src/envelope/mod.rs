@@ -25,10 +25,7 @@ pub use seal::{Draft, Recipient, SealError, Sealed, seal, seal_each};
 use crate::identity::{Identity, SigContext, verify};
 use sha2::{Digest, Sha256};
 
-/// Size of the small bucket in bytes.
-pub const SMALL: usize = 16_384;
-/// Size of the large bucket in bytes.
-pub const LARGE: usize = 262_144;
+pub use hushpost_wire::{LARGE, SMALL};
 /// Most fragments one message may have (8.5 GB of body); larger drafts are refused.
 pub const MAX_FRAGMENTS: u32 = 1 << 15;
 

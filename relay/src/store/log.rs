@@ -13,8 +13,8 @@
 
 use super::{BlobStore, Cursor, LARGE, Planned, SMALL, StoreError, StoreStats, SweepStats};
 use axum::body::Bytes;
-use hushpost_core::Tag;
-use hushpost_core::time::Clock;
+use hushpost_wire::Tag;
+use hushpost_wire::time::Clock;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read};
@@ -1009,7 +1009,7 @@ fn scrub(locs: &[(Arc<File>, u64, u32)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hushpost_core::time::FixedClock;
+    use hushpost_wire::time::FixedClock;
 
     fn cfg() -> StoreConfig {
         StoreConfig {

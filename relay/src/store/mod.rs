@@ -9,14 +9,13 @@
 pub mod log;
 
 use axum::body::Bytes;
-use hushpost_core::Tag;
+use hushpost_wire::Tag;
 use std::future::Future;
 
 /// The two bucket sizes (the small one is also the fetch slot size), from the envelope.
-pub use hushpost_core::envelope::{LARGE, SMALL};
+pub use hushpost_wire::{LARGE, SMALL};
 
-/// Blob flag: the blob arrived as an intro post with a valid proof-of-work stamp.
-pub const FLAG_STAMPED: u8 = 1;
+pub use hushpost_wire::api::{Cursor, FLAG_STAMPED};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,18 +35,6 @@ pub enum StoreError {
     /// Disk I/O failed.
     #[error("storage I/O error: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// Where a fetch page starts: capability index, blob index under that tag, chunk index.
-/// Opaque to clients; valid only with the same capability list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cursor {
-    /// Index into the request's capability list.
-    pub cap: u16,
-    /// Position of the blob under that tag.
-    pub blob: u32,
-    /// Chunk of that blob.
-    pub chunk: u16,
 }
 
 /// One slot of a planned fetch page: which chunk of which blob goes there.

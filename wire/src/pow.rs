@@ -6,7 +6,7 @@
 //! A stamp is valid when `h` has at least `difficulty` leading zero bits. The relay issues
 //! `nonce` and remembers it for 10 minutes, so stamps cannot be precomputed or replayed.
 
-use crate::tags::Tag;
+use crate::Tag;
 use sha2::{Digest, Sha256};
 
 const POW_LABEL: &[u8] = b"hushpost v1 pow";
