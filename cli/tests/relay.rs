@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use hushpost_core::{FetchCap, Route};
 use hushpost_transports::https::RelayDrop;
-use hushpost_transports::{DialOptions, Drop, Flow, PutOptions};
+use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -240,7 +240,7 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
                 timeout_secs: 5,
                 ..Default::default()
             };
-            let mut d = RelayDrop::new(&route, &dial).expect("drop");
+            let mut d = relay_drop(&route, &dial).expect("drop");
             let mut cap = FetchCap(rand::random());
             let mut n = 0usize;
             while !stop.load(Ordering::Relaxed) {
@@ -294,7 +294,7 @@ fn kill_9_during_uploads_loses_no_acknowledged_blob() {
             caps.push(c.clone());
         }
     }
-    let mut d = RelayDrop::new(
+    let mut d = relay_drop(
         &again.route.parse().expect("route"),
         &DialOptions::default(),
     )
@@ -334,7 +334,7 @@ fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
     let cap = FetchCap(rand::random());
     let mut blobs = Vec::new();
     {
-        let mut d = RelayDrop::new(
+        let mut d = relay_drop(
             &relay.route.parse().expect("route"),
             &DialOptions::default(),
         )
@@ -362,7 +362,7 @@ fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
         let mut again = RelayProc::spawn(&data, &logs, &["--tls-self-signed"]);
         let log = std::fs::read_to_string(&again.log).unwrap_or_default();
         assert!(!log.contains("panicked"), "round {round}: {log}");
-        let mut d = RelayDrop::new(
+        let mut d = relay_drop(
             &again.route.parse().expect("route"),
             &DialOptions::default(),
         )
@@ -382,5 +382,16 @@ fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
         assert_eq!(again.stop(), 0, "round {round}: clean exit");
         let log = std::fs::read_to_string(&again.log).unwrap_or_default();
         assert!(!log.contains("panicked"), "round {round}: {log}");
+    }
+}
+
+/// The typed constructor for a parsed route (tests build routes from strings).
+fn relay_drop(
+    r: &hushpost_core::Route,
+    d: &hushpost_transports::DialOptions,
+) -> Result<RelayDrop, hushpost_transports::TransportError> {
+    match r {
+        hushpost_core::Route::Https(x) => RelayDrop::new(x, d),
+        other => panic!("not a Https route: {other}"),
     }
 }

@@ -9,6 +9,7 @@
 //! A route names a drop; it never carries anything that lets its holder read others' mail
 //! (an SSH drop key can only put files).
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -26,13 +27,20 @@ pub enum RouteError {
     Bad(String, &'static str),
 }
 
-/// How to dial a network route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How a network route is dialled: the *network mode*. Typed everywhere (config, keyring,
+/// flags), so a misspelt `"Tor"` is an error, never a silent direct connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Via {
     /// Connect directly.
     Direct,
     /// Only through the Tor SOCKS proxy; never directly.
     Tor,
+}
+
+impl Via {
+    /// The words the parser accepts.
+    pub const NAMES: [&'static str; 2] = ["tor", "direct"];
 }
 
 impl fmt::Display for Via {
@@ -50,72 +58,153 @@ impl std::str::FromStr for Via {
         match s {
             "direct" => Ok(Via::Direct),
             "tor" => Ok(Via::Tor),
-            other => Err(format!("unknown via {other:?} (use tor or direct)")),
+            other => Err(format!(
+                "unknown network mode {other:?} (use tor or direct)"
+            )),
         }
     }
 }
 
-/// A parsed receive route.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Route {
-    /// A folder: local disk, USB stick, network share, synced directory.
-    Dir {
-        /// Absolute path of the folder.
-        path: PathBuf,
-    },
-    /// An SFTP directory on any OpenSSH server.
-    Ssh {
-        /// Login name.
-        user: String,
-        /// Host name or address.
-        host: String,
-        /// TCP port.
-        port: u16,
-        /// Directory on the server.
-        path: String,
-        /// Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -l` prints it.
-        hostkey: String,
-        /// An SSH private key that can only put files (base64 of the Ed25519 seed).
-        dropkey: Option<String>,
-        /// The owner asks senders to use Tor.
-        via: Option<Via>,
-    },
+/// The kind of a route: which transport carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    /// A folder.
+    Dir,
+    /// An SFTP directory.
+    Ssh,
     /// A hushpost relay.
-    Https {
-        /// `https://host:port/prefix` without the fragment.
-        base: String,
-        /// Host name.
-        host: String,
-        /// TCP port.
-        port: u16,
-        /// SHA-256 of the relay's certificate (DER), if pinned.
-        pin: Option<[u8; 32]>,
-        /// The owner asks senders to use Tor.
-        via: Option<Via>,
-    },
+    Https,
     /// Ordinary e-mail.
-    Mailto {
-        /// The address.
-        address: String,
-    },
+    Mailto,
+}
+
+impl RouteKind {
+    /// Every kind.
+    pub const ALL: [RouteKind; 4] = [
+        RouteKind::Dir,
+        RouteKind::Ssh,
+        RouteKind::Https,
+        RouteKind::Mailto,
+    ];
+    /// The words the parser accepts.
+    pub const NAMES: [&'static str; 4] = ["dir", "ssh", "https", "mailto"];
+
+    /// The scheme word.
+    pub fn name(self) -> &'static str {
+        match self {
+            RouteKind::Dir => "dir",
+            RouteKind::Ssh => "ssh",
+            RouteKind::Https => "https",
+            RouteKind::Mailto => "mailto",
+        }
+    }
+
+    /// Whether routes of this kind go over a network (and so can go through Tor).
+    pub fn is_network(self) -> bool {
+        self != RouteKind::Dir
+    }
+}
+
+impl fmt::Display for RouteKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for RouteKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RouteKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("unknown route kind {s:?} (use dir, ssh, https or mailto)"))
+    }
+}
+
+/// A folder drop: local disk, USB stick, network share, synced directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DirRoute {
+    /// Absolute path of the folder.
+    pub path: PathBuf,
+}
+
+/// An SFTP directory on any OpenSSH server.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SshRoute {
+    /// Login name.
+    pub user: String,
+    /// Host name or address.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// Directory on the server.
+    pub path: String,
+    /// Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -l` prints it.
+    pub hostkey: String,
+    /// An SSH private key that can only put files (base64 of the Ed25519 seed).
+    pub dropkey: Option<String>,
+    /// The owner asks senders to use Tor.
+    pub via: Option<Via>,
+}
+
+/// A hushpost relay.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HttpsRoute {
+    /// `https://host:port/prefix` without the fragment.
+    pub base: String,
+    /// Host name.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// SHA-256 of the relay's certificate (DER), if pinned.
+    pub pin: Option<[u8; 32]>,
+    /// The owner asks senders to use Tor.
+    pub via: Option<Via>,
+}
+
+/// Ordinary e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MailtoRoute {
+    /// The address.
+    pub address: String,
+}
+
+/// A parsed receive route: each kind carries its own typed payload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// A folder.
+    Dir(DirRoute),
+    /// An SFTP directory.
+    Ssh(SshRoute),
+    /// A hushpost relay.
+    Https(HttpsRoute),
+    /// Ordinary e-mail.
+    Mailto(MailtoRoute),
 }
 
 impl Route {
+    /// The route's kind.
+    pub fn kind(&self) -> RouteKind {
+        match self {
+            Route::Dir(_) => RouteKind::Dir,
+            Route::Ssh(_) => RouteKind::Ssh,
+            Route::Https(_) => RouteKind::Https,
+            Route::Mailto(_) => RouteKind::Mailto,
+        }
+    }
+
     /// The scheme word: `dir`, `ssh`, `https` or `mailto`.
     pub fn scheme(&self) -> &'static str {
-        match self {
-            Route::Dir { .. } => "dir",
-            Route::Ssh { .. } => "ssh",
-            Route::Https { .. } => "https",
-            Route::Mailto { .. } => "mailto",
-        }
+        self.kind().name()
     }
 
     /// The host to dial, for network routes.
     pub fn host(&self) -> Option<&str> {
         match self {
-            Route::Ssh { host, .. } | Route::Https { host, .. } => Some(host),
-            Route::Dir { .. } | Route::Mailto { .. } => None,
+            Route::Ssh(r) => Some(&r.host),
+            Route::Https(r) => Some(&r.host),
+            Route::Dir(_) | Route::Mailto(_) => None,
         }
     }
 
@@ -130,14 +219,39 @@ impl Route {
             return Some(Via::Tor);
         }
         match self {
-            Route::Ssh { via, .. } | Route::Https { via, .. } => *via,
+            Route::Ssh(r) => r.via,
+            Route::Https(r) => r.via,
             _ => None,
         }
     }
 
     /// Whether the route goes over a network at all.
     pub fn is_network(&self) -> bool {
-        !matches!(self, Route::Dir { .. })
+        self.kind().is_network()
+    }
+
+    /// The route as shown to people: scheme and host or path, never a key or credential
+    /// (no drop key, no pin).
+    pub fn label(&self) -> String {
+        match self {
+            Route::Dir(r) => format!("dir:{}", r.path.display()),
+            Route::Ssh(r) => format!("ssh://{}@{}:{}{}", r.user, r.host, r.port, r.path),
+            Route::Https(r) => r.base.clone(),
+            Route::Mailto(r) => format!("mailto:{}", r.address),
+        }
+    }
+}
+
+impl Serialize for Route {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -178,7 +292,7 @@ impl std::str::FromStr for Route {
             if !path.is_absolute() {
                 return Err(RouteError::DirNotAbsolute);
             }
-            return Ok(Route::Dir { path });
+            return Ok(Route::Dir(DirRoute { path }));
         }
         if let Some(a) = s.strip_prefix("mailto:") {
             let ok = a.split_once('@').is_some_and(|(l, d)| {
@@ -189,9 +303,9 @@ impl std::str::FromStr for Route {
             if !ok {
                 return Err(RouteError::Bad(s.into(), "not an e-mail address"));
             }
-            return Ok(Route::Mailto {
+            return Ok(Route::Mailto(MailtoRoute {
                 address: a.to_string(),
-            });
+            }));
         }
         let url = url::Url::parse(s).map_err(|_| RouteError::Scheme(s.into()))?;
         let bad = |why| RouteError::Bad(s.into(), why);
@@ -228,7 +342,7 @@ impl std::str::FromStr for Route {
                 if !hostkey.starts_with("SHA256:") || hostkey.len() < 20 {
                     return Err(bad("hostkey must be SHA256:… as ssh-keygen -l prints it"));
                 }
-                Ok(Route::Ssh {
+                Ok(Route::Ssh(SshRoute {
                     user: user.to_string(),
                     host,
                     port: url.port().unwrap_or(22),
@@ -236,7 +350,7 @@ impl std::str::FromStr for Route {
                     hostkey,
                     dropkey: get("dropkey"),
                     via,
-                })
+                }))
             }
             scheme @ ("https" | "http") => {
                 let pin = match get("pin") {
@@ -257,13 +371,13 @@ impl std::str::FromStr for Route {
                 let mut base = url.clone();
                 base.set_fragment(None);
                 let base = base.as_str().trim_end_matches('/').to_string();
-                Ok(Route::Https {
+                Ok(Route::Https(HttpsRoute {
                     base,
                     host,
                     port,
                     pin,
                     via,
-                })
+                }))
             }
             _ => Err(RouteError::Scheme(s.into())),
         }
@@ -273,9 +387,9 @@ impl std::str::FromStr for Route {
 impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Route::Dir { path } => write!(f, "dir:{}", path.display()),
-            Route::Mailto { address } => write!(f, "mailto:{address}"),
-            Route::Ssh {
+            Route::Dir(DirRoute { path }) => write!(f, "dir:{}", path.display()),
+            Route::Mailto(MailtoRoute { address }) => write!(f, "mailto:{address}"),
+            Route::Ssh(SshRoute {
                 user,
                 host,
                 port,
@@ -283,7 +397,7 @@ impl fmt::Display for Route {
                 hostkey,
                 dropkey,
                 via,
-            } => {
+            }) => {
                 write!(f, "ssh://{user}@{host}")?;
                 if *port != 22 {
                     write!(f, ":{port}")?;
@@ -297,7 +411,7 @@ impl fmt::Display for Route {
                 }
                 Ok(())
             }
-            Route::Https { base, pin, via, .. } => {
+            Route::Https(HttpsRoute { base, pin, via, .. }) => {
                 f.write_str(base)?;
                 let mut sep = '#';
                 if let Some(p) = pin {

@@ -285,7 +285,7 @@ impl Session {
         for route in &card.routes {
             let dial = self.dial_options(route, None, None)?;
             let r = hushpost_transports::Transport::open(route, &dial).and_then(|mut t| {
-                hushpost_transports::Drop::put(
+                hushpost_transports::DeadDrop::put(
                     &mut t,
                     &tag,
                     &sealed.blobs[0],

@@ -3,7 +3,7 @@
 
 use crate::send::route_label;
 use crate::session::Session;
-use hushpost_transports::{Drop, Flow, Transport};
+use hushpost_transports::{DeadDrop, Flow, Transport};
 use serde::Serialize;
 
 /// One check.

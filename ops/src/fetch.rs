@@ -18,7 +18,7 @@ use hushpost_core::letter;
 use hushpost_core::replay::SeenSet;
 use hushpost_core::tags::{PairKeys, days_to_poll, intro_fetch_cap};
 use hushpost_core::time::Day;
-use hushpost_transports::{Drop, Fetched, Flow, Transport};
+use hushpost_transports::{DeadDrop, Fetched, Flow, Transport};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -61,9 +61,8 @@ fn facts(route: &Route, via: Via, cover: bool) -> (String, String) {
         Route::Mailto { .. } if tor => "that you use Tor".to_string(),
         Route::Mailto { .. } => "which mail servers you talk to, and when".to_string(),
         _ if tor => "that you use Tor, and how much".to_string(),
-        Route::Ssh { host, .. } | Route::Https { host, .. } => {
-            format!("that you connect to {host}{timing}")
-        }
+        Route::Ssh(r) => format!("that you connect to {}{timing}", r.host),
+        Route::Https(r) => format!("that you connect to {}{timing}", r.host),
     };
     (operator, network)
 }

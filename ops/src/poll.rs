@@ -26,7 +26,7 @@ use hushpost_core::identity::XKeyPair;
 use hushpost_core::tags::{PairKeys, intro_fetch_cap};
 use hushpost_core::time::{Clock, Day};
 use hushpost_core::{FetchCap, Route, Tag};
-use hushpost_transports::{Drop, Fetched, Flow, PutOptions, Transport};
+use hushpost_transports::{DeadDrop, Fetched, Flow, PutOptions, Transport};
 use rand::{RngCore, SeedableRng};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};

@@ -9,7 +9,7 @@ use hushpost_core::letter::{self, Attachment, Letter, Party};
 use hushpost_core::route::Route;
 use hushpost_core::tags::PairKeys;
 use hushpost_core::time::Day;
-use hushpost_transports::{DialOptions, Drop, PutOptions, Transport};
+use hushpost_transports::{DeadDrop, DialOptions, PutOptions, Transport};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -460,8 +460,8 @@ pub(crate) fn dial_for(
     let ours = own_routes.contains(route);
     // Our SSH key goes only to our own drops, or to a contact's drop that has no drop key
     // (then it is the only way in); the owner login only to our own.
-    if let Route::Ssh { dropkey, .. } = route {
-        if ours || dropkey.is_none() {
+    if let Route::Ssh(r) = route {
+        if ours || r.dropkey.is_none() {
             dial.credentials.ssh_key_file = config.ssh.key_file.clone();
             dial.credentials.ssh_agent = config.ssh.agent;
         }
@@ -471,7 +471,7 @@ pub(crate) fn dial_for(
     }
     // Our mail account: SMTP to send to any mailto: route, IMAP only to fetch our own.
     // The password command runs here, i.e. only when a mail server is about to be used.
-    if let (Route::Mailto { .. }, Some(acct)) = (route, &config.account) {
+    if let (Route::Mailto(_), Some(acct)) = (route, &config.account) {
         let (smtp, imap) = crate::account::accounts(acct, stored_mail_password)?;
         dial.credentials.smtp = Some(smtp);
         if ours {
@@ -483,16 +483,5 @@ pub(crate) fn dial_for(
 
 /// A route as shown to the user: scheme and host or path, never credentials.
 pub fn route_label(route: &Route) -> String {
-    match route {
-        Route::Dir { path } => format!("dir:{}", path.display()),
-        Route::Ssh {
-            user,
-            host,
-            port,
-            path,
-            ..
-        } => format!("ssh://{user}@{host}:{port}{path}"),
-        Route::Https { base, .. } => base.clone(),
-        Route::Mailto { address } => format!("mailto:{address}"),
-    }
+    route.label()
 }

@@ -64,15 +64,15 @@ impl Session {
         if routes.is_empty() {
             let drop = home.default_drop();
             hushpost_durable::create_private_dir(&drop).map_err(|e| Error::Io(e, drop.clone()))?;
-            routes.push(Route::Dir { path: drop });
+            routes.push(Route::Dir(hushpost_core::route::DirRoute { path: drop }));
         }
         for r in &routes {
-            if let Route::Dir { path } = r
-                && !path.is_dir()
+            if let Route::Dir(d) = r
+                && !d.path.is_dir()
             {
                 return Err(Error::Invalid(format!(
                     "drop folder {} does not exist",
-                    path.display()
+                    d.path.display()
                 )));
             }
         }
@@ -230,12 +230,12 @@ impl Session {
         if self.state.routes.len() >= 8 {
             return Err(Error::Invalid("a card holds at most 8 routes".into()));
         }
-        if let Route::Dir { path } = &route
-            && !path.is_dir()
+        if let Route::Dir(d) = &route
+            && !d.path.is_dir()
         {
             return Err(Error::Invalid(format!(
                 "drop folder {} does not exist",
-                path.display()
+                d.path.display()
             )));
         }
         self.state.routes.push(text);

@@ -246,13 +246,13 @@ mod tests {
         let b = ssh_setup(&opts()).expect("setup");
         assert_ne!(a.route, b.route, "each run makes a new drop key");
         let r: Route = a.route.parse().expect("route");
-        let Route::Ssh {
+        let Route::Ssh(hushpost_core::route::SshRoute {
             user,
             port,
             path,
             dropkey,
             ..
-        } = r
+        }) = r
         else {
             panic!("not ssh")
         };

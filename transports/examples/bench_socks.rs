@@ -10,7 +10,7 @@
 //! Usage: bench_socks RELAY_URL PROXY_URL [N]   (driven by `bench/tor.sh`)
 
 use hushpost_core::{FetchCap, Route};
-use hushpost_transports::{DialOptions, Drop, Flow, PutOptions, Transport};
+use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions, Transport};
 use rand::RngCore;
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,7 @@
 //!
 //! Test-support code; it panics with a message naming the broken rule.
 
-use crate::{Drop, Flow};
+use crate::{DeadDrop, Flow};
 use hushpost_core::FetchCap;
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ fn blob(fill: u8, len: usize) -> Vec<u8> {
     v
 }
 
-fn fetch_all(d: &mut dyn Drop, caps: &[FetchCap]) -> BTreeMap<usize, Vec<(String, Vec<u8>)>> {
+fn fetch_all(d: &mut dyn DeadDrop, caps: &[FetchCap]) -> BTreeMap<usize, Vec<(String, Vec<u8>)>> {
     let mut got: BTreeMap<usize, Vec<(String, Vec<u8>)>> = BTreeMap::new();
     d.fetch(caps, &mut |f| {
         got.entry(f.cap).or_default().push((f.id, f.blob));
@@ -37,7 +37,7 @@ fn fetch_all(d: &mut dyn Drop, caps: &[FetchCap]) -> BTreeMap<usize, Vec<(String
 
 /// Runs the suite. `sizes` are the blob sizes this drop accepts (relays only take the two
 /// bucket sizes).
-pub fn run(d: &mut dyn Drop, sizes: &[usize]) {
+pub fn run(d: &mut dyn DeadDrop, sizes: &[usize]) {
     let (a, b, empty) = (cap(1), cap(2), cap(3));
     let caps = [a.clone(), b.clone(), empty.clone()];
 

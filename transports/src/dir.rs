@@ -5,7 +5,7 @@
 //! name, fsynced and renamed, so a reader never sees half a blob. Fetching lists the folder
 //! and takes only names whose tag is one of ours; everything else is left alone.
 
-use crate::{Drop, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, Fetched, Flow, PutOptions, TransportError};
 use hushpost_core::{FetchCap, Tag};
 use std::collections::HashMap;
 use std::fs;
@@ -56,7 +56,7 @@ fn parse_name(name: &str) -> Option<Tag> {
     Tag::from_hex(tag)
 }
 
-impl Drop for DirDrop {
+impl DeadDrop for DirDrop {
     fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
         if !self.root.is_dir() {
             return Err(TransportError::DirMissing(self.root.clone()));

@@ -6,9 +6,6 @@ use std::path::PathBuf;
 /// Why a transport operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
-    /// This build does not implement the route's scheme yet.
-    #[error("the {0} transport is not available in this build")]
-    Unsupported(&'static str),
     /// The drop folder does not exist.
     #[error("drop folder {0} does not exist (is the USB stick or share mounted?)")]
     DirMissing(PathBuf),

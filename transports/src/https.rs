@@ -14,9 +14,10 @@
 //! Must not: connect directly when a proxy is set or the route needs Tor, resolve a name
 //! locally for a proxied route, or put a tag, capability or blob into an error message.
 
-use crate::{DialOptions, Drop, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError};
+use hushpost_core::route::HttpsRoute;
 use hushpost_core::route::Via;
-use hushpost_core::{FetchCap, Route, Tag, pow};
+use hushpost_core::{FetchCap, Tag, pow};
 use reqwest::{Method, StatusCode};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -178,21 +179,18 @@ struct Answer {
 impl RelayDrop {
     /// The drop for an `https://` (or loopback/onion `http://`) route. Nothing dials out
     /// until the first operation.
-    pub fn new(route: &Route, dial: &DialOptions) -> Result<Self, TransportError> {
-        let Route::Https {
+    pub fn new(route: &HttpsRoute, dial: &DialOptions) -> Result<Self, TransportError> {
+        let HttpsRoute {
             base,
             host,
             port,
             pin,
             ..
-        } = route
-        else {
-            return Err(TransportError::Unsupported(route.scheme()));
-        };
+        } = route;
         let label = format!("{host}:{port}");
         let proxy = match &dial.proxy {
             Some(p) => Some(parse_proxy(p, dial.isolation.as_ref())?),
-            None if route.required_via() == Some(Via::Tor) => {
+            None if route.via == Some(Via::Tor) || host.ends_with(".onion") => {
                 return Err(TransportError::TorRequired(label));
             }
             None => None,
@@ -519,7 +517,7 @@ impl RelayDrop {
     }
 }
 
-impl Drop for RelayDrop {
+impl DeadDrop for RelayDrop {
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
         if blob.len() != SMALL && blob.len() != LARGE {
             return Err(TransportError::Protocol(

@@ -2,7 +2,7 @@
 //! (`ssh://`), a hushpost relay (`https://`) and ordinary mail (`mailto:`). Tor is a way
 //! to dial, not a transport.
 //!
-//! Every transport implements the one small [`Drop`] trait — put a blob under a tag,
+//! Every transport implements the one small [`DeadDrop`] trait — put a blob under a tag,
 //! fetch the blobs under a batch of capabilities, delete by capability — and the closed
 //! [`Transport`] enum picks the implementation from a route. A transport must never see
 //! plaintext, names or subjects: it gets tags, capabilities and sealed bytes only.
@@ -23,9 +23,9 @@ use hushpost_core::{FetchCap, Route, Tag};
 /// One blob a drop handed back.
 #[derive(Debug)]
 pub struct Fetched {
-    /// Index into the capability slice given to [`Drop::fetch`].
+    /// Index into the capability slice given to [`DeadDrop::fetch`].
     pub cap: usize,
-    /// The drop's handle for this blob (file name, relay id, IMAP UID…), for [`Drop::delete`].
+    /// The drop's handle for this blob (file name, relay id, IMAP UID…), for [`DeadDrop::delete`].
     pub id: String,
     /// The sealed bytes.
     pub blob: Vec<u8>,
@@ -47,8 +47,8 @@ pub struct PutOptions {
     pub intro: bool,
 }
 
-/// The three operations every drop supports.
-pub trait Drop {
+/// The three operations every drop supports. (Named so it does not shadow `std::ops::Drop`.)
+pub trait DeadDrop {
     /// Stores `blob` under `tag`. When this returns `Ok`, the drop has the blob durably.
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError>;
 
@@ -127,16 +127,14 @@ impl Transport {
     /// on first use.
     pub fn open(route: &Route, dial: &DialOptions) -> Result<Transport, TransportError> {
         match route {
-            Route::Dir { path } => Ok(Transport::Dir(dir::DirDrop::new(path))),
-            Route::Ssh { .. } => Ok(Transport::Ssh(ssh::SshDrop::new(route, dial)?)),
-            Route::Https { .. } => Ok(Transport::Https(https::RelayDrop::new(route, dial)?)),
-            Route::Mailto { .. } => {
-                Ok(Transport::Mail(Box::new(mail::MailDrop::new(route, dial)?)))
-            }
+            Route::Dir(r) => Ok(Transport::Dir(dir::DirDrop::new(&r.path))),
+            Route::Ssh(r) => Ok(Transport::Ssh(ssh::SshDrop::new(r, dial)?)),
+            Route::Https(r) => Ok(Transport::Https(https::RelayDrop::new(r, dial)?)),
+            Route::Mailto(r) => Ok(Transport::Mail(Box::new(mail::MailDrop::new(r, dial)?))),
         }
     }
 
-    fn inner(&mut self) -> &mut dyn Drop {
+    fn inner(&mut self) -> &mut dyn DeadDrop {
         match self {
             Transport::Dir(d) => d,
             Transport::Ssh(d) => d,
@@ -146,7 +144,7 @@ impl Transport {
     }
 }
 
-impl Drop for Transport {
+impl DeadDrop for Transport {
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
         self.inner().put(tag, blob, opts)
     }

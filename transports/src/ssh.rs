@@ -14,9 +14,10 @@
 //! Must not: log or print tags, capabilities, keys or file names.
 
 use crate::socks::{Proxy, pct_decode};
-use crate::{DialOptions, Drop, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError};
 use base64::Engine;
-use hushpost_core::{FetchCap, Route, Tag};
+use hushpost_core::route::SshRoute;
+use hushpost_core::{FetchCap, Tag};
 use sha2::{Digest, Sha256};
 use ssh2::{ErrorCode, OpenFlags, OpenType, Session, Sftp};
 use std::collections::HashMap;
@@ -249,26 +250,21 @@ fn random_id() -> String {
 
 impl SshDrop {
     /// The drop of an `ssh://` route. Checks the route's drop key but dials nothing.
-    pub fn new(route: &Route, dial: &DialOptions) -> Result<Self, TransportError> {
-        let Route::Ssh {
-            user,
-            host,
-            port,
-            path,
-            hostkey,
-            dropkey,
-            ..
-        } = route
-        else {
-            return Err(TransportError::Unsupported(route.scheme()));
-        };
-        let dropkey = dropkey.as_deref().map(DropKey::parse).transpose()?;
+    pub fn new(route: &SshRoute, dial: &DialOptions) -> Result<Self, TransportError> {
+        let onion = route.host.ends_with(".onion");
+        if dial.proxy.is_none() && (route.via == Some(hushpost_core::route::Via::Tor) || onion) {
+            return Err(TransportError::TorRequired(format!(
+                "{}:{}",
+                route.host, route.port
+            )));
+        }
+        let dropkey = route.dropkey.as_deref().map(DropKey::parse).transpose()?;
         Ok(SshDrop {
-            user: user.clone(),
-            host: host.clone(),
-            port: *port,
-            dir: pct_decode(path).trim_end_matches('/').to_string(),
-            hostkey: hostkey.clone(),
+            user: route.user.clone(),
+            host: route.host.clone(),
+            port: route.port,
+            dir: pct_decode(&route.path).trim_end_matches('/').to_string(),
+            hostkey: route.hostkey.clone(),
             dropkey,
             dial: Box::new(dial.clone()),
             sender: None,
@@ -586,7 +582,7 @@ fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-impl Drop for SshDrop {
+impl DeadDrop for SshDrop {
     fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
         let role = if self.dropkey.is_some() {
             Role::Sender

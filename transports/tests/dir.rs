@@ -2,7 +2,7 @@
 
 use hushpost_core::FetchCap;
 use hushpost_transports::dir::DirDrop;
-use hushpost_transports::{Drop, Flow, TransportError, conformance};
+use hushpost_transports::{DeadDrop, Flow, TransportError, conformance};
 use std::os::unix::fs::PermissionsExt;
 
 #[test]

@@ -10,7 +10,7 @@ use hushpost_core::agelayer;
 use hushpost_core::{FetchCap, Route, Tag};
 use hushpost_transports::mail::{ImapAccount, MailDrop, Security, SmtpAccount, wire};
 use hushpost_transports::{
-    Credentials, DialOptions, Drop, Fetched, Flow, PutOptions, TransportError,
+    Credentials, DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError,
 };
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ impl Env {
             },
             ..DialOptions::default()
         };
-        MailDrop::new(&route(), &dial).expect("open")
+        mail_drop(&route(), &dial).expect("open")
     }
 
     fn bob_maildir(&self) -> PathBuf {
@@ -190,7 +190,7 @@ struct Delivered<'a> {
     maildir: &'a Path,
 }
 
-impl Drop for Delivered<'_> {
+impl DeadDrop for Delivered<'_> {
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
         let before = stored_with_tag(self.maildir, tag).len();
         self.inner.put(tag, blob, opts)?;
@@ -623,7 +623,7 @@ fn untrusted_certificate_is_refused() {
 fn wrong_size_is_refused_before_dialling() {
     // No server needed: nothing may leave that is not a bucket-size blob.
     let dial = DialOptions::default();
-    let mut d = MailDrop::new(&route(), &dial).expect("open");
+    let mut d = mail_drop(&route(), &dial).expect("open");
     let err = d
         .put(&cap().tag(), &[0u8; 1000], PutOptions::default())
         .expect_err("size");
@@ -731,7 +731,7 @@ fn through_a_socks5_proxy_with_the_name_unresolved() {
             ..Credentials::default()
         },
     };
-    let mut d = MailDrop::new(&route(), &dial).expect("open");
+    let mut d = mail_drop(&route(), &dial).expect("open");
     let c = cap();
     let b = blob(16_384);
     d.put(&c.tag(), &b, PutOptions::default())
@@ -765,7 +765,7 @@ fn through_a_socks5_proxy_with_the_name_unresolved() {
         },
         ..DialOptions::default()
     };
-    let mut d = MailDrop::new(&route(), &dial).expect("open");
+    let mut d = mail_drop(&route(), &dial).expect("open");
     let err = d
         .put(&cap().tag(), &blob(16_384), PutOptions::default())
         .expect_err("refused");
@@ -773,4 +773,15 @@ fn through_a_socks5_proxy_with_the_name_unresolved() {
         matches!(err, TransportError::PlaintextNotLoopback(_)),
         "{err}"
     );
+}
+
+/// The typed constructor for a parsed route (tests build routes from strings).
+fn mail_drop(
+    r: &hushpost_core::Route,
+    d: &hushpost_transports::DialOptions,
+) -> Result<MailDrop, hushpost_transports::TransportError> {
+    match r {
+        hushpost_core::Route::Mailto(x) => MailDrop::new(x, d),
+        other => panic!("not a Mailto route: {other}"),
+    }
 }

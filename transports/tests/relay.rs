@@ -6,7 +6,7 @@
 use hushpost_core::{FetchCap, Route};
 use hushpost_relay::{Config, OffsetClock, Relay, TlsMode};
 use hushpost_transports::https::RelayDrop;
-use hushpost_transports::{DialOptions, Drop, Flow, PutOptions, Transport, TransportError};
+use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions, Transport, TransportError};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
@@ -49,7 +49,7 @@ fn blob() -> Vec<u8> {
     (0..SMALL).map(|_| rand::random::<u8>()).collect()
 }
 
-fn count(d: &mut dyn Drop, caps: &[FetchCap]) -> usize {
+fn count(d: &mut dyn DeadDrop, caps: &[FetchCap]) -> usize {
     let mut n = 0;
     d.fetch(caps, &mut |_| {
         n += 1;
@@ -70,7 +70,7 @@ fn conformance_over_tls_with_a_pinned_certificate() {
 fn a_certificate_that_does_not_match_the_pin_is_refused_naming_both() {
     let (r, _dir) = relay(|_| {});
     let wrong = [0x42u8; 32];
-    let mut d = RelayDrop::new(
+    let mut d = relay_drop(
         &route("127.0.0.1", r.addr().port(), Some(wrong)),
         &DialOptions::default(),
     )
@@ -98,7 +98,7 @@ fn a_certificate_that_does_not_match_the_pin_is_refused_naming_both() {
 #[test]
 fn without_a_pin_a_self_signed_relay_fails_webpki_with_a_hint() {
     let (r, _dir) = relay(|_| {});
-    let mut d = RelayDrop::new(
+    let mut d = relay_drop(
         &route("127.0.0.1", r.addr().port(), None),
         &DialOptions::default(),
     )
@@ -118,7 +118,7 @@ fn an_unreachable_relay_is_a_clear_retryable_error() {
         let l = TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
     };
-    let mut d = RelayDrop::new(
+    let mut d = relay_drop(
         &route("127.0.0.1", port, Some([0; 32])),
         &DialOptions {
             timeout_secs: 2,
@@ -137,7 +137,7 @@ fn an_unreachable_relay_is_a_clear_retryable_error() {
 #[test]
 fn intro_posts_mint_proof_of_work_and_the_relay_accepts_them() {
     let (r, _dir) = relay(|c| c.pow_difficulty = 12);
-    let mut d = RelayDrop::new(&pinned(&r), &DialOptions::default()).expect("new");
+    let mut d = relay_drop(&pinned(&r), &DialOptions::default()).expect("new");
     let cap = FetchCap(rand::random());
     d.put(&cap.tag(), &blob(), PutOptions { intro: true })
         .expect("intro put");
@@ -149,7 +149,7 @@ fn intro_posts_mint_proof_of_work_and_the_relay_accepts_them() {
 #[test]
 fn a_full_mailbox_is_a_clear_retryable_error() {
     let (r, _dir) = relay(|c| c.store.tag_quota = 2);
-    let mut d = RelayDrop::new(&pinned(&r), &DialOptions::default()).expect("new");
+    let mut d = relay_drop(&pinned(&r), &DialOptions::default()).expect("new");
     let tag = FetchCap([5; 32]).tag();
     d.put(&tag, &blob(), PutOptions::default()).expect("1");
     d.put(&tag, &blob(), PutOptions::default()).expect("2");
@@ -165,11 +165,11 @@ fn a_tor_route_without_a_proxy_never_dials() {
     let r: Route = "http://abcdefghijklmnopabcdefghijklmnopabcdefghijklmnopabcd.onion"
         .parse()
         .expect("route");
-    let e = RelayDrop::new(&r, &DialOptions::default()).expect_err("needs Tor");
+    let e = relay_drop(&r, &DialOptions::default()).expect_err("needs Tor");
     assert!(matches!(e, TransportError::TorRequired(_)), "{e:?}");
     let r: Route = "https://relay.example.org#via=tor".parse().expect("route");
     assert!(matches!(
-        RelayDrop::new(&r, &DialOptions::default()),
+        relay_drop(&r, &DialOptions::default()),
         Err(TransportError::TorRequired(_))
     ));
 }
@@ -269,7 +269,7 @@ fn through_a_socks5_proxy_with_isolation_and_remote_dns_only() {
     };
     // A name only the proxy can resolve: a direct connection or a local lookup would fail.
     let rt = route("relay.hushpost.test", r.addr().port(), r.pin());
-    let mut d = RelayDrop::new(&rt, &dial).expect("new");
+    let mut d = relay_drop(&rt, &dial).expect("new");
     let cap = FetchCap(rand::random());
     d.put(&cap.tag(), &blob(), PutOptions::default())
         .expect("put via proxy");
@@ -296,7 +296,7 @@ fn a_proxy_that_is_down_is_an_error_and_never_a_direct_connection() {
         ..Default::default()
     };
     // The relay itself is reachable directly; the client must still refuse.
-    let mut d = RelayDrop::new(&pinned(&r), &dial).expect("new");
+    let mut d = relay_drop(&pinned(&r), &dial).expect("new");
     let e = d
         .put(&FetchCap([3; 32]).tag(), &blob(), PutOptions::default())
         .expect_err("proxy down");
@@ -354,13 +354,13 @@ fn a_fetch_looks_the_same_on_the_wire_with_and_without_mail() {
     let caps: Vec<FetchCap> = (0..4).map(|_| FetchCap(rand::random())).collect();
     let via_counter = route("127.0.0.1", fwd.port(), r.pin());
     let one_fetch = || {
-        let mut d = RelayDrop::new(&via_counter, &DialOptions::default()).expect("new");
+        let mut d = relay_drop(&via_counter, &DialOptions::default()).expect("new");
         let n = count(&mut d, &caps);
         drop(d);
         (n, records.recv().expect("records"))
     };
     let (n0, empty) = one_fetch();
-    let mut d = RelayDrop::new(&pinned(&r), &DialOptions::default()).expect("new");
+    let mut d = relay_drop(&pinned(&r), &DialOptions::default()).expect("new");
     d.put(&caps[2].tag(), &blob(), PutOptions::default())
         .expect("put");
     let (n1, with_mail) = one_fetch();
@@ -380,4 +380,15 @@ fn a_fetch_looks_the_same_on_the_wire_with_and_without_mail() {
         "application-data records (count and sizes) differ"
     );
     assert_eq!(empty.len(), with_mail.len(), "record count differs");
+}
+
+/// The typed constructor for a parsed route (tests build routes from strings).
+fn relay_drop(
+    r: &hushpost_core::Route,
+    d: &hushpost_transports::DialOptions,
+) -> Result<RelayDrop, hushpost_transports::TransportError> {
+    match r {
+        hushpost_core::Route::Https(x) => RelayDrop::new(x, d),
+        other => panic!("not a Https route: {other}"),
+    }
 }

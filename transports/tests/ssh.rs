@@ -5,7 +5,7 @@
 
 use hushpost_core::{FetchCap, Route};
 use hushpost_transports::ssh::{DropKey, SshDrop, fingerprint_of_public_line};
-use hushpost_transports::{Credentials, DialOptions, Drop, Flow, TransportError, conformance};
+use hushpost_transports::{Credentials, DeadDrop, DialOptions, Flow, TransportError, conformance};
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ impl Env {
     }
 
     fn sender(&self, path: &str) -> SshDrop {
-        SshDrop::new(
+        ssh_drop(
             &self.route(path, &self.hostkey, Some(&self.drop_key)),
             &DialOptions::default(),
         )
@@ -91,7 +91,7 @@ impl Env {
     }
 
     fn owner(&self, path: &str) -> SshDrop {
-        SshDrop::new(&self.route(path, &self.hostkey, None), &self.owner_dial()).expect("new")
+        ssh_drop(&self.route(path, &self.hostkey, None), &self.owner_dial()).expect("new")
     }
 
     /// A fresh drop directory of its own inside the chroot, laid out like the shared one
@@ -390,7 +390,7 @@ fn a_wrong_pinned_host_key_is_refused_before_authentication() {
     // A key sshd has never seen: if it appeared in sshd's log, we would have offered it.
     let k = DropKey::generate();
     let fp = fingerprint_of_public_line(&k.public_openssh("")).expect("fp");
-    let mut d = SshDrop::new(
+    let mut d = ssh_drop(
         &e.route(&e.path, wrong, Some(&k.encode())),
         &DialOptions::default(),
     )
@@ -418,7 +418,7 @@ fn auth_refused_unreachable_and_missing_credentials_are_clear() {
     let Some(e) = env() else { return };
     // A drop key the server does not know.
     let stranger = DropKey::generate().encode();
-    let err = SshDrop::new(
+    let err = ssh_drop(
         &e.route(&e.path, &e.hostkey, Some(&stranger)),
         &DialOptions::default(),
     )
@@ -432,7 +432,7 @@ fn auth_refused_unreachable_and_missing_credentials_are_clear() {
     // The owner with the drop account's key file.
     let mut dial = e.owner_dial();
     dial.credentials.ssh_key_file = Some(e.drop_key_file.clone());
-    let err = SshDrop::new(&e.route(&e.path, &e.hostkey, None), &dial)
+    let err = ssh_drop(&e.route(&e.path, &e.hostkey, None), &dial)
         .expect("new")
         .fetch(&[cap()], &mut |_| Flow::Continue)
         .expect_err("refused");
@@ -449,7 +449,7 @@ fn auth_refused_unreachable_and_missing_credentials_are_clear() {
     )
     .parse()
     .expect("route");
-    let mut d = SshDrop::new(&r, &DialOptions::default()).expect("new never dials");
+    let mut d = ssh_drop(&r, &DialOptions::default()).expect("new never dials");
     let err = d
         .put(&cap().tag(), &blob(16_384), Default::default())
         .expect_err("unreachable");
@@ -465,7 +465,7 @@ fn auth_refused_unreachable_and_missing_credentials_are_clear() {
     )
     .parse()
     .expect("route");
-    let err = SshDrop::new(&r, &DialOptions::default())
+    let err = ssh_drop(&r, &DialOptions::default())
         .expect("new")
         .put(&cap().tag(), &blob(16_384), Default::default())
         .expect_err("no creds");
@@ -613,7 +613,7 @@ fn through_a_socks_proxy_the_host_name_is_not_resolved_locally() {
         ..DialOptions::default()
     };
     let t0 = std::time::Instant::now();
-    SshDrop::new(&r, &dial)
+    ssh_drop(&r, &dial)
         .expect("new")
         .put(&cap().tag(), &blob(16_384), Default::default())
         .expect("put through the proxy");
@@ -636,10 +636,21 @@ fn through_a_socks_proxy_the_host_name_is_not_resolved_locally() {
         proxy: Some(format!("socks5h://127.0.0.1:{closed}")),
         ..DialOptions::default()
     };
-    let err = SshDrop::new(&r, &dial)
+    let err = ssh_drop(&r, &dial)
         .expect("new")
         .put(&cap().tag(), &blob(16_384), Default::default())
         .expect_err("proxy down");
     assert!(matches!(err, TransportError::ProxyDown(_)), "{err}");
     assert_eq!(names(&dir).len(), 1);
+}
+
+/// The typed constructor for a parsed route (tests build routes from strings).
+fn ssh_drop(
+    r: &hushpost_core::Route,
+    d: &hushpost_transports::DialOptions,
+) -> Result<SshDrop, hushpost_transports::TransportError> {
+    match r {
+        hushpost_core::Route::Ssh(x) => SshDrop::new(x, d),
+        other => panic!("not a Ssh route: {other}"),
+    }
 }

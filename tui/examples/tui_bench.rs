@@ -15,9 +15,9 @@ fn person(dir: &std::path::Path, name: &str, drop: &std::path::Path) -> Session 
         InitOptions {
             name: name.into(),
             protection: Protection::None,
-            routes: vec![Route::Dir {
+            routes: vec![Route::Dir(hushpost_ops::core::route::DirRoute {
                 path: drop.to_path_buf(),
-            }],
+            })],
         },
     )
     .expect("init")

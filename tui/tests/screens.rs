@@ -206,9 +206,9 @@ fn person(root: &Path, dir: &str, name: &str, drop: &Path) -> Session {
         InitOptions {
             name: name.into(),
             protection: Protection::None,
-            routes: vec![Route::Dir {
+            routes: vec![Route::Dir(hushpost_ops::core::route::DirRoute {
                 path: drop.to_path_buf(),
-            }],
+            })],
         },
     )
     .expect("init");

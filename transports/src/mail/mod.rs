@@ -22,8 +22,9 @@ pub mod wire;
 
 pub use net::{Security, is_loopback};
 
-use crate::{DialOptions, Drop, Fetched, Flow, PutOptions, TransportError, socks};
-use hushpost_core::{FetchCap, Route, Tag};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError, socks};
+use hushpost_core::route::MailtoRoute;
+use hushpost_core::{FetchCap, Tag};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -160,12 +161,9 @@ impl std::fmt::Debug for MailDrop {
 
 impl MailDrop {
     /// The drop for a `mailto:` route. Nothing dials out until the first operation.
-    pub fn new(route: &Route, dial: &DialOptions) -> Result<Self, TransportError> {
-        let Route::Mailto { address } = route else {
-            return Err(TransportError::Unsupported(route.scheme()));
-        };
+    pub fn new(route: &MailtoRoute, dial: &DialOptions) -> Result<Self, TransportError> {
         Ok(MailDrop {
-            address: address.clone(),
+            address: route.address.clone(),
             dialer: dialer(dial)?,
             smtp_account: dial.credentials.smtp.clone(),
             imap_account: dial.credentials.imap.clone(),
@@ -213,7 +211,7 @@ impl MailDrop {
     }
 }
 
-impl Drop for MailDrop {
+impl DeadDrop for MailDrop {
     fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
         if !wire::is_bucket(blob.len()) {
             return Err(TransportError::Protocol(
