@@ -941,7 +941,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__via)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version tor direct default"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2047,7 +2047,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__reply)
-            opts="-s -a -q -v -h -V --all --subject --attach --via --json --passphrase-file --quiet --verbose --help --version"
+            opts="-s -a -q -v -h -V --all --subject --attach --via --route --now --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2070,7 +2070,11 @@ _hushpost() {
                     return 0
                     ;;
                 --via)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "tor direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -W "dir ssh https mailto" -- "${cur}"))
                     return 0
                     ;;
                 --passphrase-file)
@@ -2321,7 +2325,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__send)
-            opts="-s -a -q -v -h -V --to --subject --attach --via --expire --burn-after-reading --now --json --passphrase-file --quiet --verbose --help --version"
+            opts="-s -a -q -v -h -V --to --subject --attach --via --route --expire --burn-after-reading --now --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2348,7 +2352,11 @@ _hushpost() {
                     return 0
                     ;;
                 --via)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "tor direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -W "dir ssh https mailto" -- "${cur}"))
                     return 0
                     ;;
                 --expire)

@@ -160,7 +160,7 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from via" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -s q -l quiet -d 'Only print errors'
@@ -264,7 +264,12 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand account; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l to -d 'A recipient (repeatable)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s s -l subject -d 'Subject line' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s a -l attach -d 'Attach a file (repeatable)' -r -F
-complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l via -d 'Only use routes of this kind (dir, ssh, https, mailto), or force how to dial (tor, direct)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l via -d 'The network mode for this message: `tor` (only through the Tor proxy) or `direct`, overriding the contact\'s and config.toml\'s. (A route kind here, as in `--via ssh`, still works but is deprecated: use --route.)' -r -f -a "tor\t''
+direct\t''"
+complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l route -d 'Only use the contact\'s routes of this kind' -r -f -a "dir\t''
+ssh\t''
+https\t''
+mailto\t''"
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l expire -d 'Ask the recipient\'s client to delete the message after this long (e.g. 2h, 7d). A courtesy their client honours, not something you can enforce' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -l burn-after-reading -d 'Ask the recipient\'s client to delete the message once read. A courtesy their client honours, not something you can enforce'
@@ -276,9 +281,15 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s h -l help -d 
 complete -c hushpost -n "__fish_hushpost_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s s -l subject -d 'Subject (default: "Re: " + the original\'s)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s a -l attach -d 'Attach a file (repeatable)' -r -F
-complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l via -d 'Only use routes of this kind (dir, ssh, https, mailto), or tor / direct' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l via -d 'The network mode for this message: `tor` (only through the Tor proxy) or `direct`, overriding the contact\'s and config.toml\'s. (A route kind here, as in `--via ssh`, still works but is deprecated: use --route.)' -r -f -a "tor\t''
+direct\t''"
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l route -d 'Only use the contact\'s routes of this kind' -r -f -a "dir\t''
+ssh\t''
+https\t''
+mailto\t''"
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l all -d 'Reply to everyone the message went to (who is also your contact)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l now -d 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l json -d 'Machine-readable report'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'

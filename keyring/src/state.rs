@@ -2,6 +2,7 @@
 //! older files keep loading.
 
 use hushpost_core::Secret32;
+use hushpost_core::route::{Route, Via};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroize;
 
@@ -148,10 +149,10 @@ pub struct ContactState {
     /// The user's choice of this contact's routes, in order (`contact routes NAME URL…`);
     /// `None` = all of the card's routes in the card's order.
     #[serde(default)]
-    pub use_routes: Option<Vec<String>>,
+    pub use_routes: Option<Vec<Route>>,
     /// `tor` / `direct` for this contact (overrides the global default).
     #[serde(default)]
-    pub via: Option<String>,
+    pub via: Option<Via>,
     /// Our receiving prekeys for this contact, newest last.
     #[serde(default)]
     pub my_prekeys: Vec<OwnPrekey>,
@@ -174,7 +175,7 @@ pub struct State {
     /// Key of the encrypted mail store.
     pub store_key: SecretHex,
     /// Our receive routes, in order.
-    pub routes: Vec<String>,
+    pub routes: Vec<Route>,
     /// When the current card was issued.
     pub card_issued_at: u64,
     /// When the identity was created.

@@ -13,7 +13,7 @@ fn state() -> State {
         x_secret: SecretHex::from_bytes([0x22; 32]),
         intro_cap: SecretHex::random(),
         store_key: SecretHex::random(),
-        routes: vec!["dir:/tmp/x".into()],
+        routes: vec!["dir:/tmp/x".parse().expect("route")],
         card_issued_at: 1,
         created_at: 1,
         contacts: vec![],

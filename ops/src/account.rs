@@ -8,7 +8,6 @@
 
 use crate::config::{Account, Config, TlsMode};
 use crate::error::{Error, Result};
-use hushpost_transports::DialOptions;
 use hushpost_transports::mail::{self, ImapAccount, Security, SmtpAccount};
 use zeroize::Zeroizing;
 
@@ -148,13 +147,21 @@ pub fn test_login(config: &Config, stored: Option<&str>) -> Result<()> {
     let a = config.account.as_ref().ok_or_else(|| {
         Error::Invalid("no [account] in config.toml (see `hushpost account add`)".into())
     })?;
-    let (smtp, imap) = accounts(a, stored)?;
-    let net = &config.network;
-    let dial = DialOptions {
-        proxy: (net.via == "tor").then(|| net.tor_proxy.clone()),
-        timeout_secs: net.timeout_secs,
-        ..DialOptions::default()
+    let route: hushpost_core::Route = format!("mailto:{}", a.address).parse()?;
+    let policy = crate::dial::Policy {
+        own: vec![route.clone()],
+        users: Vec::new(),
     };
-    mail::check_login(Some(&smtp), Some(&imap), &dial)?;
+    let plan = crate::dial::plan(
+        config,
+        &policy,
+        &route,
+        None,
+        crate::dial::Operation::AccountTest,
+        None,
+    )?;
+    let dial = plan.dial_options(config, stored)?;
+    let (smtp, imap) = (dial.credentials.smtp.clone(), dial.credentials.imap.clone());
+    mail::check_login(smtp.as_ref(), imap.as_ref(), &dial)?;
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! `config.toml`: settings that are not secrets (secrets live in the keyring). Every field
-//! has a default, so a missing file or section is fine; unknown keys are refused so a typo
-//! is noticed.
+//! has a default, so a missing file or section is fine. Parsing is strict and typed: an
+//! unknown key or an unknown value (`via = "Tor"`) is an error that names the file, the
+//! line, the key, the value and what is allowed, so nothing ever dials with a setting it
+//! misread.
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use hushpost_core::route::{Route, RouteKind, Via};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::{Path, PathBuf};
 
 /// The whole configuration.
@@ -35,9 +38,91 @@ pub struct Cover {
     /// Tags presented per fetch (real ones padded with decoys; more if there are more real).
     pub fetch_tags: usize,
     /// Route kinds with cover traffic unless overridden (`dir`, `ssh`, `https`, `mailto`).
-    pub schemes: Vec<String>,
+    pub schemes: Vec<RouteKind>,
     /// Per-route overrides: route URL = true / false.
-    pub routes: std::collections::BTreeMap<String, bool>,
+    pub routes: RouteOverrides,
+}
+
+/// `[cover.routes]`: route URL = true / false. Keys are parsed as routes, so a mistyped URL
+/// is an error rather than an override that silently never matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteOverrides(pub Vec<(Route, bool)>);
+
+impl RouteOverrides {
+    /// The override for `route`, if any.
+    pub fn get(&self, route: &Route) -> Option<bool> {
+        self.0.iter().find(|(r, _)| r == route).map(|(_, on)| *on)
+    }
+}
+
+impl Serialize for RouteOverrides {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (r, on) in &self.0 {
+            m.serialize_entry(&r.to_string(), on)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteOverrides {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let m = std::collections::BTreeMap::<String, bool>::deserialize(d)?;
+        let mut v = Vec::new();
+        for (k, on) in m {
+            let r: Route = k
+                .parse()
+                .map_err(|e| serde::de::Error::custom(format!("{k:?}: {e}")))?;
+            v.push((r, on));
+        }
+        Ok(RouteOverrides(v))
+    }
+}
+
+/// A SOCKS5 proxy URL, `socks5h://HOST:PORT` (names resolved by the proxy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyUrl(String);
+
+impl ProxyUrl {
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for ProxyUrl {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let rest = s
+            .strip_prefix("socks5h://")
+            .or_else(|| s.strip_prefix("socks5://"))
+            .ok_or_else(|| format!("{s:?} is not a SOCKS5 URL (use socks5h://HOST:PORT)"))?;
+        let hostport = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        let ok = hostport
+            .rsplit_once(':')
+            .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
+        if !ok {
+            return Err(format!(
+                "{s:?} needs a host and a port (socks5h://HOST:PORT)"
+            ));
+        }
+        Ok(ProxyUrl(s.to_string()))
+    }
+}
+
+impl Serialize for ProxyUrl {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProxyUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for Cover {
@@ -49,8 +134,8 @@ impl Default for Cover {
             fetch_tags: 8,
             // Off for e-mail (it cannot hide addresses, and chaff mails cost the provider's
             // goodwill) and for folders (no observer between the parties by default).
-            schemes: vec!["https".into(), "ssh".into()],
-            routes: std::collections::BTreeMap::new(),
+            schemes: vec![RouteKind::Https, RouteKind::Ssh],
+            routes: RouteOverrides::default(),
         }
     }
 }
@@ -59,9 +144,8 @@ impl Cover {
     /// Whether cover traffic runs on `route`.
     pub fn enabled_for(&self, route: &hushpost_core::Route) -> bool {
         self.routes
-            .get(&route.to_string())
-            .copied()
-            .unwrap_or_else(|| self.schemes.iter().any(|s| s == route.scheme()))
+            .get(route)
+            .unwrap_or_else(|| self.schemes.contains(&route.kind()))
     }
 
     /// Bytes per day this cover setting puts on one route at the mean tick rate.
@@ -113,9 +197,9 @@ mod cover_tests {
 #[serde(default, deny_unknown_fields)]
 pub struct Network {
     /// The Tor SOCKS proxy.
-    pub tor_proxy: String,
+    pub tor_proxy: ProxyUrl,
     /// Global default: `direct` or `tor`.
-    pub via: String,
+    pub via: Via,
     /// Connect/read timeout in seconds.
     pub timeout_secs: u64,
 }
@@ -123,8 +207,8 @@ pub struct Network {
 impl Default for Network {
     fn default() -> Self {
         Network {
-            tor_proxy: "socks5h://127.0.0.1:9050".into(),
-            via: "direct".into(),
+            tor_proxy: ProxyUrl("socks5h://127.0.0.1:9050".into()),
+            via: Via::Direct,
             timeout_secs: 30,
         }
     }
@@ -211,15 +295,50 @@ pub enum TlsMode {
     Starttls,
 }
 
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Config {
     /// Loads the file, or the defaults when it does not exist.
     pub fn load(path: &Path) -> Result<Config> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| Error::Invalid(format!("{}: {}", path.display(), e.message()))),
+            Ok(text) => {
+                Config::parse(&text).map_err(|e| Error::Config(format!("{}{e}", path.display())))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(Error::Io(e, path.to_path_buf())),
         }
+    }
+
+    /// Parses the text of a config file. The error is one line, `:LINE: KEY: what is wrong`
+    /// (the caller puts the file name in front).
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let line_of = |span: Option<std::ops::Range<usize>>| {
+            span.map(|s| {
+                format!(
+                    ":{}",
+                    text[..s.start.min(text.len())].lines().count().max(1)
+                )
+            })
+            .unwrap_or_default()
+        };
+        let de = toml::de::Deserializer::parse(text)
+            .map_err(|e| format!("{}: {}", line_of(e.span()), one_line(e.message())))?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            let key = if key == "." {
+                String::new()
+            } else {
+                format!(" {key}:")
+            };
+            format!(
+                "{}:{key} {}",
+                line_of(inner.span()),
+                one_line(inner.message())
+            )
+        })
     }
 
     /// Writes the file durably.

@@ -1,8 +1,9 @@
 //! `hushpost doctor`: checks that what this installation depends on answers — the Tor
 //! proxy, and each of our receive routes — without sending or deleting anything.
 
-use crate::send::route_label;
+use crate::dial::{self, Operation};
 use crate::session::Session;
+use hushpost_core::route::Via;
 use hushpost_transports::{DeadDrop, Flow, Transport};
 use serde::Serialize;
 
@@ -21,14 +22,11 @@ impl Session {
     /// Runs the checks.
     pub fn doctor(&self) -> Vec<Check> {
         let mut v = Vec::new();
-        let proxy = &self.config.network.tor_proxy;
-        let needs_tor = self.config.network.via == "tor"
+        let proxy = self.config.network.tor_proxy.as_str();
+        let policy = self.keys.policy();
+        let needs_tor = self.config.network.via == Via::Tor
             || self.routes().iter().any(|r| r.required_via().is_some())
-            || self
-                .state
-                .contacts
-                .iter()
-                .any(|c| c.via.as_deref() == Some("tor"));
+            || policy.users.iter().any(|(_, v)| *v == Some(Via::Tor));
         let probe = hushpost_transports::socks::Proxy::parse(proxy).and_then(|p| {
             p.probe(std::time::Duration::from_secs(
                 self.config.network.timeout_secs.clamp(1, 10),
@@ -44,12 +42,12 @@ impl Session {
             },
         });
         for r in self.routes() {
-            let label = route_label(&r);
+            let label = r.label();
             // A random capability: the drop answers, nothing matches, nothing is deleted.
             let mut probe = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut probe);
-            let result = self
-                .dial_options(&r, None, None)
+            let result = dial::plan(&self.config, &policy, &r, None, Operation::Check, None)
+                .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
                 .map_err(|e| e.to_string())
                 .and_then(|d| Transport::open(&r, &d).map_err(|e| e.to_string()))
                 .and_then(|mut t| {

@@ -26,6 +26,9 @@ pub enum Error {
     /// A route was refused.
     #[error("{0}")]
     Route(#[from] RouteError),
+    /// `config.toml` could not be read: file, line, key, value and what is allowed.
+    #[error("{0}")]
+    Config(String),
     /// HUSHPOST_HOME (or the data dir) is accessible by others.
     #[error("refusing to run: {0}")]
     NotPrivate(String),

@@ -1,14 +1,13 @@
-//! `hushpost leaks`: what each route lets whom observe, computed from the route kind, how it
-//! is dialled, whether cover traffic runs on it, and the contact's key state. The same facts
-//! feed the TUI's badge ([`crate::protection::protection_badge`]).
+//! `hushpost leaks`: what each route lets whom observe, generated from the dialing plan of
+//! that route (how it is dialled and why, whether cover traffic runs) in the transport's own
+//! words, plus the contact's key state. `contact show` and the TUI's badge print the same
+//! plan's badge.
 //!
 //! Must not overclaim: each cell says what stays visible, not only what is hidden.
 
+use crate::dial::{self, Operation, Plan, Reason};
 use crate::error::Result;
-use crate::protection::{effective_via, protection_badge};
-use crate::send::route_label;
 use crate::session::Session;
-use hushpost_core::route::{Route, Via};
 use serde::Serialize;
 
 /// One route's exposure.
@@ -30,10 +29,12 @@ pub struct LeakRow {
     pub forward_secrecy: String,
     /// Whether cover traffic runs on this route, and its daily budget.
     pub cover: String,
+    /// How the route is dialled and why (the plan).
+    pub plan: Plan,
 }
 
-fn cover_text(s: &Session, r: &Route) -> String {
-    if s.config.cover.enabled_for(r) {
+fn cover_text(s: &Session, p: &Plan) -> String {
+    if p.cover {
         s.config.cover.describe()
     } else {
         "off: mail moves when you send or fetch, so its timing is visible (turn on in [cover])"
@@ -41,30 +42,37 @@ fn cover_text(s: &Session, r: &Route) -> String {
     }
 }
 
-fn facts(route: &Route, via: Via, cover: bool) -> (String, String) {
-    let tor = via == Via::Tor && route.is_network();
-    let timing = if cover {
-        "; cover traffic makes real sends and fetches look like the regular chaff"
+fn why(p: &Plan) -> &'static str {
+    match p.reason {
+        Reason::Local => "",
+        Reason::RouteRequiresTor => " (the route demands Tor)",
+        Reason::Flag => " (as the command line says)",
+        Reason::SharedCoverRoute => {
+            " (another contact on this route uses Tor, and a route's cover traffic has one shape)"
+        }
+        Reason::Contact => " (your setting for this contact)",
+        Reason::Global => " ([network] via in config.toml)",
+    }
+}
+
+fn row(s: &Session, who: String, p: Plan, contact_sees: &str, fs: String) -> LeakRow {
+    let e = p.exposure();
+    let network = if p.route.is_network() {
+        format!("{}{}", e.network, why(&p))
     } else {
-        "; when you send and fetch"
+        e.network.clone()
     };
-    let operator = match route {
-        Route::Dir { .. } => "anyone who can read the folder: fixed-size files under random daily names, and their times; not who, not content".to_string(),
-        Route::Ssh { .. } if tor => format!("the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content{timing}"),
-        Route::Ssh { .. } => format!("the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"),
-        Route::Https { .. } if tor => format!("the relay: per-tag counts and times, tags fetched together; not your IP, not who, not content{timing}"),
-        Route::Https { .. } => format!("the relay: your IP address, per-tag counts and times; not who, not content{timing}"),
-        Route::Mailto { .. } => "the mail providers: BOTH e-mail addresses, the time, the day's tag (as a relay would), a constant size; not the words, subject or real size".to_string(),
-    };
-    let network = match route {
-        Route::Dir { .. } => "nothing (a local folder; a sync service sees file times)".to_string(),
-        Route::Mailto { .. } if tor => "that you use Tor".to_string(),
-        Route::Mailto { .. } => "which mail servers you talk to, and when".to_string(),
-        _ if tor => "that you use Tor, and how much".to_string(),
-        Route::Ssh(r) => format!("that you connect to {}{timing}", r.host),
-        Route::Https(r) => format!("that you connect to {}{timing}", r.host),
-    };
-    (operator, network)
+    LeakRow {
+        contact: who,
+        route: p.label.clone(),
+        badge: p.badge(),
+        operator: e.operator,
+        network,
+        contact_sees: contact_sees.to_string(),
+        forward_secrecy: fs,
+        cover: cover_text(s, &p),
+        plan: p,
+    }
 }
 
 impl Session {
@@ -72,28 +80,21 @@ impl Session {
     /// routes when `None`).
     pub fn leaks(&self, contact: Option<&str>) -> Result<Vec<LeakRow>> {
         let mut rows = Vec::new();
-        let default_via = self.config.network.via.clone();
+        let policy = self.keys.policy();
         let names: Vec<String> = match contact {
             Some(n) => vec![self.contact(n)?.name],
             None => self.contacts().into_iter().map(|c| c.name).collect(),
         };
         if contact.is_none() {
             for r in self.routes() {
-                let via = effective_via(&r, None, &default_via);
-                let cover = self.config.cover.enabled_for(&r);
-                let (operator, network) = facts(&r, via, cover);
-                rows.push(LeakRow {
-                    contact: "me (receiving)".into(),
-                    route: route_label(&r),
-                    badge: protection_badge(&r, via, cover),
-                    operator,
-                    network,
-                    contact_sees:
-                        "every contact holding your card can post to you (up to the drop's quota)"
-                            .into(),
-                    forward_secrecy: String::new(),
-                    cover: cover_text(self, &r),
-                });
+                let p = dial::plan(&self.config, &policy, &r, None, Operation::Fetch, None)?;
+                rows.push(row(
+                    self,
+                    "me (receiving)".into(),
+                    p,
+                    "every contact holding your card can post to you (up to the drop's quota)",
+                    String::new(),
+                ));
             }
         }
         for name in names {
@@ -102,29 +103,12 @@ impl Session {
                 Some(f) if f.active() => "active: a key seized later cannot open past mail".to_string(),
                 _ => "not yet: until both sides have exchanged a message, mail is sealed to long-term keys".to_string(),
             };
-            for text in &v.routes {
-                let Ok(r) = text.parse::<Route>() else {
-                    continue;
-                };
-                let via = effective_via(&r, v.via.as_deref(), &default_via);
-                let cover = self.config.cover.enabled_for(&r);
-                let (operator, network) = facts(&r, via, cover);
-                let contact_sees = match r {
-                    Route::Mailto { .. } => "your conversation with them, and your e-mail address",
-                    _ => {
-                        "your conversation with them (and they could keep it: signatures prove who wrote)"
-                    }
-                };
-                rows.push(LeakRow {
-                    contact: name.clone(),
-                    route: route_label(&r),
-                    badge: protection_badge(&r, via, cover),
-                    operator,
-                    network,
-                    contact_sees: contact_sees.into(),
-                    forward_secrecy: fs.clone(),
-                    cover: cover_text(self, &r),
-                });
+            let c = self.keys.contact_state(&name);
+            for r in c.map(|c| self.keys.routes_of(c)).unwrap_or_default() {
+                let op = Operation::delivery(self.config.cover.enabled_for(&r), false);
+                let p = dial::plan(&self.config, &policy, &r, v.via, op, None)?;
+                let sees = p.exposure().contact_sees;
+                rows.push(row(self, name.clone(), p, sees, fs.clone()));
             }
         }
         Ok(rows)

@@ -9,6 +9,7 @@
 //! Entries are written durably (`tmp → fsync → link → fsync(dir)`) before `send` returns,
 //! taken in name order (FIFO), and removed only after the drop acknowledged them.
 
+use hushpost_core::route::Via;
 use hushpost_core::{Route, Tag};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,6 +33,8 @@ pub struct Queued {
     pub intro: bool,
     /// Blob size (a bucket size).
     pub size: usize,
+    /// The network mode its plan chose when it was queued (or replanned since).
+    pub via: Option<Via>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -40,6 +43,9 @@ struct Header {
     #[serde(default)]
     intro: bool,
     size: usize,
+    /// What the plan chose at queue time: a locked `poll` has no keyring to plan with.
+    #[serde(default)]
+    via: Option<Via>,
 }
 
 /// The stable folder name of a destination.
@@ -59,7 +65,14 @@ impl Outbox {
     }
 
     /// Queues a sealed blob for `route` under `tag`, durably.
-    pub fn enqueue(&self, route: &Route, tag: &Tag, blob: &[u8], intro: bool) -> io::Result<()> {
+    pub fn enqueue(
+        &self,
+        route: &Route,
+        tag: &Tag,
+        blob: &[u8],
+        intro: bool,
+        via: Via,
+    ) -> io::Result<()> {
         let d = self.dir.join(dest_id(route));
         hushpost_durable::create_private_dir(&d)?;
         let rf = d.join("route");
@@ -70,6 +83,7 @@ impl Outbox {
             tag: tag.hex(),
             intro,
             size: blob.len(),
+            via: Some(via),
         })
         .map_err(io::Error::other)?;
         let mut bytes = Vec::with_capacity(header.len() + 1 + blob.len());
@@ -131,6 +145,7 @@ impl Outbox {
                 tag,
                 intro: head.intro,
                 size: head.size,
+                via: head.via,
             });
         }
         Ok(v)
@@ -163,6 +178,56 @@ impl Outbox {
                     .sum()
             })
             .unwrap_or(0)
+    }
+}
+
+impl Outbox {
+    /// Plans every queued blob again (after `contact via` changed): its stored network mode
+    /// becomes what [`crate::dial::plan`] says now for a queued send on its route. Headers
+    /// are rewritten durably; the blob bytes do not change.
+    pub fn replan(
+        &self,
+        config: &crate::config::Config,
+        policy: &crate::dial::Policy,
+    ) -> io::Result<()> {
+        for (route, _) in self.destinations()? {
+            let vias: Vec<Option<Via>> = policy
+                .users
+                .iter()
+                .filter(|(r, _)| *r == route)
+                .map(|(_, v)| *v)
+                .collect();
+            // Several contacts may share the route: the strictest of their plans.
+            let tor = vias.iter().chain(std::iter::once(&None)).any(|v| {
+                crate::dial::plan(
+                    config,
+                    policy,
+                    &route,
+                    *v,
+                    crate::dial::Operation::SendQueued,
+                    None,
+                )
+                .is_ok_and(|p| p.tor())
+            });
+            let via = if tor { Via::Tor } else { Via::Direct };
+            for q in self.queued(&route)? {
+                if q.via == Some(via) {
+                    continue;
+                }
+                let bytes = std::fs::read(&q.path)?;
+                let nl = bytes
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .ok_or_else(|| io::Error::other("outbox entry without header"))?;
+                let mut head: Header =
+                    serde_json::from_slice(&bytes[..nl]).map_err(io::Error::other)?;
+                head.via = Some(via);
+                let mut out = serde_json::to_vec(&head).map_err(io::Error::other)?;
+                out.extend_from_slice(&bytes[nl..]);
+                hushpost_durable::write_atomic(&q.path, &out)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,14 +1,21 @@
-//! An unlocked hushpost: the keyring state, the identity built from it, and the mail store
-//! (opened on first use). Every operation of the CLI and the TUI is a method on [`Session`].
+//! An unlocked hushpost: the keyring's one owner ([`Keys`]), the mailbox as the user reads
+//! it ([`Inbox`]), the settings, and the clock. The CLI and the TUI call methods on
+//! [`Session`]; send, fetch and poll are modules over these pieces.
+//!
+//! Must not: keep a second copy of the keyring state (a [`Reader`] handed to another
+//! thread holds a mailbox handle and a read-only snapshot, never keys).
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::home::Home;
+use crate::inbox::{Inbox, PeerIndex};
+use crate::keys::{ContactView, Keys};
+use crate::mailbox::Mailbox;
 use hushpost_core::card::Card;
-use hushpost_core::identity::{Identity, PublicIdentity};
-use hushpost_core::route::Route;
+use hushpost_core::identity::Identity;
+use hushpost_core::route::{DirRoute, Route, Via};
 use hushpost_core::time::{Clock, SystemClock};
-use hushpost_keyring::{ContactState, Protection, SecretHex, State};
-use hushpost_store::Store;
+use hushpost_keyring::Protection;
 use secrecy::SecretString;
 use std::sync::Arc;
 
@@ -16,20 +23,16 @@ use std::sync::Arc;
 pub struct Session {
     /// Where things live.
     pub home: Home,
-    pub(crate) state: State,
-    pub(crate) protection: Protection,
-    pub(crate) identity: Identity,
-    store: Option<Store>,
-    pub(crate) clock: Arc<dyn Clock>,
     /// Settings from `config.toml`.
-    pub config: crate::config::Config,
-    /// The keyring changed in memory (prekeys used or received) and must be saved.
-    pub(crate) keyring_dirty: bool,
+    pub config: Arc<Config>,
+    pub(crate) keys: Keys,
+    pub(crate) inbox: Inbox,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Session({:?})", self.identity)
+        write!(f, "Session({:?})", self.keys.identity())
     }
 }
 
@@ -44,11 +47,20 @@ pub struct InitOptions {
     pub routes: Vec<Route>,
 }
 
-fn identity_of(state: &State) -> Identity {
-    Identity::from_secrets(state.ed_seed.expose(), state.x_secret.expose())
-}
-
 impl Session {
+    fn assemble(home: Home, config: Arc<Config>, keys: Keys) -> Session {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let mailbox = Mailbox::new(home.store(), keys.store_key());
+        let inbox = Inbox::new(mailbox, PeerIndex::of(&keys), clock.clone());
+        Session {
+            home,
+            config,
+            keys,
+            inbox,
+            clock,
+        }
+    }
+
     /// Creates a new identity, keyring, store and (by default) local drop.
     pub fn init(home: Home, opts: InitOptions) -> Result<Session> {
         if !hushpost_core::card::valid_name(&opts.name) {
@@ -64,7 +76,7 @@ impl Session {
         if routes.is_empty() {
             let drop = home.default_drop();
             hushpost_durable::create_private_dir(&drop).map_err(|e| Error::Io(e, drop.clone()))?;
-            routes.push(Route::Dir(hushpost_core::route::DirRoute { path: drop }));
+            routes.push(Route::Dir(DirRoute { path: drop }));
         }
         for r in &routes {
             if let Route::Dir(d) = r
@@ -76,64 +88,30 @@ impl Session {
                 )));
             }
         }
-        let now = SystemClock.now();
-        let id = Identity::generate();
-        let state = State {
-            name: opts.name,
-            ed_seed: SecretHex::from_bytes(*id.ed_seed()),
-            x_secret: SecretHex::from_bytes(*id.x().secret_bytes()),
-            intro_cap: SecretHex::random(),
-            store_key: SecretHex::random(),
-            routes: routes.iter().map(ToString::to_string).collect(),
-            card_issued_at: now,
-            created_at: now,
-            contacts: Vec::new(),
-            mail_password: None,
-        };
-        hushpost_keyring::create(&home.keyring(), &opts.protection, &state)?;
-        let config = crate::config::Config::load(&home.config_file())?;
-        let mut s = Session {
-            home,
-            identity: id,
+        let config = Arc::new(Config::load(&home.config_file())?);
+        let (state, _) = crate::keys::new_state(opts.name, routes, SystemClock.now());
+        let keys = Keys::create(
+            &home,
+            opts.protection,
             state,
-            protection: opts.protection,
-            store: None,
-            clock: Arc::new(SystemClock),
-            config,
-            keyring_dirty: false,
-        };
-        s.store()?;
-        s.write_poll_keys()?;
+            config.clone(),
+            Arc::new(SystemClock),
+        )?;
+        let mut s = Session::assemble(home, config, keys);
+        s.inbox.mailbox.store()?;
         Ok(s)
     }
 
     /// Unlocks an existing installation.
     pub fn unlock(home: Home, passphrase: Option<SecretString>) -> Result<Session> {
         home.check()?;
-        let state = hushpost_keyring::load(&home.keyring(), passphrase.as_ref())?;
-        let protection = match passphrase {
-            Some(p) if hushpost_keyring::is_protected(&home.keyring())? => {
-                Protection::Passphrase(p)
-            }
-            _ => Protection::None,
-        };
-        let config = crate::config::Config::load(&home.config_file())?;
-        let mut s = Session {
-            home,
-            identity: identity_of(&state),
-            state,
-            protection,
-            store: None,
-            clock: Arc::new(SystemClock),
-            config,
-            keyring_dirty: false,
-        };
+        let config = Arc::new(Config::load(&home.config_file())?);
+        let keys = Keys::unlock(&home, passphrase, config.clone(), Arc::new(SystemClock))?;
+        let mut s = Session::assemble(home, config, keys);
         // Mail a locked `poll` fetched waits, still sealed, for the next unlock: this one.
         if crate::poll::spool_pending(&s.home) {
             s.process_spool()?;
-            if std::mem::take(&mut s.keyring_dirty) {
-                s.save()?;
-            }
+            s.keys.commit()?;
         }
         Ok(s)
     }
@@ -147,24 +125,10 @@ impl Session {
         }
     }
 
-    /// Keeps (or with `None` forgets) the mail account's password in the keyring, durably.
-    pub fn set_mail_password(&mut self, password: Option<String>) -> Result<()> {
-        self.state.mail_password = password.map(hushpost_keyring::SecretText::new);
-        self.save()
-    }
-
-    /// Whether the keyring file is encrypted (a passphrase was chosen at `init`).
-    pub fn keyring_encrypted(&self) -> bool {
-        matches!(self.protection, Protection::Passphrase(_))
-    }
-
-    /// The mail account's password, if the keyring keeps it.
-    pub fn mail_password(&self) -> Option<&str> {
-        self.state.mail_password.as_ref().map(|p| p.expose())
-    }
-
     /// Replaces the clock (tests and simulations).
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.keys.set_clock(clock.clone());
+        self.inbox.set_clock(clock.clone());
         self.clock = clock;
     }
 
@@ -173,195 +137,148 @@ impl Session {
         self.clock.now()
     }
 
-    /// Writes the keyring (after any change to contacts, routes or keys).
-    pub fn save(&self) -> Result<()> {
-        hushpost_keyring::save(&self.home.keyring(), &self.protection, &self.state)?;
-        // Keep what an unattended poll needs in step with contacts and routes.
-        self.write_poll_keys()
+    /// The mail store.
+    pub fn store(&mut self) -> Result<&mut hushpost_store::Store> {
+        self.inbox.mailbox.store()
     }
 
-    /// The mail store, opened on first use.
-    pub fn store(&mut self) -> Result<&mut Store> {
-        if self.store.is_none() {
-            let dir = self.home.store();
-            self.store = Some(Store::open(&dir, self.state.store_key.expose())?);
+    /// The mailbox as the user reads it: list, read, search, mark, delete, reply, export.
+    pub fn inbox(&mut self) -> &mut Inbox {
+        &mut self.inbox
+    }
+
+    /// A read-only view for another thread: its own store connection, the index of who is
+    /// who, the contacts and our card as of now. Hand out a fresh one after contacts change.
+    pub fn reader(&self) -> Reader {
+        Reader {
+            inbox: self.inbox.another(),
+            contacts: self.keys.contacts(),
+            card: self.keys.card().ok(),
+            outbox: self.home.outbox(),
         }
-        Ok(self.store.as_mut().expect("opened above"))
     }
 
     /// Our identity.
     pub fn identity(&self) -> &Identity {
-        &self.identity
+        self.keys.identity()
     }
 
     /// Our display name.
     pub fn name(&self) -> &str {
-        &self.state.name
+        self.keys.name()
     }
 
     /// Our receive routes.
     pub fn routes(&self) -> Vec<Route> {
-        self.state
-            .routes
-            .iter()
-            .filter_map(|r| r.parse().ok())
-            .collect()
+        self.keys.routes().to_vec()
     }
 
     /// Our current card.
     pub fn card(&self) -> Result<Card> {
-        Ok(Card::issue(
-            &self.identity,
-            &self.state.name,
-            *self.state.intro_cap.expose(),
-            self.routes(),
-            self.state.card_issued_at,
-        )?)
+        self.keys.card()
+    }
+
+    /// Whether the keyring file is encrypted (a passphrase was chosen at `init`).
+    pub fn keyring_encrypted(&self) -> bool {
+        self.keys.encrypted()
+    }
+
+    /// The mail account's password, if the keyring keeps it.
+    pub fn mail_password(&self) -> Option<&str> {
+        self.keys.mail_password()
+    }
+
+    /// Keeps (or with `None` forgets) the mail account's password in the keyring, durably.
+    pub fn set_mail_password(&mut self, password: Option<String>) -> Result<()> {
+        self.keys.set_mail_password(password)
+    }
+
+    /// Every X25519 key that currently opens mail sent to us (for `key export --age`).
+    pub fn receiving_keys(&self) -> Vec<(String, hushpost_core::identity::XKeyPair)> {
+        self.keys.receiving_keys()
     }
 
     /// Adds a receive route (the card changes).
     pub fn route_add(&mut self, route: Route) -> Result<()> {
-        let text = route.to_string();
-        if self.state.routes.contains(&text) {
-            return Err(Error::Invalid(format!(
-                "{text} is already one of your routes"
-            )));
-        }
-        if self.state.routes.len() >= 8 {
-            return Err(Error::Invalid("a card holds at most 8 routes".into()));
-        }
-        if let Route::Dir(d) = &route
-            && !d.path.is_dir()
-        {
-            return Err(Error::Invalid(format!(
-                "drop folder {} does not exist",
-                d.path.display()
-            )));
-        }
-        self.state.routes.push(text);
-        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
-        self.save()
+        self.keys.route_add(route)
     }
 
     /// Removes a receive route.
     pub fn route_remove(&mut self, route: &Route) -> Result<()> {
-        let text = route.to_string();
-        let before = self.state.routes.len();
-        self.state.routes.retain(|r| *r != text);
-        if self.state.routes.len() == before {
-            return Err(Error::Invalid(format!("{text} is not one of your routes")));
-        }
-        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
-        self.save()
+        self.keys.route_remove(route)
     }
 
-    /// A contact's parsed card. Parsing verifies the card's signature (~50 µs); listing and
-    /// fetching ask for the same few cards thousands of times, so verified cards are kept by
-    /// their text (a card's validity depends on nothing else).
-    pub(crate) fn contact_public(c: &ContactState) -> Option<(Card, PublicIdentity)> {
-        static CACHE: std::sync::OnceLock<
-            std::sync::Mutex<std::collections::HashMap<String, Card>>,
-        > = std::sync::OnceLock::new();
-        let cache = CACHE.get_or_init(Default::default);
-        if let Some(card) = cache.lock().ok().and_then(|m| m.get(&c.card).cloned()) {
-            let id = card.identity;
-            return Some((card, id));
-        }
-        let card = Card::parse(&c.card).ok()?;
-        if let Ok(mut m) = cache.lock() {
-            m.insert(c.card.clone(), card.clone());
-        }
-        let id = card.identity;
-        Some((card, id))
+    /// Every contact, sorted by name.
+    pub fn contacts(&self) -> Vec<ContactView> {
+        self.keys.contacts()
+    }
+
+    /// One contact.
+    pub fn contact(&self, name: &str) -> Result<ContactView> {
+        self.keys.contact(name)
+    }
+
+    /// The forward-secrecy state with a contact.
+    pub fn prekey_state(&self, name: &str) -> Option<crate::PrekeyState> {
+        self.keys.prekey_state(name)
+    }
+
+    /// The contact name for an Ed25519 key.
+    pub fn contact_name_by_key(&self, ed: &[u8; 32]) -> Option<String> {
+        self.keys.contact_name_by_key(ed)
+    }
+
+    fn contacts_changed(&mut self) {
+        self.inbox.peers = PeerIndex::of(&self.keys);
+    }
+
+    /// Adds a contact from a card (or refreshes one from a newer card with the same key).
+    pub fn contact_add(&mut self, name: &str, card: &str) -> Result<ContactView> {
+        let v = self.keys.contact_add(name, card)?;
+        self.contacts_changed();
+        Ok(v)
+    }
+
+    /// Marks a contact verified (after comparing safety numbers).
+    pub fn contact_verify(&mut self, name: &str) -> Result<ContactView> {
+        let v = self.keys.contact_verify(name)?;
+        self.contacts_changed();
+        Ok(v)
+    }
+
+    /// Removes a contact (their mail stays in the store).
+    pub fn contact_remove(&mut self, name: &str) -> Result<()> {
+        self.keys.contact_remove(name)?;
+        self.contacts_changed();
+        Ok(())
+    }
+
+    /// Which of a contact's card routes to use, in order (empty: the card's own).
+    pub fn contact_set_routes(&mut self, name: &str, routes: &[Route]) -> Result<ContactView> {
+        self.keys.contact_set_routes(name, routes)
+    }
+
+    /// The contact's network mode (`None`: the global default). Mail already queued for
+    /// the contact's routes follows the new setting.
+    pub fn contact_set_via(&mut self, name: &str, via: Option<Via>) -> Result<ContactView> {
+        let v = self.keys.contact_set_via(name, via)?;
+        crate::outbox::Outbox::new(&self.home.outbox())
+            .replan(&self.config, &self.keys.policy())
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        Ok(v)
     }
 }
 
-impl Session {
-    /// Every X25519 key that currently opens mail sent to us: the identity key, then the
-    /// live prekeys (for `key export --age`).
-    pub fn receiving_keys(&self) -> Vec<(String, hushpost_core::identity::XKeyPair)> {
-        let mut v = vec![(
-            "identity key".to_string(),
-            hushpost_core::identity::XKeyPair::from_bytes(self.state.x_secret.expose()),
-        )];
-        for c in &self.state.contacts {
-            for p in &c.my_prekeys {
-                v.push((
-                    format!("prekey for {}", c.name),
-                    hushpost_core::identity::XKeyPair::from_bytes(p.secret.expose()),
-                ));
-            }
-        }
-        v
-    }
-}
-
-impl Session {
-    /// A second handle on this unlocked installation, for another thread (a `Session` is
-    /// not `Sync`): the same identity, contacts, config and clock as now, with its own
-    /// connection to the store, opened on first use.
-    ///
-    /// The two handles do not see each other's later changes to the keyring, and the last
-    /// one to save would win: let one handle make every change that saves the keyring
-    /// (contacts, routes, fetch, send) and replace the other with a fresh duplicate after
-    /// such a change. The store itself is safely shared (SQLite locking).
-    pub fn duplicate(&self) -> Session {
-        let state = duplicate_state(&self.state);
-        let protection = match &self.protection {
-            Protection::Passphrase(p) => {
-                use secrecy::ExposeSecret;
-                Protection::Passphrase(SecretString::from(p.expose_secret()))
-            }
-            Protection::None => Protection::None,
-        };
-        Session {
-            home: self.home.clone(),
-            identity: identity_of(&state),
-            state,
-            protection,
-            store: None,
-            clock: self.clock.clone(),
-            config: self.config.clone(),
-            keyring_dirty: false,
-        }
-    }
-}
-
-fn duplicate_state(s: &State) -> State {
-    State {
-        name: s.name.clone(),
-        ed_seed: s.ed_seed.duplicate(),
-        x_secret: s.x_secret.duplicate(),
-        intro_cap: s.intro_cap.duplicate(),
-        store_key: s.store_key.duplicate(),
-        routes: s.routes.clone(),
-        card_issued_at: s.card_issued_at,
-        created_at: s.created_at,
-        contacts: s
-            .contacts
-            .iter()
-            .map(|c| ContactState {
-                name: c.name.clone(),
-                card: c.card.clone(),
-                verified: c.verified,
-                added_at: c.added_at,
-                use_routes: c.use_routes.clone(),
-                via: c.via.clone(),
-                my_prekeys: c
-                    .my_prekeys
-                    .iter()
-                    .map(|p| hushpost_keyring::OwnPrekey {
-                        secret: p.secret.duplicate(),
-                        public: p.public.clone(),
-                        created_at: p.created_at,
-                        not_after: p.not_after,
-                        seen_in_use_at: p.seen_in_use_at,
-                        superseded_at: p.superseded_at,
-                    })
-                    .collect(),
-                their_prekey: c.their_prekey.clone(),
-            })
-            .collect(),
-        mail_password: s.mail_password.as_ref().map(|p| p.duplicate()),
-    }
+/// What another thread (the TUI's store worker) may read: a mailbox handle and a snapshot
+/// of contacts and our card. No keys.
+#[derive(Debug)]
+pub struct Reader {
+    /// The mailbox.
+    pub inbox: Inbox,
+    /// Contacts as of the snapshot.
+    pub contacts: Vec<ContactView>,
+    /// Our card as of the snapshot.
+    pub card: Option<Card>,
+    /// Where the outbox lives (its length is shown).
+    pub outbox: std::path::PathBuf,
 }

@@ -376,20 +376,44 @@ fn expired_and_burned_messages_leave_store_index_and_export() {
         .expect("send");
     fetch(&mut w.bob);
     assert_eq!(count_files(&w.drop), 0, "drop copies deleted");
-    let rows = w.bob.list(50, false, false).expect("list");
+    let rows = w.bob.inbox().list(50, false, false).expect("list");
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().any(|r| r.expires_at > 0));
-    assert_eq!(w.bob.search("zanzibar", 10).expect("search").len(), 1);
+    assert_eq!(
+        w.bob.inbox().search("zanzibar", 10).expect("search").len(),
+        1
+    );
     // Burn after reading: gone once read.
     let burn = rows.iter().find(|r| r.burn_after_reading).expect("burn").id;
-    let m = w.bob.read(burn, false).expect("read");
+    let m = w.bob.inbox().read(burn, false).expect("read");
     assert!(m.letter.text.contains("quokka"));
-    assert!(w.bob.read(burn, false).is_err(), "burned message is gone");
-    assert!(w.bob.search("quokka", 10).expect("search").is_empty());
+    assert!(
+        w.bob.inbox().read(burn, false).is_err(),
+        "burned message is gone"
+    );
+    assert!(
+        w.bob
+            .inbox()
+            .search("quokka", 10)
+            .expect("search")
+            .is_empty()
+    );
     // Expiry: two hours later the other one is gone from list, search and export.
     w.advance(2 * 3600);
-    assert!(w.bob.list(50, false, false).expect("list").is_empty());
-    assert!(w.bob.search("zanzibar", 10).expect("search").is_empty());
+    assert!(
+        w.bob
+            .inbox()
+            .list(50, false, false)
+            .expect("list")
+            .is_empty()
+    );
+    assert!(
+        w.bob
+            .inbox()
+            .search("zanzibar", 10)
+            .expect("search")
+            .is_empty()
+    );
     let md = w.drop.parent().expect("p").join("Maildir");
-    assert_eq!(w.bob.export_maildir(&md).expect("export"), 0);
+    assert_eq!(w.bob.inbox().export_maildir(&md).expect("export"), 0);
 }

@@ -439,7 +439,7 @@ fn locked_poll_spools_sealed_mail_until_the_next_unlock() {
     )
     .expect("unlock");
     bob.set_clock(w.clock.clone());
-    let rows = bob.list(10, false, false).expect("list");
+    let rows = bob.inbox().list(10, false, false).expect("list");
     assert_eq!(rows.len(), 2);
     assert!(
         std::fs::read_dir(bob_home.data_dir.join("spool"))

@@ -47,6 +47,18 @@ impl DirDrop {
     }
 }
 
+/// What a folder drop exposes.
+pub(crate) fn exposure(_: &hushpost_core::route::DirRoute, _: crate::Usage) -> crate::Exposure {
+    crate::Exposure {
+        how: "folder drop".into(),
+        who: "sender hidden",
+        seen: "folder readers see file times".into(),
+        operator: "anyone who can read the folder: fixed-size files under random daily names, and their times; not who, not content".into(),
+        network: "nothing (a local folder; a sync service sees file times)".into(),
+        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+    }
+}
+
 /// Splits `<64 hex>.<16 hex>` into its tag; anything else is not ours to touch.
 fn parse_name(name: &str) -> Option<Tag> {
     let (tag, id) = name.split_once('.')?;

@@ -176,6 +176,36 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// What a relay exposes.
+pub(crate) fn exposure(r: &HttpsRoute, u: crate::Usage) -> crate::Exposure {
+    let timing = u.timing();
+    crate::Exposure {
+        how: format!("relay {}", if u.tor { "via tor" } else { "direct" }),
+        who: "sender hidden",
+        seen: if u.tor {
+            "IP hidden"
+        } else {
+            "the relay sees your IP"
+        }
+        .into(),
+        operator: if u.tor {
+            format!(
+                "the relay: per-tag counts and times, tags fetched together; not your IP, not who, not content{timing}"
+            )
+        } else {
+            format!(
+                "the relay: your IP address, per-tag counts and times; not who, not content{timing}"
+            )
+        },
+        network: if u.tor {
+            "that you use Tor, and how much".into()
+        } else {
+            format!("that you connect to {}{timing}", r.host)
+        },
+        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+    }
+}
+
 impl RelayDrop {
     /// The drop for an `https://` (or loopback/onion `http://`) route. Nothing dials out
     /// until the first operation.

@@ -18,6 +18,55 @@ pub mod ssh;
 
 pub use error::TransportError;
 
+/// What a route lets whom observe: the words `hushpost leaks`, `contact show` and the TUI's
+/// compose badge print. Each transport writes its own (next to the code that does what the
+/// text claims); [`exposure`] picks it by route kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// How it travels, e.g. `relay via tor`.
+    pub how: String,
+    /// Whose identity stays hidden from the drop, e.g. `sender hidden`.
+    pub who: &'static str,
+    /// What stays visible, in a few words, e.g. `the relay sees your IP`.
+    pub seen: String,
+    /// What the drop operator (or mail provider) observes.
+    pub operator: String,
+    /// What the local network observes.
+    pub network: String,
+    /// What the contact can observe or do.
+    pub contact_sees: &'static str,
+}
+
+/// How a route is used, for [`exposure`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// Dialled through Tor.
+    pub tor: bool,
+    /// Cover traffic runs on it.
+    pub cover: bool,
+}
+
+impl Usage {
+    /// The timing clause operators and networks share.
+    pub(crate) fn timing(self) -> &'static str {
+        if self.cover {
+            "; cover traffic makes real sends and fetches look like the regular chaff"
+        } else {
+            "; when you send and fetch"
+        }
+    }
+}
+
+/// What `route`, used as `usage` says, exposes.
+pub fn exposure(route: &Route, usage: Usage) -> Exposure {
+    match route {
+        Route::Dir(r) => dir::exposure(r, usage),
+        Route::Ssh(r) => ssh::exposure(r, usage),
+        Route::Https(r) => https::exposure(r, usage),
+        Route::Mailto(r) => mail::exposure(r, usage),
+    }
+}
+
 use hushpost_core::{FetchCap, Route, Tag};
 
 /// One blob a drop handed back.

@@ -248,6 +248,36 @@ fn random_id() -> String {
     hex::encode(b)
 }
 
+/// What an SSH drop exposes.
+pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
+    let timing = u.timing();
+    crate::Exposure {
+        how: format!("ssh drop {}", if u.tor { "via tor" } else { "direct" }),
+        who: "sender hidden",
+        seen: if u.tor {
+            "IP hidden"
+        } else {
+            "the host sees your IP"
+        }
+        .into(),
+        operator: if u.tor {
+            format!(
+                "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content{timing}"
+            )
+        } else {
+            format!(
+                "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
+            )
+        },
+        network: if u.tor {
+            "that you use Tor, and how much".into()
+        } else {
+            format!("that you connect to {}{timing}", r.host)
+        },
+        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+    }
+}
+
 impl SshDrop {
     /// The drop of an `ssh://` route. Checks the route's drop key but dials nothing.
     pub fn new(route: &SshRoute, dial: &DialOptions) -> Result<Self, TransportError> {

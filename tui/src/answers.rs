@@ -26,14 +26,9 @@ impl App {
                 }
             }
             Event::Fatal(e) => self.phase = Phase::Failed(e),
-            Event::Ready {
-                name,
-                default_via,
-                created,
-            } => {
+            Event::Ready { name, created } => {
                 self.phase = Phase::Ready;
                 self.me = name;
-                self.default_via = default_via;
                 self.load(Folder::Inbox, fx);
                 fx.push(Effect::Store(StoreCmd::Contacts));
                 if created {
@@ -159,12 +154,7 @@ impl App {
                 }
             }
             Event::Polled(Err(e)) => self.error(e),
-            Event::Contacts {
-                contacts,
-                card,
-                cover,
-            } => {
-                self.cover = cover.into_iter().collect();
+            Event::Contacts { contacts, card } => {
                 self.contacts.selected =
                     self.contacts.selected.min(contacts.len().saturating_sub(1));
                 self.contacts.list = contacts;

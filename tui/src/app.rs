@@ -160,8 +160,6 @@ pub struct App {
     pub phase: Phase,
     /// Our display name.
     pub me: String,
-    /// `config.toml`'s default `via`.
-    pub default_via: String,
     /// The screen in front.
     pub screen: Screen,
     /// Where Esc goes back to.
@@ -186,8 +184,6 @@ pub struct App {
     pub contacts: ContactsView,
     /// Our card.
     pub card: Option<OwnCard>,
-    /// Contact routes that run cover traffic.
-    pub cover: std::collections::HashSet<String>,
     /// Status line.
     pub status: Status,
     /// The key map is shown.
@@ -221,7 +217,6 @@ impl App {
             theme,
             phase: Phase::Booting,
             me: String::new(),
-            default_via: "direct".into(),
             screen: Screen::Inbox,
             back: Vec::new(),
             inbox: MailList::new(Folder::Inbox, true),
@@ -234,7 +229,6 @@ impl App {
             in_flight: HashMap::new(),
             contacts: ContactsView::default(),
             card: None,
-            cover: std::collections::HashSet::new(),
             status: Status::default(),
             help: false,
             prompt: None,

@@ -5,8 +5,8 @@
 //! Must not carry anything that needs the terminal to interpret: workers never draw.
 
 use hushpost_ops::{
-    ContactView, FetchProgress, FetchReport, Listed, Reading, ReplyPlan, SendReport, SendRequest,
-    Session,
+    ContactView, FetchProgress, FetchReport, Listed, Reader, Reading, ReplyPlan, SendReport,
+    SendRequest,
 };
 use ratatui::crossterm::event::Event as TermEvent;
 use secrecy::SecretString;
@@ -27,7 +27,7 @@ pub enum Folder {
 /// Work for the store worker: local reads and small writes to the mail store.
 pub enum StoreCmd {
     /// Use this fresh handle from now on (the net worker changed contacts).
-    Replace(Box<Session>),
+    Replace(Box<Reader>),
     /// A page of a folder (`gen` lets the UI drop answers it no longer wants).
     List {
         /// Request generation.
@@ -168,8 +168,6 @@ pub enum Event {
     Ready {
         /// Our display name.
         name: String,
-        /// `config.toml`'s default `via`.
-        default_via: String,
         /// Just created by init.
         created: bool,
     },
@@ -217,8 +215,6 @@ pub enum Event {
         contacts: Vec<ContactView>,
         /// Our card.
         card: Option<OwnCard>,
-        /// Their routes that run cover traffic (sends wait in the outbox for `poll`).
-        cover: Vec<String>,
     },
     /// Blobs waiting in the outbox for `hushpost poll`.
     Outbox(usize),

@@ -4,9 +4,10 @@
 //! - the **store worker** answers local reads and small store writes (list, thread,
 //!   search, read, mark, delete, reply plans, contacts, saving attachments) in about a
 //!   millisecond each, so the screen follows the keyboard even while a fetch runs;
-//! - the **net worker** owns the only session that changes the keyring: unlock and init,
-//!   fetch, send, adding and verifying contacts, one at a time. After a change of contacts
-//!   it hands the store worker a fresh [`Session::duplicate`]. While any route runs cover
+//! - the **net worker** owns the session, the only one that changes the keyring: unlock and
+//!   init, fetch, send, adding and verifying contacts, one at a time. After a change of
+//!   contacts it hands the store worker a fresh [`Session::reader`] (a mailbox handle and a
+//!   read-only snapshot — the store worker never holds keys). While any route runs cover
 //!   traffic it also runs `hushpost poll` ticks at Poisson-distributed times (the same
 //!   schedule as `poll --daemon`), so mail queued for cover slots moves while the inbox is
 //!   open even without cron.
@@ -14,13 +15,14 @@
 //! Both report back as [`Event`]s. `handle` is plain code, so tests drive the workers
 //! synchronously through a [`Sink`] of their own, without threads.
 //!
+//! [`Session::reader`]: hushpost_ops::Session::reader
+//!
 //! Must not touch the terminal: a worker that printed would corrupt the screen.
 
 use crate::event::{Event, Folder, NetCmd, OwnCard, StoreCmd};
-use hushpost_keyring::KeyringError;
 use hushpost_ops::core::sanitize::one_line;
 use hushpost_ops::core::time::Clock;
-use hushpost_ops::{Home, InitOptions, Page, PeerIndex, Protection, Session};
+use hushpost_ops::{Home, InitOptions, KeyringError, Page, Protection, Reader, Session};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
@@ -44,8 +46,7 @@ fn err_line(e: impl std::fmt::Display) -> String {
 /// Local reads and small writes.
 #[derive(Default)]
 pub struct StoreWorker {
-    session: Option<Session>,
-    peers: PeerIndex,
+    reader: Option<Reader>,
 }
 
 impl StoreWorker {
@@ -56,16 +57,15 @@ impl StoreWorker {
 
     /// Does one command.
     pub fn handle(&mut self, cmd: StoreCmd, out: &mut dyn Sink) {
-        if let StoreCmd::Replace(s) = cmd {
-            self.peers = s.peer_index();
-            self.session = Some(*s);
+        if let StoreCmd::Replace(r) = cmd {
+            self.reader = Some(*r);
             return;
         }
-        let Some(s) = self.session.as_mut() else {
+        let Some(reader) = self.reader.as_mut() else {
             out.event(Event::Failed("not unlocked yet".into()));
             return;
         };
-        let peers = &self.peers;
+        let s = &mut reader.inbox;
         match cmd {
             StoreCmd::Replace(_) => {}
             StoreCmd::List {
@@ -81,11 +81,11 @@ impl StoreWorker {
                     outgoing: Some(folder == Folder::Sent),
                     thread: None,
                 };
-                match s.page(peers, &q) {
+                match s.page(&q) {
                     Ok(rows) => {
                         let unread = s.unread_count().unwrap_or(0);
                         if offset == 0 {
-                            let outbox = hushpost_ops::outbox::Outbox::new(&s.home.outbox());
+                            let outbox = hushpost_ops::outbox::Outbox::new(&reader.outbox);
                             out.event(Event::Outbox(outbox.pending()));
                         }
                         out.event(Event::Listed {
@@ -104,7 +104,7 @@ impl StoreWorker {
                     thread: Some(thread),
                     ..Page::default()
                 };
-                match s.page(peers, &q) {
+                match s.page(&q) {
                     Ok(mut rows) => {
                         rows.reverse();
                         out.event(Event::Thread { thread, rows });
@@ -112,18 +112,16 @@ impl StoreWorker {
                     Err(e) => out.event(Event::Failed(err_line(e))),
                 }
             }
-            StoreCmd::Search { generation, query } => {
-                match s.search_page(peers, &query, SEARCH_LIMIT) {
-                    Ok(rows) => out.event(Event::Listed {
-                        generation,
-                        folder: Folder::Search(query),
-                        offset: 0,
-                        rows,
-                        unread: s.unread_count().unwrap_or(0),
-                    }),
-                    Err(e) => out.event(Event::Failed(err_line(e))),
-                }
-            }
+            StoreCmd::Search { generation, query } => match s.search(&query, SEARCH_LIMIT) {
+                Ok(rows) => out.event(Event::Listed {
+                    generation,
+                    folder: Folder::Search(query),
+                    offset: 0,
+                    rows,
+                    unread: s.unread_count().unwrap_or(0),
+                }),
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            },
             StoreCmd::Read { id } => match s.read(id, false) {
                 Ok(r) => out.event(Event::Opened(Box::new(r))),
                 Err(e) => out.event(Event::Failed(err_line(e))),
@@ -141,27 +139,16 @@ impl StoreWorker {
                 Err(e) => out.event(Event::Failed(err_line(e))),
             },
             StoreCmd::Contacts => {
-                let card = s.card().ok().map(|c| OwnCard {
+                let card = reader.card.as_ref().map(|c| OwnCard {
                     name: c.name.clone(),
                     fingerprint: c.identity.fingerprint().to_string(),
                     text: c.encode(),
                     qr: c.qr(),
                     routes: c.routes.iter().map(ToString::to_string).collect(),
                 });
-                let contacts = s.contacts();
-                let cover = contacts
-                    .iter()
-                    .flat_map(|c| c.routes.iter())
-                    .filter(|r| {
-                        r.parse::<hushpost_ops::core::route::Route>()
-                            .is_ok_and(|r| s.config.cover.enabled_for(&r))
-                    })
-                    .cloned()
-                    .collect();
                 out.event(Event::Contacts {
-                    contacts,
+                    contacts: reader.contacts.clone(),
                     card,
-                    cover,
                 });
             }
             StoreCmd::Save { path, data } => match save_new(&path, &data) {
@@ -229,10 +216,9 @@ impl NetWorker {
         if let Some(c) = &self.clock {
             s.set_clock(c.clone());
         }
-        out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+        out.store(StoreCmd::Replace(Box::new(s.reader())));
         out.event(Event::Ready {
             name: s.name().to_string(),
-            default_via: s.config.network.via.clone(),
             created,
         });
         self.session = Some(s);
@@ -256,12 +242,7 @@ impl NetWorker {
         let s = self.session.as_ref()?;
         let cover = &s.config.cover;
         let own = s.routes().into_iter().any(|r| cover.enabled_for(&r));
-        let theirs = s.contacts().iter().any(|c| {
-            c.routes
-                .iter()
-                .filter_map(|r| r.parse::<hushpost_ops::core::Route>().ok())
-                .any(|r| cover.enabled_for(&r))
-        });
+        let theirs = s.contacts().iter().any(|c| c.plans.iter().any(|p| p.cover));
         (own || theirs).then_some(cover.mean_interval_secs)
     }
 
@@ -362,7 +343,7 @@ impl NetWorker {
                     }
                     NetCmd::ContactAdd { name, card } => match s.contact_add(&name, &card) {
                         Ok(v) => {
-                            out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+                            out.store(StoreCmd::Replace(Box::new(s.reader())));
                             out.store(StoreCmd::Contacts);
                             out.event(Event::ContactChanged(format!(
                                 "added {} — compare the safety number, then press v",
@@ -373,7 +354,7 @@ impl NetWorker {
                     },
                     NetCmd::ContactVerify { name } => match s.contact_verify(&name) {
                         Ok(v) => {
-                            out.store(StoreCmd::Replace(Box::new(s.duplicate())));
+                            out.store(StoreCmd::Replace(Box::new(s.reader())));
                             out.store(StoreCmd::Contacts);
                             out.event(Event::ContactChanged(format!(
                                 "{} is verified",

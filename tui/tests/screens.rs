@@ -391,14 +391,14 @@ fn reply_with_route_badge_is_sent_and_threads() {
     w.alice.set_clock(Arc::new(FixedClock(T)));
     let rep = w.alice.fetch(&mut |_| {}).expect("fetch");
     assert_eq!(rep.new.len(), 1);
-    let got = w.alice.read(rep.new[0], true).expect("read");
+    let got = w.alice.inbox().read(rep.new[0], true).expect("read");
     assert_eq!(got.letter.subject, "Re: Lunch?");
     let text = got.letter.text.replace("\r\n", "\n");
     assert!(
         text.starts_with("Yes, see you at noon.\n\n> Are you free at noon?"),
         "{text:?}"
     );
-    let sent = w.alice.list(10, false, true).expect("sent");
+    let sent = w.alice.inbox().list(10, false, true).expect("sent");
     let lunch = sent.iter().find(|r| r.subject == "Lunch?").expect("lunch");
     assert_eq!(got.summary.thread, lunch.thread);
     // Bob's side: back from the message he answered, the sent folder has the reply, and

@@ -2,10 +2,9 @@
 
 use crate::Ctx;
 use anyhow::{Context, Result};
-use hushpost_ops::config::Config;
-use hushpost_ops::core::route::Route;
+use hushpost_ops::ContactView;
+use hushpost_ops::core::route::{Route, Via};
 use hushpost_ops::core::sanitize::one_line;
-use hushpost_ops::{ContactView, effective_via, protection_badge};
 use std::io::Read;
 
 /// Manage contacts. Adding a contact pins their keys; a key change is never accepted
@@ -53,7 +52,7 @@ pub enum Sub {
         /// The contact.
         name: String,
         /// tor, direct or default.
-        via: String,
+        via: ViaChoice,
     },
     /// Contact requests received (someone holding your card introduced themselves).
     Requests,
@@ -94,14 +93,14 @@ pub enum Sub {
         /// The contact.
         name: String,
         /// Routes from their card, in the order to try them.
-        urls: Vec<String>,
+        urls: Vec<Route>,
         /// Use all of the card's routes in the card's order again.
         #[arg(long, conflicts_with = "urls")]
         reset: bool,
     },
 }
 
-fn show(ctx: &Ctx, v: &ContactView, cfg: &Config) {
+fn show(ctx: &Ctx, v: &ContactView) {
     ctx.ui.line(format!("name:          {}", one_line(&v.name)));
     ctx.ui
         .line(format!("card name:     {}", one_line(&v.card_name)));
@@ -115,22 +114,27 @@ fn show(ctx: &Ctx, v: &ContactView, cfg: &Config) {
             "NO — compare the safety number, then `hushpost contact verify`"
         }
     ));
-    for (i, r) in v.routes.iter().enumerate() {
+    for (i, p) in v.plans.iter().enumerate() {
         ctx.ui
-            .line(format!("route {}:       {}", i + 1, route_line(r, v, cfg)));
+            .line(format!("route {}:       {}", i + 1, route_line(p)));
     }
 }
 
-/// A route with a short statement of what it protects (the same badge the inbox shows).
-fn route_line(r: &str, v: &ContactView, cfg: &Config) -> String {
-    match r.parse::<Route>() {
-        Ok(route) => {
-            let via = effective_via(&route, v.via.as_deref(), &cfg.network.via);
-            let cover = cfg.cover.enabled_for(&route);
-            format!("{} ({})", one_line(r), protection_badge(&route, via, cover))
-        }
-        Err(_) => one_line(r),
-    }
+/// A route with a short statement of what it protects: its dialing plan's badge (the same
+/// the inbox shows).
+fn route_line(p: &hushpost_ops::ContactRoute) -> String {
+    format!("{} ({})", one_line(&p.route), p.badge)
+}
+
+/// `contact via`'s choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ViaChoice {
+    /// Only ever through the Tor proxy.
+    Tor,
+    /// Direct connections.
+    Direct,
+    /// The `[network] via` of config.toml.
+    Default,
 }
 
 /// Runs `contact`.
@@ -138,19 +142,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     match args.sub {
         Sub::Via { name, via } => {
-            let v = match via.as_str() {
-                "default" => None,
-                other => Some(
-                    other
-                        .parse::<hushpost_ops::core::route::Via>()
-                        .map_err(anyhow::Error::msg)?,
-                ),
+            let v = match via {
+                ViaChoice::Tor => Some(Via::Tor),
+                ViaChoice::Direct => Some(Via::Direct),
+                ViaChoice::Default => None,
             };
             let view = s.contact_set_via(&name, v)?;
             ctx.ui.note(format!(
                 "{}: {}",
                 one_line(&view.name),
-                view.via.as_deref().unwrap_or("default (config.toml)")
+                view.via
+                    .map_or("default (config.toml)".to_string(), |v| v.to_string())
             ));
         }
         Sub::Requests => {
@@ -179,7 +181,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "added {} — compare the safety number before trusting them",
                 one_line(&v.name)
             ));
-            show(ctx, &v, &s.config);
+            show(ctx, &v);
         }
         Sub::Add {
             name,
@@ -210,7 +212,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     ""
                 }
             ));
-            show(ctx, &v, &s.config);
+            show(ctx, &v);
         }
         Sub::List { .. } => {
             let all = s.contacts();
@@ -239,7 +241,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if ctx.ui.json {
                 ctx.ui.json_value(&v);
             } else {
-                show(ctx, &v, &s.config);
+                show(ctx, &v);
             }
         }
         Sub::Verify { name } => {
@@ -256,8 +258,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             } else {
                 s.contact(&name)?
             };
-            for r in &v.routes {
-                ctx.ui.line(route_line(r, &v, &s.config));
+            for p in &v.plans {
+                ctx.ui.line(route_line(p));
             }
         }
     }

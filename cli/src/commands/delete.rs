@@ -14,7 +14,7 @@ pub struct Args {
 /// Runs `delete`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    s.delete(args.id)?;
+    s.inbox().delete(args.id)?;
     ctx.ui.note(format!("deleted message {}", args.id));
     Ok(())
 }

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         bail!("say where: --maildir DIR")
     };
     let mut s = ctx.session()?;
-    let n = s.export_maildir(&dir)?;
+    let n = s.inbox().export_maildir(&dir)?;
     ctx.ui.warn(format!(
         "{} now holds your mail in plaintext",
         dir.display()

@@ -25,7 +25,7 @@ pub struct Args {
 /// Runs `list`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let rows = s.list(args.limit, args.unread, args.sent)?;
+    let rows = s.inbox().list(args.limit, args.unread, args.sent)?;
     super::print_rows(ctx, &rows);
     Ok(())
 }

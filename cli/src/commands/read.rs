@@ -23,7 +23,7 @@ pub struct Args {
 /// Runs `read`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let m = s.read(args.id, false)?;
+    let m = s.inbox().read(args.id, false)?;
     if let Some(dir) = &args.save_attachments {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for a in &m.letter.attachments {

@@ -20,9 +20,13 @@ pub struct Args {
     /// Attach a file (repeatable).
     #[arg(long = "attach", short = 'a', value_name = "FILE")]
     pub attach: Vec<PathBuf>,
-    /// Only use routes of this kind (dir, ssh, https, mailto), or tor / direct.
-    #[arg(long, value_name = "SCHEME")]
-    pub via: Option<String>,
+    /// How to dial.
+    #[command(flatten)]
+    pub dial: super::send::DialArgs,
+    /// On a route with cover traffic, send at once instead of waiting for the next
+    /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
+    #[arg(long)]
+    pub now: bool,
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
@@ -31,7 +35,8 @@ pub struct Args {
 /// Runs `reply`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let plan = s.reply_plan(args.id, args.all)?;
+    let (via, route) = args.dial.resolve(ctx)?;
+    let plan = s.inbox().reply_plan(args.id, args.all)?;
     if plan.to.is_empty() {
         bail!(
             "none of the people on message {} is your contact; nobody to reply to",
@@ -45,7 +50,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         subject: args.subject.unwrap_or(plan.subject),
         text,
         attachments: args.attach,
-        via: args.via,
+        via,
+        route,
+        now: args.now,
         in_reply_to: Some(plan.in_reply_to),
         references: plan.references,
         ..Default::default()

@@ -20,7 +20,7 @@ pub struct Args {
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let rows = s.search(&args.query, args.limit)?;
+    let rows = s.inbox().search(&args.query, args.limit)?;
     super::print_rows(ctx, &rows);
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::{Ctx, Partial};
 use anyhow::{Context, Result, bail};
+use hushpost_ops::core::route::{RouteKind, Via};
 use hushpost_ops::{SendReport, SendRequest, Session};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -20,10 +21,9 @@ pub struct Args {
     /// Attach a file (repeatable).
     #[arg(long = "attach", short = 'a', value_name = "FILE")]
     pub attach: Vec<PathBuf>,
-    /// Only use routes of this kind (dir, ssh, https, mailto), or force how to dial
-    /// (tor, direct).
-    #[arg(long, value_name = "SCHEME")]
-    pub via: Option<String>,
+    /// How to dial.
+    #[command(flatten)]
+    pub dial: DialArgs,
     /// Ask the recipient's client to delete the message after this long (e.g. 2h, 7d).
     /// A courtesy their client honours, not something you can enforce.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
@@ -39,6 +39,70 @@ pub struct Args {
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--via` and `--route`, shared by `send` and `reply`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DialArgs {
+    /// The network mode for this message: `tor` (only through the Tor proxy) or `direct`,
+    /// overriding the contact's and config.toml's. (A route kind here, as in `--via ssh`,
+    /// still works but is deprecated: use --route.)
+    #[arg(long, value_name = "MODE", value_parser = via_parser())]
+    pub via: Option<ViaArg>,
+    /// Only use the contact's routes of this kind.
+    #[arg(long, value_name = "KIND", value_parser = kind_parser())]
+    pub route: Option<RouteKind>,
+}
+
+/// A `--via` value: a network mode, or (deprecated) a route kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViaArg {
+    /// A network mode.
+    Mode(Via),
+    /// A route kind (the old mixed `--via SCHEME`).
+    Kind(RouteKind),
+}
+
+fn via_parser() -> impl clap::builder::TypedValueParser<Value = ViaArg> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let mut values: Vec<PossibleValue> = Via::NAMES.iter().map(PossibleValue::new).collect();
+    values.extend(
+        RouteKind::NAMES
+            .iter()
+            .map(|k| PossibleValue::new(k).hide(true)),
+    );
+    PossibleValuesParser::new(values).map(|s| match s.parse::<Via>() {
+        Ok(v) => ViaArg::Mode(v),
+        Err(_) => ViaArg::Kind(s.parse().expect("one of the possible values")),
+    })
+}
+
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = RouteKind> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(RouteKind::NAMES).map(|s| s.parse().expect("a possible value"))
+}
+
+impl DialArgs {
+    /// The network mode and route kind asked for; says so on stderr when the deprecated
+    /// `--via SCHEME` was used.
+    pub fn resolve(&self, ctx: &Ctx) -> Result<(Option<Via>, Option<RouteKind>)> {
+        match self.via {
+            Some(ViaArg::Kind(k)) => {
+                if self.route.is_some_and(|r| r != k) {
+                    bail!(
+                        "--via {k} and --route {} disagree",
+                        self.route.map_or_else(String::new, |r| r.to_string())
+                    );
+                }
+                ctx.ui.note(format!(
+                    "--via {k} is deprecated: use --route {k} (--via is now tor or direct)"
+                ));
+                Ok((None, Some(k)))
+            }
+            Some(ViaArg::Mode(v)) => Ok((Some(v), self.route)),
+            None => Ok((None, self.route)),
+        }
+    }
 }
 
 /// The body: stdin if piped, else $EDITOR on a draft file that survives a failed send.
@@ -170,13 +234,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for a in &args.attach {
         std::fs::metadata(a).with_context(|| format!("cannot read attachment {}", a.display()))?;
     }
+    let (via, route) = args.dial.resolve(ctx)?;
     let (text, draft) = read_body(ctx, &s, "")?;
     let req = SendRequest {
         to: args.to,
         subject: args.subject,
         text,
         attachments: args.attach,
-        via: args.via,
+        via,
+        route,
         expire_secs: args.expire.map(|d| d.as_secs()),
         burn_after_reading: args.burn_after_reading,
         now: args.now,

@@ -159,6 +159,23 @@ impl std::fmt::Debug for MailDrop {
     }
 }
 
+/// What e-mail exposes.
+pub(crate) fn exposure(_: &MailtoRoute, u: crate::Usage) -> crate::Exposure {
+    crate::Exposure {
+        how: if u.tor { "e-mail via tor" } else { "e-mail" }.into(),
+        // The e-mail's own headers carry both addresses.
+        who: "content hidden",
+        seen: "the provider sees both addresses".into(),
+        operator: "the mail providers: BOTH e-mail addresses, the time, the day's tag (as a relay would), a constant size; not the words, subject or real size".into(),
+        network: if u.tor {
+            "that you use Tor".into()
+        } else {
+            "which mail servers you talk to, and when".into()
+        },
+        contact_sees: "your conversation with them, and your e-mail address",
+    }
+}
+
 impl MailDrop {
     /// The drop for a `mailto:` route. Nothing dials out until the first operation.
     pub fn new(route: &MailtoRoute, dial: &DialOptions) -> Result<Self, TransportError> {

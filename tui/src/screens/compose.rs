@@ -10,9 +10,8 @@ use crate::app::{App, PromptKind, Screen};
 use crate::event::{Effect, NetCmd};
 use crate::fmt::{fit, size};
 use crate::input::LineInput;
-use hushpost_ops::core::route::Route;
 use hushpost_ops::core::sanitize::{for_terminal, one_line};
-use hushpost_ops::{ContactView, ReplyPlan, SendRequest, effective_via, protection_badge};
+use hushpost_ops::{ContactView, ReplyPlan, SendRequest};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
@@ -365,16 +364,9 @@ impl App {
 }
 
 /// The route a message to `v` takes first, and what it protects.
-pub fn badge_for(app: &App, v: &ContactView) -> (String, String) {
-    match v.routes.first().and_then(|r| r.parse::<Route>().ok()) {
-        Some(route) => {
-            let via = effective_via(&route, v.via.as_deref(), &app.default_via);
-            let cover = app.cover.contains(&route.to_string());
-            (
-                hushpost_ops::route_label(&route),
-                protection_badge(&route, via, cover),
-            )
-        }
+pub fn badge_for(_app: &App, v: &ContactView) -> (String, String) {
+    match v.plans.first() {
+        Some(p) => (p.label.clone(), p.badge.clone()),
         None => (String::new(), "no usable route".into()),
     }
 }

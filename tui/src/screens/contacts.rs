@@ -8,9 +8,7 @@
 use crate::app::{App, PromptKind, Screen};
 use crate::event::Effect;
 use crate::fmt::{fit, wrap};
-use hushpost_ops::core::route::Route;
 use hushpost_ops::core::sanitize::one_line;
-use hushpost_ops::{effective_via, protection_badge};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -134,25 +132,21 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ]));
     }
     if let Some(via) = &v.via {
-        lines.push(Line::from(vec![label("via"), Span::raw(one_line(via))]));
+        lines.push(Line::from(vec![label("via"), Span::raw(via.to_string())]));
     }
     lines.push(Line::from(Span::styled(
         "routes, in the order they are tried:",
         t.label(),
     )));
     let w = usize::from(right.width).saturating_sub(2);
-    for (i, r) in v.routes.iter().enumerate() {
+    for (i, p) in v.plans.iter().enumerate() {
         lines.push(Line::from(format!(
             " {}. {}",
             i + 1,
-            fit(&one_line(r), w.saturating_sub(4))
+            fit(&one_line(&p.route), w.saturating_sub(4))
         )));
-        if let Ok(route) = r.parse::<Route>() {
-            let via = effective_via(&route, v.via.as_deref(), &app.default_via);
-            let badge = protection_badge(&route, via, app.cover.contains(r));
-            for piece in pack(&badge, w.saturating_sub(3)) {
-                lines.push(Line::from(Span::styled(format!("   {piece}"), t.badge())));
-            }
+        for piece in pack(&p.badge, w.saturating_sub(3)) {
+            lines.push(Line::from(Span::styled(format!("   {piece}"), t.badge())));
         }
     }
     if v.routes.is_empty() {

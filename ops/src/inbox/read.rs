@@ -1,122 +1,22 @@
-//! Reading the local store: list, read, search, delete, mark, export to Maildir. Nothing
-//! here dials out.
+//! Opening, marking and deleting one message, planning a reply, and the Maildir export.
 
+use super::Inbox;
 use crate::error::{Error, Result};
-use crate::session::Session;
 use hushpost_core::letter::{self, Letter};
-use hushpost_store::{ListQuery, Summary};
-use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// One line of `list`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Listed {
-    /// Local id.
-    pub id: i64,
-    /// Sender (contact name) or, for sent mail, "me".
-    pub from: String,
-    /// Recipients of sent mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// Subject.
-    pub subject: String,
-    /// RFC 3339 UTC.
-    pub date: String,
-    /// Unix seconds.
-    pub timestamp: u64,
-    /// Not read yet.
-    pub unread: bool,
-    /// Thread id (the id of the thread's first message).
-    pub thread: i64,
-    /// Has attachments.
-    pub attachments: bool,
-    /// Sender verified by safety number.
-    pub verified: bool,
-    /// Unix seconds when the sender asked for it to be deleted (0 = never).
-    pub expires_at: u64,
-    /// Deleted once read.
-    pub burn_after_reading: bool,
-}
 
 /// A message opened for reading.
 #[derive(Debug, Clone)]
 pub struct Reading {
     /// The list line.
-    pub summary: Listed,
+    pub summary: super::Listed,
     /// The parsed letter.
     pub letter: Letter,
     /// The RFC 5322 bytes.
     pub raw: Vec<u8>,
 }
 
-/// Formats unix seconds as RFC 3339 UTC.
-pub fn rfc3339(ts: u64) -> String {
-    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(ts))
-        .to_string()
-}
-
-impl Session {
-    fn listed(&self, s: &Summary) -> Listed {
-        crate::inbox::listed_with(&self.peer_index(), s)
-    }
-
-    /// Removes messages whose sender asked for deletion by now (a courtesy we honour).
-    pub fn expire_now(&mut self) -> Result<usize> {
-        let now = self.now();
-        let ids = self.store()?.expired(now)?;
-        for id in &ids {
-            self.store()?.delete(*id)?;
-        }
-        Ok(ids.len())
-    }
-
-    /// Newest first. `sent` = show sent mail instead of received.
-    pub fn list(&mut self, limit: usize, unread_only: bool, sent: bool) -> Result<Vec<Listed>> {
-        self.expire_now()?;
-        let q = ListQuery {
-            limit,
-            offset: 0,
-            unread_only,
-            outgoing: Some(sent),
-            thread: None,
-        };
-        let rows = self.store()?.list(&q)?;
-        let peers = self.peer_index();
-        Ok(rows
-            .iter()
-            .map(|s| crate::inbox::listed_with(&peers, s))
-            .collect())
-    }
-
-    /// Every message of a thread, oldest first.
-    pub fn thread(&mut self, thread: i64) -> Result<Vec<Listed>> {
-        let q = ListQuery {
-            limit: 0,
-            offset: 0,
-            unread_only: false,
-            outgoing: None,
-            thread: Some(thread),
-        };
-        let mut rows: Vec<Listed> = self
-            .store()?
-            .list(&q)?
-            .iter()
-            .map(|s| self.listed(s))
-            .collect();
-        rows.reverse();
-        Ok(rows)
-    }
-
-    /// Full-text search over subject, body and sender, newest first.
-    pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<Listed>> {
-        let rows = self.store()?.search(query, limit)?;
-        let peers = self.peer_index();
-        Ok(rows
-            .iter()
-            .map(|s| crate::inbox::listed_with(&peers, s))
-            .collect())
-    }
-
+impl Inbox {
     /// Opens a message; marks it read unless `peek`. A burn-after-reading message is
     /// deleted from the store as soon as it has been read (the caller has it in memory).
     pub fn read(&mut self, id: i64, peek: bool) -> Result<Reading> {
@@ -222,7 +122,7 @@ pub struct ReplyPlan {
     pub quote: String,
 }
 
-impl Session {
+impl Inbox {
     /// Plans a reply (or reply-all) to message `id`.
     pub fn reply_plan(&mut self, id: i64, all: bool) -> Result<ReplyPlan> {
         let m = self.read(id, true)?;
@@ -230,22 +130,14 @@ impl Session {
             let (s, _) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
             (s.sender, s.outgoing)
         };
-        let me = self.identity.public().fingerprint().hex();
-        let by_fp = |fp: &str| {
-            self.state
-                .contacts
-                .iter()
-                .find(|c| {
-                    Session::contact_public(c).is_some_and(|(_, p)| p.fingerprint().hex() == fp)
-                })
-                .map(|c| c.name.clone())
-        };
+        let me = self.peers.me.clone();
+        let by_fp = |fp: &str| self.peers.by_fingerprint.get(fp).cloned();
         let mut to = Vec::new();
         if outgoing {
             to.extend(m.letter.to.iter().filter_map(|p| by_fp(&p.fingerprint)));
         } else {
-            if let Some(n) = self.contact_name_by_key(&summary_sender) {
-                to.push(n);
+            if let Some(n) = self.peers.name_of(&summary_sender) {
+                to.push(n.to_string());
             }
             if all {
                 to.extend(

@@ -8,7 +8,7 @@
 //! was superseded, and at most 3 are kept per contact. Deleting means rewriting the keyring
 //! without it, which is what makes old mail undecryptable.
 
-use crate::session::Session;
+use super::{Keys, contact_public};
 use hushpost_core::envelope::SignedPrekey;
 use hushpost_core::identity::XKeyPair;
 use hushpost_keyring::{OwnPrekey, SecretHex};
@@ -46,12 +46,12 @@ impl PrekeyState {
     }
 }
 
-impl Session {
-    /// Our newest receiving prekey for contact `idx`, rotated first if due. Sets `dirty`
-    /// when the keyring changed.
-    pub(crate) fn outgoing_prekey(&mut self, idx: usize, dirty: &mut bool) -> Option<SignedPrekey> {
+impl Keys {
+    /// Our newest receiving prekey for contact `idx`, rotated first if due (then the state
+    /// is dirty: commit before anything carrying the new key leaves).
+    pub(crate) fn outgoing_prekey(&mut self, idx: usize) -> Option<SignedPrekey> {
         let now = self.now();
-        let (_, their) = Session::contact_public(self.state.contacts.get(idx)?)?;
+        let (_, their) = contact_public(self.state.contacts.get(idx)?)?;
         let c = &mut self.state.contacts[idx];
         let due = match c.my_prekeys.last() {
             None => true,
@@ -73,7 +73,7 @@ impl Session {
             while c.my_prekeys.len() > MAX_LIVE {
                 c.my_prekeys.remove(0);
             }
-            *dirty = true;
+            self.dirty = true;
         }
         let p = c.my_prekeys.last()?;
         let key: [u8; 32] = hex::decode(&p.public).ok()?.try_into().ok()?;
@@ -98,7 +98,7 @@ impl Session {
     }
 
     /// Records that contact `idx` encrypted to `key`; marks older prekeys superseded.
-    pub(crate) fn note_key_used(&mut self, idx: usize, key: &[u8; 32], dirty: &mut bool) {
+    pub(crate) fn note_key_used(&mut self, idx: usize, key: &[u8; 32]) {
         let now = self.now();
         let Some(c) = self.state.contacts.get_mut(idx) else {
             return;
@@ -109,12 +109,12 @@ impl Session {
         };
         if c.my_prekeys[pos].seen_in_use_at.is_none() {
             c.my_prekeys[pos].seen_in_use_at = Some(now);
-            *dirty = true;
+            self.dirty = true;
         }
         for p in &mut c.my_prekeys[..pos] {
             if p.superseded_at.is_none() {
                 p.superseded_at = Some(now);
-                *dirty = true;
+                self.dirty = true;
             }
         }
     }
@@ -140,7 +140,62 @@ impl Session {
                 !due
             });
         }
+        if n > 0 {
+            self.dirty = true;
+        }
         n
+    }
+
+    /// Keeps a contact's newer prekey if its signature verifies; returns whether it changed.
+    pub(crate) fn remember_prekey(&mut self, sender: &[u8; 32], spk: SignedPrekey) -> bool {
+        let now = self.now();
+        let me = self.identity.ed_public();
+        if !spk.verify(sender, &me) || spk.not_after <= now {
+            tracing::warn!("ignored a prekey whose signature does not verify or that has expired");
+            return false;
+        }
+        let Some(i) = self.contact_by_key(sender) else {
+            return false;
+        };
+        let c = &mut self.state.contacts[i];
+        let newer = c
+            .their_prekey
+            .as_ref()
+            .is_none_or(|p| p.not_after < spk.not_after);
+        if newer {
+            c.their_prekey = Some(hushpost_keyring::PeerPrekey {
+                key: hex::encode(spk.key),
+                not_after: spk.not_after,
+                sig: hex::encode(spk.sig),
+                received_at: now,
+            });
+            self.dirty = true;
+        }
+        newer
+    }
+
+    /// The X25519 key to encrypt to for contact `idx`: the newest verified, unexpired prekey
+    /// they gave us, else their identity key.
+    pub(crate) fn recipient_key(&self, idx: usize) -> Option<[u8; 32]> {
+        let now = self.now();
+        let c = self.state.contacts.get(idx)?;
+        let (_, id) = contact_public(c)?;
+        let prekey = c
+            .their_prekey
+            .as_ref()
+            .filter(|p| p.not_after > now)
+            .and_then(|p| {
+                let key: [u8; 32] = hex::decode(&p.key).ok()?.try_into().ok()?;
+                let sig: [u8; 64] = hex::decode(&p.sig).ok()?.try_into().ok()?;
+                let spk = SignedPrekey {
+                    key,
+                    not_after: p.not_after,
+                    sig,
+                };
+                spk.verify(&id.ed, &self.identity.ed_public())
+                    .then_some(key)
+            });
+        Some(prekey.unwrap_or(id.x))
     }
 
     /// Forward-secrecy state of a contact.

@@ -1,0 +1,237 @@
+//! Reading the local mailbox: pages and lists of messages, search, opening, marking,
+//! deleting, replies and the Maildir export. An [`Inbox`] is a mailbox handle plus an index
+//! of who is who (built from the keyring when it is handed out), so the TUI's store worker
+//! reads mail without ever holding the keyring.
+//!
+//! Nothing here dials out or writes the keyring.
+
+mod read;
+
+use crate::error::Result;
+use crate::mailbox::Mailbox;
+use hushpost_core::time::Clock;
+use hushpost_store::{ListQuery, Summary};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use read::{Reading, ReplyPlan};
+
+/// Who is who, as of when it was built: sender key → (contact name, verified), fingerprint
+/// → contact name, and our own fingerprint.
+#[derive(Debug, Clone, Default)]
+pub struct PeerIndex {
+    by_key: HashMap<[u8; 32], (String, bool)>,
+    by_fingerprint: HashMap<String, String>,
+    me: String,
+}
+
+impl PeerIndex {
+    /// Builds the index from the keyring's contacts.
+    pub(crate) fn of(keys: &crate::keys::Keys) -> PeerIndex {
+        let mut idx = PeerIndex {
+            me: keys.identity().public().fingerprint().hex(),
+            ..PeerIndex::default()
+        };
+        for c in keys.contact_states() {
+            let Some((_, id)) = crate::keys::contact_public(c) else {
+                continue;
+            };
+            // The first contact with the key names it; any verified contact with the key
+            // makes it verified.
+            let e = idx
+                .by_key
+                .entry(id.ed)
+                .or_insert_with(|| (c.name.clone(), false));
+            e.1 |= c.verified;
+            idx.by_fingerprint
+                .entry(id.fingerprint().hex())
+                .or_insert_with(|| c.name.clone());
+        }
+        idx
+    }
+
+    /// The contact name for a sender key.
+    pub fn name_of(&self, ed: &[u8; 32]) -> Option<&str> {
+        self.by_key.get(ed).map(|(n, _)| n.as_str())
+    }
+}
+
+/// The mailbox, read as the user sees it.
+pub struct Inbox {
+    pub(crate) mailbox: Mailbox,
+    pub(crate) peers: PeerIndex,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbox").finish_non_exhaustive()
+    }
+}
+
+impl Inbox {
+    pub(crate) fn new(mailbox: Mailbox, peers: PeerIndex, clock: Arc<dyn Clock>) -> Inbox {
+        Inbox {
+            mailbox,
+            peers,
+            clock,
+        }
+    }
+
+    /// Another handle (own store connection, same index), for another thread.
+    pub(crate) fn another(&self) -> Inbox {
+        Inbox::new(
+            self.mailbox.another(),
+            self.peers.clone(),
+            self.clock.clone(),
+        )
+    }
+
+    pub(crate) fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    fn store(&mut self) -> Result<&mut hushpost_store::Store> {
+        self.mailbox.store()
+    }
+
+    fn listed(&self, s: &Summary) -> Listed {
+        listed_with(&self.peers, s)
+    }
+
+    /// Removes messages whose sender asked for deletion by now (a courtesy we honour).
+    pub fn expire_now(&mut self) -> Result<usize> {
+        let now = self.now();
+        let ids = self.store()?.expired(now)?;
+        for id in &ids {
+            self.store()?.delete(*id)?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Newest first. `sent` = show sent mail instead of received.
+    pub fn list(&mut self, limit: usize, unread_only: bool, sent: bool) -> Result<Vec<Listed>> {
+        self.page(&Page {
+            limit,
+            unread_only,
+            outgoing: Some(sent),
+            ..Page::default()
+        })
+    }
+
+    /// Every message of a thread, oldest first.
+    pub fn thread(&mut self, thread: i64) -> Result<Vec<Listed>> {
+        let mut rows = self.page(&Page {
+            thread: Some(thread),
+            ..Page::default()
+        })?;
+        rows.reverse();
+        Ok(rows)
+    }
+
+    /// One page of messages, newest first. Expired mail is removed first when the page
+    /// starts at the top, so a page never shows what should be gone.
+    pub fn page(&mut self, q: &Page) -> Result<Vec<Listed>> {
+        if q.offset == 0 {
+            self.expire_now()?;
+        }
+        let lq = ListQuery {
+            limit: q.limit,
+            offset: q.offset,
+            unread_only: q.unread_only,
+            outgoing: q.outgoing,
+            thread: q.thread,
+        };
+        let rows = self.store()?.list(&lq)?;
+        Ok(rows.iter().map(|s| self.listed(s)).collect())
+    }
+
+    /// Full-text search over subject, body and sender, newest first.
+    pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<Listed>> {
+        let rows = self.store()?.search(query, limit)?;
+        Ok(rows.iter().map(|s| self.listed(s)).collect())
+    }
+
+    /// Number of unread messages in the store.
+    pub fn unread_count(&mut self) -> Result<u64> {
+        Ok(self.store()?.unread_count()?)
+    }
+}
+
+/// Which messages one page holds, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Skip this many.
+    pub offset: usize,
+    /// At most this many; 0 = no limit.
+    pub limit: usize,
+    /// Only unread mail.
+    pub unread_only: bool,
+    /// Only sent (`Some(true)`) or received (`Some(false)`) mail; `None` = both.
+    pub outgoing: Option<bool>,
+    /// Only this thread.
+    pub thread: Option<i64>,
+}
+
+/// One line of `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    /// Local id.
+    pub id: i64,
+    /// Sender (contact name) or, for sent mail, "me".
+    pub from: String,
+    /// Recipients of sent mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// RFC 3339 UTC.
+    pub date: String,
+    /// Unix seconds.
+    pub timestamp: u64,
+    /// Not read yet.
+    pub unread: bool,
+    /// Thread id (the id of the thread's first message).
+    pub thread: i64,
+    /// Has attachments.
+    pub attachments: bool,
+    /// Sender verified by safety number.
+    pub verified: bool,
+    /// Unix seconds when the sender asked for it to be deleted (0 = never).
+    pub expires_at: u64,
+    /// Deleted once read.
+    pub burn_after_reading: bool,
+}
+
+/// Formats unix seconds as RFC 3339 UTC.
+pub fn rfc3339(ts: u64) -> String {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(ts))
+        .to_string()
+}
+
+pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
+    let known = peers.by_key.get(&s.sender);
+    Listed {
+        id: s.id,
+        from: if s.outgoing {
+            "me".into()
+        } else {
+            known.map_or_else(|| s.peer.clone(), |(n, _)| n.clone())
+        },
+        to: s.outgoing.then(|| s.peer.clone()),
+        subject: s.subject.clone(),
+        date: rfc3339(s.date),
+        timestamp: s.date,
+        unread: s.unread,
+        thread: s.thread,
+        attachments: s.has_attachments,
+        verified: s.outgoing || known.is_some_and(|(_, v)| *v),
+        expires_at: s.expires_at,
+        burn_after_reading: s.burn,
+    }
+}

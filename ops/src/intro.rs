@@ -1,0 +1,98 @@
+//! First contact: a contact request is our card and a note, sealed to the card owner's
+//! identity key and posted under the day's intro tag of their card (relays ask for proof of
+//! work); requests that arrive wait in the mailbox until accepted.
+
+use crate::dial::{self, Operation};
+use crate::error::{Error, Result};
+use crate::keys::ContactView;
+use crate::session::Session;
+use hushpost_core::card::Card;
+use hushpost_core::envelope::{self, Draft, Kind, Recipient};
+use hushpost_transports::{DeadDrop, PutOptions, Transport};
+use serde::{Deserialize, Serialize};
+
+/// A first-contact request received under our intro tag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContactRequest {
+    /// The name on their card.
+    pub name: String,
+    /// Their card.
+    pub card: String,
+    /// What they wrote.
+    pub note: String,
+    /// Unix seconds.
+    pub received_at: u64,
+}
+
+impl Session {
+    /// Pending contact requests (kept in the encrypted store).
+    pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {
+        self.inbox.mailbox.contact_requests()
+    }
+
+    /// Accepts request `index` (1-based) under the local `name`.
+    pub fn contact_accept(&mut self, index: usize, name: &str) -> Result<ContactView> {
+        let mut reqs = self.contact_requests()?;
+        if index == 0 || index > reqs.len() {
+            return Err(Error::Invalid(format!(
+                "no contact request number {index} (see `hushpost contact requests`)"
+            )));
+        }
+        let r = reqs.remove(index - 1);
+        let v = self.contact_add(name, &r.card)?;
+        self.inbox.mailbox.set_contact_requests(&reqs)?;
+        Ok(v)
+    }
+
+    /// Sends a contact request to the owner of `card` (their intro mailbox, proof of work on
+    /// relays): our card and a note, sealed to their identity key. Adds them as a contact.
+    pub fn introduce(&mut self, name: &str, card_text: &str, note: &str) -> Result<ContactView> {
+        let view = self.contact_add(name, card_text)?;
+        let card = Card::parse(card_text)?;
+        let body = format!("{}\n{}", self.keys.card()?.encode(), note);
+        let now = self.now();
+        let draft = Draft {
+            kind: Kind::Intro,
+            msg_id: envelope::new_msg_id(),
+            prev_hash: [0; 32],
+            sent_at: now,
+            expires_at: 0,
+            burn_after_reading: false,
+            prekey: None,
+            body: body.as_bytes(),
+        };
+        let recipient = Recipient {
+            ed: card.identity.ed,
+            key: card.identity.x,
+        };
+        let sealed = envelope::seal(self.keys.identity(), &recipient, &draft)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let intro_cap = hushpost_core::Secret32::from_bytes(card.intro_cap);
+        let tag =
+            hushpost_core::tags::intro_fetch_cap(&intro_cap, hushpost_core::Day::of(now)).tag();
+        let policy = self.keys.policy();
+        let contact_via = self.keys.contact_state(&view.name).and_then(|c| c.via);
+        let mut errors = Vec::new();
+        for route in &card.routes {
+            let r = dial::plan(
+                &self.config,
+                &policy,
+                route,
+                contact_via,
+                Operation::Intro,
+                None,
+            )
+            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .and_then(|d| Ok(Transport::open(route, &d)?))
+            .and_then(|mut t| Ok(t.put(&tag, &sealed.blobs[0], PutOptions { intro: true })?));
+            match r {
+                Ok(()) => return Ok(view),
+                Err(e) => errors.push(format!("{}: {e}", route.label())),
+            }
+        }
+        Err(Error::Invalid(format!(
+            "the contact request could not be delivered: {}",
+            errors.join("; ")
+        )))
+    }
+}

@@ -1,0 +1,379 @@
+//! The one owner of the keyring state: identity, receive routes, contacts, prekeys and the
+//! mail password. Every change goes through a method here, and [`Keys::save`] (private) is
+//! the only code that writes the keyring — then refreshes `poll-keys.json`, which is derived
+//! from it. Changes that happen as a side effect of mail moving (prekeys used, received or
+//! rotated) mark the state dirty and are written by [`Keys::commit`].
+//!
+//! Must not: dial out, touch the mail store, or hand out a secret except to the code that
+//! seals and opens.
+
+mod contacts;
+pub(crate) mod prekeys;
+
+use crate::config::Config;
+use crate::dial::Policy;
+use crate::error::{Error, Result};
+use crate::home::Home;
+use hushpost_core::FetchCap;
+use hushpost_core::card::Card;
+use hushpost_core::identity::{Identity, PublicIdentity, XKeyPair};
+use hushpost_core::route::Route;
+use hushpost_core::tags::{PairKeys, intro_fetch_cap};
+use hushpost_core::time::{Clock, Day};
+use hushpost_keyring::{ContactState, Protection, State};
+use std::sync::Arc;
+
+pub use contacts::{ContactRoute, ContactView};
+pub use prekeys::PrekeyState;
+
+/// Who a capability belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// Mail from this contact (index into the keyring's contacts).
+    Contact(usize),
+    /// Contact requests.
+    Intro,
+    /// Our own chaff coming back.
+    Loop,
+    /// Random padding (cover traffic): never matches anything.
+    Decoy,
+}
+
+/// The unlocked keyring.
+pub struct Keys {
+    home: Home,
+    protection: Protection,
+    state: State,
+    identity: Identity,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    dirty: bool,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Keys({:?})", self.identity)
+    }
+}
+
+fn identity_of(state: &State) -> Identity {
+    Identity::from_secrets(state.ed_seed.expose(), state.x_secret.expose())
+}
+
+impl Keys {
+    /// Writes a new keyring (refuses to overwrite one).
+    pub(crate) fn create(
+        home: &Home,
+        protection: Protection,
+        state: State,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Keys> {
+        hushpost_keyring::create(&home.keyring(), &protection, &state)?;
+        let keys = Keys {
+            home: home.clone(),
+            identity: identity_of(&state),
+            protection,
+            state,
+            config,
+            clock,
+            dirty: false,
+        };
+        keys.write_derived()?;
+        Ok(keys)
+    }
+
+    /// Opens the keyring with `passphrase` (or none, for an unprotected one).
+    pub(crate) fn unlock(
+        home: &Home,
+        passphrase: Option<secrecy::SecretString>,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Keys> {
+        let state = hushpost_keyring::load(&home.keyring(), passphrase.as_ref())?;
+        let protection = match passphrase {
+            Some(p) if hushpost_keyring::is_protected(&home.keyring())? => {
+                Protection::Passphrase(p)
+            }
+            _ => Protection::None,
+        };
+        Ok(Keys {
+            home: home.clone(),
+            identity: identity_of(&state),
+            protection,
+            state,
+            config,
+            clock,
+            dirty: false,
+        })
+    }
+
+    /// The only writer of the keyring: durably, then what unattended polls derive from it.
+    fn save(&mut self) -> Result<()> {
+        hushpost_keyring::save(&self.home.keyring(), &self.protection, &self.state)?;
+        self.dirty = false;
+        self.write_derived()
+    }
+
+    fn write_derived(&self) -> Result<()> {
+        crate::poll::keys::write(self, &self.home)
+    }
+
+    /// Saves changes that mail moving made (prekeys used, received, rotated, pruned).
+    pub(crate) fn commit(&mut self) -> Result<()> {
+        if self.dirty { self.save() } else { Ok(()) }
+    }
+
+    /// Replaces the clock (tests and simulations).
+    pub(crate) fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// The settings these keys plan and derive with.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Our identity (signing and opening).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Our display name.
+    pub fn name(&self) -> &str {
+        &self.state.name
+    }
+
+    /// Our receive routes.
+    pub fn routes(&self) -> &[Route] {
+        &self.state.routes
+    }
+
+    /// The key of the encrypted mail store.
+    pub(crate) fn store_key(&self) -> &[u8; 32] {
+        self.state.store_key.expose()
+    }
+
+    /// Whether the keyring file is encrypted.
+    pub fn encrypted(&self) -> bool {
+        matches!(self.protection, Protection::Passphrase(_))
+    }
+
+    /// The mail account's password, if the keyring keeps it.
+    pub fn mail_password(&self) -> Option<&str> {
+        self.state.mail_password.as_ref().map(|p| p.expose())
+    }
+
+    /// Keeps (or with `None` forgets) the mail account's password, durably.
+    pub fn set_mail_password(&mut self, password: Option<String>) -> Result<()> {
+        self.state.mail_password = password.map(hushpost_keyring::SecretText::new);
+        self.save()
+    }
+
+    /// Our current card.
+    pub fn card(&self) -> Result<Card> {
+        Ok(Card::issue(
+            &self.identity,
+            &self.state.name,
+            *self.state.intro_cap.expose(),
+            self.state.routes.clone(),
+            self.state.card_issued_at,
+        )?)
+    }
+
+    /// Adds a receive route (the card changes).
+    pub fn route_add(&mut self, route: Route) -> Result<()> {
+        if self.state.routes.contains(&route) {
+            return Err(Error::Invalid(format!(
+                "{route} is already one of your routes"
+            )));
+        }
+        if self.state.routes.len() >= 8 {
+            return Err(Error::Invalid("a card holds at most 8 routes".into()));
+        }
+        if let Route::Dir(d) = &route
+            && !d.path.is_dir()
+        {
+            return Err(Error::Invalid(format!(
+                "drop folder {} does not exist",
+                d.path.display()
+            )));
+        }
+        self.state.routes.push(route);
+        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
+        self.save()
+    }
+
+    /// Removes a receive route.
+    pub fn route_remove(&mut self, route: &Route) -> Result<()> {
+        let before = self.state.routes.len();
+        self.state.routes.retain(|r| r != route);
+        if self.state.routes.len() == before {
+            return Err(Error::Invalid(format!("{route} is not one of your routes")));
+        }
+        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
+        self.save()
+    }
+
+    /// The contacts as stored.
+    pub(crate) fn contact_states(&self) -> &[ContactState] {
+        &self.state.contacts
+    }
+
+    /// A contact by name.
+    pub(crate) fn contact_state(&self, name: &str) -> Option<&ContactState> {
+        self.state.contact(name)
+    }
+
+    /// The index of a contact by name.
+    pub(crate) fn contact_index(&self, name: &str) -> Option<usize> {
+        self.state.contacts.iter().position(|c| c.name == name)
+    }
+
+    /// The index of the contact with this Ed25519 key.
+    pub(crate) fn contact_by_key(&self, ed: &[u8; 32]) -> Option<usize> {
+        self.state
+            .contacts
+            .iter()
+            .position(|c| contact_public(c).is_some_and(|(_, id)| id.ed == *ed))
+    }
+
+    /// The routes used for a contact: the user's chosen subset and order, else the card's.
+    pub(crate) fn routes_of(&self, c: &ContactState) -> Vec<Route> {
+        let Some((card, _)) = contact_public(c) else {
+            return Vec::new();
+        };
+        match &c.use_routes {
+            Some(chosen) => chosen
+                .iter()
+                .filter(|r| card.routes.contains(r))
+                .cloned()
+                .collect(),
+            None => card.routes,
+        }
+    }
+
+    /// What dialling depends on: our routes, and every contact's routes with its `via`.
+    pub fn policy(&self) -> Policy {
+        let mut users = Vec::new();
+        for c in &self.state.contacts {
+            for r in self.routes_of(c) {
+                users.push((r, c.via));
+            }
+        }
+        Policy {
+            own: self.state.routes.clone(),
+            users,
+        }
+    }
+
+    /// Every X25519 key that currently opens mail sent to us: the identity key, then the
+    /// live prekeys (for `key export --age`).
+    pub fn receiving_keys(&self) -> Vec<(String, XKeyPair)> {
+        let mut v = vec![(
+            "identity key".to_string(),
+            XKeyPair::from_bytes(self.state.x_secret.expose()),
+        )];
+        for c in &self.state.contacts {
+            for p in &c.my_prekeys {
+                v.push((
+                    format!("prekey for {}", c.name),
+                    XKeyPair::from_bytes(p.secret.expose()),
+                ));
+            }
+        }
+        v
+    }
+
+    /// The capabilities to present for `days`, and who each belongs to: every contact's,
+    /// then the intro mailbox, then our loop.
+    pub(crate) fn capabilities(&self, days: &[Day]) -> (Vec<FetchCap>, Vec<Owner>) {
+        let mut caps = Vec::new();
+        let mut owners = Vec::new();
+        for (i, c) in self.state.contacts.iter().enumerate() {
+            let Some(pk) =
+                contact_public(c).and_then(|(_, id)| PairKeys::derive(&self.identity, &id).ok())
+            else {
+                continue;
+            };
+            for d in days {
+                caps.push(pk.incoming.fetch_cap(*d));
+                owners.push(Owner::Contact(i));
+            }
+        }
+        for d in days {
+            caps.push(intro_fetch_cap(&self.state.intro_cap.0, *d));
+            owners.push(Owner::Intro);
+        }
+        if let Ok(lp) = PairKeys::loopback(&self.identity) {
+            for d in days {
+                caps.push(lp.fetch_cap(*d));
+                owners.push(Owner::Loop);
+            }
+        }
+        (caps, owners)
+    }
+
+    /// Our loop mailbox (chaff comes back through it).
+    pub(crate) fn loop_key(&self) -> Result<hushpost_core::tags::DirKey> {
+        PairKeys::loopback(&self.identity).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    /// The intro capability of our card.
+    pub(crate) fn intro_cap(&self) -> &hushpost_core::Secret32 {
+        &self.state.intro_cap.0
+    }
+}
+
+/// A contact's parsed card. Parsing verifies the card's signature (~50 µs); listing and
+/// fetching ask for the same few cards thousands of times, so verified cards are kept by
+/// their text (a card's validity depends on nothing else).
+pub(crate) fn contact_public(c: &ContactState) -> Option<(Card, PublicIdentity)> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Card>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(card) = cache.lock().ok().and_then(|m| m.get(&c.card).cloned()) {
+        let id = card.identity;
+        return Some((card, id));
+    }
+    let card = Card::parse(&c.card).ok()?;
+    if let Ok(mut m) = cache.lock() {
+        m.insert(c.card.clone(), card.clone());
+    }
+    let id = card.identity;
+    Some((card, id))
+}
+
+/// A brand-new keyring state for `init`.
+pub(crate) fn new_state(name: String, routes: Vec<Route>, now: u64) -> (State, Identity) {
+    use hushpost_keyring::SecretHex;
+    let id = Identity::generate();
+    let state = State {
+        name,
+        ed_seed: SecretHex::from_bytes(*id.ed_seed()),
+        x_secret: SecretHex::from_bytes(*id.x().secret_bytes()),
+        intro_cap: SecretHex::random(),
+        store_key: SecretHex::random(),
+        routes,
+        card_issued_at: now,
+        created_at: now,
+        contacts: Vec::new(),
+        mail_password: None,
+    };
+    (state, id)
+}
+
+impl Keys {
+    /// The sender's Ed25519 key of contact `i`.
+    pub(crate) fn contact_ed(&self, i: usize) -> Option<[u8; 32]> {
+        self.state
+            .contacts
+            .get(i)
+            .and_then(contact_public)
+            .map(|(_, id)| id.ed)
+    }
+}

@@ -1,0 +1,408 @@
+//! `hushpost poll`: one tick of the unattended scheduler, made for cron and `--daemon`.
+//!
+//! Per destination (our receive routes, the contacts' routes cover traffic runs on, and
+//! anything queued): fetch, then put — on a cover route exactly `send_small` small and
+//! `send_large` large blobs per tick, real ones if queued and chaff otherwise; a fetch on a
+//! cover route presents exactly `max(fetch_tags, real)` capabilities (real ones padded with
+//! decoys). Chaff is a real age file to a throw-away key, put under our own loop tag and
+//! fetched back and deleted like mail; a loop blob not back within 3 ticks marks the route
+//! as possibly dropping mail. Every connection is dialled by its plan (`dial`).
+//!
+//! The schedule's only inputs are the clock and the RNG: which blob fills a slot never
+//! changes what goes on the wire (time, destination, size). Without the passphrase, poll
+//! works from `poll-keys.json` (capabilities precomputed at unlock) and spools what it
+//! fetches, still sealed, until the next unlock.
+
+pub(crate) mod keys;
+mod locked;
+mod slots;
+pub mod state;
+
+use crate::config::Config;
+use crate::dial::{self, Operation, Policy};
+use crate::error::{Error, Result};
+use crate::fetch::{FetchProgress, FetchReport, Rejection};
+use crate::home::Home;
+use crate::outbox::Outbox;
+use crate::session::Session;
+use hushpost_core::envelope::Bucket;
+use hushpost_core::identity::XKeyPair;
+use hushpost_core::route::Via;
+use hushpost_core::time::{Clock, Day};
+use hushpost_core::{FetchCap, Route, Tag};
+use hushpost_transports::Transport;
+use keys::{CapOwner, PollKeys};
+use rand::{RngCore, SeedableRng};
+use serde::Serialize;
+use state::{LoopInFlight, PollState};
+use std::sync::{Arc, Mutex};
+
+pub use keys::DAYS_AHEAD;
+
+/// Ticks after which a missing loop blob raises the alarm.
+pub const LOOP_ALARM_TICKS: u64 = 3;
+
+/// One request as the network sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireEvent {
+    /// Unix time.
+    pub time: u64,
+    /// The route (label).
+    pub dest: String,
+    /// `put` or `fetch`.
+    pub op: &'static str,
+    /// Bytes sent: the blob, or 32 per capability.
+    pub bytes: usize,
+}
+
+/// How to run a tick.
+pub struct PollOptions {
+    /// RNG seed (tests); `None` = the OS RNG.
+    pub seed: Option<u64>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Records every request (tests, `--trace`).
+    pub trace: Option<Arc<Mutex<Vec<WireEvent>>>>,
+}
+
+impl std::fmt::Debug for PollOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PollOptions(seed: {:?})", self.seed)
+    }
+}
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PollReport {
+    /// Another poll held the lock; nothing was done.
+    pub skipped: bool,
+    /// The keyring stayed locked: fetched mail was spooled, still sealed.
+    pub locked: bool,
+    /// Real blobs put.
+    pub sent: usize,
+    /// Chaff blobs put.
+    pub chaff: usize,
+    /// New messages stored (unlocked only).
+    pub new: usize,
+    /// Blobs spooled for the next unlock.
+    pub spooled: usize,
+    /// Blobs still queued after this tick.
+    pub queued: usize,
+    /// Blobs refused while storing.
+    pub rejected: Vec<Rejection>,
+    /// Per-route errors.
+    pub errors: Vec<(String, String)>,
+    /// Routes whose loop blobs did not come back: they may be dropping mail.
+    pub dropping: Vec<String>,
+}
+
+fn state_path(home: &Home) -> std::path::PathBuf {
+    home.data_dir.join("poll-state.json")
+}
+
+pub(crate) fn spool_dir(home: &Home) -> std::path::PathBuf {
+    home.data_dir.join("spool")
+}
+
+/// Whether a locked poll left sealed mail in the spool.
+pub fn spool_pending(home: &Home) -> bool {
+    std::fs::read_dir(spool_dir(home)).is_ok_and(|mut d| d.next().is_some())
+}
+
+/// A chaff blob: a real age file (one X25519 stanza) to a throw-away key, of a bucket size.
+pub fn chaff(bucket: Bucket, rng: &mut dyn RngCore) -> Vec<u8> {
+    let mut plain = vec![0u8; bucket.capacity()];
+    rng.fill_bytes(&mut plain);
+    hushpost_core::agelayer::encrypt_x25519(&XKeyPair::generate().public(), &plain)
+}
+
+/// Everything one tick works with.
+pub(crate) struct Tick<'a> {
+    pub(crate) home: &'a Home,
+    pub(crate) config: Config,
+    pub(crate) keys: PollKeys,
+    pub(crate) policy: Policy,
+    pub(crate) state: PollState,
+    pub(crate) report: PollReport,
+    pub(crate) outbox: Outbox,
+    pub(crate) rng: Box<dyn RngCore>,
+    pub(crate) now: u64,
+    pub(crate) loop_tag: Option<Tag>,
+    trace: Option<Arc<Mutex<Vec<WireEvent>>>>,
+}
+
+impl Tick<'_> {
+    /// Records a request as the network sees it.
+    pub(crate) fn record(&self, dest: &str, op: &'static str, bytes: usize) {
+        if let Some(t) = &self.trace
+            && let Ok(mut v) = t.lock()
+        {
+            v.push(WireEvent {
+                time: self.now,
+                dest: dest.to_string(),
+                op,
+                bytes,
+            });
+        }
+    }
+
+    pub(crate) fn today(&self) -> Day {
+        Day::of(self.now)
+    }
+}
+
+/// Runs one tick. `session` is the unlocked keyring if the caller has one (then fetched
+/// mail is opened and stored now); without it poll works from `poll-keys.json`.
+pub fn poll(
+    home: &Home,
+    mut session: Option<&mut Session>,
+    opts: &PollOptions,
+) -> Result<PollReport> {
+    let _lock = match home.lock() {
+        Ok(l) => l,
+        Err(Error::Locked) => {
+            return Ok(PollReport {
+                skipped: true,
+                ..PollReport::default()
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let mut tick = start(home, session.as_deref_mut(), opts)?;
+    for dest in destinations(&tick)? {
+        run_dest(&mut tick, session.as_deref_mut(), &dest);
+    }
+    if let Some(s) = session {
+        s.finish_fetch()?;
+    }
+    finish(tick)
+}
+
+fn start<'a>(
+    home: &'a Home,
+    session: Option<&mut Session>,
+    opts: &PollOptions,
+) -> Result<Tick<'a>> {
+    let mut report = PollReport {
+        locked: session.is_none(),
+        ..PollReport::default()
+    };
+    let (config, policy) = match session {
+        Some(s) => {
+            let r = s.process_spool()?;
+            report.new += r.new.len();
+            report.rejected.extend(r.rejected);
+            s.keys.commit()?;
+            keys::write(&s.keys, home)?;
+            (Config::clone(&s.config), s.keys.policy())
+        }
+        None => (Config::load(&home.config_file())?, Policy::default()),
+    };
+    let kp = keys::path(home);
+    let pk: PollKeys = state::load(&kp).map_err(|e| Error::Io(e, kp.clone()))?;
+    if pk.routes.is_empty() && report.locked {
+        return Err(Error::Invalid("poll has no capabilities yet: unlock once (any hushpost command) so it can precompute them".into()));
+    }
+    // Locked: the plans of cover routes were made at unlock and travel in poll-keys.json.
+    let policy = if report.locked {
+        Policy {
+            own: pk.routes.clone(),
+            users: pk
+                .send_routes
+                .iter()
+                .map(|p| (p.route().clone(), p.via()))
+                .collect(),
+        }
+    } else {
+        policy
+    };
+    let sp = state_path(home);
+    let mut state: PollState = state::load(&sp).map_err(|e| Error::Io(e, sp.clone()))?;
+    state.tick += 1;
+    let now = opts.clock.now();
+    state.last_tick_at = now;
+    state.errors.clear();
+    let rng: Box<dyn RngCore> = match opts.seed {
+        Some(s) => Box::new(rand_chacha::ChaCha20Rng::seed_from_u64(s ^ state.tick)),
+        None => Box::new(rand::rngs::OsRng),
+    };
+    let today = Day::of(now);
+    let loop_tag = pk
+        .caps
+        .iter()
+        .find(|c| c.owner == CapOwner::Loop && c.day == today.0)
+        .and_then(|c| FetchCap::from_hex(&c.cap))
+        .map(|c| c.tag());
+    Ok(Tick {
+        home,
+        config,
+        keys: pk,
+        policy,
+        state,
+        report,
+        outbox: Outbox::new(&home.outbox()),
+        rng,
+        now,
+        loop_tag,
+        trace: opts.trace.clone(),
+    })
+}
+
+/// Our receive routes, the cover routes of contacts, and anything queued, sorted.
+fn destinations(tick: &Tick<'_>) -> Result<Vec<Route>> {
+    let mut dests: Vec<Route> = tick.keys.routes.clone();
+    let mut add = |r: Route| {
+        if !dests.contains(&r) {
+            dests.push(r);
+        }
+    };
+    for p in &tick.keys.send_routes {
+        add(p.route().clone());
+    }
+    for (r, _) in tick
+        .outbox
+        .destinations()
+        .map_err(|e| Error::Io(e, tick.home.outbox()))?
+    {
+        add(r);
+    }
+    dests.sort_by_key(|r| r.to_string());
+    Ok(dests)
+}
+
+/// The plan for a destination's tick: the strictest of what its queued blobs and its
+/// stored cover plan say, so one route's ticks always dial alike.
+fn dest_plan(tick: &Tick<'_>, dest: &Route) -> Result<dial::Plan> {
+    let queued_tor = tick
+        .outbox
+        .queued(dest)
+        .map_err(|e| Error::Io(e, tick.home.outbox()))?
+        .iter()
+        .any(|q| q.via == Some(Via::Tor));
+    let contact_via = queued_tor.then_some(Via::Tor);
+    let own = tick.keys.routes.contains(dest);
+    let op = if own {
+        Operation::Fetch
+    } else {
+        Operation::Chaff
+    };
+    dial::plan(&tick.config, &tick.policy, dest, contact_via, op, None)
+}
+
+fn run_dest(tick: &mut Tick<'_>, session: Option<&mut Session>, dest: &Route) {
+    let label = dest.label();
+    let cover = tick.config.cover.enabled_for(dest);
+    let opened = dest_plan(tick, dest)
+        .and_then(|p| {
+            let stored = session.as_deref().and_then(|s| s.keys.mail_password());
+            p.dial_options(&tick.config, stored)
+        })
+        .and_then(|d| Ok(Transport::open(dest, &d)?));
+    let mut t = match opened {
+        Ok(t) => t,
+        Err(e) => {
+            tick.report.errors.push((label, e.to_string()));
+            return;
+        }
+    };
+    let is_own = tick.keys.routes.contains(dest);
+    // Fetch first, then send: a loop blob put in this tick is looked for from the next
+    // tick on, so a drop that drops it has a whole interval to do so and is noticed.
+    if cover || is_own {
+        let fetched = match session.filter(|_| is_own) {
+            Some(s) => fetch_unlocked(tick, s, &mut t, dest, cover),
+            None => locked::fetch(tick, &mut t, dest, is_own, cover),
+        };
+        match fetched {
+            Ok((r, spooled)) => note_fetched(tick, dest, r, spooled),
+            Err(e) => tick.report.errors.push((label.clone(), e.to_string())),
+        }
+    }
+    if let Err(e) = slots::send(tick, &mut t, dest, cover) {
+        tick.report.errors.push((label, e));
+    }
+}
+
+fn note_fetched(tick: &mut Tick<'_>, dest: &Route, r: FetchReport, spooled: usize) {
+    tick.report.new += r.new.len();
+    tick.report.spooled += spooled;
+    tick.report.rejected.extend(r.rejected);
+    tick.report.errors.extend(r.route_errors);
+    let dest_text = dest.to_string();
+    for h in r.loops_back {
+        let hh = hex::encode(h);
+        tick.state
+            .loops
+            .retain(|l| !(l.route == dest_text && l.hash == hh));
+    }
+}
+
+fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
+    // Loop alarm: our own chaff should be back within three ticks.
+    let overdue: Vec<LoopInFlight> = tick
+        .state
+        .loops
+        .iter()
+        .filter(|l| l.tick + LOOP_ALARM_TICKS <= tick.state.tick)
+        .cloned()
+        .collect();
+    for l in overdue {
+        if let Ok(r) = l.route.parse::<Route>() {
+            let lbl = r.label();
+            if !tick.state.dropping.contains(&lbl) {
+                tick.state.dropping.push(lbl);
+            }
+        }
+        tick.state.loops.retain(|x| x != &l);
+    }
+    tick.report.dropping = tick.state.dropping.clone();
+    tick.report.queued = tick.outbox.pending();
+    tick.state.errors = tick.report.errors.clone();
+    let sp = state_path(tick.home);
+    state::save(&sp, &tick.state).map_err(|e| Error::Io(e, sp))?;
+    Ok(tick.report)
+}
+
+/// `n` decoy capabilities.
+pub(crate) fn decoys(n: usize, rng: &mut dyn RngCore) -> Vec<FetchCap> {
+    (0..n)
+        .map(|_| {
+            let mut b = [0u8; 32];
+            rng.fill_bytes(&mut b);
+            FetchCap(b)
+        })
+        .collect()
+}
+
+fn fetch_unlocked(
+    tick: &mut Tick<'_>,
+    s: &mut Session,
+    t: &mut Transport,
+    dest: &Route,
+    cover: bool,
+) -> Result<(FetchReport, usize)> {
+    let real = s.capability_count(dest)?;
+    let pad = if cover {
+        tick.config.cover.fetch_tags.saturating_sub(real)
+    } else {
+        0
+    };
+    let extra = decoys(pad, &mut *tick.rng);
+    tick.record(&dest.label(), "fetch", 32 * (real + pad));
+    let mut prog = FetchProgress { blobs: 0, bytes: 0 };
+    let r = s.fetch_route(dest, t, &extra, &mut prog, &mut |_| {})?;
+    Ok((r, 0))
+}
+
+/// The wait before the next `--daemon` tick: exponential with mean `mean_secs` (a Poisson
+/// process), capped at 20 means. Its only input is the RNG.
+pub fn poisson_gap(mean_secs: u64, rng: &mut dyn RngCore) -> std::time::Duration {
+    let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let mean = mean_secs.max(1) as f64;
+    std::time::Duration::from_secs_f64((-(1.0 - u).ln() * mean).min(mean * 20.0))
+}
+
+/// [`poisson_gap`] with the OS RNG.
+pub fn next_gap(mean_secs: u64) -> std::time::Duration {
+    poisson_gap(mean_secs, &mut rand::rngs::OsRng)
+}

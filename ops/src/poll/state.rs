@@ -1,0 +1,50 @@
+//! What the scheduler remembers between ticks (`poll-state.json`): tick count, loop blobs
+//! in flight, warnings; and the JSON file helpers `poll` uses.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A chaff blob on its way around a loop.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LoopInFlight {
+    /// The route it was put on.
+    pub route: String,
+    /// SHA-256 of the blob, hex.
+    pub hash: String,
+    /// The tick it was sent in.
+    pub tick: u64,
+}
+
+/// The scheduler's memory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PollState {
+    /// Ticks done so far.
+    pub tick: u64,
+    /// Unix time of the last tick.
+    #[serde(default)]
+    pub last_tick_at: u64,
+    /// Loop blobs not back yet.
+    #[serde(default)]
+    pub loops: Vec<LoopInFlight>,
+    /// Routes whose loop blobs did not come back within 3 ticks.
+    #[serde(default)]
+    pub dropping: Vec<String>,
+    /// Per-route errors of the last tick.
+    #[serde(default)]
+    pub errors: Vec<(String, String)>,
+}
+
+/// Reads a JSON file, or the default when it does not exist.
+pub fn load<T: Default + for<'de> Deserialize<'de>>(path: &Path) -> std::io::Result<T> {
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b).map_err(std::io::Error::other),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes a JSON file durably with mode 0600.
+pub fn save<T: Serialize>(path: &Path, v: &T) -> std::io::Result<()> {
+    let b = serde_json::to_vec_pretty(v).map_err(std::io::Error::other)?;
+    hushpost_durable::write_atomic(path, &b)
+}
