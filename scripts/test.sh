@@ -31,6 +31,8 @@ have microsocks || need+=(microsocks)
 have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
 have tor || need+=(tor)
+# counting every packet a command sends from a sealed namespace (cli/tests/dial_sealed.rs)
+have nft || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -219,6 +219,16 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_FAILURE);
         }
     };
+    // Every command that may use the installation reads config.toml first and stops on any
+    // error in it: nothing runs, let alone connects, with settings it could not read.
+    if !matches!(
+        cli.command,
+        Some(Command::Relay(_) | Command::Completions(_) | Command::GenDocs(_))
+    ) && let Err(e) = hushpost_ops::config::Config::load(&home.config_file())
+    {
+        ui.error(&e.to_string());
+        return ExitCode::from(EXIT_FAILURE);
+    }
     let ctx = Ctx {
         ui,
         home,

@@ -306,3 +306,56 @@ fn full_drop_disk_is_reported_and_nothing_is_half_written() {
         "no temp files left: {leftovers:?}"
     );
 }
+
+/// The second bug behind the typed policy: `via = "Tor"` (capital T) used to dial direct.
+/// Now every command refuses a config.toml it cannot read — one line naming the file, the
+/// line, the key, the value and the allowed values — before it touches the network.
+#[test]
+fn a_misspelt_via_in_config_stops_every_command_with_one_line() {
+    let t = tempdir();
+    let (a, _, drop) = pair(t.path());
+    let before = drop_files(&drop).len();
+    let cfg = a.home.join("config.toml");
+    let cases = [
+        (
+            "[network]\nvia = \"Tor\"\n",
+            "config.toml:2: network.via: unknown variant `Tor`, expected `direct` or `tor`",
+        ),
+        (
+            "[network]\nvai = \"tor\"\n",
+            "network.vai: unknown field `vai`, expected one of `tor_proxy`, `via`, `timeout_secs`",
+        ),
+        (
+            "[cover]\nschemes = [\"https\", \"smtp\"]\n",
+            "config.toml:2: cover.schemes[1]: unknown variant `smtp`, expected one of `dir`, `ssh`, `https`, `mailto`",
+        ),
+        (
+            "[network]\ntor_proxy = \"127.0.0.1:9050\"\n",
+            "network.tor_proxy: \"127.0.0.1:9050\" is not a SOCKS5 URL",
+        ),
+    ];
+    for (text, want) in cases {
+        std::fs::write(&cfg, text).expect("config");
+        for args in [
+            &["list"][..],
+            &["send", "--to", "bob", "--now"],
+            &["fetch"],
+            &["poll"],
+            &["contact", "list"],
+            &["leaks"],
+            &["doctor"],
+            &["id"],
+        ] {
+            let (code, out, err) = a.run_stdin(args, "must not be sent\n");
+            assert_eq!(code, 1, "{args:?} with {text:?}: {err}");
+            assert!(out.is_empty(), "{args:?}: nothing on stdout: {out}");
+            let line = one_line(&err);
+            assert!(line.contains(want), "{args:?}: {line}");
+            assert!(
+                line.contains(&cfg.display().to_string()),
+                "names the file: {line}"
+            );
+        }
+    }
+    assert_eq!(drop_files(&drop).len(), before, "nothing was sent");
+}

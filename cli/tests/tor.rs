@@ -381,3 +381,63 @@ fn the_documented_torrc_snippet_is_valid() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The first bug behind the typed dialing plan: `contact via NAME tor` was ignored by
+/// `hushpost poll`, so mail queued for a Tor contact left by a direct connection while
+/// `contact show` claimed "relay via tor". Here the global default is direct, only the
+/// contact says tor, cover traffic queues the message, and `poll` — run where the only way
+/// out is the logging proxy — must carry it through the proxy, with the name unresolved.
+#[test]
+fn contact_via_tor_is_obeyed_by_poll_for_queued_mail() {
+    let Some(bed) = bed() else { return };
+    let t = tempdir();
+    let (a, b, relay, named) = relay_pair(t.path(), &bed, &bed.logging);
+    // Alice: global direct; cover traffic on relays (the default), so `send` queues.
+    for hp in [&a] {
+        std::fs::write(
+            hp.home.join("config.toml"),
+            format!(
+                "[network]\nvia = \"direct\"\ntor_proxy = \"{}\"\ntimeout_secs = 10\n",
+                bed.logging
+            ),
+        )
+        .expect("config");
+    }
+    a.ok(&["contact", "via", "bob", "tor"]);
+    let show = a.ok(&["contact", "show", "bob"]);
+    assert!(show.contains("relay via tor"), "{show}");
+    let port: String = relay
+        .route
+        .split_once("127.0.0.1:")
+        .expect("port")
+        .1
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let mine = |from: usize| -> Vec<String> {
+        log_lines(&bed.socks_log)
+            .split_off(from)
+            .into_iter()
+            .filter(|l| l.ends_with(&format!("port={port}")))
+            .collect()
+    };
+    let before = log_lines(&bed.socks_log).len();
+    let out = a.ok_stdin(&["send", "--to", "bob", "-s", "queued for tor"], "q\n");
+    assert!(out.contains("queued"), "{out}");
+    assert!(mine(before).is_empty(), "send only queues");
+    // Outside the namespace a direct connection would work: the plan alone keeps it on Tor.
+    let (code, out, err) = a.run(&["poll", "-v"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let lines = mine(before);
+    assert!(
+        !lines.is_empty()
+            && lines
+                .iter()
+                .all(|l| l.contains("atyp=3 host=hp-relay.test")),
+        "the queued mail did not go through the proxy: {lines:?}"
+    );
+    let (code, out, err) = in_ns(&bed, &b, &["fetch"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 new message"), "{out}");
+    let _ = named;
+}
