@@ -227,8 +227,15 @@ fn a_tor_contact_makes_no_connection_when_the_proxy_is_stopped() {
     // relay's name, then nothing else can leave), and the counter sees them.
     a.ok(&["contact", "via", "bob", "direct"]);
     let before = seal.leaked();
-    let _ = seal.run(&a, &["send", "--to", "bob", "--now", "--route", "https"], "d\n");
-    assert!(seal.leaked() > before, "the counter must see a direct attempt");
+    let _ = seal.run(
+        &a,
+        &["send", "--to", "bob", "--now", "--route", "https"],
+        "d\n",
+    );
+    assert!(
+        seal.leaked() > before,
+        "the counter must see a direct attempt"
+    );
 }
 
 #[test]

@@ -393,16 +393,14 @@ fn contact_via_tor_is_obeyed_by_poll_for_queued_mail() {
     let t = tempdir();
     let (a, b, relay, named) = relay_pair(t.path(), &bed, &bed.logging);
     // Alice: global direct; cover traffic on relays (the default), so `send` queues.
-    for hp in [&a] {
-        std::fs::write(
-            hp.home.join("config.toml"),
-            format!(
-                "[network]\nvia = \"direct\"\ntor_proxy = \"{}\"\ntimeout_secs = 10\n",
-                bed.logging
-            ),
-        )
-        .expect("config");
-    }
+    std::fs::write(
+        a.home.join("config.toml"),
+        format!(
+            "[network]\nvia = \"direct\"\ntor_proxy = \"{}\"\ntimeout_secs = 10\n",
+            bed.logging
+        ),
+    )
+    .expect("config");
     a.ok(&["contact", "via", "bob", "tor"]);
     let show = a.ok(&["contact", "show", "bob"]);
     assert!(show.contains("relay via tor"), "{show}");
