@@ -10,16 +10,7 @@ use zeroize::Zeroizing;
 
 /// Reads a passphrase file: the first line, without its line ending.
 pub fn from_file(path: &Path) -> Result<SecretString> {
-    let raw = Zeroizing::new(
-        std::fs::read(path)
-            .with_context(|| format!("cannot read passphrase file {}", path.display()))?,
-    );
-    let text = std::str::from_utf8(&raw).context("the passphrase file is not UTF-8")?;
-    let line = text.split('\n').next().unwrap_or("").trim_end_matches('\r');
-    if line.is_empty() {
-        bail!("the passphrase file {} is empty", path.display());
-    }
-    Ok(SecretString::from(line.to_string()))
+    Ok(hushpost_ops::passphrase_from_file(path)?)
 }
 
 fn can_prompt() -> bool {

@@ -1,5 +1,9 @@
 //! Bad input: each case gives one clear line, a non-zero exit where the command failed,
 //! and loses nothing already stored.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

@@ -8,6 +8,10 @@
 //! 127.0.0.1:1099, where nothing listens. DNS goes to 127.0.0.1:53 there (nothing listens
 //! either), so a local name lookup is a counted packet too. The TUI runs inside the same
 //! namespace under tmux.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

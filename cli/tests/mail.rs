@@ -1,4 +1,8 @@
 //! Two identities exchanging mail over a shared folder, through the real binary.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

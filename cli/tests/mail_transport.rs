@@ -5,6 +5,10 @@
 //! refusal; wrong password.
 //!
 //! Without the servers the tests skip loudly; under CI or HUSHPOST_REQUIRE_TOOLS they fail.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

@@ -1,5 +1,9 @@
 //! `hushpost poll` as cron runs it: quiet on success, and a seeded kill -9 harness —
 //! hundreds of polls killed at random moments — loses no message and shows none twice.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

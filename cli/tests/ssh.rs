@@ -2,6 +2,10 @@
 //! (HUSHPOST_TEST_SSH_*), through the real binary: two people exchanging mail, a killed
 //! sshd in the middle of a fetch, the set-up `route ssh-setup` prints, and the errors a
 //! user sees. Skips loudly without the server, except under CI / HUSHPOST_REQUIRE_TOOLS.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;
@@ -551,31 +555,7 @@ fn the_set_up_route_ssh_setup_prints_works_and_refuses_what_it_should() {
 
     // Run the printed root commands, then an sshd with the printed config block.
     run_ok(Command::new("bash").arg("-c").arg(field("server_script")));
-    let base = std::fs::read_to_string(&e.config).expect("config");
-    let mut config: String = base
-        .lines()
-        .take_while(|l| !l.starts_with("Match "))
-        .filter(|l| !l.starts_with("AllowUsers ") && !l.starts_with("AuthorizedKeysFile "))
-        .map(|l| {
-            if l.starts_with("Port ") {
-                format!("Port {port}\n")
-            } else if l.starts_with("PidFile ") {
-                format!("PidFile {}\n", t.path().join("setup-sshd.pid").display())
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    config.push_str(&field("sshd_config"));
-    let config_path = t.path().join("sshd_config");
-    std::fs::write(&config_path, &config).expect("write");
-    run_ok(Command::new(&e.sshd).arg("-t").arg("-f").arg(&config_path));
-    let mut sshd = Sshd {
-        child: None,
-        port,
-        config: config_path,
-        sshd: e.sshd.clone(),
-    };
+    let mut sshd = setup_sshd(&e, t.path(), port, &field("sshd_config"));
     sshd.restart();
 
     // Alice adds the printed route and [ssh] settings; Bob writes to her through it.
@@ -613,37 +593,7 @@ fn the_set_up_route_ssh_setup_prints_works_and_refuses_what_it_should() {
     std::fs::write(&key_file, key.private_openssh().as_bytes()).expect("write");
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let n = &names[0];
-    let junk = t.path().join("junk");
-    std::fs::write(&junk, vec![0u8; 16_384]).expect("junk");
-    let (ok, out) = sftp_batch(port, &key_file, &du, "ls /drop\n");
-    assert!(!ok, "list: {out}");
-    let (ok, out) = sftp_batch(port, &key_file, &du, &format!("get /drop/{n} /dev/null\n"));
-    assert!(!ok, "read: {out}");
-    let (ok, out) = sftp_batch(
-        port,
-        &key_file,
-        &du,
-        &format!("put {} /drop/{n}\n", junk.display()),
-    );
-    assert!(!ok && out.contains("Permission denied"), "overwrite: {out}");
-    let (ok, out) = sftp_batch(port, &key_file, &du, &format!("chmod 644 /drop/{n}\n"));
-    assert!(!ok && out.contains("Permission denied"), "chmod: {out}");
-    let (ok, out) = sftp_batch(port, &key_file, &du, &format!("rm /drop/{n}\n"));
-    assert!(!ok && out.contains("Permission denied"), "delete: {out}");
-    let (ok, out) = sftp_batch(port, &key_file, &du, "mkdir /drop/x\n");
-    assert!(!ok, "mkdir: {out}");
-    // …but can create, which is all it is for.
-    let (ok, out) = sftp_batch(
-        port,
-        &key_file,
-        &du,
-        &format!("put {} /drop/new\n", junk.display()),
-    );
-    assert!(ok, "create: {out}");
-    assert_eq!(
-        std::fs::read(drop_dir.join(n)).expect("still there"),
-        before
-    );
+    drop_key_refusals(port, &key_file, &du, n, t.path(), &drop_dir, &before);
     // The owner can list, read and delete.
     let (ok, out) = sftp_batch(
         port,
@@ -661,6 +611,79 @@ fn the_set_up_route_ssh_setup_prints_works_and_refuses_what_it_should() {
     let out = a.ok(&["fetch"]);
     assert!(out.contains("1 new message"), "{out}");
     assert!(files(&drop_dir).is_empty());
+}
+
+/// An sshd on `port` with the test server's base settings and the printed `Match` blocks.
+fn setup_sshd(e: &Env, tmp: &std::path::Path, port: u16, printed: &str) -> Sshd {
+    let base = std::fs::read_to_string(&e.config).expect("config");
+    let mut config: String = base
+        .lines()
+        .take_while(|l| !l.starts_with("Match "))
+        .filter(|l| !l.starts_with("AllowUsers ") && !l.starts_with("AuthorizedKeysFile "))
+        .map(|l| {
+            if l.starts_with("Port ") {
+                format!("Port {port}\n")
+            } else if l.starts_with("PidFile ") {
+                format!("PidFile {}\n", tmp.join("setup-sshd.pid").display())
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    config.push_str(printed);
+    let config_path = tmp.join("sshd_config");
+    std::fs::write(&config_path, &config).expect("write");
+    run_ok(Command::new(&e.sshd).arg("-t").arg("-f").arg(&config_path));
+    Sshd {
+        child: None,
+        port,
+        config: config_path,
+        sshd: e.sshd.clone(),
+    }
+}
+
+/// What the printed route's drop key may not do on the set-up server (and the one thing
+/// it may: create).
+fn drop_key_refusals(
+    port: u16,
+    key_file: &std::path::Path,
+    du: &str,
+    n: &str,
+    tmp: &std::path::Path,
+    drop_dir: &std::path::Path,
+    before: &[u8],
+) {
+    let junk = tmp.join("junk");
+    std::fs::write(&junk, vec![0u8; 16_384]).expect("junk");
+    let (ok, out) = sftp_batch(port, key_file, du, "ls /drop\n");
+    assert!(!ok, "list: {out}");
+    let (ok, out) = sftp_batch(port, key_file, du, &format!("get /drop/{n} /dev/null\n"));
+    assert!(!ok, "read: {out}");
+    let (ok, out) = sftp_batch(
+        port,
+        key_file,
+        du,
+        &format!("put {} /drop/{n}\n", junk.display()),
+    );
+    assert!(!ok && out.contains("Permission denied"), "overwrite: {out}");
+    let (ok, out) = sftp_batch(port, key_file, du, &format!("chmod 644 /drop/{n}\n"));
+    assert!(!ok && out.contains("Permission denied"), "chmod: {out}");
+    let (ok, out) = sftp_batch(port, key_file, du, &format!("rm /drop/{n}\n"));
+    assert!(!ok && out.contains("Permission denied"), "delete: {out}");
+    let (ok, out) = sftp_batch(port, key_file, du, "mkdir /drop/x\n");
+    assert!(!ok, "mkdir: {out}");
+    // …but can create, which is all it is for.
+    let (ok, out) = sftp_batch(
+        port,
+        key_file,
+        du,
+        &format!("put {} /drop/new\n", junk.display()),
+    );
+    assert!(ok, "create: {out}");
+    assert_eq!(
+        std::fs::read(drop_dir.join(n)).expect("still there"),
+        before
+    );
 }
 
 #[test]

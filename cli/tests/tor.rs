@@ -4,6 +4,10 @@
 //! successful exchange proves the traffic went through the proxy, and an empty trap log
 //! proves no DNS query was made. A proxy that is down gives a clear error and — tested
 //! outside the namespace, where a direct connection WOULD work — no fallback.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

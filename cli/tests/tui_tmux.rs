@@ -5,6 +5,10 @@
 //!
 //! Each test runs its own tmux server on a private socket with no config. Skips (loudly)
 //! without tmux, but fails when CI or HUSHPOST_REQUIRE_TOOLS is set.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 use common::*;

@@ -1,6 +1,10 @@
 //! Envelope throughput for bench/envelope.sh (not a test): seals a file into blobs written
 //! back to back into one output file, opens such a file back into the body, or times one
 //! small message. The keys are fixed so the two halves can run as separate processes.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::envelope::{
     self, AddOutcome, Draft, Kind, OpenContext, Opened, Reassembly, Recipient,

@@ -5,6 +5,10 @@
 //!
 //! Without `age` on PATH these tests print a loud skip message and pass, unless `CI` or
 //! `HUSHPOST_REQUIRE_AGE` is set, in which case they fail.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::agelayer;
 use hushpost_core::envelope::{

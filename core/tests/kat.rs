@@ -8,6 +8,10 @@
 //!
 //! Regenerating (`cargo test -p hushpost-core --test kat -- --ignored regenerate_kat`) is
 //! never needed unless v1 deliberately changes, which it must not.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::agelayer;
 use hushpost_core::envelope::{

@@ -1,4 +1,8 @@
 //! Keyring at rest: encryption, permissions, wrong passphrase, generations.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_keyring::{
     KeyringError, Protection, SecretHex, State, create, is_protected, load, save,

@@ -3,6 +3,10 @@
 //! cover-traffic routes (cover traffic issue). Prints a table.
 //!
 //! usage: bench_scale [CONTACTS=1000] [POLL_CONTACTS=100]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::card::Card;
 use hushpost_core::identity::Identity;
@@ -55,19 +59,25 @@ fn main() {
         .collect();
     let n = args.first().copied().unwrap_or(1000);
     let m = args.get(1).copied().unwrap_or(100);
+    let clock = Arc::new(C(AtomicU64::new(
+        hushpost_core::time::unix_now() - 30 * 86_400,
+    )));
+    forward_secrecy(n, &clock);
+    poll_tick(m, &clock);
+}
+
+/// Keyring size and fetch cost with `n` contacts × 3 live prekeys.
+fn forward_secrecy(n: usize, clock: &Arc<C>) {
     let root = if Path::new("/dev/shm").is_dir() {
         tempfile::tempdir_in("/dev/shm")
     } else {
         tempfile::tempdir()
     }
     .expect("tmp");
-    let clock = Arc::new(C(AtomicU64::new(
-        hushpost_core::time::unix_now() - 30 * 86_400,
-    )));
     let drop = root.path().join("drop");
     std::fs::create_dir(&drop).expect("mkdir");
     let route = format!("dir:{}", drop.display());
-    let mut alice = session(root.path(), "alice", &route, &clock);
+    let mut alice = session(root.path(), "alice", &route, clock);
 
     // N contacts (their cards point at their own folders; they never fetch).
     let t = Instant::now();
@@ -168,7 +178,10 @@ fn main() {
         "fetch, empty drop (wall / CPU)",
         format!("{empty_ms:.0} / {empty_cpu:.0} ms")
     );
+}
 
+/// One poll tick with `m` contacts on cover-traffic routes.
+fn poll_tick(m: usize, clock: &Arc<C>) {
     // One poll tick with M contacts on cover-traffic routes (each contact its own folder
     // drop, cover on for dir:), measured from the wire trace.
     let root2 = if Path::new("/dev/shm").is_dir() {

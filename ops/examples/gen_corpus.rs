@@ -3,6 +3,10 @@
 //! messages into a Maildir so notmuch indexes an identical corpus.
 //!
 //! usage: gen_corpus CARD DROP_DIR MAILDIR N
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::card::Card;
 use hushpost_core::envelope::{self, Draft, Kind, Recipient};

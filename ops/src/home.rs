@@ -45,6 +45,11 @@ impl Home {
         }
     }
 
+    /// Whether an identity has been created here (`init` ran).
+    pub fn has_identity(&self) -> bool {
+        hushpost_keyring::exists(&self.keyring())
+    }
+
     /// The keyring file.
     pub fn keyring(&self) -> PathBuf {
         self.data_dir.join("keyring.age")

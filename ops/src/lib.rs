@@ -5,9 +5,11 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod attachments;
 pub mod config;
 pub mod dial;
 mod doctor;
+pub mod editor;
 mod error;
 mod fetch;
 mod home;

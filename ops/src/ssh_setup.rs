@@ -98,8 +98,8 @@ pub fn host_key_fingerprint(arg: &str) -> Result<String> {
     })
 }
 
-/// Builds the set-up with a fresh drop key.
-pub fn ssh_setup(o: &SshSetupOptions) -> Result<SshSetup> {
+/// Refuses options that would not make a safe, working set-up.
+fn validate(o: &SshSetupOptions) -> Result<()> {
     for u in [&o.drop_user, &o.owner_user] {
         if !valid_user(u) {
             return Err(Error::Invalid(format!(
@@ -138,6 +138,13 @@ pub fn ssh_setup(o: &SshSetupOptions) -> Result<SshSetup> {
             "the owner key must be one public key line (ssh-ed25519 AAAA…)".into(),
         ));
     }
+    Ok(())
+}
+
+/// Builds the set-up with a fresh drop key.
+pub fn ssh_setup(o: &SshSetupOptions) -> Result<SshSetup> {
+    validate(o)?;
+    let owner_line = o.owner_public.trim();
     let key = DropKey::generate();
     let drop_public = key.public_openssh("hushpost-drop");
     let host = if o.host.contains(':') {

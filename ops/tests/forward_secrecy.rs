@@ -1,6 +1,10 @@
 //! Forward secrecy and expiry on a simulated clock: prekey rotation, deletion deadlines
 //! (the key bytes are gone from the keyring), forged prekeys, out-of-order and duplicated
 //! delivery during rotation, and expiring / burn-after-reading messages.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::envelope::{self, Draft, Kind, Recipient, SignedPrekey};
 use hushpost_core::identity::Identity;

@@ -1,6 +1,10 @@
 //! The unattended scheduler: the wire trace does not depend on what is queued, every blob
 //! is bucket-sized and chaff looks like mail, overlapping polls never double-send, a locked
 //! poll spools sealed mail for the next unlock, and a drop that eats loop blobs is noticed.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::envelope::{LARGE, SMALL};
 use hushpost_core::time::Clock;

@@ -187,60 +187,7 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("store");
     let key = [0x5a; 32];
-    let mut rng = StdRng::seed_from_u64(42);
-    let words = Words::new();
-    let peers: Vec<(String, [u8; 32])> = (0..50)
-        .map(|i| {
-            let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i / FIRST.len()]);
-            (name, rng.r#gen())
-        })
-        .collect();
-
-    let mut store = Store::open(&dir, &key).expect("open store");
-    let mut ingest = Duration::ZERO;
-    let mut ingest_cpu = 0.0;
-    let mut stored = 0;
-    let mut done = 0;
-    while done < n {
-        let count = BATCH.min(n - done);
-        let generated: Vec<Generated> = (done..done + count)
-            .map(|i| generate(i, &words, &mut rng, &peers))
-            .collect();
-        let batch: Vec<NewMessage<'_>> = generated
-            .iter()
-            .map(|g| NewMessage {
-                sender: g.sender,
-                msg_id: g.msg_id,
-                outgoing: false,
-                peer: g.peer.clone(),
-                subject: g.subject.clone(),
-                sent_at: g.sent_at,
-                received_at: g.sent_at + 30,
-                message_id: g.message_id.clone(),
-                in_reply_to: g.in_reply_to.clone(),
-                references: Vec::new(),
-                text: g.text.clone(),
-                has_attachments: false,
-                expires_at: 0,
-                burn: false,
-                verified: true,
-                prev_hash: [0; 32],
-                chain: [0; 32],
-                raw: &g.raw,
-            })
-            .collect();
-        let t = Instant::now();
-        let cpu = cpu_secs();
-        let out = store.insert_batch(&batch).expect("insert");
-        ingest += t.elapsed();
-        ingest_cpu += cpu_secs() - cpu;
-        stored += out
-            .iter()
-            .filter(|i| matches!(i, hushpost_store::Inserted::New(_)))
-            .count();
-        done += count;
-    }
-    drop(store);
+    let (stored, ingest, ingest_cpu) = ingest(n, &dir, &key);
 
     // Queries on a freshly opened store: SQLite's page cache starts empty.
     let t = Instant::now();
@@ -277,26 +224,7 @@ fn main() {
     let (count_ms, count) = median_ms(|| store.count().expect("count") as usize);
     let size = dir_size(&dir);
 
-    // Maintenance: deleting (a burn) and purging the deleted words from the index.
-    let mut store = store;
-    let victims: Vec<i64> = store
-        .list(&ListQuery {
-            limit: 100,
-            offset: 1000,
-            ..Default::default()
-        })
-        .expect("list")
-        .iter()
-        .map(|m| m.id)
-        .collect();
-    let t = Instant::now();
-    for id in &victims {
-        store.delete(*id).expect("delete");
-    }
-    let delete_ms = ms(t.elapsed()) / victims.len().max(1) as f64;
-    let t = Instant::now();
-    store.compact().expect("compact");
-    let compact_s = t.elapsed().as_secs_f64();
+    let (delete_ms, compact_s) = maintenance(store);
 
     let rate = stored as f64 / ingest.as_secs_f64();
     let rows: Vec<(String, String)> = vec![
@@ -362,6 +290,93 @@ fn main() {
             format!("{:.1} MiB", peak_rss_mib()),
         ),
     ];
+    print_rows(n, rows);
+}
+
+/// Generates and stores `n` messages in batches; returns (stored, wall, CPU seconds).
+fn ingest(n: usize, dir: &std::path::Path, key: &[u8; 32]) -> (usize, Duration, f64) {
+    let mut rng = StdRng::seed_from_u64(42);
+    let words = Words::new();
+    let peers: Vec<(String, [u8; 32])> = (0..50)
+        .map(|i| {
+            let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i / FIRST.len()]);
+            (name, rng.r#gen())
+        })
+        .collect();
+
+    let mut store = Store::open(dir, key).expect("open store");
+    let mut ingest = Duration::ZERO;
+    let mut ingest_cpu = 0.0;
+    let mut stored = 0;
+    let mut done = 0;
+    while done < n {
+        let count = BATCH.min(n - done);
+        let generated: Vec<Generated> = (done..done + count)
+            .map(|i| generate(i, &words, &mut rng, &peers))
+            .collect();
+        let batch: Vec<NewMessage<'_>> = generated
+            .iter()
+            .map(|g| NewMessage {
+                sender: g.sender,
+                msg_id: g.msg_id,
+                outgoing: false,
+                peer: g.peer.clone(),
+                subject: g.subject.clone(),
+                sent_at: g.sent_at,
+                received_at: g.sent_at + 30,
+                message_id: g.message_id.clone(),
+                in_reply_to: g.in_reply_to.clone(),
+                references: Vec::new(),
+                text: g.text.clone(),
+                has_attachments: false,
+                expires_at: 0,
+                burn: false,
+                verified: true,
+                prev_hash: [0; 32],
+                chain: [0; 32],
+                raw: &g.raw,
+            })
+            .collect();
+        let t = Instant::now();
+        let cpu = cpu_secs();
+        let out = store.insert_batch(&batch).expect("insert");
+        ingest += t.elapsed();
+        ingest_cpu += cpu_secs() - cpu;
+        stored += out
+            .iter()
+            .filter(|i| matches!(i, hushpost_store::Inserted::New(_)))
+            .count();
+        done += count;
+    }
+    (stored, ingest, ingest_cpu)
+}
+
+/// Deletes 100 messages (as burns do) and purges their words from the index.
+fn maintenance(mut store: Store) -> (f64, f64) {
+    // Maintenance: deleting (a burn) and purging the deleted words from the index.
+    let victims: Vec<i64> = store
+        .list(&ListQuery {
+            limit: 100,
+            offset: 1000,
+            ..Default::default()
+        })
+        .expect("list")
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let t = Instant::now();
+    for id in &victims {
+        store.delete(*id).expect("delete");
+    }
+    let delete_ms = ms(t.elapsed()) / victims.len().max(1) as f64;
+    let t = Instant::now();
+    store.compact().expect("compact");
+    let compact_s = t.elapsed().as_secs_f64();
+
+    (delete_ms, compact_s)
+}
+
+fn print_rows(n: usize, rows: Vec<(String, String)>) {
     println!("hushpost-store bench: {n} messages, medians of {RUNS} runs");
     let width = rows
         .iter()

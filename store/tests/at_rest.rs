@@ -2,6 +2,10 @@
 //! modes, large bodies in their own encrypted files, and a wrong key that changes nothing.
 //!
 //! Must not assert on SQLite's file format beyond "the marker bytes are absent".
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 mod common;
 

@@ -8,6 +8,10 @@
 //!   what hushpost does for each logical operation over Tor (fresh circuit, fresh TLS).
 //!
 //! Usage: bench_socks RELAY_URL PROXY_URL [N]   (driven by `bench/tor.sh`)
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::{FetchCap, Route};
 use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions, Transport};

@@ -1,4 +1,8 @@
 //! The folder drop against a real directory.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::FetchCap;
 use hushpost_transports::dir::DirDrop;

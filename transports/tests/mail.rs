@@ -5,6 +5,10 @@
 //! whole session through a SOCKS5 proxy with the host name unresolved.
 //!
 //! Without the servers the tests skip loudly; under CI or HUSHPOST_REQUIRE_TOOLS they fail.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::agelayer;
 use hushpost_core::{FetchCap, Route, Tag};

@@ -239,6 +239,41 @@ fn a_sender_puts_with_the_drop_key_and_the_owner_fetches_and_deletes() {
     assert!(names(&dir).is_empty());
 }
 
+/// Runs a batch of commands with the stock OpenSSH `sftp` client and the drop key.
+fn stock_sftp(e: &Env, batch: &str) -> (bool, String) {
+    let mut c = Command::new("sftp")
+        .args(["-P", &e.port.to_string(), "-i"])
+        .arg(&e.drop_key_file)
+        .args([
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-b",
+            "-",
+        ])
+        .arg(format!("{}@{}", e.drop_user, e.host))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sftp");
+    c.stdin
+        .take()
+        .expect("stdin")
+        .write_all(batch.as_bytes())
+        .expect("batch");
+    let out = c.wait_with_output().expect("sftp");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
 #[test]
 fn the_drop_key_cannot_list_read_overwrite_or_delete() {
     let Some(e) = env() else { return };
@@ -340,40 +375,7 @@ fn the_drop_key_cannot_list_read_overwrite_or_delete() {
     assert_eq!(before, after, "a refused request changed a blob");
 
     // The same refusals through the stock OpenSSH sftp client.
-    let sftp_cli = |batch: &str| {
-        let mut c = Command::new("sftp")
-            .args(["-P", &e.port.to_string(), "-i"])
-            .arg(&e.drop_key_file)
-            .args([
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-b",
-                "-",
-            ])
-            .arg(format!("{}@{}", e.drop_user, e.host))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("sftp");
-        c.stdin
-            .take()
-            .expect("stdin")
-            .write_all(batch.as_bytes())
-            .expect("batch");
-        let out = c.wait_with_output().expect("sftp");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
-    };
+    let sftp_cli = |batch: &str| stock_sftp(&e, batch);
     let (ok, out) = sftp_cli(&format!("ls {path}\n"));
     assert!(!ok, "sftp ls succeeded: {out}");
     let (ok, out) = sftp_cli(&format!("rm {path}/{}\n", files[0]));

@@ -3,6 +3,10 @@
 //! folder drop for Bob's next fetch. Not a test.
 //!
 //! Usage: tui_bench DIR N M
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_ops::core::letter::{self, Letter, Party};
 use hushpost_ops::core::route::Route;

@@ -7,6 +7,7 @@ use crate::app::{App, Phase, Screen, ThreadView};
 use crate::event::{Effect, Event, Folder, StoreCmd};
 use crate::screens::reader::ReaderView;
 use crate::screens::setup::{InitForm, UnlockForm};
+use hushpost_ops::{FetchReport, Listed, Reading, poll::PollReport};
 
 impl App {
     pub(crate) fn worker_event(&mut self, ev: Event, fx: &mut Vec<Effect>) {
@@ -26,21 +27,7 @@ impl App {
                 }
             }
             Event::Fatal(e) => self.phase = Phase::Failed(e),
-            Event::Ready { name, created } => {
-                self.phase = Phase::Ready;
-                self.me = name;
-                self.load(Folder::Inbox, fx);
-                fx.push(Effect::Store(StoreCmd::Contacts));
-                if created {
-                    self.push(Screen::Card);
-                    self.note(
-                        "identity created: give this card to the people who may write to you",
-                    );
-                }
-                if self.auto_fetch {
-                    self.fetch(fx);
-                }
-            }
+            Event::Ready { name, created } => self.ready(name, created, fx),
             Event::Listed {
                 generation,
                 folder,
@@ -58,101 +45,13 @@ impl App {
                     list.arrived(offset, rows, unread, h);
                 }
             }
-            Event::Thread { thread, rows } => {
-                if rows.is_empty() {
-                    self.error("that conversation is gone");
-                    return;
-                }
-                let keep = self.thread.thread == thread;
-                let sel = if keep {
-                    self.thread.selected
-                } else {
-                    rows.len() - 1
-                };
-                self.thread = ThreadView {
-                    thread,
-                    selected: sel.min(rows.len() - 1),
-                    top: if keep { self.thread.top } else { 0 },
-                    rows,
-                };
-                self.thread_move(0);
-                // A reload of the open conversation does not pull the user back to it.
-                if self.screen != Screen::Thread && !self.back.contains(&Screen::Thread) {
-                    self.push(Screen::Thread);
-                }
-            }
-            Event::Opened(r) => {
-                let id = r.summary.id;
-                let burned = r.summary.burn_after_reading && r.summary.from != "me";
-                for l in [&mut self.inbox, &mut self.search] {
-                    if burned {
-                        l.remove(id);
-                    } else {
-                        l.set_unread(id, false);
-                    }
-                }
-                if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
-                    row.unread = false;
-                }
-                self.reader = Some(ReaderView::new(*r, burned));
-                self.push(Screen::Reader);
-            }
-            Event::Marked { id, unread } => {
-                for l in [&mut self.inbox, &mut self.search] {
-                    l.set_unread(id, unread);
-                }
-                if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
-                    row.unread = unread;
-                }
-                self.note(if unread {
-                    "marked unread"
-                } else {
-                    "marked read"
-                });
-            }
-            Event::Deleted { id } => {
-                let h = self.list_height();
-                for l in [&mut self.inbox, &mut self.search] {
-                    l.remove(id);
-                    l.follow(h);
-                }
-                self.thread.rows.retain(|r| r.id != id);
-                self.thread.selected = self
-                    .thread
-                    .selected
-                    .min(self.thread.rows.len().saturating_sub(1));
-                if self.reader.as_ref().is_some_and(|r| r.id() == id) {
-                    self.reader = None;
-                    if self.screen == Screen::Reader {
-                        self.pop();
-                    }
-                }
-                if self.screen == Screen::Thread && self.thread.rows.is_empty() {
-                    self.pop();
-                }
-                self.note("deleted");
-            }
+            Event::Thread { thread, rows } => self.thread_arrived(thread, rows),
+            Event::Opened(r) => self.opened(r),
+            Event::Marked { id, unread } => self.marked(id, unread),
+            Event::Deleted { id } => self.deleted(id),
             Event::ReplyPlanned(plan) => self.open_reply(*plan),
             Event::Outbox(n) => self.status.outbox = n,
-            Event::Polled(Ok(r)) => {
-                if r.skipped {
-                    return;
-                }
-                self.status.outbox = r.queued;
-                if !r.errors.is_empty() {
-                    self.status.route_errors = r.errors.clone();
-                }
-                if r.new > 0 {
-                    let n = r.new;
-                    self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
-                    self.reload(fx);
-                }
-                if let Some(route) = r.dropping.first() {
-                    self.error(format!(
-                        "{route} may be dropping mail: our loop blobs did not come back within 3 ticks"
-                    ));
-                }
-            }
+            Event::Polled(Ok(r)) => self.polled(&r, fx),
             Event::Polled(Err(e)) => self.error(e),
             Event::Contacts { contacts, card } => {
                 self.contacts.selected =
@@ -179,28 +78,7 @@ impl App {
                     f.1 = p.blobs;
                 }
             }
-            Event::Fetched(r) => {
-                self.status.fetching = None;
-                match r {
-                    Ok(rep) => {
-                        self.status.last_fetch = Some(self.now);
-                        self.status.route_errors = rep.route_errors.clone();
-                        let n = rep.new.len();
-                        if n > 0 {
-                            self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
-                            self.reload(fx);
-                        }
-                        if !rep.rejected.is_empty() {
-                            self.error(format!(
-                                "{} blob(s) refused: {}",
-                                rep.rejected.len(),
-                                rep.rejected[0].reason
-                            ));
-                        }
-                    }
-                    Err(e) => self.error(format!("fetch failed: {e}")),
-                }
-            }
+            Event::Fetched(r) => self.fetched(r, fx),
             Event::Sent { ticket, result } => self.sent(ticket, result, fx),
             Event::Edited(r) => match r {
                 Ok(text) => {
@@ -212,6 +90,141 @@ impl App {
             },
             Event::Failed(e) => self.error(e),
             Event::Term(_) | Event::Tick(_) | Event::Terminate => {}
+        }
+    }
+
+    fn ready(&mut self, name: String, created: bool, fx: &mut Vec<Effect>) {
+        self.phase = Phase::Ready;
+        self.me = name;
+        self.load(Folder::Inbox, fx);
+        fx.push(Effect::Store(StoreCmd::Contacts));
+        if created {
+            self.push(Screen::Card);
+            self.note("identity created: give this card to the people who may write to you");
+        }
+        if self.auto_fetch {
+            self.fetch(fx);
+        }
+    }
+
+    fn thread_arrived(&mut self, thread: i64, rows: Vec<Listed>) {
+        if rows.is_empty() {
+            self.error("that conversation is gone");
+            return;
+        }
+        let keep = self.thread.thread == thread;
+        let sel = if keep {
+            self.thread.selected
+        } else {
+            rows.len() - 1
+        };
+        self.thread = ThreadView {
+            thread,
+            selected: sel.min(rows.len() - 1),
+            top: if keep { self.thread.top } else { 0 },
+            rows,
+        };
+        self.thread_move(0);
+        // A reload of the open conversation does not pull the user back to it.
+        if self.screen != Screen::Thread && !self.back.contains(&Screen::Thread) {
+            self.push(Screen::Thread);
+        }
+    }
+
+    fn opened(&mut self, r: Box<Reading>) {
+        let id = r.summary.id;
+        let burned = r.summary.burn_after_reading && r.summary.from != "me";
+        for l in [&mut self.inbox, &mut self.search] {
+            if burned {
+                l.remove(id);
+            } else {
+                l.set_unread(id, false);
+            }
+        }
+        if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
+            row.unread = false;
+        }
+        self.reader = Some(ReaderView::new(*r, burned));
+        self.push(Screen::Reader);
+    }
+
+    fn marked(&mut self, id: i64, unread: bool) {
+        for l in [&mut self.inbox, &mut self.search] {
+            l.set_unread(id, unread);
+        }
+        if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
+            row.unread = unread;
+        }
+        self.note(if unread {
+            "marked unread"
+        } else {
+            "marked read"
+        });
+    }
+
+    fn deleted(&mut self, id: i64) {
+        let h = self.list_height();
+        for l in [&mut self.inbox, &mut self.search] {
+            l.remove(id);
+            l.follow(h);
+        }
+        self.thread.rows.retain(|r| r.id != id);
+        self.thread.selected = self
+            .thread
+            .selected
+            .min(self.thread.rows.len().saturating_sub(1));
+        if self.reader.as_ref().is_some_and(|r| r.id() == id) {
+            self.reader = None;
+            if self.screen == Screen::Reader {
+                self.pop();
+            }
+        }
+        if self.screen == Screen::Thread && self.thread.rows.is_empty() {
+            self.pop();
+        }
+        self.note("deleted");
+    }
+
+    fn polled(&mut self, r: &PollReport, fx: &mut Vec<Effect>) {
+        if r.skipped {
+            return;
+        }
+        self.status.outbox = r.queued;
+        if !r.errors.is_empty() {
+            self.status.route_errors = r.errors.clone();
+        }
+        if r.new > 0 {
+            let n = r.new;
+            self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
+            self.reload(fx);
+        }
+        if let Some(route) = r.dropping.first() {
+            self.error(format!(
+                "{route} may be dropping mail: our loop blobs did not come back within 3 ticks"
+            ));
+        }
+    }
+
+    fn fetched(&mut self, r: Result<FetchReport, String>, fx: &mut Vec<Effect>) {
+        self.status.fetching = None;
+        match r {
+            Ok(rep) => {
+                self.status.last_fetch = Some(self.now);
+                self.status.route_errors = rep.route_errors.clone();
+                let n = rep.new.len();
+                if n > 0 {
+                    self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
+                    self.reload(fx);
+                }
+                if !rep.rejected.is_empty() {
+                    self.error(format!(
+                        "{} blob(s) refused: {}",
+                        rep.rejected.len(),
+                        rep.rejected[0].reason
+                    ));
+                }
+            }
+            Err(e) => self.error(format!("fetch failed: {e}")),
         }
     }
 }

@@ -77,7 +77,7 @@ pub fn run(home: &Home, passphrase_file: Option<&Path>) -> anyhow::Result<()> {
                 Effect::Editor(text) => {
                     input.pause();
                     term::leave();
-                    let r = term::run_editor(&text, &home.data_dir.join("drafts"));
+                    let r = term::run_editor(&text, &hushpost_ops::editor::draft_path(home, "tui"));
                     terminal = term::enter()?;
                     input.resume();
                     queue.push_back(Event::Edited(r));

@@ -17,7 +17,7 @@ use ratatui::crossterm::terminal::{
 };
 use std::io::Stdout;
 use std::os::fd::OwnedFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -169,49 +169,23 @@ pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
                 std::thread::sleep(Duration::from_secs(2));
                 leave();
                 restore_stderr();
+                // The UI did not leave in time: the terminal was restored just above and the
+                // process must end on the signal.
+                #[allow(clippy::disallowed_methods)]
                 std::process::exit(128 + sig);
             }
         })?;
     Ok(())
 }
 
-/// Edits `text` in `$VISUAL`/`$EDITOR` (else `vi`) on a 0600 draft file under `drafts`,
+/// Edits `text` in the user's editor (`hushpost_ops::editor`) on a private draft file,
 /// removed afterwards. The caller has left the screen.
-pub fn run_editor(text: &str, drafts: &Path) -> Result<String, String> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(drafts)
-        .map_err(|e| format!("cannot create {}: {e}", drafts.display()))?;
-    let path = drafts.join(format!("draft-{}-tui.txt", std::process::id()));
-    {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        f.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+pub fn run_editor(text: &str, draft: &Path) -> Result<String, String> {
+    let r = hushpost_ops::editor::edit(draft, text).map_err(|e| e.to_string());
+    if r.is_ok() {
+        let _ = std::fs::remove_file(draft);
     }
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status();
-    let body = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_file(&path);
-    match status {
-        Ok(s) if s.success() => body.map_err(|e| format!("cannot read the draft back: {e}")),
-        Ok(s) => Err(format!("the editor exited with {s}; the text is unchanged")),
-        Err(e) => Err(format!("cannot run the editor {editor:?}: {e}")),
-    }
+    r
 }
 
 /// Stops the process (Ctrl-Z) with the terminal given back; returns after `fg`.

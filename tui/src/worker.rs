@@ -151,14 +151,16 @@ impl StoreWorker {
                     card,
                 });
             }
-            StoreCmd::Save { path, data } => match save_new(&path, &data) {
-                Ok(()) => out.event(Event::Saved(path)),
-                Err(e) => out.event(Event::Failed(format!(
-                    "cannot save {}: {}",
-                    one_line(&path.display().to_string()),
-                    err_line(e)
-                ))),
-            },
+            StoreCmd::Save { path, data } => {
+                match hushpost_ops::attachments::save_new(&path, &data) {
+                    Ok(()) => out.event(Event::Saved(path)),
+                    Err(e) => out.event(Event::Failed(format!(
+                        "cannot save {}: {}",
+                        one_line(&path.display().to_string()),
+                        err_line(e)
+                    ))),
+                }
+            }
             StoreCmd::Stat { path } => match std::fs::metadata(&path) {
                 Ok(m) if m.is_file() => out.event(Event::Attachable {
                     path,
@@ -176,17 +178,6 @@ impl StoreWorker {
             },
         }
     }
-}
-
-/// Writes a new file; never replaces one that exists.
-fn save_new(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    f.write_all(data)?;
-    f.sync_all()
 }
 
 /// Network and keyring changes.
@@ -279,7 +270,7 @@ impl NetWorker {
     pub fn handle(&mut self, cmd: NetCmd, out: &mut dyn Sink) {
         match cmd {
             NetCmd::Probe => {
-                if !hushpost_keyring::exists(&self.home.keyring()) {
+                if !self.home.has_identity() {
                     out.event(Event::NeedInit {
                         drop: self.home.default_drop(),
                     });

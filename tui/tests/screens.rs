@@ -2,6 +2,10 @@
 //! real workers run synchronously against real stores (two identities sharing a folder
 //! drop) and a fixed clock. Random values (keys, safety numbers, temp paths, the card and
 //! its QR code) are replaced by placeholders before the comparison.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_ops::core::route::Route;
 use hushpost_ops::core::time::FixedClock;

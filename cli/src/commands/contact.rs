@@ -155,26 +155,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     .map_or("default (config.toml)".to_string(), |v| v.to_string())
             ));
         }
-        Sub::Requests => {
-            let reqs = s.contact_requests()?;
-            if reqs.is_empty() {
-                ctx.ui.note("no contact requests");
-            }
-            for (i, r) in reqs.iter().enumerate() {
-                let card = hushpost_ops::core::Card::parse(&r.card)?;
-                ctx.ui.line(format!(
-                    "{}. {} — fingerprint {}{}",
-                    i + 1,
-                    one_line(&r.name),
-                    card.identity.fingerprint(),
-                    if r.note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" — \"{}\"", one_line(&r.note))
-                    }
-                ));
-            }
-        }
+        Sub::Requests => requests(ctx, &mut s)?,
+        Sub::List { .. } => list(ctx, &s),
+        Sub::Add {
+            name,
+            card,
+            introduce,
+            note,
+        } => add(ctx, &mut s, &name, card, introduce, &note)?,
         Sub::Accept { number, name } => {
             let v = s.contact_accept(number, &name)?;
             ctx.ui.note(format!(
@@ -182,59 +170,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 one_line(&v.name)
             ));
             show(ctx, &v);
-        }
-        Sub::Add {
-            name,
-            card,
-            introduce,
-            note,
-        } => {
-            let text = if card == "-" {
-                let mut t = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut t)
-                    .context("cannot read the card from stdin")?;
-                t
-            } else {
-                card
-            };
-            let v = if introduce {
-                s.introduce(&name, &text, &note)?
-            } else {
-                s.contact_add(&name, &text)?
-            };
-            ctx.ui.note(format!(
-                "added {}{}",
-                one_line(&v.name),
-                if introduce {
-                    " and sent them a contact request"
-                } else {
-                    ""
-                }
-            ));
-            show(ctx, &v);
-        }
-        Sub::List { .. } => {
-            let all = s.contacts();
-            if ctx.ui.json {
-                ctx.ui.json_value(&all);
-            } else if all.is_empty() {
-                ctx.ui
-                    .note("no contacts yet: add one with `hushpost contact add NAME CARD`");
-            } else {
-                for v in &all {
-                    ctx.ui.line(format!(
-                        "{:<20} {} {}",
-                        one_line(&v.name),
-                        v.fingerprint,
-                        if v.verified {
-                            "✓ verified"
-                        } else {
-                            "unverified"
-                        }
-                    ));
-                }
-            }
         }
         Sub::Show { name, .. } => {
             let v = s.contact(&name)?;
@@ -263,5 +198,85 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn requests(ctx: &Ctx, s: &mut hushpost_ops::Session) -> Result<()> {
+    let reqs = s.contact_requests()?;
+    if reqs.is_empty() {
+        ctx.ui.note("no contact requests");
+    }
+    for (i, r) in reqs.iter().enumerate() {
+        let card = hushpost_ops::core::Card::parse(&r.card)?;
+        ctx.ui.line(format!(
+            "{}. {} — fingerprint {}{}",
+            i + 1,
+            one_line(&r.name),
+            card.identity.fingerprint(),
+            if r.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — \"{}\"", one_line(&r.note))
+            }
+        ));
+    }
+    Ok(())
+}
+
+fn list(ctx: &Ctx, s: &hushpost_ops::Session) {
+    let all = s.contacts();
+    if ctx.ui.json {
+        ctx.ui.json_value(&all);
+    } else if all.is_empty() {
+        ctx.ui
+            .note("no contacts yet: add one with `hushpost contact add NAME CARD`");
+    } else {
+        for v in &all {
+            ctx.ui.line(format!(
+                "{:<20} {} {}",
+                one_line(&v.name),
+                v.fingerprint,
+                if v.verified {
+                    "✓ verified"
+                } else {
+                    "unverified"
+                }
+            ));
+        }
+    }
+}
+
+fn add(
+    ctx: &Ctx,
+    s: &mut hushpost_ops::Session,
+    name: &str,
+    card: String,
+    introduce: bool,
+    note: &str,
+) -> Result<()> {
+    let text = if card == "-" {
+        let mut t = String::new();
+        std::io::stdin()
+            .read_to_string(&mut t)
+            .context("cannot read the card from stdin")?;
+        t
+    } else {
+        card
+    };
+    let v = if introduce {
+        s.introduce(name, &text, note)?
+    } else {
+        s.contact_add(name, &text)?
+    };
+    ctx.ui.note(format!(
+        "added {}{}",
+        one_line(&v.name),
+        if introduce {
+            " and sent them a contact request"
+        } else {
+            ""
+        }
+    ));
+    show(ctx, &v);
     Ok(())
 }

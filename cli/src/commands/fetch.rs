@@ -26,8 +26,7 @@ struct Json<'a> {
 }
 
 /// Runs `fetch`.
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let _ = args;
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let mut bar = None;
     let r = s.fetch(&mut |p| {

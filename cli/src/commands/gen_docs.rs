@@ -23,6 +23,8 @@ fn man_pages(cmd: &clap::Command, prefix: &str, dir: &Path) -> Result<()> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     let path = dir.join(format!("{name}.1"));
+    // Man pages are public documentation, meant to be world-readable: not a private file.
+    #[allow(clippy::disallowed_methods)]
     std::fs::write(&path, buf).with_context(|| format!("cannot write {}", path.display()))?;
     for sub in cmd
         .get_subcommands()

@@ -1,7 +1,7 @@
 //! `hushpost read`.
 
 use crate::Ctx;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use hushpost_ops::core::sanitize::{file_name, for_terminal, one_line};
 use std::path::PathBuf;
 
@@ -25,16 +25,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let m = s.inbox().read(args.id, false)?;
     if let Some(dir) = &args.save_attachments {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for a in &m.letter.attachments {
-            let mut name = file_name(&a.name);
-            let mut n = 1;
-            while dir.join(&name).exists() {
-                n += 1;
-                name = format!("{n}-{}", file_name(&a.name));
-            }
-            let p = dir.join(&name);
-            std::fs::write(&p, &a.data).with_context(|| format!("cannot write {}", p.display()))?;
+            let p = hushpost_ops::attachments::save_into(dir, &a.name, &a.data)?;
             ctx.ui.note(format!("saved {}", p.display()));
         }
     }

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         );
     }
     let quoted: String = plan.quote.lines().map(|l| format!("> {l}\n")).collect();
-    let (text, draft) = super::send::read_body(ctx, &s, &format!("\n\n{quoted}"))?;
+    let (text, draft) = super::send::read_body(&s, &format!("\n\n{quoted}"))?;
     let req = SendRequest {
         to: plan.to,
         subject: args.subject.unwrap_or(plan.subject),

@@ -106,11 +106,7 @@ impl DialArgs {
 }
 
 /// The body: stdin if piped, else $EDITOR on a draft file that survives a failed send.
-pub(crate) fn read_body(
-    ctx: &Ctx,
-    s: &Session,
-    initial: &str,
-) -> Result<(String, Option<PathBuf>)> {
+pub(crate) fn read_body(s: &Session, initial: &str) -> Result<(String, Option<PathBuf>)> {
     if !std::io::stdin().is_terminal() {
         let mut body = String::new();
         std::io::stdin()
@@ -118,42 +114,13 @@ pub(crate) fn read_body(
             .context("cannot read the message from stdin")?;
         return Ok((body, None));
     }
-    let drafts = s.home.data_dir.join("drafts");
-    hushpost_durable_dir(&drafts)?;
-    let path = drafts.join(format!("draft-{}.txt", std::process::id()));
-    std::fs::write(&path, initial).with_context(|| format!("cannot write {}", path.display()))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status()
-        .with_context(|| format!("cannot run the editor {editor:?}"))?;
-    if !status.success() {
-        bail!(
-            "the editor exited with {status}; nothing sent (draft kept at {})",
-            path.display()
-        );
-    }
-    let body = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let path = hushpost_ops::editor::draft_path(&s.home, "cli");
+    let body = hushpost_ops::editor::edit(&path, initial)?;
     if body.trim().is_empty() || body == initial {
         let _ = std::fs::remove_file(&path);
         bail!("empty message; nothing sent");
     }
-    let _ = ctx;
     Ok((body, Some(path)))
-}
-
-fn hushpost_durable_dir(p: &std::path::Path) -> Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .create(p)
-        .with_context(|| format!("cannot create {}", p.display()))?;
-    Ok(())
 }
 
 /// Prints a send report; returns Err(Partial) when some recipient did not get it.
@@ -235,7 +202,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         std::fs::metadata(a).with_context(|| format!("cannot read attachment {}", a.display()))?;
     }
     let (via, route) = args.dial.resolve(ctx)?;
-    let (text, draft) = read_body(ctx, &s, "")?;
+    let (text, draft) = read_body(&s, "")?;
     let req = SendRequest {
         to: args.to,
         subject: args.subject,

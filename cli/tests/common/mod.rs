@@ -1,4 +1,8 @@
 //! Test support: one hushpost installation per temp folder, driven through the real binary.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 #![allow(dead_code)]
 
 use assert_cmd::Command;

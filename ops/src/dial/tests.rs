@@ -51,7 +51,6 @@ struct Row {
     cover: bool,
     shared_tor: bool,
     ours: bool,
-    want: std::result::Result<(bool, Reason), ()>,
 }
 
 fn run(row: &Row) -> Result<Plan> {
@@ -74,320 +73,91 @@ fn run(row: &Row) -> Result<Plan> {
     plan(&cfg, &policy, route, row.contact, row.op, row.flag)
 }
 
+/// `route op global contact flag cover shared => tor|direct|refused reason`; `-` is none,
+/// `D`/`T` direct/tor, `c` cover on, `s` another contact on the route wants Tor.
+const TABLE: &str = "
+    dir   Send       T T T c s => direct Local
+    dir   Fetch      T - - - - => direct Local
+    https Send       D - - - - => direct Global
+    https Send       T - - - - => tor    Global
+    https Send       D T - - - => tor    Contact
+    https Send       T D - - - => direct Contact
+    https Send       T T D - - => direct Flag
+    ssh   Send       D D T - - => tor    Flag
+    https SendQueued D T - c - => tor    Contact
+    ssh   SendQueued D T - c - => tor    Contact
+    mailto SendQueued D T - c - => tor   Contact
+    https Chaff      D - - c s => tor    SharedCoverRoute
+    https SendQueued D D - c s => tor    SharedCoverRoute
+    https SendQueued T D - c - => tor    Global
+    https SendQueued D - D c s => refused -
+    https Send       D D - c s => direct Contact
+    https SendQueued D D - - s => direct Contact
+    onion Send       D D - - - => tor    RouteRequiresTor
+    onion Fetch      D - - c - => tor    RouteRequiresTor
+    onion Send       D - D - - => refused -
+    https-owner-tor Chaff D D - c - => tor RouteRequiresTor
+    https-owner-tor Send  D - T - - => tor RouteRequiresTor
+    mailto Send      T - - - - => tor    Global
+    mailto Intro     D T - - - => tor    Contact
+    https Intro      D - T - - => tor    Flag
+    ssh   Check      T - - - - => tor    Global
+    mailto AccountTest T - - - - => tor  Global
+    https LoopFetch  D T - c - => tor    Contact
+";
+
+fn via(s: &str) -> Option<Via> {
+    match s {
+        "D" => Some(Via::Direct),
+        "T" => Some(Via::Tor),
+        _ => None,
+    }
+}
+
+fn op(s: &str) -> Operation {
+    *Operation::ALL
+        .iter()
+        .find(|o| format!("{o:?}") == s)
+        .unwrap_or_else(|| panic!("operation {s}"))
+}
+
 #[test]
 fn explicit_rows() {
-    use Operation::*;
-    use Reason::*;
-    use Via::{Direct as D, Tor as T};
-    let row = |route, op, global, contact, flag, cover, shared_tor, want| Row {
-        route,
-        op,
-        global,
-        contact,
-        flag,
-        cover,
-        shared_tor,
-        ours: false,
-        want,
-    };
-    let rows = vec![
-        // A folder never dials.
-        row(
-            "dir",
-            Send,
-            T,
-            Some(T),
-            Some(T),
-            true,
-            true,
-            Ok((false, Local)),
-        ),
-        row(
-            "dir",
-            Fetch,
-            T,
-            None,
-            None,
-            false,
-            false,
-            Ok((false, Local)),
-        ),
-        // Defaults: global direct.
-        row(
-            "https",
-            Send,
-            D,
-            None,
-            None,
-            false,
-            false,
-            Ok((false, Global)),
-        ),
-        row(
-            "https",
-            Send,
-            T,
-            None,
-            None,
-            false,
-            false,
-            Ok((true, Global)),
-        ),
-        // The contact's choice beats the global one, the flag beats both.
-        row(
-            "https",
-            Send,
-            D,
-            Some(T),
-            None,
-            false,
-            false,
-            Ok((true, Contact)),
-        ),
-        row(
-            "https",
-            Send,
-            T,
-            Some(D),
-            None,
-            false,
-            false,
-            Ok((false, Contact)),
-        ),
-        row(
-            "https",
-            Send,
-            T,
-            Some(T),
-            Some(D),
-            false,
-            false,
-            Ok((false, Flag)),
-        ),
-        row(
-            "ssh",
-            Send,
-            D,
-            Some(D),
-            Some(T),
-            false,
-            false,
-            Ok((true, Flag)),
-        ),
-        // The bug this module fixes: a Tor contact's queued mail goes through Tor.
-        row(
-            "https",
-            SendQueued,
-            D,
-            Some(T),
-            None,
-            true,
-            false,
-            Ok((true, Contact)),
-        ),
-        row(
-            "ssh",
-            SendQueued,
-            D,
-            Some(T),
-            None,
-            true,
-            false,
-            Ok((true, Contact)),
-        ),
-        row(
-            "mailto",
-            SendQueued,
-            D,
-            Some(T),
-            None,
-            true,
-            false,
-            Ok((true, Contact)),
-        ),
-        // One shape per cover route: another contact's Tor makes chaff and queued mail Tor.
-        row(
-            "https",
-            Chaff,
-            D,
-            None,
-            None,
-            true,
-            true,
-            Ok((true, SharedCoverRoute)),
-        ),
-        row(
-            "https",
-            SendQueued,
-            D,
-            Some(D),
-            None,
-            true,
-            true,
-            Ok((true, SharedCoverRoute)),
-        ),
-        row(
-            "https",
-            SendQueued,
-            T,
-            Some(D),
-            None,
-            true,
-            false,
-            Ok((true, Global)),
-        ),
-        row("https", SendQueued, D, None, Some(D), true, true, Err(())),
-        // …but not outside the cover shape: `--now` follows the contact.
-        row(
-            "https",
-            Send,
-            D,
-            Some(D),
-            None,
-            true,
-            true,
-            Ok((false, Contact)),
-        ),
-        // Without cover traffic queued-shaped ops follow the contact.
-        row(
-            "https",
-            SendQueued,
-            D,
-            Some(D),
-            None,
-            false,
-            true,
-            Ok((false, Contact)),
-        ),
-        // Routes that demand Tor.
-        row(
-            "onion",
-            Send,
-            D,
-            Some(D),
-            None,
-            false,
-            false,
-            Ok((true, RouteRequiresTor)),
-        ),
-        row(
-            "onion",
-            Fetch,
-            D,
-            None,
-            None,
-            true,
-            false,
-            Ok((true, RouteRequiresTor)),
-        ),
-        row("onion", Send, D, None, Some(D), false, false, Err(())),
-        row(
-            "https-owner-tor",
-            Chaff,
-            D,
-            Some(D),
-            None,
-            true,
-            false,
-            Ok((true, RouteRequiresTor)),
-        ),
-        row(
-            "https-owner-tor",
-            Send,
-            D,
-            None,
-            Some(T),
-            false,
-            false,
-            Ok((true, RouteRequiresTor)),
-        ),
-        // Mail over Tor is allowed; a folder ignores it.
-        row(
-            "mailto",
-            Send,
-            T,
-            None,
-            None,
-            false,
-            false,
-            Ok((true, Global)),
-        ),
-        row(
-            "mailto",
-            Intro,
-            D,
-            Some(T),
-            None,
-            false,
-            false,
-            Ok((true, Contact)),
-        ),
-        row(
-            "https",
-            Intro,
-            D,
-            None,
-            Some(T),
-            false,
-            false,
-            Ok((true, Flag)),
-        ),
-        row(
-            "ssh",
-            Check,
-            T,
-            None,
-            None,
-            false,
-            false,
-            Ok((true, Global)),
-        ),
-        row(
-            "mailto",
-            AccountTest,
-            T,
-            None,
-            None,
-            false,
-            false,
-            Ok((true, Global)),
-        ),
-        row(
-            "https",
-            LoopFetch,
-            D,
-            Some(T),
-            None,
-            true,
-            false,
-            Ok((true, Contact)),
-        ),
-    ];
-    for (i, row) in rows.iter().enumerate() {
-        let got = run(row);
-        match (&row.want, got) {
-            (Ok((tor, reason)), Ok(p)) => {
-                assert_eq!(
-                    (p.tor(), p.reason),
-                    (*tor, *reason),
-                    "row {i}: {} {:?}",
-                    row.route,
-                    row.op
-                );
+    for (i, line) in TABLE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(w.len(), 10, "row {i}: {line}");
+        let r = Row {
+            route: routes()
+                .into_iter()
+                .find(|(n, _)| *n == w[0])
+                .expect("route")
+                .0,
+            op: op(w[1]),
+            global: via(w[2]).expect("global"),
+            contact: via(w[3]),
+            flag: via(w[4]),
+            cover: w[5] == "c",
+            shared_tor: w[6] == "s",
+            ours: false,
+        };
+        match (w[8], run(&r)) {
+            ("refused", Err(_)) => {}
+            (mode, Ok(p)) if mode != "refused" => {
+                assert_eq!(p.tor(), mode == "tor", "row {i}: {line}");
+                assert_eq!(format!("{:?}", p.reason), w[9], "row {i}: {line}");
                 if p.tor() {
-                    assert_eq!(
-                        p.network,
-                        Network::Tor {
-                            proxy: "socks5h://127.0.0.1:9050".into()
-                        }
-                    );
+                    let want = Network::Tor {
+                        proxy: "socks5h://127.0.0.1:9050".into(),
+                    };
+                    assert_eq!(p.network, want);
                 }
             }
-            (Err(()), Err(_)) => {}
-            (want, got) => panic!(
-                "row {i}: {} {:?}: want {want:?}, got {got:?}",
-                row.route, row.op
-            ),
+            (_, got) => panic!("row {i}: {line}: got {got:?}"),
         }
     }
 }
@@ -414,7 +184,6 @@ fn invariants_over_every_combination() {
                                         cover,
                                         shared_tor,
                                         ours,
-                                        want: Err(()),
                                     };
                                     check(&route, &row, run(&row));
                                 }

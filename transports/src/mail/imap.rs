@@ -297,6 +297,8 @@ impl Session {
 fn pause_before_expunge() {
     #[cfg(debug_assertions)]
     if let Some(p) = std::env::var_os("HUSHPOST_TEST_PAUSE_BEFORE_EXPUNGE") {
+        // A test hook's marker file (HUSHPOST_TEST_* only), not user data.
+        #[allow(clippy::disallowed_methods)]
         let _ = std::fs::write(&p, b"paused before expunge\n");
         loop {
             std::thread::sleep(Duration::from_secs(3600));

@@ -223,7 +223,6 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let w = usize::from(area.width);
     let mut lines = r.header_lines(app);
-    let h = usize::from(area.height).saturating_sub(lines.len());
     let mut skipped = 0usize;
     'outer: for src in &r.body {
         for piece in wrap(src, w) {
@@ -237,6 +236,5 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             lines.push(Line::from(piece));
         }
     }
-    let _ = h;
     f.render_widget(Paragraph::new(lines), area);
 }

@@ -1,0 +1,49 @@
+//! Saving attachments to the user's disk, for the CLI and the TUI alike: never over an
+//! existing file (create-new), private (0600) and durable (fsync of the file and its
+//! folder), under a cleaned-up name.
+//!
+//! Must not: replace a file, follow a planted link, or write outside the chosen folder.
+
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// Writes a new file at `path`; fails if anything (a file, a link) is already there.
+pub fn save_new(path: &Path, data: &[u8]) -> Result<()> {
+    let io = |e| Error::Io(e, path.to_path_buf());
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    f.write_all(data).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        hushpost_durable::sync_dir(dir).map_err(|e| Error::Io(e, dir.to_path_buf()))?;
+    }
+    Ok(())
+}
+
+/// Saves `data` into `dir` under the sender's `name` (made safe), numbering it when that
+/// name is taken; returns where it went.
+pub fn save_into(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
+    hushpost_durable::create_private_dir(dir).map_err(|e| Error::Io(e, dir.to_path_buf()))?;
+    let base = hushpost_core::sanitize::file_name(name);
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{n}-{base}")
+        };
+        let p = dir.join(&candidate);
+        match save_new(&p, data) {
+            Err(Error::Io(e, _)) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => {
+                n += 1;
+            }
+            r => return r.map(|()| p),
+        }
+    }
+}
