@@ -204,7 +204,7 @@ pub fn main() -> ExitCode {
         Some(Command::Leaks(a)) => a.json,
         Some(Command::Doctor(a)) => a.json,
         Some(Command::Account(commands::account::Args {
-            sub: commands::account::Sub::Show { json },
+            action: commands::account::AccountAction::Show { json },
         })) => *json,
         Some(Command::List(a)) => a.json,
         Some(Command::Search(a)) => a.json,

@@ -27,21 +27,13 @@ mkdir -p "$D"
 # able to traverse every directory down to the mailboxes.
 chmod 0755 "$RUN" "$D"
 
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "mail.sh: no free port" >&2
-  return 1
-}
-SUBMIT_PORT=$(free_port)  # STARTTLS submission (as 587)
-SUBMITS_PORT=$(free_port) # implicit-TLS submission (as 465)
-PLAIN_PORT=$(free_port)   # submission that offers no TLS (refusal tests only)
-IMAP_PORT=$(free_port)    # IMAP + STARTTLS (as 143)
-IMAPS_PORT=$(free_port)   # IMAPS (as 993)
-IMAP_PLAIN_PORT=$(free_port) # IMAP without TLS, on 127.0.0.2 (refusal tests only)
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/ports.sh"
+SUBMIT_PORT=$(free_port mail.sh)  # STARTTLS submission (as 587)
+SUBMITS_PORT=$(free_port mail.sh) # implicit-TLS submission (as 465)
+PLAIN_PORT=$(free_port mail.sh)   # submission that offers no TLS (refusal tests only)
+IMAP_PORT=$(free_port mail.sh)    # IMAP + STARTTLS (as 143)
+IMAPS_PORT=$(free_port mail.sh)   # IMAPS (as 993)
+IMAP_PLAIN_PORT=$(free_port mail.sh) # IMAP without TLS, on 127.0.0.2 (refusal tests only)
 
 # --- test CA and server certificate ---------------------------------------------------------
 # hp-mail.test is the name scripts/servers/socks.sh's proxy resolves to 127.0.0.1 (the

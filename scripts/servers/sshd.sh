@@ -59,16 +59,8 @@ printf 'restrict,command="%s" %s\n' "$DROP_SFTP" "$(cat "$ST/drop_ed25519.pub")"
 printf 'restrict,command="%s" %s\n' "$OWNER_SFTP" "$(cat "$ST/owner_ed25519.pub")" >"$SROOT/keys/$OWNER_USER"
 chmod 0644 "$SROOT/keys/$DROP_USER" "$SROOT/keys/$OWNER_USER"
 
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "sshd.sh: no free port" >&2
-  return 1
-}
-PORT=$(free_port)
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/ports.sh"
+PORT=$(free_port sshd.sh)
 mkdir -p /run/sshd # privilege-separation directory sshd insists on
 cat >"$ST/sshd_config" <<CFG
 Port $PORT

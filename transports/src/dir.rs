@@ -5,9 +5,8 @@
 //! name, fsynced and renamed, so a reader never sees half a blob. Fetching lists the folder
 //! and takes only names whose tag is one of ours; everything else is left alone.
 
-use crate::{DeadDrop, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, Fetched, Flow, PutOptions, Result, TransportError};
 use hushpost_core::{FetchCap, Tag};
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -55,7 +54,7 @@ pub(crate) fn exposure(_: &hushpost_core::route::DirRoute, _: crate::Usage) -> c
         seen: "folder readers see file times".into(),
         operator: "anyone who can read the folder: fixed-size files under random daily names, and their times; not who, not content".into(),
         network: "nothing (a local folder; a sync service sees file times)".into(),
-        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+        contact_sees: crate::CONTACT_KEEPS,
     }
 }
 
@@ -69,7 +68,7 @@ fn parse_name(name: &str) -> Option<Tag> {
 }
 
 impl DeadDrop for DirDrop {
-    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<()> {
         if !self.root.is_dir() {
             return Err(TransportError::DirMissing(self.root.clone()));
         }
@@ -86,54 +85,26 @@ impl DeadDrop for DirDrop {
         hushpost_durable::sync_dir(&self.root).map_err(|e| self.map_err(e))
     }
 
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError> {
-        let wanted: HashMap<Tag, usize> =
-            caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
-        let entries = fs::read_dir(&self.root).map_err(|e| self.map_err(e))?;
-        let mut mine: Vec<(usize, String)> = Vec::new();
-        for entry in entries {
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
+        let mut names = Vec::new();
+        for entry in fs::read_dir(&self.root).map_err(|e| self.map_err(e))? {
             let entry = entry.map_err(|e| self.map_err(e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(i) = parse_name(&name).and_then(|t| wanted.get(&t)) {
-                mine.push((*i, name));
-            }
+            names.push(entry.file_name().to_string_lossy().into_owned());
         }
-        // Oldest name first is meaningless (names are random); sort for determinism.
-        mine.sort();
-        for (cap, name) in mine {
-            let blob = match fs::read(self.root.join(&name)) {
-                Ok(b) => b,
-                // Another device fetched and deleted it meanwhile.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(self.map_err(e)),
-            };
-            if sink(Fetched {
-                cap,
-                id: name,
-                blob,
-            }) == Flow::Stop
-            {
-                break;
-            }
-        }
-        Ok(())
+        let mine = crate::ours(caps, names, parse_name);
+        crate::hand_over(
+            mine,
+            |name| match fs::read(self.root.join(name)) {
+                Ok(b) => Ok(Some(b)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(self.map_err(e)),
+            },
+            sink,
+        )
     }
 
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError> {
-        for (cap, name) in items {
-            // Only ever delete a name whose tag the capability opens.
-            let Some(c) = caps.get(*cap) else { continue };
-            if parse_name(name).is_none_or(|t| !c.opens(&t)) {
-                continue;
-            }
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
+        for name in crate::deletable(caps, items, parse_name) {
             match fs::remove_file(self.root.join(name)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

@@ -14,7 +14,7 @@
 //! Must not: connect directly when a proxy is set or the route needs Tor, resolve a name
 //! locally for a proxied route, or put a tag, capability or blob into an error message.
 
-use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, Result, TransportError};
 use hushpost_core::route::HttpsRoute;
 use hushpost_core::route::Via;
 use hushpost_core::{FetchCap, Tag, pow};
@@ -145,7 +145,7 @@ fn pct(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn parse_proxy(p: &str, isolation: Option<&(String, String)>) -> Result<Proxy, TransportError> {
+fn parse_proxy(p: &str, isolation: Option<&(String, String)>) -> Result<Proxy> {
     let rest = p
         .strip_prefix("socks5h://")
         .or_else(|| p.strip_prefix("socks5://"))
@@ -197,19 +197,15 @@ pub(crate) fn exposure(r: &HttpsRoute, u: crate::Usage) -> crate::Exposure {
                 "the relay: your IP address, per-tag counts and times; not who, not content{timing}"
             )
         },
-        network: if u.tor {
-            "that you use Tor, and how much".into()
-        } else {
-            format!("that you connect to {}{timing}", r.host)
-        },
-        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+        network: u.network_text(&r.host),
+        contact_sees: crate::CONTACT_KEEPS,
     }
 }
 
 impl RelayDrop {
     /// The drop for an `https://` (or loopback/onion `http://`) route. Nothing dials out
     /// until the first operation.
-    pub fn new(route: &HttpsRoute, dial: &DialOptions) -> Result<Self, TransportError> {
+    pub fn new(route: &HttpsRoute, dial: &DialOptions) -> Result<Self> {
         let HttpsRoute {
             base,
             host,
@@ -240,7 +236,7 @@ impl RelayDrop {
         })
     }
 
-    fn live(&mut self) -> Result<&Live, TransportError> {
+    fn live(&mut self) -> Result<&Live> {
         if self.live.is_none() {
             let io = |e: std::io::Error| TransportError::Io(e, "tokio runtime".into());
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -378,7 +374,7 @@ impl RelayDrop {
         path: &str,
         headers: &[(&str, String)],
         body: Option<Vec<u8>>,
-    ) -> Result<Answer, TransportError> {
+    ) -> Result<Answer> {
         let url = format!("{}{path}", self.base);
         let mut backoff = Duration::from_millis(250);
         let mut attempt = 1;
@@ -436,7 +432,7 @@ impl RelayDrop {
         }
     }
 
-    fn put_intro(&mut self, tag: &Tag, blob: &[u8]) -> Result<(), TransportError> {
+    fn put_intro(&mut self, tag: &Tag, blob: &[u8]) -> Result<()> {
         let hash = pow::blob_hash(blob);
         let mut tries = 0;
         loop {
@@ -481,7 +477,7 @@ impl RelayDrop {
         offset: usize,
         caps: &[FetchCap],
         sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<Flow, TransportError> {
+    ) -> Result<Flow> {
         let mut req = FetchRequest {
             caps: caps.to_vec(),
             slots: Some(FIRST_SLOTS),
@@ -548,7 +544,7 @@ impl RelayDrop {
 }
 
 impl DeadDrop for RelayDrop {
-    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()> {
         if blob.len() != SMALL && blob.len() != LARGE {
             return Err(TransportError::Protocol(
                 self.host.clone(),
@@ -570,11 +566,7 @@ impl DeadDrop for RelayDrop {
         .map(|_| ())
     }
 
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError> {
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
         for (n, group) in caps.chunks(MAX_CAPS).enumerate() {
             if self.fetch_group(n * MAX_CAPS, group, sink)? == Flow::Stop {
                 break;
@@ -583,11 +575,7 @@ impl DeadDrop for RelayDrop {
         Ok(())
     }
 
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError> {
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
         let valid: Vec<DeleteItem> = items
             .iter()
             .filter_map(|(i, id)| {

@@ -18,6 +18,9 @@ pub mod ssh;
 
 pub use error::TransportError;
 
+/// The result of a transport operation.
+pub type Result<T, E = TransportError> = std::result::Result<T, E>;
+
 /// What a route lets whom observe: the words `hushpost leaks`, `contact show` and the TUI's
 /// compose badge print. Each transport writes its own (next to the code that does what the
 /// text claims); [`exposure`] picks it by route kind.
@@ -55,6 +58,66 @@ impl Usage {
             "; when you send and fetch"
         }
     }
+}
+
+/// What a contact learns on any drop they can reach.
+pub(crate) const CONTACT_KEEPS: &str =
+    "your conversation with them (and they could keep it: signatures prove who wrote)";
+
+impl Usage {
+    /// What the local network sees of a connection to `host`.
+    pub(crate) fn network_text(self, host: &str) -> String {
+        if self.tor {
+            "that you use Tor, and how much".into()
+        } else {
+            format!("that you connect to {host}{}", self.timing())
+        }
+    }
+}
+
+/// The drop's names under one of the tags of `caps`, as `(capability index, name)`, sorted
+/// (names are random; the order is only for determinism).
+pub(crate) fn ours(
+    caps: &[FetchCap],
+    names: impl IntoIterator<Item = String>,
+    parse: fn(&str) -> Option<Tag>,
+) -> Vec<(usize, String)> {
+    let wanted: std::collections::HashMap<Tag, usize> =
+        caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
+    let mut mine: Vec<(usize, String)> = names
+        .into_iter()
+        .filter_map(|n| parse(&n).and_then(|t| wanted.get(&t)).map(|i| (*i, n)))
+        .collect();
+    mine.sort();
+    mine
+}
+
+/// Reads each of `mine` with `read` (`None`: gone meanwhile, another device took it) and
+/// hands it to `sink` until it says stop.
+pub(crate) fn hand_over(
+    mine: Vec<(usize, String)>,
+    mut read: impl FnMut(&str) -> Result<Option<Vec<u8>>>,
+    sink: &mut dyn FnMut(Fetched) -> Flow,
+) -> Result<()> {
+    for (cap, id) in mine {
+        let Some(blob) = read(&id)? else { continue };
+        if sink(Fetched { cap, id, blob }) == Flow::Stop {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The names of `items` that a capability really opens: only those may ever be deleted.
+pub(crate) fn deletable<'a>(
+    caps: &'a [FetchCap],
+    items: &'a [(usize, String)],
+    parse: fn(&str) -> Option<Tag>,
+) -> impl Iterator<Item = &'a str> {
+    items.iter().filter_map(move |(cap, name)| {
+        let c = caps.get(*cap)?;
+        parse(name).filter(|t| c.opens(t)).map(|_| name.as_str())
+    })
 }
 
 /// What `route`, used as `usage` says, exposes.
@@ -99,22 +162,14 @@ pub struct PutOptions {
 /// The three operations every drop supports. (Named so it does not shadow `std::ops::Drop`.)
 pub trait DeadDrop {
     /// Stores `blob` under `tag`. When this returns `Ok`, the drop has the blob durably.
-    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError>;
+    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()>;
 
     /// Hands every blob stored under the tags of `caps` to `sink`, which decides whether to
     /// go on. One request per batch where the drop allows it.
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError>;
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()>;
 
     /// Deletes blobs previously fetched: `(capability index, id)` pairs into `caps`.
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError>;
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()>;
 }
 
 /// How to reach network drops (Tor, timeouts, local accounts). Ignored by `dir:`.
@@ -174,7 +229,7 @@ pub enum Transport {
 impl Transport {
     /// Opens the transport for a route. Nothing dials out here; network transports connect
     /// on first use.
-    pub fn open(route: &Route, dial: &DialOptions) -> Result<Transport, TransportError> {
+    pub fn open(route: &Route, dial: &DialOptions) -> Result<Transport> {
         match route {
             Route::Dir(r) => Ok(Transport::Dir(dir::DirDrop::new(&r.path))),
             Route::Ssh(r) => Ok(Transport::Ssh(ssh::SshDrop::new(r, dial)?)),
@@ -194,23 +249,15 @@ impl Transport {
 }
 
 impl DeadDrop for Transport {
-    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<(), TransportError> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()> {
         self.inner().put(tag, blob, opts)
     }
 
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError> {
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
         self.inner().fetch(caps, sink)
     }
 
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError> {
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
         self.inner().delete(caps, items)
     }
 }

@@ -5,6 +5,7 @@
 //! resolves them, so DNS never leaks around Tor). When a proxy is configured this module
 //! is the only way out: it must never fall back to a direct connection.
 
+use crate::Result;
 use crate::TransportError;
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
@@ -28,7 +29,7 @@ impl std::fmt::Debug for Proxy {
 impl Proxy {
     /// Parses a proxy URL. `socks5://` is accepted and treated as `socks5h://`: this client
     /// never resolves the target locally.
-    pub fn parse(s: &str) -> Result<Proxy, TransportError> {
+    pub fn parse(s: &str) -> Result<Proxy> {
         let bad =
             || TransportError::ProxyDown(format!("{} (not a socks5h://host:port URL)", redact(s)));
         let url = url::Url::parse(s).map_err(|_| bad())?;
@@ -64,7 +65,7 @@ impl Proxy {
         port: u16,
         isolation: Option<&(String, String)>,
         timeout: Duration,
-    ) -> Result<TcpStream, TransportError> {
+    ) -> Result<TcpStream> {
         let down = || TransportError::ProxyDown(self.label());
         // The proxy itself is a local address (127.0.0.1:9050 for Tor); resolving it is fine.
         let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port)
@@ -93,7 +94,7 @@ impl Proxy {
     /// Whether the proxy takes username/password auth (Tor does: that is its stream
     /// isolation). A proxy that only offers "no auth" cannot isolate streams; credentials
     /// would make such a proxy refuse the connection, so callers drop them for it.
-    pub fn accepts_auth(&self, timeout: Duration) -> Result<bool, TransportError> {
+    pub fn accepts_auth(&self, timeout: Duration) -> Result<bool> {
         let down = || TransportError::ProxyDown(self.label());
         let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port)
             .to_socket_addrs()
@@ -119,7 +120,7 @@ impl Proxy {
 
     /// Checks that a SOCKS5 server answers at the proxy address (a greeting and its reply;
     /// no connection is requested through it).
-    pub fn probe(&self, timeout: Duration) -> Result<(), TransportError> {
+    pub fn probe(&self, timeout: Duration) -> Result<()> {
         self.accepts_auth(timeout).map(|_| ())
     }
 
@@ -129,7 +130,7 @@ impl Proxy {
         host: &str,
         port: u16,
         auth: Option<&(String, String)>,
-    ) -> Result<(), TransportError> {
+    ) -> Result<()> {
         let down = |_e: std::io::Error| TransportError::ProxyDown(self.label());
         let proto = |why: &str| TransportError::Protocol(self.label(), why.to_string());
         // Greeting: offer "no auth" and, with credentials, "username/password" (Tor picks

@@ -14,13 +14,12 @@
 //! Must not: log or print tags, capabilities, keys or file names.
 
 use crate::socks::{Proxy, pct_decode};
-use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, Result, TransportError};
 use base64::Engine;
 use hushpost_core::route::SshRoute;
 use hushpost_core::{FetchCap, Tag};
 use sha2::{Digest, Sha256};
 use ssh2::{ErrorCode, OpenFlags, OpenType, Session, Sftp};
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -60,7 +59,7 @@ impl DropKey {
     }
 
     /// Decodes the `dropkey=` value (base64url or standard base64, padded or not).
-    pub fn parse(s: &str) -> Result<DropKey, TransportError> {
+    pub fn parse(s: &str) -> Result<DropKey> {
         use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
         let t = s.trim().trim_end_matches('=');
         let bytes = Zeroizing::new(
@@ -269,18 +268,14 @@ pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
                 "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
             )
         },
-        network: if u.tor {
-            "that you use Tor, and how much".into()
-        } else {
-            format!("that you connect to {}{timing}", r.host)
-        },
-        contact_sees: "your conversation with them (and they could keep it: signatures prove who wrote)",
+        network: u.network_text(&r.host),
+        contact_sees: crate::CONTACT_KEEPS,
     }
 }
 
 impl SshDrop {
     /// The drop of an `ssh://` route. Checks the route's drop key but dials nothing.
-    pub fn new(route: &SshRoute, dial: &DialOptions) -> Result<Self, TransportError> {
+    pub fn new(route: &SshRoute, dial: &DialOptions) -> Result<Self> {
         let onion = route.host.ends_with(".onion");
         if dial.proxy.is_none() && (route.via == Some(hushpost_core::route::Via::Tor) || onion) {
             return Err(TransportError::TorRequired(format!(
@@ -342,7 +337,7 @@ impl SshDrop {
         PathBuf::from(format!("{}/{}", self.dir, name))
     }
 
-    fn tcp(&self) -> Result<TcpStream, TransportError> {
+    fn tcp(&self) -> Result<TcpStream> {
         let timeout = self.timeout();
         if let Some(proxy) = &self.dial.proxy {
             // Through Tor: the proxy resolves the name; never a direct connection.
@@ -373,7 +368,7 @@ impl SshDrop {
     }
 
     /// Connects, checks the pinned host key, logs in and starts SFTP.
-    fn connect(&self, role: Role) -> Result<Conn, TransportError> {
+    fn connect(&self, role: Role) -> Result<Conn> {
         // Credentials are checked before dialling: no pointless connection.
         if role == Role::Owner
             && self.dial.credentials.ssh_key_file.is_none()
@@ -421,7 +416,7 @@ impl SshDrop {
         })
     }
 
-    fn authenticate(&self, sess: &Session, role: Role) -> Result<(), TransportError> {
+    fn authenticate(&self, sess: &Session, role: Role) -> Result<()> {
         let user = self.login(role);
         let refused =
             |how: &str| TransportError::AuthRefused(format!("{} with {how}", self.label_as(role)));
@@ -459,7 +454,7 @@ impl SshDrop {
     }
 
     /// The session for `role`, connecting on first use.
-    fn conn(&mut self, role: Role) -> Result<&mut Conn, TransportError> {
+    fn conn(&mut self, role: Role) -> Result<&mut Conn> {
         let have = match role {
             Role::Sender => self.sender.is_some(),
             Role::Owner => self.owner.is_some(),
@@ -504,7 +499,7 @@ impl SshDrop {
         }
     }
 
-    fn put_as(&mut self, role: Role, tag: &Tag, blob: &[u8]) -> Result<(), TransportError> {
+    fn put_as(&mut self, role: Role, tag: &Tag, blob: &[u8]) -> Result<()> {
         let name = format!("{}.{}", tag.hex(), random_id());
         let final_path = self.path_of(&name);
         let tmp = self.path_of(&format!("{name}.tmp"));
@@ -547,7 +542,7 @@ impl SshDrop {
         r.map_err(|f| self.error(role, Op::Write, f))
     }
 
-    fn list(&mut self) -> Result<Vec<(String, ssh2::FileStat)>, TransportError> {
+    fn list(&mut self) -> Result<Vec<(String, ssh2::FileStat)>> {
         let dir = PathBuf::from(if self.dir.is_empty() { "/" } else { &self.dir });
         let conn = self.conn(Role::Owner)?;
         match conn.sftp().readdir(&dir) {
@@ -562,7 +557,7 @@ impl SshDrop {
         }
     }
 
-    fn read_blob(&mut self, name: &str) -> Result<Option<Vec<u8>>, TransportError> {
+    fn read_blob(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
         let path = self.path_of(name);
         let conn = self.conn(Role::Owner)?;
         let r = (|| -> Result<Vec<u8>, Fail> {
@@ -613,7 +608,7 @@ fn now_secs() -> u64 {
 }
 
 impl DeadDrop for SshDrop {
-    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<()> {
         let role = if self.dropkey.is_some() {
             Role::Sender
         } else {
@@ -622,57 +617,26 @@ impl DeadDrop for SshDrop {
         self.put_as(role, tag, blob)
     }
 
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError> {
-        let wanted: HashMap<Tag, usize> =
-            caps.iter().enumerate().map(|(i, c)| (c.tag(), i)).collect();
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
+        let tags: std::collections::HashSet<Tag> = caps.iter().map(FetchCap::tag).collect();
         let entries = self.list()?;
-        let mut mine: Vec<(usize, String)> = Vec::new();
         let now = now_secs();
-        for (name, st) in entries {
-            if let Some(i) = parse_name(&name).and_then(|t| wanted.get(&t)) {
-                mine.push((*i, name));
-            } else if parse_tmp_name(&name).is_some_and(|t| wanted.contains_key(&t))
+        for (name, st) in &entries {
+            if parse_tmp_name(name).is_some_and(|t| tags.contains(&t))
                 && st.mtime.is_some_and(|m| m + STALE_TMP_SECS < now)
             {
                 // A sender's upload to one of our tags that died half-way long ago.
                 if let Some(c) = self.owner.as_ref() {
-                    let _ = c.sftp().unlink(&self.path_of(&name));
+                    let _ = c.sftp().unlink(&self.path_of(name));
                 }
             }
         }
-        // Names are random; sort for determinism.
-        mine.sort();
-        for (cap, name) in mine {
-            let Some(blob) = self.read_blob(&name)? else {
-                continue;
-            };
-            if sink(Fetched {
-                cap,
-                id: name,
-                blob,
-            }) == Flow::Stop
-            {
-                break;
-            }
-        }
-        Ok(())
+        let mine = crate::ours(caps, entries.into_iter().map(|(n, _)| n), parse_name);
+        crate::hand_over(mine, |name| self.read_blob(name), sink)
     }
 
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError> {
-        for (cap, name) in items {
-            // Only ever delete a name whose tag the capability opens.
-            let Some(c) = caps.get(*cap) else { continue };
-            if parse_name(name).is_none_or(|t| !c.opens(&t)) {
-                continue;
-            }
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
+        for name in crate::deletable(caps, items, parse_name) {
             let path = self.path_of(name);
             let conn = self.conn(Role::Owner)?;
             match conn.sftp().unlink(&path) {

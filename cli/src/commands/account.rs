@@ -20,13 +20,13 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    /// What to do.
-    pub sub: Sub,
+    /// What to do with the mail account.
+    pub action: AccountAction,
 }
 
 /// `account` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Sub {
+pub enum AccountAction {
     /// Write the [account] section (replacing any), then optionally log in to both servers.
     Add(AddArgs),
     /// Show the [account] section.
@@ -113,8 +113,8 @@ fn host_port(s: &str, default: u16) -> Result<(String, u16)> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let path = ctx.home.config_file();
     let mut config = Config::load(&path)?;
-    match args.sub {
-        Sub::Add(a) => {
+    match args.action {
+        AccountAction::Add(a) => {
             let (smtp_host, smtp_port) = host_port(&a.smtp, 465)?;
             let (imap_host, imap_port) = host_port(&a.imap, 993)?;
             let mode = |m: Option<Mode>| {
@@ -175,7 +175,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ctx.ui.note("logged in to the SMTP and IMAP servers");
             }
         }
-        Sub::Show { json } => {
+        AccountAction::Show { json } => {
             let acct = config
                 .account
                 .as_ref()
@@ -187,7 +187,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ctx.ui.line(text.trim_end());
             }
         }
-        Sub::Test => {
+        AccountAction::Test => {
             let uses_keyring = config
                 .account
                 .as_ref()
@@ -201,7 +201,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             hushpost_ops::account::test_login(&config, stored)?;
             ctx.ui.note("logged in to the SMTP and IMAP servers");
         }
-        Sub::Remove => {
+        AccountAction::Remove => {
             if let Some(old) = config.account.take() {
                 if old.password_in_keyring {
                     ctx.session()?.set_mail_password(None)?;

@@ -7,13 +7,13 @@ use anyhow::{Result, bail};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    /// What to do.
-    pub sub: Sub,
+    /// Which keys to export.
+    pub what: KeyExport,
 }
 
 /// `key` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Sub {
+pub enum KeyExport {
     /// Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can
     /// open blobs sealed to you. Anyone holding this output can read your mail: keep it
     /// offline.
@@ -26,7 +26,7 @@ pub enum Sub {
 
 /// Runs `key`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let Sub::Export { age } = args.sub;
+    let KeyExport::Export { age } = args.what;
     if !age {
         bail!("say which format: --age");
     }

@@ -18,13 +18,13 @@ use std::time::Duration;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    /// What to do.
-    pub sub: Sub,
+    /// Serve, or move a relay's data.
+    pub task: RelayTask,
 }
 
 /// `relay` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Sub {
+pub enum RelayTask {
     /// Serve until SIGTERM or SIGINT (then finish requests in flight and exit).
     Serve(ServeArgs),
 }
@@ -147,8 +147,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// Runs `relay`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    match args.sub {
-        Sub::Serve(a) => serve(ctx, a),
+    match args.task {
+        RelayTask::Serve(a) => serve(ctx, a),
     }
 }
 

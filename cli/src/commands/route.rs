@@ -11,13 +11,13 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    /// What to do.
-    pub sub: Sub,
+    /// What to do with your receive routes.
+    pub change: RouteChange,
 }
 
 /// `route` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Sub {
+pub enum RouteChange {
     /// Add a route: dir:/absolute/path (folder, USB stick, share), ssh://USER@HOST[:PORT]/PATH#hostkey=SHA256:…,
     /// https://HOST[:PORT]#pin=sha256:… (relay), mailto:ADDRESS.
     Add {
@@ -80,26 +80,26 @@ pub struct SshSetupArgs {
 /// Runs `route`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // ssh-setup only prints: it needs no unlocked keyring.
-    let sub = match args.sub {
-        Sub::SshSetup(a) => return ssh_setup(ctx, a),
+    let sub = match args.change {
+        RouteChange::SshSetup(a) => return ssh_setup(ctx, a),
         other => other,
     };
     let mut s = ctx.session()?;
     match sub {
-        Sub::SshSetup(a) => return ssh_setup(ctx, a),
-        Sub::Add { url } => {
+        RouteChange::SshSetup(a) => return ssh_setup(ctx, a),
+        RouteChange::Add { url } => {
             let r: Route = url.parse()?;
             s.route_add(r.clone())?;
             ctx.ui.note(format!(
                 "added {r}; your card changed — give contacts the new one (hushpost id card)"
             ));
         }
-        Sub::List => {
+        RouteChange::List => {
             for r in s.routes() {
                 ctx.ui.line(r.to_string());
             }
         }
-        Sub::Remove { url } => {
+        RouteChange::Remove { url } => {
             let r: Route = url.parse()?;
             s.route_remove(&r)?;
             ctx.ui.note(format!(

@@ -266,6 +266,11 @@ impl Plan {
         matches!(self.network, Network::Tor { .. })
     }
 
+    /// The network mode, as stored with queued mail.
+    pub fn via(&self) -> Via {
+        if self.tor() { Via::Tor } else { Via::Direct }
+    }
+
     /// The transport options for this plan: the proxy with fresh random SOCKS credentials
     /// (Tor's IsolateSOCKSAuth gives the operation its own circuit) and only the granted
     /// credentials. A mail password command runs here, i.e. only when a mail server is about

@@ -70,15 +70,7 @@ impl Keys {
         clock: Arc<dyn Clock>,
     ) -> Result<Keys> {
         hushpost_keyring::create(&home.keyring(), &protection, &state)?;
-        let keys = Keys {
-            home: home.clone(),
-            identity: identity_of(&state),
-            protection,
-            state,
-            config,
-            clock,
-            dirty: false,
-        };
+        let keys = Keys::assemble(home, protection, state, config, clock);
         keys.write_derived()?;
         Ok(keys)
     }
@@ -97,7 +89,17 @@ impl Keys {
             }
             _ => Protection::None,
         };
-        Ok(Keys {
+        Ok(Keys::assemble(home, protection, state, config, clock))
+    }
+
+    fn assemble(
+        home: &Home,
+        protection: Protection,
+        state: State,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+    ) -> Keys {
+        Keys {
             home: home.clone(),
             identity: identity_of(&state),
             protection,
@@ -105,7 +107,7 @@ impl Keys {
             config,
             clock,
             dirty: false,
-        })
+        }
     }
 
     /// The only writer of the keyring: durably, then what unattended polls derive from it.

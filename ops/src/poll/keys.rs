@@ -140,7 +140,7 @@ pub(crate) fn write(keys: &Keys, home: &Home) -> Result<()> {
         let plan = dial::plan(config, &policy, r, None, Operation::Chaff, None)?;
         send_routes.push(PlannedRoute::Planned {
             route: r.clone(),
-            via: if plan.tor() { Via::Tor } else { Via::Direct },
+            via: plan.via(),
         });
     }
     let file = PollKeys {

@@ -23,6 +23,37 @@ struct Copy<'a> {
     now: u64,
 }
 
+impl Copy<'_> {
+    fn recipient(&self) -> Recipient {
+        Recipient {
+            ed: self.target.id.ed,
+            key: self.key,
+        }
+    }
+}
+
+/// What one route took.
+fn delivery(plan: &Plan, blobs: usize, bytes: u64, queued: bool) -> Delivery {
+    Delivery {
+        route: plan.label.clone(),
+        blobs,
+        bytes,
+        queued,
+        tor: plan.tor(),
+    }
+}
+
+/// One copy on one route.
+#[derive(Clone, Copy)]
+struct Leg<'a> {
+    plan: &'a Plan,
+    copy: &'a Copy<'a>,
+    draft: &'a Draft<'a>,
+}
+
+/// The head's signature and where the copy went, or why not.
+type Sent = std::result::Result<([u8; 64], Delivery), String>;
+
 /// Blob counts for the progress bar.
 struct Counter<'a> {
     done: usize,
@@ -117,10 +148,15 @@ impl Session {
                 prekey: copy.prekey,
                 body: copy.raw,
             };
+            let leg = Leg {
+                plan: &plan,
+                copy,
+                draft: &draft,
+            };
             let sent = if op == Operation::SendQueued {
-                self.queue(&plan, copy, &draft, counter)
+                self.queue(leg, counter)
             } else {
-                self.put_now(&plan, copy, &draft, counter)
+                self.put_now(leg, counter)
             };
             match sent {
                 Ok((sig, delivery)) => {
@@ -147,28 +183,16 @@ impl Session {
     }
 
     /// Seals into the outbox for the route's next cover-traffic slots.
-    fn queue(
-        &mut self,
-        plan: &Plan,
-        copy: &Copy<'_>,
-        draft: &Draft<'_>,
-        counter: &mut Counter<'_>,
-    ) -> std::result::Result<([u8; 64], Delivery), String> {
+    fn queue(&mut self, leg: Leg<'_>, counter: &mut Counter<'_>) -> Sent {
+        let Leg { plan, copy, draft } = leg;
         if copy.raw.len() > envelope::Bucket::Large.capacity() && self.config.cover.send_large == 0
         {
             return Err("this message needs large slots but cover traffic on this route has none (set [cover] send_large, or send with --now)".into());
         }
         let outbox = Outbox::new(&self.home.outbox());
         let (mut blobs, mut bytes) = (0usize, 0u64);
-        let via = if plan.tor() {
-            hushpost_core::route::Via::Tor
-        } else {
-            hushpost_core::route::Via::Direct
-        };
-        let recipient = Recipient {
-            ed: copy.target.id.ed,
-            key: copy.key,
-        };
+        let via = plan.via();
+        let recipient = copy.recipient();
         let sig = envelope::seal_each(self.keys.identity(), &recipient, draft, &mut |blob| {
             outbox.enqueue(&plan.route, &copy.tag, blob, false, via)?;
             blobs += 1;
@@ -177,34 +201,17 @@ impl Session {
             Ok(())
         })
         .map_err(|e| format!("could not queue: {e}"))?;
-        Ok((
-            sig,
-            Delivery {
-                route: plan.label.clone(),
-                blobs,
-                bytes,
-                queued: true,
-                tor: plan.tor(),
-            },
-        ))
+        Ok((sig, delivery(plan, blobs, bytes, true)))
     }
 
     /// Seals and puts every blob on the drop now.
-    fn put_now(
-        &mut self,
-        plan: &Plan,
-        copy: &Copy<'_>,
-        draft: &Draft<'_>,
-        counter: &mut Counter<'_>,
-    ) -> std::result::Result<([u8; 64], Delivery), String> {
+    fn put_now(&mut self, leg: Leg<'_>, counter: &mut Counter<'_>) -> Sent {
+        let Leg { plan, copy, draft } = leg;
         let dial = plan
             .dial_options(&self.config, self.keys.mail_password())
             .map_err(|e| e.to_string())?;
         let mut t = Transport::open(&plan.route, &dial).map_err(|e| e.to_string())?;
-        let recipient = Recipient {
-            ed: copy.target.id.ed,
-            key: copy.key,
-        };
+        let recipient = copy.recipient();
         let (mut blobs, mut bytes) = (0usize, 0u64);
         let mut put_err = None;
         let sealed =
@@ -227,16 +234,7 @@ impl Session {
                 },
             );
         match (sealed, put_err) {
-            (Ok(sig), _) => Ok((
-                sig,
-                Delivery {
-                    route: plan.label.clone(),
-                    blobs,
-                    bytes,
-                    queued: false,
-                    tor: plan.tor(),
-                },
-            )),
+            (Ok(sig), _) => Ok((sig, delivery(plan, blobs, bytes, false))),
             (Err(_), Some(e)) => Err(e.to_string()),
             (Err(e), None) => Err(e.to_string()),
         }

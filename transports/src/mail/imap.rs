@@ -10,6 +10,7 @@
 
 use super::net::{self, Dialer, Security, Stream};
 use super::{ImapAccount, wire};
+use crate::Result;
 use crate::TransportError;
 use async_imap::error::Error as ImapError;
 use futures_util::TryStreamExt;
@@ -54,7 +55,7 @@ async fn step<T>(
     t: Duration,
     what: &str,
     f: impl Future<Output = Result<T, ImapError>>,
-) -> Result<T, TransportError> {
+) -> Result<T> {
     tokio::time::timeout(t, f)
         .await
         .map_err(|_| TransportError::Unreachable {
@@ -74,15 +75,10 @@ fn uid_set(uids: &[u32]) -> String {
 
 impl Session {
     /// Connects, secures, logs in and selects the account's folder.
-    pub async fn open(acct: &ImapAccount, dial: &Dialer) -> Result<Session, TransportError> {
+    pub async fn open(acct: &ImapAccount, dial: &Dialer) -> Result<Session> {
         let label = label(acct);
         let t = dial.timeout;
-        let plain_ok = net::plaintext_allowed(
-            &label,
-            &acct.host,
-            acct.allow_plaintext_loopback,
-            dial.proxy.is_some(),
-        )?;
+        let plain_ok = dial.plaintext_ok(&label, &acct.host, acct.allow_plaintext_loopback)?;
         let tcp = dial.tcp(&acct.host, acct.port).await?;
         let closed = || TransportError::Unreachable {
             host: label.clone(),
@@ -177,7 +173,7 @@ impl Session {
     /// UIDs of the mails that may be hushpost mails (constant subject), oldest first.
     /// Without UIDPLUS, mails we already marked \Deleted are skipped: we cannot expunge
     /// them one by one and must not expunge others'.
-    pub async fn candidates(&mut self) -> Result<Vec<u32>, TransportError> {
+    pub async fn candidates(&mut self) -> Result<Vec<u32>> {
         let mut q = format!("SUBJECT \"{}\"", wire::SUBJECT);
         if !self.uidplus {
             q.push_str(" UNDELETED");
@@ -192,7 +188,7 @@ impl Session {
     }
 
     /// The tag of each hushpost mail among `uids` (others are left out).
-    pub async fn tags(&mut self, uids: &[u32]) -> Result<Vec<(u32, Tag)>, TransportError> {
+    pub async fn tags(&mut self, uids: &[u32]) -> Result<Vec<(u32, Tag)>> {
         let mut out = Vec::new();
         for chunk in uids.chunks(256) {
             let (label, t) = (self.label.clone(), self.timeout);
@@ -219,7 +215,7 @@ impl Session {
     }
 
     /// The bodies of `uids` (`BODY.PEEK[TEXT]`: nothing is marked as read).
-    pub async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, TransportError> {
+    pub async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>> {
         let (label, t) = (self.label.clone(), self.timeout);
         let set = uid_set(uids);
         let fetched: Vec<async_imap::types::Fetch> = step(&label, t, "FETCH", async {
@@ -241,11 +237,7 @@ impl Session {
     /// Removes `uids` (already checked to be ours): UID MOVE to `move_to`, or \Deleted +
     /// UID EXPUNGE of exactly these UIDs. Without UIDPLUS the mails stay marked \Deleted for
     /// the user's own client to expunge; [`Session::candidates`] skips them.
-    pub async fn remove(
-        &mut self,
-        uids: &[u32],
-        move_to: Option<&str>,
-    ) -> Result<(), TransportError> {
+    pub async fn remove(&mut self, uids: &[u32], move_to: Option<&str>) -> Result<()> {
         if uids.is_empty() {
             return Ok(());
         }

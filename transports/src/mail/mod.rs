@@ -22,7 +22,7 @@ pub mod wire;
 
 pub use net::{Security, is_loopback};
 
-use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, TransportError, socks};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, Result, TransportError, socks};
 use hushpost_core::route::MailtoRoute;
 use hushpost_core::{FetchCap, Tag};
 use std::collections::HashMap;
@@ -98,7 +98,7 @@ impl std::fmt::Debug for ImapAccount {
     }
 }
 
-fn dialer(dial: &DialOptions) -> Result<net::Dialer, TransportError> {
+fn dialer(dial: &DialOptions) -> Result<net::Dialer> {
     Ok(net::Dialer {
         proxy: dial.proxy.as_deref().map(socks::Proxy::parse).transpose()?,
         isolation: dial.isolation.clone(),
@@ -120,7 +120,7 @@ pub fn check_login(
     smtp: Option<&SmtpAccount>,
     imap: Option<&ImapAccount>,
     dial: &DialOptions,
-) -> Result<(), TransportError> {
+) -> Result<()> {
     let dialer = dialer(dial)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -178,7 +178,7 @@ pub(crate) fn exposure(_: &MailtoRoute, u: crate::Usage) -> crate::Exposure {
 
 impl MailDrop {
     /// The drop for a `mailto:` route. Nothing dials out until the first operation.
-    pub fn new(route: &MailtoRoute, dial: &DialOptions) -> Result<Self, TransportError> {
+    pub fn new(route: &MailtoRoute, dial: &DialOptions) -> Result<Self> {
         Ok(MailDrop {
             address: route.address.clone(),
             dialer: dialer(dial)?,
@@ -190,7 +190,7 @@ impl MailDrop {
         })
     }
 
-    fn runtime(&mut self) -> Result<&tokio::runtime::Runtime, TransportError> {
+    fn runtime(&mut self) -> Result<&tokio::runtime::Runtime> {
         if self.rt.is_none() {
             // A private current-thread runtime: the Drop trait is synchronous and nothing
             // here may depend on a caller's runtime (so: never call from an async task).
@@ -206,10 +206,7 @@ impl MailDrop {
 
     /// Runs `f` with a live IMAP session, (re)connecting first if needed; a session that
     /// failed is dropped so the next call starts afresh.
-    fn with_imap<T>(
-        &mut self,
-        f: impl AsyncFnOnce(&mut imap::Session) -> Result<T, TransportError>,
-    ) -> Result<T, TransportError> {
+    fn with_imap<T>(&mut self, f: impl AsyncFnOnce(&mut imap::Session) -> Result<T>) -> Result<T> {
         let acct = self
             .imap_account
             .clone()
@@ -229,7 +226,7 @@ impl MailDrop {
 }
 
 impl DeadDrop for MailDrop {
-    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<(), TransportError> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<()> {
         if !wire::is_bucket(blob.len()) {
             return Err(TransportError::Protocol(
                 "mail".into(),
@@ -271,11 +268,7 @@ impl DeadDrop for MailDrop {
         Ok(())
     }
 
-    fn fetch(
-        &mut self,
-        caps: &[FetchCap],
-        sink: &mut dyn FnMut(Fetched) -> Flow,
-    ) -> Result<(), TransportError> {
+    fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
         let mut by_tag: HashMap<Tag, usize> = HashMap::new();
         for (i, c) in caps.iter().enumerate() {
             by_tag.entry(c.tag()).or_insert(i);
@@ -318,11 +311,7 @@ impl DeadDrop for MailDrop {
         })
     }
 
-    fn delete(
-        &mut self,
-        caps: &[FetchCap],
-        items: &[(usize, String)],
-    ) -> Result<(), TransportError> {
+    fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
         if items.is_empty() {
             return Ok(());
         }

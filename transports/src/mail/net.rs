@@ -5,6 +5,7 @@
 //! Must not: connect directly or resolve a name locally when a proxy is set; allow a
 //! plaintext session to anything but a loopback server the user explicitly allowed.
 
+use crate::Result;
 use crate::TransportError;
 use crate::socks;
 use rustls::pki_types::pem::PemObject;
@@ -52,7 +53,7 @@ pub fn plaintext_allowed(
     host: &str,
     allow_plaintext_loopback: bool,
     proxied: bool,
-) -> Result<bool, TransportError> {
+) -> Result<bool> {
     if !allow_plaintext_loopback {
         return Ok(false);
     }
@@ -141,9 +142,14 @@ impl std::fmt::Debug for Dialer {
 }
 
 impl Dialer {
+    /// [`plaintext_allowed`] for a connection made by this dialer.
+    pub fn plaintext_ok(&self, label: &str, host: &str, allow: bool) -> Result<bool> {
+        plaintext_allowed(label, host, allow, self.proxy.is_some())
+    }
+
     /// A TCP connection to `host:port`. Through the proxy the name goes unresolved
     /// (`socks5h`); there is no direct fallback.
-    pub async fn tcp(&self, host: &str, port: u16) -> Result<TcpStream, TransportError> {
+    pub async fn tcp(&self, host: &str, port: u16) -> Result<TcpStream> {
         let label = format!("{host}:{port}");
         let io = |e: std::io::Error| TransportError::Unreachable {
             host: label.clone(),
@@ -179,7 +185,7 @@ impl Dialer {
 }
 
 /// The TLS client configuration: the system's roots plus `ca_file`, aws-lc-rs, TLS ≥ 1.2.
-pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, TransportError> {
+pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>> {
     let mut roots = rustls::RootCertStore::empty();
     let native = rustls_native_certs::load_native_certs();
     roots.add_parsable_certificates(native.certs);
@@ -200,7 +206,7 @@ pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, T
 }
 
 /// The certificates in a PEM file.
-pub fn ca_certs(f: &Path) -> Result<Vec<CertificateDer<'static>>, TransportError> {
+pub fn ca_certs(f: &Path) -> Result<Vec<CertificateDer<'static>>> {
     let bad = |why: String| TransportError::Protocol(f.display().to_string(), why);
     let bytes = std::fs::read(f).map_err(|e| TransportError::Io(e, f.display().to_string()))?;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
@@ -219,7 +225,7 @@ pub async fn tls(
     config: Arc<rustls::ClientConfig>,
     timeout: Duration,
     label: &str,
-) -> Result<Stream, TransportError> {
+) -> Result<Stream> {
     let name = ServerName::try_from(
         host.trim_start_matches('[')
             .trim_end_matches(']')

@@ -7,6 +7,7 @@
 
 use super::net::{self, Dialer, Security, Stream};
 use super::{SmtpAccount, wire};
+use crate::Result;
 use crate::TransportError;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
@@ -47,14 +48,9 @@ fn smtp_error(label: &str, user: &str, e: lettre::transport::smtp::Error) -> Tra
 
 impl Session {
     /// Connects, secures and logs in.
-    pub async fn open(acct: &SmtpAccount, dial: &Dialer) -> Result<Session, TransportError> {
+    pub async fn open(acct: &SmtpAccount, dial: &Dialer) -> Result<Session> {
         let label = label(acct);
-        let plain_ok = net::plaintext_allowed(
-            &label,
-            &acct.host,
-            acct.allow_plaintext_loopback,
-            dial.proxy.is_some(),
-        )?;
+        let plain_ok = dial.plaintext_ok(&label, &acct.host, acct.allow_plaintext_loopback)?;
         let hello = ClientId::Ipv4(wire::HELO);
         let tcp = dial.tcp(&acct.host, acct.port).await?;
         let t = dial.timeout;
@@ -121,7 +117,7 @@ impl Session {
         to: &lettre::Address,
         mail: &[u8],
         timeout: std::time::Duration,
-    ) -> Result<(), TransportError> {
+    ) -> Result<()> {
         let env = lettre::address::Envelope::new(Some(from.clone()), vec![to.clone()])
             .map_err(|e| TransportError::Protocol(self.label.clone(), e.to_string()))?;
         // lettre ends DATA with CRLF "." CRLF itself; a mail that already ends in CRLF would
@@ -150,7 +146,7 @@ impl Session {
 
 /// lettre's STARTTLS upgrade takes its own parameters: the same policy as
 /// [`net::tls_config`] (system roots plus `ca_file`, TLS ≥ 1.2, names verified).
-fn tls_parameters(acct: &SmtpAccount) -> Result<TlsParameters, TransportError> {
+fn tls_parameters(acct: &SmtpAccount) -> Result<TlsParameters> {
     let label = label(acct);
     let mut b = TlsParameters::builder(
         acct.host
