@@ -39,4 +39,8 @@ pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest}
 pub use session::{InitOptions, Reader, Session};
 
 pub use hushpost_core as core;
+/// The store's delivery and quarantine records, as the front ends show them.
+pub mod core_store {
+    pub use hushpost_store::{ChainAlert, Delivery, DeliveryState, Quarantined};
+}
 pub use hushpost_keyring::{KeyringError, Protection};

@@ -114,14 +114,21 @@ impl Inbox {
         Ok(ids.len())
     }
 
-    /// Newest first. `sent` = show sent mail instead of received.
+    /// Newest first. `sent` = show sent mail instead of received, with where each
+    /// recipient's copy stands.
     pub fn list(&mut self, limit: usize, unread_only: bool, sent: bool) -> Result<Vec<Listed>> {
-        self.page(&Page {
+        let mut rows = self.page(&Page {
             limit,
             unread_only,
             outgoing: Some(sent),
             ..Page::default()
-        })
+        })?;
+        if sent {
+            for r in &mut rows {
+                r.deliveries = self.store()?.deliveries_of(r.id)?;
+            }
+        }
+        Ok(rows)
     }
 
     /// Every message of a thread, oldest first.
@@ -206,6 +213,9 @@ pub struct Listed {
     pub expires_at: u64,
     /// Deleted once read.
     pub burn_after_reading: bool,
+    /// Sent mail: where each recipient's copy stands (sent, queued, held, failed, and why).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<hushpost_store::Delivery>,
 }
 
 /// Formats unix seconds as RFC 3339 UTC.
@@ -233,5 +243,6 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
         verified: s.outgoing || known.is_some_and(|(_, v)| *v),
         expires_at: s.expires_at,
         burn_after_reading: s.burn,
+        deliveries: Vec::new(),
     }
 }
