@@ -27,9 +27,9 @@ pub mod ssh_setup;
 
 pub use doctor::Check;
 pub use error::{Error, Result};
-pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
+pub use fetch::{FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
-pub use inbox::{Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
+pub use inbox::{ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
 pub use intro::ContactRequest;
 pub use keys::{ContactRoute, ContactView, PrekeyState};
 pub use leaks::LeakRow;

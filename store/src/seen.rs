@@ -116,14 +116,16 @@ impl Store {
     /// Gaps and forks in the send chains of the replay window. A message whose predecessor
     /// has not arrived counts as missing once it has been here `grace` seconds (mail may
     /// arrive out of order); the oldest message of a sender in the window is not judged (its
-    /// predecessor may be older than the window).
+    /// predecessor may be older than the window): a message is judged only when the sender
+    /// has another one here from no later than it.
     pub fn chain_alerts(&self, now: u64, grace: u64) -> Result<Vec<ChainAlert>, StoreError> {
         let cutoff = to_sql_u64(now.saturating_sub(grace));
         let mut missing = self.conn.prepare_cached(
             "SELECT s.sender, count(*) FROM seen s
              WHERE s.prev_hash IS NOT NULL AND s.at <= ?1
                AND NOT EXISTS (SELECT 1 FROM seen t WHERE t.sender = s.sender AND t.chain = s.prev_hash)
-               AND s.at > (SELECT min(u.at) FROM seen u WHERE u.sender = s.sender AND u.chain IS NOT NULL)
+               AND EXISTS (SELECT 1 FROM seen u WHERE u.sender = s.sender AND u.chain IS NOT NULL
+                           AND u.at <= s.at AND u.msg_id <> s.msg_id)
              GROUP BY s.sender",
         )?;
         let mut out: Vec<ChainAlert> = missing

@@ -16,6 +16,7 @@ pub mod leaks;
 pub mod list;
 pub mod outbox;
 pub mod poll;
+pub mod quarantine;
 pub mod read;
 pub mod relay;
 pub mod reply;

@@ -8,7 +8,10 @@
 
 mod accept;
 mod process;
+mod quarantine;
 mod spool;
+
+pub use quarantine::QuarantineItem;
 
 use crate::dial::{self, Operation};
 use crate::error::Result;
@@ -56,6 +59,8 @@ pub struct FetchReport {
     pub intros: usize,
     /// Blobs of earlier sends that left on a retry.
     pub retried: usize,
+    /// Blobs kept aside (outside the time window): see `hushpost quarantine`.
+    pub quarantined: Vec<Rejection>,
 }
 
 impl FetchReport {
@@ -69,6 +74,7 @@ impl FetchReport {
         self.loops_back.extend(from.loops_back);
         self.intros += from.intros;
         self.retried += from.retried;
+        self.quarantined.extend(from.quarantined);
     }
 }
 
@@ -90,6 +96,7 @@ impl Session {
         // Mail kept in the outbox after a failure goes again once its backoff passed (cover
         // routes wait for their slots).
         let retried = self.retry_due()?;
+        report.merge(self.retry_quarantine()?);
         report.retried = retried.sent;
         report.route_errors.extend(
             retried
