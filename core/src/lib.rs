@@ -9,6 +9,7 @@
 pub mod agelayer;
 pub mod card;
 pub mod envelope;
+pub mod hybrid;
 pub mod identity;
 pub mod letter;
 pub mod replay;
