@@ -37,11 +37,21 @@ pub enum SigContext {
     Prekey,
     /// A contact card.
     Card,
+    /// The inner envelope v2 (signed heads and single messages).
+    EnvelopeV2,
+    /// A v2 signed hybrid key (prekey or long-term) handed to one contact.
+    KeyV2,
 }
 
 impl SigContext {
     /// Every context, for exhaustive tests.
-    pub const ALL: [SigContext; 3] = [SigContext::Envelope, SigContext::Prekey, SigContext::Card];
+    pub const ALL: [SigContext; 5] = [
+        SigContext::Envelope,
+        SigContext::Prekey,
+        SigContext::Card,
+        SigContext::EnvelopeV2,
+        SigContext::KeyV2,
+    ];
 
     /// The NUL-terminated label prefixed to the signed bytes.
     pub fn label(self) -> &'static [u8] {
@@ -49,6 +59,8 @@ impl SigContext {
             SigContext::Envelope => b"hushpost v1 envelope signature\0",
             SigContext::Prekey => b"hushpost v1 prekey signature\0",
             SigContext::Card => b"hushpost v1 card signature\0",
+            SigContext::EnvelopeV2 => b"hushpost v2 envelope signature\0",
+            SigContext::KeyV2 => b"hushpost v2 key signature\0",
         }
     }
 }
