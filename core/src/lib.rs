@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod hybrid;
 pub mod identity;
 pub mod letter;
+pub mod mime;
 pub mod replay;
 pub mod route;
 pub mod sanitize;

@@ -186,7 +186,7 @@ pub fn valid_content_type(t: &str) -> bool {
         })
 }
 
-pub(crate) fn valid_attachment(p: &PartMeta) -> bool {
+pub fn valid_attachment(p: &PartMeta) -> bool {
     valid_part_name(&p.name) && valid_content_type(&p.content_type)
 }
 
