@@ -405,6 +405,29 @@ fn bech32_decode(s: &str, want_hrp: &str) -> Result<Vec<u8>, HybridError> {
     Ok(checked.byte_iter().collect())
 }
 
+/// An age identity file (what `hushpost key export --age` prints): one identity per line,
+/// hybrid keys as `AGE-SECRET-KEY-PQ-1…`, classical ones as `AGE-SECRET-KEY-1…`, each after a
+/// `#` comment naming it. age 1.3, rage and the npm `age-encryption` package read it; Go age
+/// 1.1 (Debian's) reads the classical lines and refuses the file when a hybrid line is in it,
+/// so callers that target it export the classical keys alone.
+pub fn age_identity_file(
+    classical: &[(&str, &crate::identity::XKeyPair)],
+    hybrid: &[(&str, &HybridKeyPair)],
+) -> Zeroizing<String> {
+    let mut s = Zeroizing::new(String::new());
+    for (label, k) in hybrid {
+        s.push_str(&format!("# {label} (post-quantum)\n"));
+        s.push_str(&k.age_secret_string());
+        s.push('\n');
+    }
+    for (label, k) in classical {
+        s.push_str(&format!("# {label}\n"));
+        s.push_str(&k.age_secret_string());
+        s.push('\n');
+    }
+    s
+}
+
 /// An age identity for the hybrid stanza, so the age crate's decryptor (header parsing,
 /// header MAC, STREAM) is the one that opens hybrid files too.
 pub(crate) struct AgeHybridIdentity<'a>(pub &'a HybridKeyPair);
