@@ -273,7 +273,7 @@ pub enum FragmentError {
 }
 
 /// Everything needed to verify a message's fragments, taken from its verified head. Small
-/// (141 bytes encoded) so a receiver can store it beside a partial message and verify
+/// (133 bytes encoded) so a receiver can store it beside a partial message and verify
 /// fragments that arrive days later, after the keys that opened the head are gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FragmentPlan {
