@@ -128,6 +128,12 @@ pub struct Fragment {
     proof: Vec<[u8; 32]>,
 }
 
+impl Drop for Fragment {
+    fn drop(&mut self) {
+        agelayer::give_back(std::mem::take(&mut *self.plain));
+    }
+}
+
 impl Fragment {
     /// Sender and message id: the key under which a receiver keeps fragments of one message.
     pub fn message(&self) -> ([u8; 32], [u8; 16]) {
