@@ -145,7 +145,7 @@ impl Fragment {
 #[derive(Debug)]
 pub enum Opened {
     /// A v1 blob, opened by the v1 procedure (readable for the 35-day replay window).
-    V1(crate::envelope::Opened),
+    V1(Box<crate::envelope::Opened>),
     /// A signed v2 envelope (a whole message, a head, or another kind).
     Envelope(Box<Envelope>),
     /// A v2 fragment awaiting verification against its head.
@@ -177,7 +177,7 @@ pub fn open(blob: &[u8], rx: &Receiver<'_>) -> Result<Opened, OpenError> {
             seen: rx.seen,
             now: rx.now,
         };
-        return open_decrypted(bucket, plain, i, &ctx).map(Opened::V1);
+        return open_decrypted(bucket, plain, i, &ctx).map(|o| Opened::V1(Box::new(o)));
     }
     // 3. strict parse; the plaintext length pins "exactly one stanza of this type".
     if plain.len() != agelayer::capacity(bucket.size(), header_len) {
