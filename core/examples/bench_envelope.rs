@@ -12,7 +12,7 @@ use hushpost_core::hybrid::HybridKeyPair;
 use hushpost_core::identity::Identity;
 use hushpost_core::replay::MemorySeen;
 use rayon::prelude::*;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::time::Instant;
 
@@ -64,7 +64,7 @@ fn seal_file(body_path: &str, out_path: &str) {
 
 fn open_file(sealed: &str, out_path: &str) {
     let (alice, bob, bob_pq) = ids();
-    let mut input = std::fs::File::open(sealed).expect("open");
+    let input = std::fs::File::open(sealed).expect("open");
     let out = std::fs::File::create(out_path).expect("create");
     let seen = MemorySeen::default();
     let known = alice.ed_public();
@@ -81,38 +81,41 @@ fn open_file(sealed: &str, out_path: &str) {
         max_total_len: v2::DEFAULT_MAX_TOTAL_LEN,
     };
     let mut head = vec![0u8; envelope::SMALL];
-    input.read_exact(&mut head).expect("head");
+    input.read_exact_at(&mut head, 0).expect("head");
     let Ok(Opened::Envelope(h)) = v2::open(&head, &rx) else {
         panic!("the first blob is not a head")
     };
     // Write the attachment only (part 1), as `read --save-attachments` would.
     let skip = h.parts[0].len;
-    let mut sink = Skip(FileSink(&out), skip);
-    sink.write_at(0, h.inline()).expect("inline");
+    Skip(FileSink(&out), skip)
+        .write_at(0, h.inline())
+        .expect("inline");
     let mut asm = Assembly::new(h.plan().expect("fragmented"));
-    let mut batch: Vec<Vec<u8>> = (0..64).map(|_| vec![0u8; envelope::LARGE]).collect();
-    loop {
-        let mut n = 0;
-        while n < batch.len() && input.read_exact(&mut batch[n]).is_ok() {
-            n += 1;
-        }
-        if n == 0 {
-            break;
-        }
-        let frags: Vec<Box<v2::Fragment>> = batch[..n]
+    let plan = asm.plan().clone();
+    // Every step of a fragment runs on a worker: positional read of the blob, open, verify
+    // against the head, positional write of the chunk. Batches bound memory.
+    let input = &input;
+    let count = plan.count;
+    for batch in (0..count).collect::<Vec<u32>>().chunks(64) {
+        let done: Vec<u32> = batch
             .par_iter()
-            .map(|b| match v2::open(b, &rx) {
-                Ok(Opened::Fragment(f)) => f,
-                other => panic!("not a fragment: {other:?}"),
+            .map(|&i| {
+                let mut blob = vec![0u8; envelope::LARGE];
+                let at = envelope::SMALL as u64 + u64::from(i) * envelope::LARGE as u64;
+                input.read_exact_at(&mut blob, at).expect("read blob");
+                let Ok(Opened::Fragment(f)) = v2::open(&blob, &rx) else {
+                    panic!("blob {i} is not a fragment")
+                };
+                let c = plan.verify(&f).expect("verifies");
+                // Content offsets count the letter (part 0); the file holds part 1.
+                Skip(FileSink(&out), skip)
+                    .write_at(c.offset, c.bytes)
+                    .expect("write");
+                c.index
             })
             .collect();
-        let plan = asm.plan().clone();
-        let chunks: Vec<v2::VerifiedChunk<'_>> = frags
-            .par_iter()
-            .map(|f| plan.verify(f).expect("verifies"))
-            .collect();
-        for c in &chunks {
-            asm.accept(c, &mut sink).expect("write");
+        for index in done {
+            asm.mark_written(index);
         }
     }
     assert!(asm.is_complete());

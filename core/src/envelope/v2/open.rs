@@ -451,6 +451,18 @@ impl Assembly {
         Ok(true)
     }
 
+    /// Records fragment `index` as received when the caller verified (with
+    /// [`FragmentPlan::verify`]) and wrote its chunk itself, e.g. from several threads at once
+    /// with positional writes; returns whether it was new. Call only once the write is durable.
+    pub fn mark_written(&mut self, index: u32) -> bool {
+        if index >= self.plan.count || self.has(index) {
+            return false;
+        }
+        self.have[(index / 8) as usize] |= 1 << (index % 8);
+        self.have_count += 1;
+        true
+    }
+
     /// Every fragment arrived.
     pub fn is_complete(&self) -> bool {
         self.have_count == self.plan.count
