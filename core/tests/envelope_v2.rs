@@ -179,6 +179,8 @@ fn fragments_verify_alone_in_any_order_and_rebuild_the_content() {
     let mut asm = Assembly::new(plan);
     for i in order {
         let f = fragment_of(&b, &alice, &blobs[i]);
+        // Which message a fragment belongs to is known without its head.
+        assert_eq!(f.message(), (alice.ed_public(), head.header.msg_id));
         assert!(asm.add(&f, &mut content).expect("verifies"));
         assert!(
             !asm.add(&f, &mut content).expect("duplicate"),
