@@ -389,3 +389,43 @@ fn a_message_forwarded_by_its_recipient_is_not_addressed_to_the_next_one() {
         Err(OpenError::NotAddressedToYou)
     ));
 }
+
+#[test]
+fn an_interrupted_assembly_resumes_from_its_bitmap() {
+    let alice = Identity::generate();
+    let b = bob();
+    let att = random(4 * v2::CHUNK, 8);
+    let (_, blobs) = big_message(&alice, &b, &att, b"Subject: r\r\n\r\n");
+    let head = head_of(&b, &alice, &blobs[0]);
+    let plan = head.plan().expect("plan");
+    let mut content = head.inline().to_vec();
+    let mut asm = Assembly::new(plan.clone());
+    let first = fragment_of(&b, &alice, &blobs[2]);
+    assert!(asm.add(&first, &mut content).expect("verifies"));
+    let stored = asm.bitmap().to_vec();
+    // Restart: only the plan and the bitmap survived.
+    let mut asm = Assembly::resume(plan.clone(), &stored).expect("resume");
+    assert_eq!(asm.received(), 1);
+    assert_eq!(asm.missing().count(), blobs.len() - 2);
+    assert!(
+        !asm.add(&first, &mut content).expect("verifies"),
+        "already had it"
+    );
+    for blob in &blobs[1..] {
+        let f = fragment_of(&b, &alice, blob);
+        asm.add(&f, &mut content).expect("verifies");
+    }
+    assert!(asm.is_complete());
+    let mut bad = stored.clone();
+    bad.push(0);
+    assert!(
+        Assembly::resume(plan.clone(), &bad).is_none(),
+        "wrong length"
+    );
+    let mut extra = vec![0u8; stored.len()];
+    *extra.last_mut().expect("byte") = 0x80;
+    assert!(
+        Assembly::resume(plan, &extra).is_none(),
+        "bit past the count"
+    );
+}

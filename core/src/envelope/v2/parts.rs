@@ -223,3 +223,88 @@ impl<W: PartWriter> ContentSink for PartsSink<'_, W> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_reads_across_part_boundaries() {
+        let (a, b, c) = (b"letter".to_vec(), vec![1u8; 10], vec![2u8; 3]);
+        let body = Body::new(&a)
+            .attach("b.bin", "application/octet-stream", &b)
+            .and_then(|x| x.attach("c.bin", "application/octet-stream", &c))
+            .expect("parts");
+        let mut all = a.clone();
+        all.extend(&b);
+        all.extend(&c);
+        assert_eq!(body.total_len(), all.len() as u64);
+        for start in 0..all.len() {
+            for end in start..=all.len() {
+                let mut buf = vec![0u8; end - start];
+                body.read_exact_at(&mut buf, start as u64).expect("read");
+                assert_eq!(buf, &all[start..end], "{start}..{end}");
+            }
+        }
+        let mut over = [0u8; 2];
+        assert!(body.read_exact_at(&mut over, all.len() as u64 - 1).is_err());
+    }
+
+    #[test]
+    fn refused_part_names_are_refused_before_sealing() {
+        let a = b"x".to_vec();
+        for bad in ["", ".", "..", "a/b", "a\\b", "tab\there"] {
+            assert!(
+                Body::new(&a).attach(bad, "text/plain", &a).is_none(),
+                "{bad:?}"
+            );
+        }
+        assert!(Body::new(&a).attach("ok.txt", "nonsense", &a).is_none());
+        assert!(
+            Body::new(&a)
+                .attach("ok.txt", "text/plain; charset=utf-8", &a)
+                .is_some()
+        );
+    }
+
+    #[derive(Default)]
+    struct Files(Vec<Vec<u8>>);
+
+    impl PartWriter for Files {
+        fn write_part_at(&mut self, part: usize, offset: u64, bytes: &[u8]) -> io::Result<()> {
+            if self.0.len() <= part {
+                self.0.resize(part + 1, Vec::new());
+            }
+            self.0[part].write_at(offset, bytes)
+        }
+    }
+
+    #[test]
+    fn parts_sink_splits_content_writes_by_part() {
+        let parts = [
+            PartMeta {
+                name: String::new(),
+                content_type: String::new(),
+                len: 4,
+            },
+            PartMeta {
+                name: "a".into(),
+                content_type: "a/b".into(),
+                len: 0,
+            },
+            PartMeta {
+                name: "b".into(),
+                content_type: "a/b".into(),
+                len: 5,
+            },
+        ];
+        let mut files = Files::default();
+        let mut sink = PartsSink::new(&parts, &mut files);
+        // Out of order, straddling the empty part.
+        sink.write_at(6, b"RST").expect("write");
+        sink.write_at(0, b"abcdPQ").expect("write");
+        assert!(sink.write_at(9, b"!").is_err(), "past the last part");
+        assert_eq!(files.0[0], b"abcd");
+        assert_eq!(files.0[2], b"PQRST");
+    }
+}
