@@ -429,3 +429,49 @@ fn an_interrupted_assembly_resumes_from_its_bitmap() {
         "bit past the count"
     );
 }
+
+#[test]
+fn sealing_streams_from_a_file_and_stops_cleanly_on_sink_or_source_errors() {
+    use std::io::Write;
+    let alice = Identity::generate();
+    let b = bob();
+    let mut tmp = tempfile::NamedTempFile::new().expect("tmp");
+    let data = random(3 * v2::CHUNK, 10);
+    tmp.write_all(&data).expect("write");
+    let file = std::fs::File::open(tmp.path()).expect("open");
+    let src = v2::FileSource::new(file, data.len() as u64);
+    let letter = b"Subject: f\r\n\r\n".to_vec();
+    let body = Body::new(&letter)
+        .attach("f.bin", "application/octet-stream", &src)
+        .expect("part");
+    // A sink that fails on the third blob: sealing stops there with a typed error.
+    let mut n = 0;
+    let r = v2::seal(
+        &alice,
+        &hybrid_to(&b),
+        &draft(Kind::Message),
+        &body,
+        &mut |_| {
+            n += 1;
+            if n == 3 {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        },
+    );
+    assert!(matches!(r, Err(envelope::SealError::Sink(_))), "{r:?}");
+    assert_eq!(n, 3, "nothing after the failing blob");
+    // The file shrinks after the body was described: a source error, no short message.
+    let all = seal_all(&alice, &hybrid_to(&b), &draft(Kind::Message), &body);
+    assert_eq!(all.len(), 1 + 3);
+    tmp.as_file().set_len(v2::CHUNK as u64).expect("truncate");
+    let r = v2::seal(
+        &alice,
+        &hybrid_to(&b),
+        &draft(Kind::Message),
+        &body,
+        &mut |_| Ok(()),
+    );
+    assert!(matches!(r, Err(envelope::SealError::Source(_))), "{r:?}");
+}
