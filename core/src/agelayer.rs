@@ -111,6 +111,16 @@ pub fn encrypt_to_into(
     plaintext: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<(), KeyError> {
+    out.clear();
+    out.reserve(key.header_len() + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1));
+    let payload_key = write_header(key, out)?;
+    stream_seal(&payload_key, plaintext, out);
+    Ok(())
+}
+
+/// Appends the header (version line, the one stanza, MAC) and the payload nonce to `out`
+/// for a fresh random file key; returns the payload key.
+fn write_header(key: &SealKey<'_>, out: &mut Vec<u8>) -> Result<Zeroizing<[u8; 32]>, KeyError> {
     use age_core::primitives::hkdf;
     use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
     use hmac::Mac;
@@ -119,8 +129,7 @@ pub fn encrypt_to_into(
     let mut rng = rand::rngs::OsRng;
     let mut file_key = Zeroizing::new([0u8; 16]);
     rng.fill_bytes(file_key.as_mut());
-    out.clear();
-    out.reserve(key.header_len() + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1));
+    let start = out.len();
     out.extend_from_slice(b"age-encryption.org/v1\n");
     match key {
         SealKey::X25519(recipient) => {
@@ -129,7 +138,7 @@ pub fn encrypt_to_into(
             let epk = x25519_dalek::PublicKey::from(&esk);
             let shared = esk.diffie_hellman(&x25519_dalek::PublicKey::from(**recipient));
             if !shared.was_contributory() {
-                out.clear();
+                out.truncate(start);
                 return Err(KeyError::BadX25519);
             }
             let mut salt = [0u8; 64];
@@ -148,7 +157,7 @@ pub fn encrypt_to_into(
         }
         SealKey::Hybrid(public) => {
             let Ok((enc, body)) = public.wrap_file_key(&file_key) else {
-                out.clear();
+                out.truncate(start);
                 return Err(KeyError::BadHybrid);
             };
             out.extend_from_slice(b"-> mlkem768x25519 ");
@@ -161,19 +170,112 @@ pub fn encrypt_to_into(
     let mac_key = Zeroizing::new(hkdf(&[], b"header", file_key.as_ref()));
     // HMAC accepts keys of any length; this cannot fail.
     if let Ok(mut mac) = <hmac::Hmac<sha2::Sha256>>::new_from_slice(mac_key.as_ref()) {
-        mac.update(out);
+        mac.update(&out[start..]);
         out.push(b' ');
         out.extend_from_slice(B64.encode(mac.finalize().into_bytes()).as_bytes());
     }
     out.push(b'\n');
-    debug_assert_eq!(out.len(), key.header_len());
+    debug_assert_eq!(out.len() - start, key.header_len());
 
     // Payload: 16-byte nonce, then STREAM (64 KiB chunks, 11-byte counter || last flag).
     let mut nonce = [0u8; 16];
     rng.fill_bytes(&mut nonce);
     out.extend_from_slice(&nonce);
-    let payload_key = Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref()));
-    stream_seal(&payload_key, plaintext, out);
+    Ok(Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref())))
+}
+
+/// The plaintext of an age payload being built in place in the output buffer: plaintext
+/// position `p` lives at `p + 16 × (p / 64 KiB)` after the nonce, because every STREAM
+/// chunk is followed by its tag. Lets a sealer read file content straight into the blob
+/// (no plaintext buffer, no copy).
+pub struct InPlace<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl InPlace<'_> {
+    /// Plaintext length.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the plaintext is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Calls `f(segment, offset_in_range)` for the contiguous pieces of plaintext
+    /// `[p, p + n)`; `n` past the end is cut to it.
+    pub fn each_segment<E>(
+        &mut self,
+        p: usize,
+        n: usize,
+        mut f: impl FnMut(&mut [u8], usize) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let end = p.saturating_add(n).min(self.len);
+        let mut at = p;
+        while at < end {
+            let in_chunk = CHUNK - at % CHUNK;
+            let take = in_chunk.min(end - at);
+            let phys = at + 16 * (at / CHUNK);
+            f(&mut self.buf[phys..phys + take], at - p)?;
+            at += take;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at plaintext position `p`.
+    pub fn put(&mut self, p: usize, bytes: &[u8]) {
+        let _ = self.each_segment(p, bytes.len(), |seg, off| -> Result<(), ()> {
+            seg.copy_from_slice(&bytes[off..off + seg.len()]);
+            Ok(())
+        });
+    }
+
+    /// Zeroes plaintext `[p, len)`.
+    pub fn zero_from(&mut self, p: usize) {
+        let _ = self.each_segment(p, usize::MAX, |seg, _| -> Result<(), ()> {
+            seg.fill(0);
+            Ok(())
+        });
+    }
+}
+
+/// [`encrypt_to_into`] for a plaintext of `len` bytes that `fill` writes in place (it must
+/// write every position). `out` keeps its allocation and, once it has the blob's length,
+/// is not cleared between uses.
+pub fn encrypt_in_place<E: From<KeyError>>(
+    key: &SealKey<'_>,
+    len: usize,
+    out: &mut Vec<u8>,
+    fill: impl FnOnce(&mut InPlace<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+    let mut head = Vec::with_capacity(key.header_len() + 16);
+    let payload_key = write_header(key, &mut head)?;
+    let n_chunks = len.div_ceil(CHUNK).max(1);
+    let total = head.len() + len + 16 * n_chunks;
+    if out.len() != total {
+        out.clear();
+        out.resize(total, 0);
+    }
+    out[..head.len()].copy_from_slice(&head);
+    let body = &mut out[head.len()..];
+    fill(&mut InPlace { buf: body, len })?;
+    let k: &[u8; 32] = &payload_key;
+    let aead = chacha20poly1305::ChaCha20Poly1305::new(k.into());
+    for i in 0..n_chunks {
+        let start = i * (CHUNK + 16);
+        let n = (len - i * CHUNK).min(CHUNK);
+        let mut nonce = [0u8; 12];
+        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
+        nonce[11] = u8::from(i + 1 == n_chunks);
+        let (chunk, rest) = body[start..].split_at_mut(n);
+        // Chunks are far below ChaCha20-Poly1305's length limit, so this cannot fail.
+        if let Ok(tag) = aead.encrypt_in_place_detached((&nonce).into(), &[], chunk) {
+            rest[..16].copy_from_slice(&tag);
+        }
+    }
     Ok(())
 }
 
@@ -474,6 +576,32 @@ mod tests {
         let (pt, idx) = decrypt_x25519(&f, &[&XKeyPair::generate(), &k]).expect("decrypt");
         assert_eq!(idx, 1);
         assert_eq!(pt.as_slice(), &[0u8; 100]);
+    }
+
+    #[test]
+    fn in_place_sealing_matches_the_plaintext_at_every_chunk_boundary() {
+        let k = XKeyPair::generate();
+        let mut out = Vec::new();
+        for n in [0usize, 1, 65_535, 65_536, 65_537, 200_000, 261_896] {
+            let pt: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
+            // Written in uneven pieces, reusing the same (dirty) output buffer.
+            encrypt_in_place(
+                &SealKey::X25519(&k.public()),
+                n,
+                &mut out,
+                |ip| -> Result<(), KeyError> {
+                    let cut = n / 3;
+                    ip.put(cut, &pt[cut..]);
+                    ip.each_segment(0, cut, |seg, off| -> Result<(), KeyError> {
+                        seg.copy_from_slice(&pt[off..off + seg.len()]);
+                        Ok(())
+                    })
+                },
+            )
+            .expect("seal");
+            let (got, _) = decrypt_x25519(&out, &[&k]).expect("decrypt");
+            assert_eq!(got.as_slice(), pt.as_slice(), "n={n}");
+        }
     }
 
     #[test]

@@ -153,6 +153,31 @@ pub fn encode_signed(s: &Signed) -> Vec<u8> {
     out
 }
 
+/// A fragment's fields before its chunk (`common | index | count | chunk_len`).
+pub(crate) fn fragment_fields(
+    header: &Header,
+    index: u32,
+    count: u32,
+    chunk_len: usize,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(FRAGMENT_FIXED);
+    put_common(&mut out, header);
+    out.extend_from_slice(&index.to_be_bytes());
+    out.extend_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&(chunk_len as u32).to_be_bytes());
+    out
+}
+
+/// A fragment's fields after its chunk (`depth | proof`).
+pub(crate) fn fragment_tail(proof: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 32 * proof.len());
+    out.push(proof.len() as u8);
+    for p in proof {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
 /// Writes a fragment's fields into `out` (cleared), reserving `chunk_len` bytes for the chunk
 /// (zeroed; the caller fills `out[chunk_at..chunk_at + chunk_len]`) and appending the proof.
 /// Returns `chunk_at`.

@@ -8,11 +8,11 @@
 
 use super::super::inner::Header;
 use super::super::{Bucket, Kind};
-use super::codec::{self, FRAGMENT_FIXED, Signed, encode_fragment_frame, signed_overhead};
+use super::codec::{self, Signed, signed_overhead};
 use super::merkle::{self, Tree};
 use super::parts::{Body, ContentSource};
 use super::{CHUNK, FLAG_BURN, FLAG_FRAGMENTED, MAX_FRAGMENTS, SignedKey, capacity};
-use crate::agelayer::{SealKey, encrypt_to_into};
+use crate::agelayer::{SealKey, encrypt_in_place, encrypt_to_into};
 use crate::envelope::SealError;
 use crate::hybrid::HybridPublic;
 use crate::identity::{Identity, SigContext};
@@ -269,16 +269,22 @@ fn seal_fragments(
 ) -> Result<(), SealError> {
     let total = body.total_len();
     let cap = capacity(Bucket::Large, key);
+    // Each fragment is built straight in its blob buffer: fields, then the chunk read from
+    // the body into the STREAM segments it lands in, then the proof and zero padding.
     let seal_one = |i: u32, out: &mut Vec<u8>| -> Result<(), SealError> {
-        INNER.with(|cell| {
-            let mut inner = cell.borrow_mut();
-            let (start, len) = chunk_range(inline_len, count, total, i);
-            let at = encode_fragment_frame(&mut inner, header, i, count, len, &tree.proof(i));
-            body.read_exact_at(&mut inner[at..at + len], start)
-                .map_err(SealError::Source)?;
-            debug_assert!(inner.len() <= cap && FRAGMENT_FIXED + len <= cap);
-            inner.resize(cap, 0);
-            encrypt_to_into(key, &inner, out).map_err(SealError::Key)
+        let (start, len) = chunk_range(inline_len, count, total, i);
+        let fields = codec::fragment_fields(header, i, count, len);
+        let tail = codec::fragment_tail(&tree.proof(i));
+        debug_assert!(fields.len() + len + tail.len() <= cap);
+        encrypt_in_place(key, cap, out, |ip| -> Result<(), SealError> {
+            ip.put(0, &fields);
+            ip.each_segment(fields.len(), len, |seg, off| {
+                body.read_exact_at(seg, start + off as u64)
+            })
+            .map_err(SealError::Source)?;
+            ip.put(fields.len() + len, &tail);
+            ip.zero_from(fields.len() + len + tail.len());
+            Ok(())
         })
     };
     let batches: Vec<std::ops::Range<u32>> = (0..count)
