@@ -8,6 +8,10 @@
 //!
 //! Regenerate (only for a deliberate v2 change, before any v2 blob exists in the wild):
 //! `cargo test -p hushpost-core --test kat_v2 -- --ignored regenerate_kat_v2`.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::agelayer;
 use hushpost_core::envelope::Kind;

@@ -7,6 +7,10 @@
 //! The fixture is installed with `npm ci` (scripts/test.sh does it; the test does it itself
 //! when `node_modules` is missing). Without node/npm the tests print a loud skip notice and
 //! pass, unless `HUSHPOST_REQUIRE_TOOLS` or `CI` is set, in which case they fail.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use hushpost_core::agelayer;
 use hushpost_core::envelope::v2::{self, Body, Draft, Opened, Receiver, SealTo};

@@ -1,5 +1,9 @@
 //! Test support for the SSH drop tests: the loopback sshd of scripts/servers/sshd.sh
 //! (HUSHPOST_TEST_SSH_*), a private sshd of the same set-up, and helpers.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
 
 use super::*;
 use std::os::unix::fs::PermissionsExt;
