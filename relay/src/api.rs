@@ -114,7 +114,7 @@ fn bad(message: &str) -> Response {
 
 fn store_error(e: StoreError) -> Response {
     match e {
-        StoreError::QuotaFull(_) => error(
+        StoreError::QuotaFull(_) | StoreError::TagBytesFull(_) => error(
             StatusCode::TOO_MANY_REQUESTS,
             "quota_full",
             &e.to_string(),
@@ -133,8 +133,8 @@ fn store_error(e: StoreError) -> Response {
             Some(5),
         ),
         StoreError::BadSize(_) => error(StatusCode::BAD_REQUEST, "bad_size", &e.to_string(), None),
-        StoreError::Io(err) => {
-            tracing::warn!("storage error: {err}");
+        StoreError::Io(_) | StoreError::Db(_) => {
+            tracing::warn!("{e}");
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_error",
@@ -223,15 +223,35 @@ async fn put_intro<S: BlobStore>(
         Ok(t) => t,
         Err(r) => return *r,
     };
-    let checked = pow_header(&headers)
-        .ok_or(PowError::Missing)
-        .and_then(|st| app.pow.check(&st.nonce, st.counter, &tag, &body));
-    if let Err(e) = checked {
-        return error(StatusCode::FORBIDDEN, e.code(), &e.to_string(), None);
+    if let Err(r) = stamped(&app, &headers, &tag, &body).await {
+        return *r;
     }
     match app.store.put(tag, body, FLAG_STAMPED).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
+    }
+}
+
+/// Checks the put's proof-of-work stamp and spends its nonce (boxed: a `Response` is large).
+async fn stamped<S: BlobStore>(
+    app: &App<S>,
+    headers: &HeaderMap,
+    tag: &Tag,
+    body: &Bytes,
+) -> Result<(), Box<Response>> {
+    let refuse =
+        |e: PowError| Box::new(error(StatusCode::FORBIDDEN, e.code(), &e.to_string(), None));
+    let spend = pow_header(headers)
+        .ok_or(PowError::Missing)
+        .and_then(|st| app.pow.check(&st.nonce, st.counter, tag, body))
+        .map_err(refuse)?;
+    match app.store.spend_nonce(spend.key, spend.expires).await {
+        Ok(true) => {
+            app.pow.accepted();
+            Ok(())
+        }
+        Ok(false) => Err(refuse(PowError::Reused)),
+        Err(e) => Err(Box::new(store_error(e))),
     }
 }
 
@@ -244,7 +264,14 @@ async fn fetch<S: BlobStore>(State(app): State<Arc<App<S>>>, body: Bytes) -> Res
         return bad("1 to 256 capabilities and 1 to 64 slots per fetch");
     }
     let tags: Vec<Tag> = req.caps.iter().map(|c| c.tag()).collect();
-    let (plan, next) = app.store.plan(&tags, req.cursor.unwrap_or_default(), slots);
+    let (plan, next) = match app
+        .store
+        .plan(&tags, req.cursor.unwrap_or_default(), slots)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return store_error(e),
+    };
     let buf = api::encode_page(slots, next, &app.pad, |i, data| {
         let p = plan.get(i)?;
         if app.store.read(&p.loc, data).is_err() {

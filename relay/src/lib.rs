@@ -22,6 +22,16 @@ use std::time::Duration;
 use store::BlobStore;
 use store::log::{LogStore, StoreConfig};
 
+/// Where the relay keeps its blobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreKind {
+    /// Segment files in `DATA/blobs/` (the default).
+    Segments,
+    /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`), which several relay nodes
+    /// may share.
+    Postgres(String),
+}
+
 /// Why the relay could not start or run.
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
@@ -59,6 +69,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Data directory (blobs in `blobs/`, self-signed certificate in `tls/`).
     pub data: PathBuf,
+    /// Where blobs live.
+    pub kind: StoreKind,
     /// TLS mode.
     pub tls: TlsMode,
     /// Storage limits.
@@ -73,6 +85,7 @@ impl Config {
         Config {
             listen,
             data,
+            kind: StoreKind::Segments,
             tls,
             store: StoreConfig::default(),
             pow_difficulty: hushpost_wire::pow::DEFAULT_DIFFICULTY,
@@ -100,13 +113,69 @@ impl Clock for OffsetClock {
     }
 }
 
+/// What the server thread needs besides the store.
+struct Serving {
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handle: axum_server::Handle<SocketAddr>,
+    pow_difficulty: u8,
+    limits: api::Limits,
+}
+
+impl Serving {
+    /// Serves `store` on a thread of its own that runs `rt`.
+    fn spawn<S: BlobStore>(
+        self,
+        rt: tokio::runtime::Runtime,
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<std::thread::JoinHandle<std::io::Result<()>>, RelayError> {
+        let pow = pow::Pow::new(self.pow_difficulty, store.pow_key(), clock);
+        let router = api::router(Arc::new(api::App::new(store.clone(), pow, self.limits)));
+        let (h, listener, tls) = (self.handle, self.listener, self.tls);
+        let st: Arc<dyn Admin> = store;
+        std::thread::Builder::new()
+            .name("relay-server".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    let sweeper = tokio::spawn(housekeeping(st));
+                    let service = router.into_make_service();
+                    let served = match tls {
+                        // TCP_NODELAY on every accepted socket: without it, a response
+                        // written after TLS 1.3's session tickets (or as headers + body)
+                        // waits ~40 ms for the client's delayed ACK (Nagle), which made every
+                        // new connection cost 44 ms on loopback.
+                        Some(c) => {
+                            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
+                            axum_server::from_tcp_rustls(listener, c)?
+                                .map(|a| a.acceptor(axum_server::accept::NoDelayAcceptor::new()))
+                                .handle(h)
+                                .serve(service)
+                                .await
+                        }
+                        None => {
+                            axum_server::from_tcp(listener)?
+                                .acceptor(axum_server::accept::NoDelayAcceptor::new())
+                                .handle(h)
+                                .serve(service)
+                                .await
+                        }
+                    };
+                    sweeper.abort();
+                    served
+                })
+            })
+            .map_err(|e| RelayError::Io(e, "server thread".into()))
+    }
+}
+
 /// A running relay.
 pub struct Relay {
     addr: SocketAddr,
     pin: Option<[u8; 32]>,
     cert_made: bool,
     handle: axum_server::Handle<SocketAddr>,
-    store: Arc<LogStore>,
+    store: Arc<dyn Admin>,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
@@ -120,7 +189,26 @@ fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
-async fn housekeeping(store: Arc<LogStore>) {
+/// What the relay itself needs of a store, whichever it is (object safe).
+trait Admin: Send + Sync {
+    fn stats(&self) -> store::StoreStats;
+    fn sweep(&self) -> Result<store::SweepStats, store::StoreError>;
+    fn shutdown(&self);
+}
+
+impl<S: BlobStore> Admin for S {
+    fn stats(&self) -> store::StoreStats {
+        BlobStore::stats(self)
+    }
+    fn sweep(&self) -> Result<store::SweepStats, store::StoreError> {
+        BlobStore::sweep(self)
+    }
+    fn shutdown(&self) {
+        BlobStore::shutdown(self)
+    }
+}
+
+async fn housekeeping(store: Arc<dyn Admin>) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     let mut n = 0u64;
     loop {
@@ -132,6 +220,9 @@ async fn housekeeping(store: Arc<LogStore>) {
                 r.expired,
                 r.segments_removed
             ),
+            Ok(Ok(r)) if r.skipped => {
+                tracing::debug!("retention sweep skipped: another node is sweeping")
+            }
             Ok(Err(e)) => tracing::warn!("sweep failed: {e}"),
             _ => {}
         }
@@ -171,70 +262,58 @@ impl Relay {
                 (Some(tls::server_config(id)?), Some(pin), made)
             }
         };
-        let blobs = cfg.data.join("blobs");
-        let store = Arc::new(
-            LogStore::open(&blobs, cfg.store.clone(), clock.clone())
-                .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
-        );
-        let listener = std::net::TcpListener::bind(cfg.listen)
-            .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
-        let io = |e| RelayError::Io(e, "listener".into());
-        listener.set_nonblocking(true).map_err(io)?;
-        let addr = listener.local_addr().map_err(io)?;
-        let app = Arc::new(api::App::new(
-            store.clone(),
-            pow::Pow::new(cfg.pow_difficulty, clock),
-            api::Limits {
-                tag_quota: cfg.store.tag_quota,
-                retention_secs: cfg.store.retention_secs,
-            },
-        ));
-        let router = api::router(app);
-        let handle = axum_server::Handle::new();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("relay-worker")
             .build()
             .map_err(|e| RelayError::Io(e, "runtime".into()))?;
-        let (h, st) = (handle.clone(), store.clone());
-        let thread = std::thread::Builder::new()
-            .name("relay-server".into())
-            .spawn(move || {
-                rt.block_on(async move {
-                    let sweeper = tokio::spawn(housekeeping(st));
-                    let service = router.into_make_service();
-                    let served = match tls {
-                        // TCP_NODELAY on every accepted socket: without it, a response
-                        // written after TLS 1.3's session tickets (or as headers + body)
-                        // waits ~40 ms for the client's delayed ACK (Nagle), which made every
-                        // new connection cost 44 ms on loopback.
-                        Some(c) => {
-                            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
-                            axum_server::from_tcp_rustls(listener, c)?
-                                .map(|a| a.acceptor(axum_server::accept::NoDelayAcceptor::new()))
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                        None => {
-                            axum_server::from_tcp(listener)?
-                                .acceptor(axum_server::accept::NoDelayAcceptor::new())
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                    };
-                    sweeper.abort();
-                    served
-                })
-            })
-            .map_err(|e| RelayError::Io(e, "server thread".into()))?;
+        let listener = std::net::TcpListener::bind(cfg.listen)
+            .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
+        let io = |e| RelayError::Io(e, "listener".into());
+        listener.set_nonblocking(true).map_err(io)?;
+        let addr = listener.local_addr().map_err(io)?;
+        let handle = axum_server::Handle::new();
+        let serving = Serving {
+            listener,
+            tls,
+            handle: handle.clone(),
+            pow_difficulty: cfg.pow_difficulty,
+            limits: api::Limits {
+                tag_quota: cfg.store.tag_quota,
+                retention_secs: cfg.store.retention_secs,
+            },
+        };
+        let (store, thread): (Arc<dyn Admin>, _) = match &cfg.kind {
+            StoreKind::Segments => {
+                let blobs = cfg.data.join("blobs");
+                let s = Arc::new(
+                    LogStore::open(&blobs, cfg.store.clone(), clock.clone())
+                        .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
+                );
+                (s.clone(), serving.spawn(rt, s, clock)?)
+            }
+            StoreKind::Postgres(url) => {
+                let s = rt
+                    .block_on(store::pg::PgStore::open(
+                        url,
+                        cfg.store.clone(),
+                        clock.clone(),
+                    ))
+                    .map_err(|e| RelayError::Config(format!("PostgreSQL store: {e}")))?;
+                let s = Arc::new(s);
+                (s.clone(), serving.spawn(rt, s, clock)?)
+            }
+        };
         tracing::info!(
-            "relay started ({})",
+            "relay started ({}, {})",
             match cfg.tls {
                 TlsMode::Plain => "plain HTTP on loopback",
                 TlsMode::Files { .. } => "TLS",
                 TlsMode::SelfSigned => "TLS, self-signed certificate",
+            },
+            match cfg.kind {
+                StoreKind::Segments => "segment store",
+                StoreKind::Postgres(_) => "PostgreSQL store",
             }
         );
         Ok(Relay {
