@@ -31,6 +31,9 @@ have microsocks || need+=(microsocks)
 have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
 have tor || need+=(tor)
+# the relay's PostgreSQL store (scripts/servers/postgres.sh: initdb as an unprivileged user)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+have psql || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

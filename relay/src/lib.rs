@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod front;
+pub mod migrate;
 pub mod pow;
 pub mod store;
 pub mod tls;
@@ -77,6 +79,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// Base proof-of-work difficulty for intro posts.
     pub pow_difficulty: u8,
+    /// Connection cap, timeouts, rate limits.
+    pub front: front::FrontConfig,
 }
 
 impl Config {
@@ -89,6 +93,7 @@ impl Config {
             tls,
             store: StoreConfig::default(),
             pow_difficulty: hushpost_wire::pow::DEFAULT_DIFFICULTY,
+            front: front::FrontConfig::default(),
         }
     }
 }
@@ -115,6 +120,7 @@ impl Clock for OffsetClock {
 
 /// What the server thread needs besides the store.
 struct Serving {
+    front: Arc<front::Front>,
     listener: std::net::TcpListener,
     tls: Option<Arc<rustls::ServerConfig>>,
     handle: axum_server::Handle<SocketAddr>,
@@ -131,41 +137,65 @@ impl Serving {
         clock: Arc<dyn Clock>,
     ) -> Result<std::thread::JoinHandle<std::io::Result<()>>, RelayError> {
         let pow = pow::Pow::new(self.pow_difficulty, store.pow_key(), clock);
-        let router = api::router(Arc::new(api::App::new(store.clone(), pow, self.limits)));
-        let (h, listener, tls) = (self.handle, self.listener, self.tls);
+        let app = api::App::new(store.clone(), pow, self.limits, self.front.clone());
+        let router = api::router(Arc::new(app));
+        let (h, listener, tls, front) = (self.handle, self.listener, self.tls, self.front);
         let st: Arc<dyn Admin> = store;
         std::thread::Builder::new()
             .name("relay-server".into())
             .spawn(move || {
                 rt.block_on(async move {
                     let sweeper = tokio::spawn(housekeeping(st));
-                    let service = router.into_make_service();
-                    let served = match tls {
-                        // TCP_NODELAY on every accepted socket: without it, a response
-                        // written after TLS 1.3's session tickets (or as headers + body)
-                        // waits ~40 ms for the client's delayed ACK (Nagle), which made every
-                        // new connection cost 44 ms on loopback.
-                        Some(c) => {
-                            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
-                            axum_server::from_tcp_rustls(listener, c)?
-                                .map(|a| a.acceptor(axum_server::accept::NoDelayAcceptor::new()))
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                        None => {
-                            axum_server::from_tcp(listener)?
-                                .acceptor(axum_server::accept::NoDelayAcceptor::new())
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                    };
+                    let reporter = tokio::spawn(report(front.clone()));
+                    let served = serve(listener, tls, h, front, router).await;
                     sweeper.abort();
+                    reporter.abort();
                     served
                 })
             })
             .map_err(|e| RelayError::Io(e, "server thread".into()))
+    }
+}
+
+/// Serves `router` behind the front (TLS when configured).
+async fn serve(
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handle: axum_server::Handle<SocketAddr>,
+    front: Arc<front::Front>,
+    router: axum::Router,
+) -> std::io::Result<()> {
+    let cfg = front.config().clone();
+    let acceptor = front::FrontAcceptor::new(front);
+    let mut server = axum_server::from_tcp(listener)?
+        .handle(handle)
+        .first_request_timeout(cfg.handshake_timeout);
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(cfg.header_timeout);
+    let service = router.into_make_service();
+    match tls {
+        Some(c) => {
+            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
+            let tls = axum_server::tls_rustls::RustlsAcceptor::new(c)
+                .handshake_timeout(cfg.handshake_timeout)
+                .acceptor(acceptor);
+            server.acceptor(tls).serve(service).await
+        }
+        None => server.acceptor(acceptor).serve(service).await,
+    }
+}
+
+/// Logs what the front refused, every 10 s when it refused anything.
+async fn report(front: Arc<front::Front>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        if let Some(line) = front.report() {
+            tracing::warn!("{line}");
+        }
     }
 }
 
@@ -273,7 +303,14 @@ impl Relay {
         listener.set_nonblocking(true).map_err(io)?;
         let addr = listener.local_addr().map_err(io)?;
         let handle = axum_server::Handle::new();
+        let fds = front::raise_fd_limit();
+        let front = Arc::new(front::Front::new(cfg.front.clone(), fds));
+        tracing::info!(
+            "up to {} connections (file descriptor limit {fds})",
+            front.cap()
+        );
         let serving = Serving {
+            front,
             listener,
             tls,
             handle: handle.clone(),
@@ -293,12 +330,11 @@ impl Relay {
                 (s.clone(), serving.spawn(rt, s, clock)?)
             }
             StoreKind::Postgres(url) => {
-                let s = rt
-                    .block_on(store::pg::PgStore::open(
-                        url,
-                        cfg.store.clone(),
-                        clock.clone(),
-                    ))
+                // On a thread of its own: `start` may itself run inside a runtime (as
+                // `run` calls it), where blocking on another one would panic.
+                let open = store::pg::PgStore::open(url, cfg.store.clone(), clock.clone());
+                let s = std::thread::scope(|sc| sc.spawn(|| rt.block_on(open)).join())
+                    .map_err(|_| RelayError::Config("PostgreSQL store: open panicked".into()))?
                     .map_err(|e| RelayError::Config(format!("PostgreSQL store: {e}")))?;
                 let s = Arc::new(s);
                 (s.clone(), serving.spawn(rt, s, clock)?)

@@ -136,14 +136,21 @@ impl Pow {
         (n, d)
     }
 
-    /// Checks a stamp for a post of `blob` under `tag`. The caller then spends the nonce in
-    /// the store and, if that worked, calls [`Pow::accepted`].
+    /// The base difficulty of intro posts.
+    pub fn base(&self) -> u8 {
+        self.base
+    }
+
+    /// Checks a stamp for a post of `blob` under `tag` whose nonce was sealed with at least
+    /// `min` bits. The caller then spends the nonce in the store and, if that worked, calls
+    /// [`Pow::accepted`].
     pub fn check(
         &self,
         nonce: &[u8; 32],
         counter: u64,
         tag: &Tag,
         blob: &[u8],
+        min: u8,
     ) -> Result<Spend, PowError> {
         let mac = self.mac(&nonce[..16]);
         let mut diff = 0u8;
@@ -158,7 +165,7 @@ impl Pow {
         if issued + NONCE_TTL_SECS <= now || issued > now + 60 {
             return Err(PowError::Expired);
         }
-        if !pow::verify(nonce, tag, &pow::blob_hash(blob), nonce[8], counter) {
+        if nonce[8] < min || !pow::verify(nonce, tag, &pow::blob_hash(blob), nonce[8], counter) {
             return Err(PowError::TooWeak);
         }
         let mut key = [0u8; 16];
@@ -206,7 +213,7 @@ mod tests {
         let (mut n, _) = p.issue();
         n[8] = 0;
         assert_eq!(
-            p.check(&n, 0, &Tag([0; 32]), b"x"),
+            p.check(&n, 0, &Tag([0; 32]), b"x", 0),
             Err(PowError::UnknownNonce)
         );
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
@@ -232,5 +233,69 @@ impl std::ops::Drop for RelayProc {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// A bare HTTP/1.1 client on one kept connection: relay tests that must know exactly
+/// which request was answered (the relay client retries) or send what no client would.
+pub struct Http {
+    r: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl Http {
+    pub fn connect(port: u16) -> std::io::Result<Http> {
+        let s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(Http {
+            r: std::io::BufReader::new(s),
+        })
+    }
+
+    /// One request on the kept connection: (status, body).
+    pub fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        header: Option<(&str, &str)>,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Vec<u8>)> {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: relay\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some((k, v)) = header {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let s = self.r.get_mut();
+        s.write_all(head.as_bytes())?;
+        s.write_all(body)?;
+        let mut line = String::new();
+        self.r.read_line(&mut line)?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            if self.r.read_line(&mut line)? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; len];
+        self.r.read_exact(&mut body)?;
+        Ok((status, body))
     }
 }

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::NoTls;
 
 /// Advisory lock class of the relay (`pg_advisory_xact_lock(CLASS, key)`).
-const LOCK_CLASS: i32 = 0x4850_5231; // "HPR1"
+pub const LOCK_CLASS: i32 = 0x4850_5231; // "HPR1"
 /// The key of the sweep lock within [`LOCK_CLASS`]; tag locks use other keys.
 pub const SWEEP_LOCK: i32 = i32::MIN;
 /// Lock key for schema set-up, so nodes starting together do not race their DDL.
@@ -99,6 +99,21 @@ impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore").finish_non_exhaustive()
     }
+}
+
+/// One blob for [`PgStore::import`].
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// Its tag.
+    pub tag: Tag,
+    /// Its relay id (kept, so clients' ids stay valid).
+    pub id: u64,
+    /// Its flags.
+    pub flags: u8,
+    /// When it arrived (unix seconds; retention counts from here).
+    pub time: u64,
+    /// Its bytes.
+    pub data: Vec<u8>,
 }
 
 /// A planned chunk: its bytes, fetched with the plan.
@@ -193,33 +208,38 @@ impl PgStore {
         Ok(())
     }
 
-    /// Inserts one blob as `relay migrate` moves it: same id, flags and arrival time, no
-    /// quota (the source already held it). `Ok(false)` if it was there already.
-    pub async fn import(
-        &self,
-        tag: &Tag,
-        id: u64,
-        flags: u8,
-        time: u64,
-        data: &[u8],
-    ) -> Result<bool, StoreError> {
-        let c = self.pool.get().await.map_err(db)?;
-        let n = c
-            .execute(
+    /// Inserts blobs as `relay migrate` moves them, in one transaction: same ids, flags and
+    /// arrival times, no quota (the source already held them). Returns how many were new
+    /// (the others were there already).
+    pub async fn import(&self, blobs: &[Import]) -> Result<u64, StoreError> {
+        let mut c = self.pool.get().await.map_err(db)?;
+        let t = c.transaction().await.map_err(db)?;
+        let st = t
+            .prepare(
                 "INSERT INTO hushpost_blobs (tag, id, flags, created, len, data) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tag, id) DO NOTHING",
-                &[
-                    &&tag.0[..],
-                    &(id as i64),
-                    &i16::from(flags),
-                    &(time as i64),
-                    &(data.len() as i32),
-                    &data,
-                ],
             )
             .await
             .map_err(db)?;
-        Ok(n == 1)
+        let mut fresh = 0;
+        for b in blobs {
+            fresh += t
+                .execute(
+                    &st,
+                    &[
+                        &&b.tag.0[..],
+                        &(b.id as i64),
+                        &i16::from(b.flags),
+                        &(b.time as i64),
+                        &(b.data.len() as i32),
+                        &b.data,
+                    ],
+                )
+                .await
+                .map_err(db)?;
+        }
+        t.commit().await.map_err(db)?;
+        Ok(fresh)
     }
 
     async fn put_once(&self, tag: &Tag, blob: &[u8], flags: u8) -> Result<(), StoreError> {

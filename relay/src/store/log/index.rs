@@ -52,6 +52,8 @@ pub(super) struct Pending {
 pub(super) struct Index {
     pub tags: HashMap<Tag, Vec<Entry>>,
     pub pending: HashMap<Tag, Pending>,
+    /// Blob ids whose deletion is on its way to disk (a second delete of one waits for it).
+    pub deleting: HashMap<u64, u32>,
     pub segs: BTreeMap<u32, Seg>,
     pub bytes: u64,
     pub blobs: u64,
@@ -64,6 +66,18 @@ impl Index {
             s.live_bytes = s.live_bytes.saturating_sub(e.record_len());
         }
         *blobs = blobs.saturating_sub(1);
+    }
+
+    /// The deletions of `ids` reached the disk (or failed).
+    pub fn deleted(&mut self, ids: &[u64]) {
+        for id in ids {
+            if let Some(n) = self.deleting.get_mut(id) {
+                *n -= 1;
+                if *n == 0 {
+                    self.deleting.remove(id);
+                }
+            }
+        }
     }
 
     /// A put of `len` bytes under `tag` reached the disk or failed: it no longer counts as

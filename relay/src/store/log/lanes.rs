@@ -32,8 +32,11 @@ pub(super) enum Job {
     Put(PutJob),
     Delete {
         locs: Vec<(Arc<File>, u64, u32)>,
+        ids: Vec<u64>,
         done: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// Answered once every job queued on this lane before it is done.
+    Barrier(oneshot::Sender<()>),
     /// Compaction: copy these live blobs of segment `from` into the lane's segment. The
     /// answer goes over a std channel: sweeps run on plain threads (and at start-up, which
     /// may be inside an async runtime), where tokio's `blocking_recv` would panic.
@@ -89,13 +92,17 @@ impl Lane {
                     Job::Move { from, items, done } => {
                         let _ = done.send(self.relocate(from, items));
                     }
-                    Job::Delete { locs, done } => {
+                    Job::Delete { locs, ids, done } => {
                         let r = delete(&locs);
                         let ok = r.is_ok();
+                        self.shared.write().deleted(&ids);
                         let _ = done.send(r);
                         if ok {
                             segment::scrub(&locs);
                         }
+                    }
+                    Job::Barrier(done) => {
+                        let _ = done.send(());
                     }
                 }
             }
@@ -146,12 +153,14 @@ impl Lane {
         Ok(())
     }
 
-    /// Appends `records` to the active segment (rotating first if they do not fit) with one
-    /// write and one `fdatasync`; on failure the segment is cut back to where it was.
+    /// Appends `records` (live, or dead for compaction copies) to the active segment
+    /// (rotating first if they do not fit) with one write and one `fdatasync`; on failure
+    /// the segment is cut back to where it was.
     fn append<'a>(
         &mut self,
         records: impl Iterator<Item = (RecordHead, &'a [u8])>,
         need: u64,
+        live: bool,
     ) -> io::Result<()> {
         self.rotate(need)?;
         let a = self
@@ -160,7 +169,11 @@ impl Lane {
             .expect("rotate leaves an active segment");
         let mut buf = Vec::with_capacity(need as usize);
         for (head, data) in records {
+            let start = buf.len();
             encode_record(&mut buf, &head, data);
+            if !live {
+                buf[start + 4] = segment::KIND_DEAD;
+            }
         }
         let r = a
             .file
@@ -174,7 +187,7 @@ impl Lane {
 
     fn commit(&mut self, puts: Vec<PutJob>) {
         let need: u64 = puts.iter().map(|p| (HEADER + p.blob.len()) as u64).sum();
-        let written = self.append(puts.iter().map(|p| (p.head, &p.blob[..])), need);
+        let written = self.append(puts.iter().map(|p| (p.head, &p.blob[..])), need, true);
         let mut idx = self.shared.write();
         match written {
             Ok(()) => {
@@ -231,9 +244,11 @@ impl Lane {
         }
     }
 
-    /// Writes copies of `items` (blobs of segment `from`) here, kills the old copies on
-    /// disk, then points the index at the new ones. At no point can a crash leave two live
-    /// copies of a blob that a later delete would miss one of.
+    /// Moves `items` (live blobs of segment `from`) here. The copies are written dead and
+    /// flushed; then, holding the index, the copies of the blobs still there are made live,
+    /// their old records dead, both flushed, and the index switched. So a delete acknowledged
+    /// at any point can never leave a live copy behind, and a crash at any point leaves each
+    /// blob live once (or twice, which recovery resolves) — never zero times.
     fn relocate(&mut self, from: u32, items: Vec<(Tag, Entry, Vec<u8>)>) -> Result<(), StoreError> {
         let need: u64 = items.iter().map(|(_, e, _)| e.record_len()).sum();
         let heads = items.iter().map(|(tag, e, data)| {
@@ -247,56 +262,54 @@ impl Lane {
             };
             (head, &data[..])
         });
-        self.append(heads, need)?;
+        self.append(heads, need, false)?;
         let old = self.shared.read().segs.get(&from).map(|g| g.file.clone());
-        if let Some(f) = &old {
-            for (_, e, _) in &items {
-                segment::mark_dead(f, e.off)?;
-            }
-            f.sync_data()?;
-        }
         let a = self.active.as_mut().expect("active segment");
         let mut idx = self.shared.write();
         let mut off = a.size;
+        let mut moves = Vec::new();
+        for (tag, e, _) in &items {
+            let still = idx
+                .tags
+                .get(tag)
+                .is_some_and(|v| v.iter().any(|x| x.id == e.id && x.seg == from));
+            if still {
+                segment::mark_live(&a.file, off)?;
+                if let Some(f) = &old {
+                    segment::mark_dead(f, e.off)?;
+                }
+                moves.push((*tag, e.id, off, e.record_len()));
+            }
+            off += e.record_len();
+        }
+        if !moves.is_empty() {
+            a.file.sync_data()?;
+            if let Some(f) = &old {
+                f.sync_data()?;
+            }
+        }
         a.size += need;
         idx.bytes += need;
-        let (mut moved, mut moved_bytes, mut orphans) = (0u64, 0u64, Vec::new());
-        for (tag, e, _) in &items {
-            let new = Entry {
-                seg: a.seg,
-                off,
-                ..*e
-            };
-            off += e.record_len();
-            let here = idx
+        let (seg, moved) = (a.seg, moves.len() as u64);
+        let moved_bytes: u64 = moves.iter().map(|m| m.3).sum();
+        for (tag, id, off, _) in moves {
+            if let Some(x) = idx
                 .tags
-                .get_mut(tag)
-                .and_then(|v| v.iter_mut().find(|x| x.id == e.id && x.seg == from));
-            match here {
-                Some(x) => {
-                    *x = new;
-                    moved += 1;
-                    moved_bytes += e.record_len();
-                }
-                // Deleted or expired while being copied: the copy is dead too.
-                None => orphans.push(new.off),
+                .get_mut(&tag)
+                .and_then(|v| v.iter_mut().find(|x| x.id == id && x.seg == from))
+            {
+                x.seg = seg;
+                x.off = off;
             }
         }
         if let Some(g) = idx.segs.get_mut(&from) {
             g.live = g.live.saturating_sub(moved);
             g.live_bytes = g.live_bytes.saturating_sub(moved_bytes);
         }
-        if let Some(g) = idx.segs.get_mut(&a.seg) {
+        if let Some(g) = idx.segs.get_mut(&seg) {
             g.size = a.size;
             g.live += moved;
             g.live_bytes += moved_bytes;
-        }
-        drop(idx);
-        for o in &orphans {
-            segment::mark_dead(&a.file, *o)?;
-        }
-        if !orphans.is_empty() {
-            a.file.sync_data()?;
         }
         Ok(())
     }

@@ -207,6 +207,25 @@ impl LogStore {
         lanes[n].send(job).map_err(|_| StoreError::Closed)
     }
 
+    /// Resolves once every job queued on every lane before it is done (deletes in flight
+    /// are then on disk).
+    async fn barrier(&self) -> Result<(), StoreError> {
+        let waits: Vec<_> = {
+            let lanes = self.shared_lanes();
+            lanes
+                .iter()
+                .filter_map(|l| {
+                    let (done, rx) = oneshot::channel();
+                    l.send(Job::Barrier(done)).ok().map(|()| rx)
+                })
+                .collect()
+        };
+        for w in waits {
+            w.await.map_err(|_| StoreError::Closed)?;
+        }
+        Ok(())
+    }
+
     fn shared_lanes(&self) -> std::sync::RwLockReadGuard<'_, Vec<Sender<Job>>> {
         self.lanes.read().unwrap_or_else(|p| p.into_inner())
     }
@@ -384,17 +403,22 @@ impl BlobStore for LogStore {
     }
 
     async fn delete(&self, items: Vec<(Tag, u64)>) -> Result<(), StoreError> {
-        let locs = {
+        let (locs, ids, wait) = {
             let mut guard = self.shared.write();
             let idx = &mut *guard;
-            let mut locs = Vec::new();
+            let (mut locs, mut ids, mut wait) = (Vec::new(), Vec::new(), false);
             for (tag, id) in items {
-                let Some(v) = idx.tags.get_mut(&tag) else {
+                let pos = idx
+                    .tags
+                    .get(&tag)
+                    .and_then(|v| v.iter().position(|e| e.id == id));
+                let Some(pos) = pos else {
+                    // Maybe another request is deleting it right now: this answer must not
+                    // come before that deletion is on disk.
+                    wait |= idx.deleting.contains_key(&id);
                     continue;
                 };
-                let Some(pos) = v.iter().position(|e| e.id == id) else {
-                    continue;
-                };
+                let v = idx.tags.get_mut(&tag).expect("just found");
                 let e = v.remove(pos);
                 if v.is_empty() {
                     idx.tags.remove(&tag);
@@ -402,16 +426,23 @@ impl BlobStore for LogStore {
                 Index::remove_entry(&mut idx.segs, &mut idx.blobs, &e);
                 if let Some(seg) = idx.segs.get(&e.seg) {
                     locs.push((seg.file.clone(), e.off, e.len));
+                    ids.push(e.id);
                 }
             }
-            locs
+            for id in &ids {
+                *idx.deleting.entry(*id).or_default() += 1;
+            }
+            (locs, ids, wait)
         };
-        if locs.is_empty() {
-            return Ok(());
+        if !locs.is_empty() {
+            let (done, rx) = oneshot::channel();
+            self.send(Job::Delete { locs, ids, done })?;
+            rx.await.unwrap_or(Err(StoreError::Closed))?;
         }
-        let (done, rx) = oneshot::channel();
-        self.send(Job::Delete { locs, done })?;
-        rx.await.unwrap_or(Err(StoreError::Closed))
+        if wait {
+            self.barrier().await?;
+        }
+        Ok(())
     }
 
     async fn spend_nonce(&self, nonce: [u8; 16], expires: u64) -> Result<bool, StoreError> {

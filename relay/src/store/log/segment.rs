@@ -225,6 +225,11 @@ pub(super) fn recover(path: &Path, seg: u32) -> io::Result<(File, Recovered)> {
     Ok((file, Recovered { entries, size: off }))
 }
 
+/// Marks the record at `off` live (a compaction copy taking over; not flushed here).
+pub(super) fn mark_live(file: &File, off: u64) -> io::Result<()> {
+    file.write_all_at(&[KIND_LIVE], off + 4)
+}
+
 /// Marks the record at `off` dead (a one-byte write of its kind; not flushed here).
 pub(super) fn mark_dead(file: &File, off: u64) -> io::Result<()> {
     file.write_all_at(&[KIND_DEAD], off + 4)
