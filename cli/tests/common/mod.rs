@@ -175,12 +175,18 @@ impl RelayProc {
     // The child is waited for by `stop` or by `Drop`.
     #[allow(clippy::zombie_processes)]
     pub fn spawn(data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
+        Self::spawn_on("127.0.0.1:0", data, logs, extra)
+    }
+
+    /// As [`RelayProc::spawn`], listening on `listen`.
+    #[allow(clippy::zombie_processes)]
+    pub fn spawn_on(listen: &str, data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
         std::fs::create_dir_all(logs).expect("mkdir");
         let n = std::fs::read_dir(logs).expect("ls").count();
         let out = logs.join(format!("out-{n}.txt"));
         let log = logs.join(format!("log-{n}.txt"));
         let child = StdCommand::new(assert_cmd::cargo::cargo_bin("hushpost"))
-            .args(["relay", "serve", "--listen", "127.0.0.1:0", "--data"])
+            .args(["relay", "serve", "--listen", listen, "--data"])
             .arg(data)
             .args(extra)
             .env_remove("HUSHPOST_LOG")
