@@ -29,7 +29,7 @@ for ws in $(grep -l 'cargo-fuzz = true' */fuzz/Cargo.toml | xargs -n1 dirname); 
       -runs="$RUNS" -max_total_time="$SECS" -print_final_stats=1) >"$log" 2>&1
     code=$?
     set -e
-    execs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log" | tail -1)
+    execs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
     corpus=$(find "$ws/corpus/$t" -type f | wc -l)
     crashes=$(find "$ws/artifacts/$t" -type f 2>/dev/null | wc -l)

@@ -254,6 +254,7 @@ async fn housekeeping(store: Arc<dyn Admin>) {
                 tracing::debug!("retention sweep skipped: another node is sweeping")
             }
             Ok(Err(e)) => tracing::warn!("sweep failed: {e}"),
+            Err(_) => tracing::warn!("sweep failed: the sweep task panicked"),
             _ => {}
         }
         if n.is_multiple_of(20) {

@@ -77,10 +77,14 @@ impl From<deadpool_postgres::PoolError> for DbFail {
     }
 }
 
-/// The lock key of a tag: 32 bits of it (collisions only make two tags wait for each other).
+/// The lock key of a tag: its 32 bytes folded to 32 bits (collisions only make two tags wait
+/// for each other; folding all of it keeps tags that share a prefix apart).
 fn tag_lock(tag: &Tag) -> i32 {
-    let k = i32::from_be_bytes([tag.0[0], tag.0[1], tag.0[2], tag.0[3]]);
-    k.max(SCHEMA_LOCK + 1)
+    let k = tag
+        .0
+        .chunks_exact(4)
+        .fold(0u32, |k, c| k ^ u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+    (k as i32).max(SCHEMA_LOCK + 1)
 }
 
 /// The PostgreSQL store.
@@ -190,6 +194,18 @@ impl PgStore {
         self.clock.now().saturating_sub(self.cfg.retention_secs) as i64
     }
 
+    /// The size the blob table takes on disk (cheap: no scan), for `--max-store-size`.
+    async fn refresh_size(&self) -> Result<(), StoreError> {
+        let c = self.pool.get().await.map_err(db)?;
+        let row = c
+            .query_one("SELECT pg_total_relation_size('hushpost_blobs')", &[])
+            .await
+            .map_err(db)?;
+        self.bytes.store(row.get::<_, i64>(0) as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Blob count (a scan, so only at start and after sweeps) and size.
     async fn refresh_stats(&self) -> Result<(), StoreError> {
         let c = self.pool.get().await.map_err(db)?;
         let row = c
@@ -408,7 +424,7 @@ impl BlobStore for PgStore {
         let now = self.clock.now();
         if now >= self.size_checked.load(Ordering::Relaxed) + SIZE_REFRESH_SECS {
             self.size_checked.store(now, Ordering::Relaxed);
-            self.refresh_stats().await?;
+            self.refresh_size().await?;
         }
         if let Some(max) = self.cfg.max_bytes
             && self.bytes.load(Ordering::Relaxed) + blob.len() as u64 > max
