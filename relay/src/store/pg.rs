@@ -80,10 +80,9 @@ impl From<deadpool_postgres::PoolError> for DbFail {
 /// The lock key of a tag: its 32 bytes folded to 32 bits (collisions only make two tags wait
 /// for each other; folding all of it keeps tags that share a prefix apart).
 fn tag_lock(tag: &Tag) -> i32 {
-    let k = tag
-        .0
-        .chunks_exact(4)
-        .fold(0u32, |k, c| k ^ u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+    let k = tag.0.chunks_exact(4).fold(0u32, |k, c| {
+        k ^ u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+    });
     (k as i32).max(SCHEMA_LOCK + 1)
 }
 
@@ -201,7 +200,8 @@ impl PgStore {
             .query_one("SELECT pg_total_relation_size('hushpost_blobs')", &[])
             .await
             .map_err(db)?;
-        self.bytes.store(row.get::<_, i64>(0) as u64, Ordering::Relaxed);
+        self.bytes
+            .store(row.get::<_, i64>(0) as u64, Ordering::Relaxed);
         Ok(())
     }
 
