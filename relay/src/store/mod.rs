@@ -65,6 +65,21 @@ pub struct Planned<L> {
     pub loc: L,
 }
 
+impl<L> Planned<L> {
+    /// The same slot with its chunk found somewhere else (its bytes, once read).
+    pub(crate) fn with_loc<M>(self, loc: M) -> Planned<M> {
+        Planned {
+            cap: self.cap,
+            id: self.id,
+            flags: self.flags,
+            chunk: self.chunk,
+            chunks: self.chunks,
+            len: self.len,
+            loc,
+        }
+    }
+}
+
 /// A planned fetch page: its chunks and, when more are waiting, where the next page starts.
 pub type Page<L> = (Vec<Planned<L>>, Option<Cursor>);
 

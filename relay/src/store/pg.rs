@@ -360,15 +360,7 @@ impl PgStore {
             .enumerate()
             .filter_map(|(i, p)| {
                 let d = data.remove(&(i as i64 + 1)).filter(|d| d.len() == SMALL)?;
-                Some(super::Planned {
-                    loc: Bytes::from(d),
-                    cap: p.cap,
-                    id: p.id,
-                    flags: p.flags,
-                    chunk: p.chunk,
-                    chunks: p.chunks,
-                    len: p.len,
-                })
+                Some(p.with_loc(Bytes::from(d)))
             })
             .collect();
         Ok((out, next))

@@ -95,7 +95,7 @@ impl Index {
 
 /// A chunk's place on disk.
 #[derive(Debug, Clone)]
-pub struct ChunkLoc {
+pub(super) struct ChunkLoc {
     pub(super) file: Arc<File>,
     pub(super) off: u64,
 }

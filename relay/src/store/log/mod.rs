@@ -20,14 +20,13 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub use index::ChunkLoc;
 pub use segment::HEADER;
 
 use super::{BlobStore, Cursor, LARGE, Meta, Page, SMALL, StoreError, StoreStats, SweepStats};
 use axum::body::Bytes;
 use hushpost_wire::Tag;
 use hushpost_wire::time::Clock;
-use index::{Entry, Index, Pending, Seg};
+use index::{ChunkLoc, Entry, Index, Pending, Seg};
 use lanes::{Job, Lane, PutJob};
 use segment::{RecordHead, seg_path};
 use std::collections::{HashMap, HashSet};
@@ -343,7 +342,7 @@ impl Shared {
 }
 
 impl BlobStore for LogStore {
-    type Loc = ChunkLoc;
+    type Loc = Bytes;
 
     async fn put(&self, tag: Tag, blob: Bytes, flags: u8) -> Result<(), StoreError> {
         if blob.len() != SMALL && blob.len() != LARGE {
@@ -375,9 +374,12 @@ impl BlobStore for LogStore {
         tags: &[Tag],
         from: Cursor,
         slots: usize,
-    ) -> Result<Page<ChunkLoc>, StoreError> {
+    ) -> Result<Page<Bytes>, StoreError> {
         let s = &self.shared;
         let now = s.clock.now();
+        // The chunks are read while the index is held: a delete cannot remove a planned blob
+        // (and its lane then zero the bytes) between planning and reading, which would send
+        // a chunk of zeros in a slot that claims a blob.
         let idx = s.read();
         let lists: Vec<&[Entry]> = tags
             .iter()
@@ -394,11 +396,18 @@ impl BlobStore for LogStore {
             file: idx.segs[&e.seg].file.clone(),
             off: e.off + HEADER as u64 + u64::from(c) * SMALL as u64,
         };
-        Ok(super::plan_page(&lists, from, slots, meta, loc))
+        let (plan, next) = super::plan_page(&lists, from, slots, meta, loc);
+        let mut out = Vec::with_capacity(plan.len());
+        for p in plan {
+            let mut data = vec![0u8; SMALL];
+            p.loc.file.read_exact_at(&mut data, p.loc.off)?;
+            out.push(p.with_loc(Bytes::from(data)));
+        }
+        Ok((out, next))
     }
 
-    fn read(&self, loc: &ChunkLoc, out: &mut [u8]) -> Result<(), StoreError> {
-        loc.file.read_exact_at(out, loc.off)?;
+    fn read(&self, loc: &Bytes, out: &mut [u8]) -> Result<(), StoreError> {
+        out.copy_from_slice(&loc[..out.len()]);
         Ok(())
     }
 
