@@ -90,6 +90,21 @@ pub fn self_signed(dir: &Path, listen: &SocketAddr) -> Result<(Identity, bool), 
         .mode(0o700)
         .create(dir)
         .map_err(|e| RelayError::Io(e, dir.display().to_string()))?;
+    // Nodes of one route may share this directory and start together: one makes the
+    // certificate, the others wait for it and load it (so all have the same pin).
+    let lock_path = dir.join("lock");
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&lock_path)
+        .map_err(|e| RelayError::Io(e, lock_path.display().to_string()))?;
+    lock.lock()
+        .map_err(|e| RelayError::Io(e, lock_path.display().to_string()))?;
+    if cert.exists() && key.exists() {
+        return Ok((load(&cert, &key)?, false));
+    }
     let mut names = vec!["hushpost-relay".to_string(), "localhost".to_string()];
     if !listen.ip().is_unspecified() {
         names.push(listen.ip().to_string());
