@@ -735,7 +735,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__accept)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

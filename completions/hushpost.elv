@@ -291,6 +291,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;contact;accept'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --allow-local 'Also use the card''s routes that point at local places (as `contact add --allow-local`)'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'

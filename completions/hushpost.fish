@@ -177,6 +177,7 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -l allow-local -d 'Also use the card\'s routes that point at local places (as `contact add --allow-local`)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s h -l help -d 'Print help'

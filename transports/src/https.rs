@@ -193,11 +193,11 @@ pub(crate) fn exposure(r: &HttpsRoute, u: crate::Usage) -> crate::Exposure {
         .into(),
         operator: if u.tor {
             format!(
-                "the relay: per-tag counts and times, tags fetched together; not your IP, not who, not content{timing}"
+                "the relay: per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not your IP, not who, not content{timing}"
             )
         } else {
             format!(
-                "the relay: your IP address, per-tag counts and times; not who, not content{timing}"
+                "the relay: your IP address, per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not who, not content{timing}"
             )
         },
         network: u.network_text(&r.host),

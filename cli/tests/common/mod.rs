@@ -5,6 +5,7 @@
 )]
 #![allow(dead_code)]
 
+pub mod recorder;
 pub mod ssh;
 
 use assert_cmd::Command;
