@@ -249,28 +249,15 @@ fn random_id() -> String {
 
 /// What an SSH drop exposes.
 pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
-    let timing = u.timing();
-    crate::Exposure {
-        how: format!("ssh drop {}", if u.tor { "via tor" } else { "direct" }),
-        who: "sender hidden",
-        seen: if u.tor {
-            "IP hidden"
-        } else {
-            "the host sees your IP"
-        }
-        .into(),
-        operator: if u.tor {
-            format!(
-                "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content{timing}"
-            )
-        } else {
-            format!(
-                "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
-            )
-        },
-        network: u.network_text(&r.host),
-        contact_sees: crate::CONTACT_KEEPS,
-    }
+    u.dialled(
+        "ssh drop",
+        &r.host,
+        "the host sees your IP",
+        (
+            "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content",
+            "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content",
+        ),
+    )
 }
 
 impl SshDrop {
