@@ -179,6 +179,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every message's id and flags, by id: what a Maildir sync compares (no text).
+    pub fn flags(&self) -> Result<Vec<crate::Flags>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, outgoing, unread, burn FROM messages ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::Flags {
+                id: r.get(0)?,
+                outgoing: r.get(1)?,
+                unread: r.get(2)?,
+                burn: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every message id, oldest first (by `sent_at`, then id) — the export order.
     pub fn all_ids(&self) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self

@@ -39,6 +39,9 @@ pub struct SendRequest {
     pub burn_after_reading: bool,
     /// Send at once even on a route with cover traffic (reveals the moment of sending).
     pub now: bool,
+    /// A mail client's message (`hushpost sendmail`): its MIME body and the To/Cc it showed
+    /// replace `text` and `attachments`; everything else is as for any send.
+    pub client: Option<crate::sendmail::ClientBody>,
 }
 
 /// Where one recipient's copy went.
@@ -119,7 +122,7 @@ impl Session {
         let now = self.now();
         let msg_id = envelope::new_msg_id();
         let me = self.keys.identity().public();
-        let raw = letter::build(&Letter {
+        let l = Letter {
             from: Party {
                 name: self.keys.name().to_string(),
                 fingerprint: me.fingerprint().hex(),
@@ -138,8 +141,13 @@ impl Session {
             references: req.references.clone(),
             text: req.text.clone(),
             attachments,
-        });
-        let has_attachments = !req.attachments.is_empty();
+        };
+        let raw = match &req.client {
+            Some(c) => c.compose(&l),
+            None => letter::build(&l),
+        };
+        let has_attachments =
+            !req.attachments.is_empty() || req.client.as_ref().is_some_and(|c| c.has_attachments());
         let reports = self.deliver_all(req, &targets, msg_id, &raw, now, progress)?;
         let delivered: Vec<String> = reports
             .iter()
@@ -151,6 +159,8 @@ impl Session {
         } else {
             self.keep_sent(req, msg_id, &raw, now, has_attachments, &delivered)?
         };
+        // A sent folder in `[maildir]` gets the copy (logic in `maildir/`).
+        self.sync_live_maildir();
         Ok(SendReport {
             id,
             message_id: letter::message_id_for(&msg_id),

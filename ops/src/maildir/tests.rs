@@ -1,0 +1,109 @@
+//! The folder operations on a real directory: names only this store's instance claims,
+//! delivery through `tmp/` that never replaces a file, flag renames as clients make them.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test fixtures are throw-away files"
+)]
+
+use super::*;
+
+fn folder() -> (tempfile::TempDir, Folder) {
+    let t = tempfile::tempdir().expect("tmp");
+    let f = Folder::open(&t.path().join("md"), "0a1b2c3d").expect("open");
+    (t, f)
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn delivery_goes_through_tmp_into_new_or_cur() {
+    let (_t, f) = folder();
+    let a = f.base(7, 1_750_000_000);
+    assert_eq!(a, "1750000000.hp0a1b2c3d-7.hushpost");
+    f.deliver(&a, b"Subject: a\r\n\r\nx", false)
+        .expect("deliver");
+    let b = f.base(8, 1_750_000_001);
+    f.deliver(&b, b"Subject: b\r\n\r\ny", true)
+        .expect("deliver");
+    f.sync().expect("sync");
+    assert_eq!(names(&f.dir().join("new")), vec![a.clone()]);
+    assert_eq!(names(&f.dir().join("cur")), vec![format!("{b}:2,S")]);
+    assert!(names(&f.dir().join("tmp")).is_empty());
+    // A name already there is refused, not replaced.
+    let e = f.deliver(&a, b"other", false).expect_err("exists");
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+    assert_eq!(
+        std::fs::read(f.dir().join("new").join(&a)).expect("read"),
+        b"Subject: a\r\n\r\nx"
+    );
+    assert!(names(&f.dir().join("tmp")).is_empty());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(f.dir().join("new").join(&a))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn scan_claims_only_this_instance_and_reads_flags() {
+    let (_t, f) = folder();
+    f.deliver(&f.base(1, 10), b"a", false).expect("deliver");
+    f.deliver(&f.base(2, 11), b"b", true).expect("deliver");
+    // Another store's file, an old export's, a client's own, and one of ours left in tmp/.
+    for (sub, name) in [
+        ("cur", "12.hpffffffff-3.hushpost:2,S"),
+        ("new", "13.hp4.hushpost"),
+        ("cur", "1750000000.M1P2.host:2,FS"),
+        ("tmp", "14.hp0a1b2c3d-5.hushpost"),
+    ] {
+        std::fs::write(f.dir().join(sub).join(name), b"z").expect("write");
+    }
+    let found = f.scan().expect("scan");
+    let mut ids: Vec<i64> = found.keys().copied().collect();
+    ids.sort_unstable();
+    assert_eq!(ids, vec![1, 2]);
+    assert!(!found[&1].seen() && found[&2].seen());
+    assert_eq!(names(&f.dir().join("tmp")), Vec::<String>::new());
+    assert_eq!(
+        names(&f.dir().join("cur")).len(),
+        3,
+        "others' files untouched"
+    );
+}
+
+#[test]
+fn flags_move_as_a_client_would_move_them() {
+    let (_t, f) = folder();
+    let base = f.base(9, 20);
+    f.deliver(&base, b"m", false).expect("deliver");
+    let found = f.scan().expect("scan");
+    f.set_seen(&found[&9], true).expect("seen");
+    assert_eq!(names(&f.dir().join("cur")), vec![format!("{base}:2,S")]);
+    assert!(names(&f.dir().join("new")).is_empty());
+    // A client flagged and replied to it; hushpost marks it unread: the other flags stay.
+    let path = f.dir().join("cur").join(format!("{base}:2,S"));
+    std::fs::rename(&path, f.dir().join("cur").join(format!("{base}:2,FRS"))).expect("mv");
+    let found = f.scan().expect("scan");
+    assert_eq!(found[&9].flags, "FRS");
+    f.set_seen(&found[&9], false).expect("unseen");
+    assert_eq!(names(&f.dir().join("cur")), vec![format!("{base}:2,FR")]);
+    assert!(!f.scan().expect("scan")[&9].seen());
+}
+
+#[test]
+fn one_sync_at_a_time() {
+    let (_t, f) = folder();
+    let held = f.lock().expect("lock");
+    let other = std::fs::File::open(f.dir().join("tmp")).expect("open");
+    assert!(other.try_lock().is_err(), "a second holder must wait");
+    drop(held);
+    assert!(other.try_lock().is_ok());
+}
