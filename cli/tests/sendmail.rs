@@ -242,3 +242,25 @@ fn a_cover_traffic_route_queues_as_send_does() {
     b.ok(&["fetch"]);
     assert!(b.list_json(&[]).iter().any(|r| r["subject"] == "queued"));
 }
+
+#[test]
+fn a_copy_that_cannot_leave_now_is_queued_like_an_mta_would() {
+    let t = tempdir();
+    let (a, b, drop) = pair(t.path());
+    let away = t.path().join("unplugged");
+    std::fs::rename(&drop, &away).expect("unplug the shared folder");
+    let msg = message("To: bob\nSubject: later\n", "kept, not lost\n");
+    let (code, _, err) = a.run_stdin(&["sendmail", "bob"], &msg);
+    assert_eq!(
+        code, 0,
+        "accepted for later delivery, so the client does not resend: {err}"
+    );
+    assert!(
+        err.contains("bob: not sent yet") && err.contains("kept in the outbox"),
+        "{err}"
+    );
+    std::fs::rename(&away, &drop).expect("plug it back");
+    a.ok(&["outbox", "retry"]);
+    b.ok(&["fetch"]);
+    assert!(raw_of(&b, "later").contains("kept, not lost"));
+}

@@ -17,7 +17,7 @@ pub const EX_USAGE: u8 = 64;
 pub const EX_DATAERR: u8 = 65;
 /// sysexits: unknown recipient.
 pub const EX_NOUSER: u8 = 67;
-/// sysexits: temporary failure; the client should try again later.
+/// sysexits: temporary failure (locked); the client should try again later.
 pub const EX_TEMPFAIL: u8 = 75;
 
 /// Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email).
@@ -35,10 +35,11 @@ pub const EX_TEMPFAIL: u8 = 75;
 /// Set-up: neomutt `set sendmail="hushpost sendmail"`; aerc `outgoing = hushpost sendmail` in
 /// accounts.conf; git `git send-email --sendmail-cmd="hushpost sendmail" --to=NAME`.
 ///
-/// Exit status (sysexits): 0 sent or queued; 64 usage; 65 stdin is not a message; 67 unknown
-/// recipient (nothing was sent to anyone); 75 locked with no way to unlock without a prompt,
-/// or no recipient could be reached (try again later); 3 some recipients got it, some did not
-/// (each is listed).
+/// Exit status (sysexits): 0 sent or queued (a copy that cannot leave now waits in the
+/// outbox and is retried by fetch and poll, as an MTA's queue would; a line says so); 64
+/// usage; 65 stdin is not a message; 67 unknown recipient (nothing was sent to anyone); 75
+/// locked with no way to unlock without a prompt (try again later); 3 some copies are held
+/// or failed while others left (each is listed, see `hushpost outbox`); 1 none could leave.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// sendmail options and recipients.
@@ -152,27 +153,36 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for n in &r.notes {
         ctx.ui.note(format!("sendmail: {n}"));
     }
-    let failed: Vec<_> = r
-        .sent
-        .recipients
-        .iter()
-        .filter(|x| x.delivered.is_none())
-        .collect();
-    for x in &failed {
-        ctx.ui.error(&format!(
-            "sendmail: {}: NOT sent — {}",
-            one_line(&x.name),
-            one_line(&x.errors.join("; "))
-        ));
+    // Like an MTA's queue: a copy that could not leave now waits in the outbox and is retried
+    // by fetch and poll, so the client must not send it again (exit 0, with a line).
+    let (mut waiting, mut stuck) = (0, 0);
+    for x in &r.sent.recipients {
+        let name = one_line(&x.name);
+        if x.on_its_way() {
+            continue;
+        }
+        let why = one_line(&x.errors.join("; "));
+        if x.retrying {
+            waiting += 1;
+            ctx.ui.note(format!(
+                "sendmail: {name}: not sent yet ({why}); kept in the outbox, retried by fetch and poll"
+            ));
+        } else {
+            stuck += 1;
+            ctx.ui.error(&format!(
+                "sendmail: {name}: NOT sent — {why} {} (see `hushpost outbox`)",
+                one_line(&x.reason)
+            ));
+        }
     }
-    if failed.is_empty() {
+    if stuck == 0 {
         Ok(())
-    } else if failed.len() < r.sent.recipients.len() {
+    } else if stuck < r.sent.recipients.len() || waiting > 0 {
         Err(Partial.into())
     } else {
         Err(exit(
-            EX_TEMPFAIL,
-            "sendmail: no recipient could be reached; try again later".into(),
+            crate::EXIT_FAILURE,
+            "sendmail: the message could not leave for anyone".into(),
         ))
     }
 }
