@@ -107,6 +107,10 @@ fn the_live_maildir_follows_the_store_both_ways() {
     let s = files(&sent);
     assert_eq!(s.len(), 1, "{s:#?}");
     assert!(s[0].0 == "cur" && s[0].1.ends_with(":2,S") && s[0].2.contains("Subject: Re: three"));
+    // An export into the live folder would fight the live sync: refused.
+    let (code, _, err) = b.run(&["export", "--maildir", md.to_str().expect("utf8")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is your live Maildir"), "{err}");
 }
 
 #[test]

@@ -26,6 +26,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         bail!("say where: --maildir DIR")
     };
     let mut s = ctx.session()?;
+    if let Some(m) = &s.config.maildir {
+        let same = |p: &std::path::Path| {
+            std::fs::canonicalize(p)
+                .is_ok_and(|p| std::fs::canonicalize(&dir).is_ok_and(|d| d == p))
+        };
+        if same(m.path.path()) || m.sent.as_ref().is_some_and(|x| same(x.path())) {
+            bail!(
+                "{} is your live Maildir ([maildir] in config.toml): every fetch and poll keeps it up to date already",
+                dir.display()
+            );
+        }
+    }
     let r = s.inbox().export_maildir(&dir)?;
     ctx.ui.warn(format!(
         "{} now holds your mail in plaintext",

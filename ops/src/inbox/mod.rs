@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 pub use read::{Reading, ReplyPlan};
 pub use truth::AUTHSERV_ID;
-pub(crate) use truth::outside_copy;
+pub(crate) use truth::{outside_copy, outside_header};
 
 /// Who is who, as of when it was built: sender key → (contact name, verified), fingerprint
 /// → contact name, and our own fingerprint.

@@ -95,12 +95,20 @@ fn header(out: &mut Vec<u8>, name: &str, value: &impl Header) {
 /// The copy of stored message `s` (raw RFC 5322 bytes `raw`) that may leave hushpost.
 /// Mail we sent is ours already and passes unchanged.
 pub(crate) fn outside_copy(peers: &PeerIndex, s: &Summary, raw: &[u8]) -> Vec<u8> {
+    let (mut out, body) = outside_header(peers, s, raw);
+    out.extend_from_slice(&raw[body..]);
+    out
+}
+
+/// The header block of the outside copy (ending with its blank line) and where in `raw` the
+/// body it goes on with starts — so a large message is never copied whole.
+pub(crate) fn outside_header(peers: &PeerIndex, s: &Summary, raw: &[u8]) -> (Vec<u8>, usize) {
     if s.outgoing {
-        return raw.to_vec();
+        return (Vec::new(), 0);
     }
     let sender = Sender::of(peers, s);
     let parsed = MessageParser::default().parse_headers(raw);
-    let mut out = Vec::with_capacity(raw.len() + 512);
+    let mut out = Vec::with_capacity(2048);
     header(
         &mut out,
         "From",
@@ -114,8 +122,7 @@ pub(crate) fn outside_copy(peers: &PeerIndex, s: &Summary, raw: &[u8]) -> Vec<u8
     let Some(m) = parsed else {
         // Not even a header block: what the sender wrote is the body.
         out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(raw);
-        return out;
+        return (out, 0);
     };
     let claimed: Vec<String> = m
         .from()
@@ -159,8 +166,7 @@ pub(crate) fn outside_copy(peers: &PeerIndex, s: &Summary, raw: &[u8]) -> Vec<u8
     }
     // Our blank line ends the header block; the body follows byte for byte.
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(&raw[body_start(raw)..]);
-    out
+    (out, body_start(raw))
 }
 
 /// Where the body begins: after the first line of the header block that holds nothing but

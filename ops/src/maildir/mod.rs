@@ -120,9 +120,10 @@ impl Folder {
         Ok(out)
     }
 
-    /// Delivers `bytes` under `base`: written and fsynced in `tmp/`, then linked into `new/`
-    /// (unread) or `cur/…:2,S` (read). The directories are synced by [`Folder::sync`].
-    pub(crate) fn deliver(&self, base: &str, bytes: &[u8], seen: bool) -> std::io::Result<()> {
+    /// Delivers the message made of `parts` under `base`: written and fsynced in `tmp/`,
+    /// then linked into `new/` (unread) or `cur/…:2,S` (read). The directories are synced by
+    /// [`Folder::sync`].
+    pub(crate) fn deliver(&self, base: &str, parts: &[&[u8]], seen: bool) -> std::io::Result<()> {
         let tmp = self.dir.join("tmp").join(base);
         let written = (|| {
             let mut f = std::fs::OpenOptions::new()
@@ -130,7 +131,9 @@ impl Folder {
                 .create_new(true)
                 .mode(0o600)
                 .open(&tmp)?;
-            f.write_all(bytes)?;
+            for p in parts {
+                f.write_all(p)?;
+            }
             f.sync_all()
         })();
         let target = if seen {

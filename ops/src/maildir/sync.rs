@@ -15,7 +15,7 @@
 
 use super::{Folder, Found};
 use crate::error::{Error, Result};
-use crate::inbox::{Inbox, outside_copy};
+use crate::inbox::{Inbox, outside_header};
 use crate::session::Session;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
@@ -87,7 +87,7 @@ impl Inbox {
         let folder = Folder::open(dir, &instance).map_err(io)?;
         let _lock = folder.lock().map_err(io)?;
         let key = format!(
-            "maildir-state:{}",
+            "maildir-state:{which:?}:{}",
             std::fs::canonicalize(dir).map_err(io)?.display()
         );
         let mut state: State = self
@@ -181,9 +181,14 @@ impl Inbox {
         let Some((s, raw)) = self.store()?.get(id)? else {
             return Ok(());
         };
-        let bytes = zeroize::Zeroizing::new(outside_copy(&self.peers, &s, &raw));
+        let (head, body) = outside_header(&self.peers, &s, &raw);
+        let head = zeroize::Zeroizing::new(head);
         folder
-            .deliver(&folder.base(id, s.received_at), &bytes, !s.unread)
+            .deliver(
+                &folder.base(id, s.received_at),
+                &[&head[..], &raw[body..]],
+                !s.unread,
+            )
             .map_err(|e| Error::Io(e, folder.dir().to_path_buf()))
     }
 }

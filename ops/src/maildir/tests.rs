@@ -27,17 +27,23 @@ fn delivery_goes_through_tmp_into_new_or_cur() {
     let (_t, f) = folder();
     let a = f.base(7, 1_750_000_000);
     assert_eq!(a, "1750000000.hp0a1b2c3d-7.hushpost");
-    f.deliver(&a, b"Subject: a\r\n\r\nx", false)
-        .expect("deliver");
+    f.deliver(
+        &a,
+        &[b"Subject: a\r\n".as_slice(), b"\r\nx".as_slice()],
+        false,
+    )
+    .expect("deliver");
     let b = f.base(8, 1_750_000_001);
-    f.deliver(&b, b"Subject: b\r\n\r\ny", true)
+    f.deliver(&b, &[b"Subject: b\r\n\r\ny".as_slice()], true)
         .expect("deliver");
     f.sync().expect("sync");
     assert_eq!(names(&f.dir().join("new")), vec![a.clone()]);
     assert_eq!(names(&f.dir().join("cur")), vec![format!("{b}:2,S")]);
     assert!(names(&f.dir().join("tmp")).is_empty());
     // A name already there is refused, not replaced.
-    let e = f.deliver(&a, b"other", false).expect_err("exists");
+    let e = f
+        .deliver(&a, &[b"other".as_slice()], false)
+        .expect_err("exists");
     assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
     assert_eq!(
         std::fs::read(f.dir().join("new").join(&a)).expect("read"),
@@ -55,8 +61,10 @@ fn delivery_goes_through_tmp_into_new_or_cur() {
 #[test]
 fn scan_claims_only_this_instance_and_reads_flags() {
     let (_t, f) = folder();
-    f.deliver(&f.base(1, 10), b"a", false).expect("deliver");
-    f.deliver(&f.base(2, 11), b"b", true).expect("deliver");
+    f.deliver(&f.base(1, 10), &[b"a".as_slice()], false)
+        .expect("deliver");
+    f.deliver(&f.base(2, 11), &[b"b".as_slice()], true)
+        .expect("deliver");
     // Another store's file, an old export's, a client's own, and one of ours left in tmp/.
     for (sub, name) in [
         ("cur", "12.hpffffffff-3.hushpost:2,S"),
@@ -83,7 +91,8 @@ fn scan_claims_only_this_instance_and_reads_flags() {
 fn flags_move_as_a_client_would_move_them() {
     let (_t, f) = folder();
     let base = f.base(9, 20);
-    f.deliver(&base, b"m", false).expect("deliver");
+    f.deliver(&base, &[b"m".as_slice()], false)
+        .expect("deliver");
     let found = f.scan().expect("scan");
     f.set_seen(&found[&9], true).expect("seen");
     assert_eq!(names(&f.dir().join("cur")), vec![format!("{base}:2,S")]);

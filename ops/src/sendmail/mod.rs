@@ -233,7 +233,8 @@ impl Session {
         );
         let request = SendRequest {
             to,
-            subject: m.subject().unwrap_or_default().to_string(),
+            // One line: an encoded line break must not become a header of its own.
+            subject: m.subject().unwrap_or_default().replace(['\r', '\n'], " "),
             in_reply_to: self.mapped_ids(m.in_reply_to())?.into_iter().next(),
             references: self.mapped_ids(m.references())?,
             client: Some(body),
