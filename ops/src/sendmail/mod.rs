@@ -36,7 +36,9 @@ pub struct SendmailRequest {
 #[derive(Debug, thiserror::Error)]
 pub enum SendmailError {
     /// No recipient at all (other than ourselves).
-    #[error("no recipients: name them as arguments, or use -t to take them from To, Cc and Bcc")]
+    #[error(
+        "no recipients other than you: name contacts as arguments, or use -t to take them from To, Cc and Bcc"
+    )]
     NoRecipients,
     /// stdin held no RFC 5322 message.
     #[error("stdin holds no RFC 5322 message")]
