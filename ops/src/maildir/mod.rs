@@ -1,6 +1,8 @@
 //! A Maildir that mail clients (neomutt, aerc, notmuch) read: hushpost's messages delivered
 //! as the Maildir spec says (written and fsynced in `tmp/`, then linked into `new/`, or into
-//! `cur/` with `:2,S` when already read, under names no other delivery uses), their read
+//! `cur/` with `:2,S` when already read, under names no other delivery uses; a batch is
+//! fsynced by several threads at once, which costs one journal commit instead of one per
+//! message), their read
 //! flag moved between `S` and hushpost, and removed when hushpost deleted them. `sync.rs`
 //! decides what to do; this file only does it to the folder.
 //!
@@ -21,6 +23,20 @@ use std::path::{Path, PathBuf};
 /// The last part of every file name hushpost delivers (the spec's "host" part: a fixed word,
 /// so names never carry the machine's name).
 const HOST: &str = "hushpost";
+
+/// Messages written per batch before they are fsynced together and linked.
+pub(crate) const BATCH: usize = 64;
+
+/// Threads that fsync one batch (concurrent fsyncs share the file system's commits).
+const SYNC_THREADS: usize = 16;
+
+/// A message written into `tmp/`, not yet synced or linked.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: std::fs::File,
+}
 
 /// One message file of ours, as found in `new/` or `cur/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,31 +136,64 @@ impl Folder {
         Ok(out)
     }
 
-    /// Delivers the message made of `parts` under `base`: written and fsynced in `tmp/`,
-    /// then linked into `new/` (unread) or `cur/…:2,S` (read). The directories are synced by
-    /// [`Folder::sync`].
-    pub(crate) fn deliver(&self, base: &str, parts: &[&[u8]], seen: bool) -> std::io::Result<()> {
+    /// Writes the message made of `parts` into `tmp/base` (not yet synced or linked: see
+    /// [`Folder::deliver`]). On failure nothing is left in `tmp/`.
+    pub(crate) fn write(
+        &self,
+        base: &str,
+        parts: &[&[u8]],
+        seen: bool,
+    ) -> std::io::Result<Pending> {
         let tmp = self.dir.join("tmp").join(base);
-        let written = (|| {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            for p in parts {
-                f.write_all(p)?;
-            }
-            f.sync_all()
-        })();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        if let Err(e) = parts.iter().try_for_each(|p| file.write_all(p)) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         let target = if seen {
             self.dir.join("cur").join(format!("{base}:2,S"))
         } else {
             self.dir.join("new").join(base)
         };
-        // link, not rename: an existing name is refused rather than replaced.
-        let linked = written.and_then(|()| std::fs::hard_link(&tmp, &target));
-        let _ = std::fs::remove_file(&tmp);
-        linked
+        Ok(Pending { tmp, target, file })
+    }
+
+    /// Delivers written messages, in order: each is fsynced (all at once, so the file
+    /// system commits them together), then linked into `new/` or `cur/` — link, not
+    /// rename, so an existing name is refused rather than replaced. Returns how many were
+    /// delivered before the first failure (the rest leave nothing behind). The directories
+    /// are synced by [`Folder::sync`].
+    pub(crate) fn deliver(&self, batch: Vec<Pending>) -> (usize, std::io::Result<()>) {
+        let synced: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(batch.len().div_ceil(SYNC_THREADS).max(1))
+                .map(|c| s.spawn(move || c.iter().map(|p| p.file.sync_all()).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(std::io::Error::other("fsync thread panicked"))]
+                    })
+                })
+                .collect()
+        });
+        let mut done = 0;
+        let mut result = Ok(());
+        for (p, synced) in batch.iter().zip(synced) {
+            if result.is_ok() {
+                result = synced.and_then(|()| std::fs::hard_link(&p.tmp, &p.target));
+                if result.is_ok() {
+                    done += 1;
+                }
+            }
+            let _ = std::fs::remove_file(&p.tmp);
+        }
+        (done, result)
     }
 
     /// Sets or clears the `S` flag of a file of ours (a file in `new/` moves to `cur/`).

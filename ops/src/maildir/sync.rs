@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::inbox::{Inbox, outside_header};
 use crate::session::Session;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// Which messages a folder holds.
@@ -120,20 +120,7 @@ impl Inbox {
             .iter()
             .filter(|f| which.wants(f.outgoing) && f.id > state.upto)
             .collect();
-        let mut failed = None;
-        for fl in new {
-            if !found.contains_key(&fl.id) {
-                if let Err(e) = self.deliver_one(&folder, fl.id) {
-                    failed = Some(e);
-                    break;
-                }
-                done.delivered += 1;
-            }
-            state.upto = fl.id;
-            if fl.unread {
-                unread.insert(fl.id);
-            }
-        }
+        let failed = self.deliver_new(&folder, &new, &found, &mut state, &mut unread, &mut done);
         folder.sync().map_err(io)?;
         state.unread = unread;
         let json = serde_json::to_string(&state).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -176,19 +163,78 @@ impl Inbox {
         Ok(here)
     }
 
-    /// Delivers stored message `id` with headers that tell the truth.
-    fn deliver_one(&mut self, folder: &Folder, id: i64) -> Result<()> {
+    /// Delivers `new` (ids above the mark, in order) in batches, moving the mark past each
+    /// one that is on disk (or that a crash left there unrecorded); the first error stops it.
+    fn deliver_new(
+        &mut self,
+        folder: &Folder,
+        new: &[&hushpost_store::Flags],
+        found: &HashMap<i64, Found>,
+        state: &mut State,
+        unread: &mut BTreeSet<i64>,
+        done: &mut Synced,
+    ) -> Option<Error> {
+        let io = |e| Error::Io(e, folder.dir().to_path_buf());
+        for chunk in new.chunks(super::BATCH) {
+            let mut batch = Vec::new();
+            let mut wrote = Vec::new();
+            let mut failed = None;
+            for fl in chunk {
+                if found.contains_key(&fl.id) {
+                    wrote.push((*fl, false));
+                    continue;
+                }
+                match self.write_one(folder, fl.id) {
+                    Ok(Some(p)) => {
+                        batch.push(p);
+                        wrote.push((*fl, true));
+                    }
+                    Ok(None) => wrote.push((*fl, false)),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let (mut linked, result) = folder.deliver(batch);
+            done.delivered += linked;
+            // The mark moves past every message up to the last one linked.
+            for (fl, ours) in wrote {
+                if ours {
+                    if linked == 0 {
+                        break;
+                    }
+                    linked -= 1;
+                }
+                state.upto = fl.id;
+                if fl.unread {
+                    unread.insert(fl.id);
+                }
+            }
+            if let Err(e) = result {
+                return Some(io(e));
+            }
+            if failed.is_some() {
+                return failed;
+            }
+        }
+        None
+    }
+
+    /// Writes stored message `id`, with headers that tell the truth, into `tmp/`.
+    fn write_one(&mut self, folder: &Folder, id: i64) -> Result<Option<super::Pending>> {
         let Some((s, raw)) = self.store()?.get(id)? else {
-            return Ok(());
+            return Ok(None);
         };
         let (head, body) = outside_header(&self.peers, &s, &raw);
         let head = zeroize::Zeroizing::new(head);
         folder
-            .deliver(
+            .write(
                 &folder.base(id, s.received_at),
                 &[&head[..], &raw[body..]],
                 !s.unread,
             )
+            .map(Some)
             .map_err(|e| Error::Io(e, folder.dir().to_path_buf()))
     }
 }

@@ -13,6 +13,12 @@ fn folder() -> (tempfile::TempDir, Folder) {
     (t, f)
 }
 
+/// Writes and delivers one message.
+fn put(f: &Folder, base: &str, parts: &[&[u8]], seen: bool) -> std::io::Result<()> {
+    let p = f.write(base, parts, seen)?;
+    f.deliver(vec![p]).1
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .expect("ls")
@@ -27,23 +33,21 @@ fn delivery_goes_through_tmp_into_new_or_cur() {
     let (_t, f) = folder();
     let a = f.base(7, 1_750_000_000);
     assert_eq!(a, "1750000000.hp0a1b2c3d-7.hushpost");
-    f.deliver(
+    put(
+        &f,
         &a,
         &[b"Subject: a\r\n".as_slice(), b"\r\nx".as_slice()],
         false,
     )
     .expect("deliver");
     let b = f.base(8, 1_750_000_001);
-    f.deliver(&b, &[b"Subject: b\r\n\r\ny".as_slice()], true)
-        .expect("deliver");
+    put(&f, &b, &[b"Subject: b\r\n\r\ny".as_slice()], true).expect("deliver");
     f.sync().expect("sync");
     assert_eq!(names(&f.dir().join("new")), vec![a.clone()]);
     assert_eq!(names(&f.dir().join("cur")), vec![format!("{b}:2,S")]);
     assert!(names(&f.dir().join("tmp")).is_empty());
     // A name already there is refused, not replaced.
-    let e = f
-        .deliver(&a, &[b"other".as_slice()], false)
-        .expect_err("exists");
+    let e = put(&f, &a, &[b"other".as_slice()], false).expect_err("exists");
     assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
     assert_eq!(
         std::fs::read(f.dir().join("new").join(&a)).expect("read"),
@@ -59,12 +63,41 @@ fn delivery_goes_through_tmp_into_new_or_cur() {
 }
 
 #[test]
+fn a_batch_stops_at_its_first_failure_and_leaves_nothing_in_tmp() {
+    let (_t, f) = folder();
+    let taken = f.base(2, 20);
+    put(&f, &taken, &[b"first".as_slice()], false).expect("deliver");
+    let batch = (1..=3)
+        .map(|id| {
+            f.write(&f.base(id, 20), &[b"x".as_slice()], false)
+                .expect("write")
+        })
+        .collect();
+    let (done, result) = f.deliver(batch);
+    assert_eq!(
+        done, 1,
+        "id 1 delivered, id 2's name is taken, id 3 not linked"
+    );
+    assert_eq!(
+        result.expect_err("taken").kind(),
+        std::io::ErrorKind::AlreadyExists
+    );
+    assert_eq!(
+        names(&f.dir().join("new")),
+        vec![f.base(1, 20), taken.clone()]
+    );
+    assert_eq!(
+        std::fs::read(f.dir().join("new").join(&taken)).expect("read"),
+        b"first"
+    );
+    assert!(names(&f.dir().join("tmp")).is_empty());
+}
+
+#[test]
 fn scan_claims_only_this_instance_and_reads_flags() {
     let (_t, f) = folder();
-    f.deliver(&f.base(1, 10), &[b"a".as_slice()], false)
-        .expect("deliver");
-    f.deliver(&f.base(2, 11), &[b"b".as_slice()], true)
-        .expect("deliver");
+    put(&f, &f.base(1, 10), &[b"a".as_slice()], false).expect("deliver");
+    put(&f, &f.base(2, 11), &[b"b".as_slice()], true).expect("deliver");
     // Another store's file, an old export's, a client's own, and one of ours left in tmp/.
     for (sub, name) in [
         ("cur", "12.hpffffffff-3.hushpost:2,S"),
@@ -91,8 +124,7 @@ fn scan_claims_only_this_instance_and_reads_flags() {
 fn flags_move_as_a_client_would_move_them() {
     let (_t, f) = folder();
     let base = f.base(9, 20);
-    f.deliver(&base, &[b"m".as_slice()], false)
-        .expect("deliver");
+    put(&f, &base, &[b"m".as_slice()], false).expect("deliver");
     let found = f.scan().expect("scan");
     f.set_seen(&found[&9], true).expect("seen");
     assert_eq!(names(&f.dir().join("cur")), vec![format!("{base}:2,S")]);
