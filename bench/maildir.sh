@@ -46,6 +46,7 @@ files=$(find "$MD/new" "$MD/cur" -type f | wc -l)
 med() { hyperfine -N --warmup 2 --runs "${RUNS:-10}" --export-json "$W/h.json" "$@" >/dev/null 2>&1; python3 -c "import json;r=json.load(open('$W/h.json'))['results'][0];print('%.0f' % (r['median']*1000))"; }
 hp_idle=$(HUSHPOST_HOME=$B med "$HP -q export --maildir $MD")
 nm_idle=$(med "notmuch new")
+hp_list=$(HUSHPOST_HOME=$B med "$HP -q list --limit 1")
 # The client marks every tenth message read (new/X -> cur/X:2,S), as mutt does.
 find "$MD/new" -type f | awk 'NR % 10 == 0' | while read -r f; do mv "$f" "$MD/cur/$(basename "$f"):2,S"; done
 read -r hp_flags _ <<<"$(timed env HUSHPOST_HOME="$B" "$HP" -q export --maildir "$MD")"
@@ -58,5 +59,6 @@ printf '%-44s %12s %12s\n' "" "hushpost" "notmuch new"
 printf '%-44s %12s %12s\n' "first pass: deliver / index (s)" "$hp_first" "$nm_first"
 printf '%-44s %12s %12s\n' "first pass peak RSS (MB)" "$((hp_first_rss / 1024))" "$((nm_first_rss / 1024))"
 printf '%-44s %12s %12s\n' "nothing changed, median (ms)" "$hp_idle" "$nm_idle"
+printf '%-44s %12s %12s\n' "  (hushpost list --limit 1, for scale) (ms)" "$hp_list" ""
 printf '%-44s %12s %12s\n' "after the client read $((files / 10)), (s)" "$hp_flags" "$nm_flags"
 echo "(hushpost: whole processes — start, open the keyring and the encrypted store, scan new/ and cur/, write each message with fsync; notmuch new on the same folder right after)"

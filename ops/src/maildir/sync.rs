@@ -90,10 +90,10 @@ impl Inbox {
             "maildir-state:{which:?}:{}",
             std::fs::canonicalize(dir).map_err(io)?.display()
         );
-        let mut state: State = self
-            .store()?
-            .meta_get(&key)?
-            .and_then(|j| serde_json::from_str(&j).ok())
+        let before = self.store()?.meta_get(&key)?;
+        let mut state: State = before
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
             .unwrap_or_default();
         let found = folder.scan().map_err(io)?;
         let flags = self.store()?.flags()?;
@@ -106,16 +106,21 @@ impl Inbox {
             }
         }
         let mut unread = BTreeSet::new();
+        let mut pulled = Vec::new();
         for fl in flags.iter().filter(|f| which.wants(f.outgoing)) {
             if fl.id > state.upto {
                 break;
             }
-            if let Some(f) = found.get(&fl.id)
-                && self.merge_flag(&folder, fl, f, state.unread.contains(&fl.id), &mut done)?
-            {
+            let Some(f) = found.get(&fl.id) else {
+                continue;
+            };
+            let was = state.unread.contains(&fl.id);
+            if self.merge_flag(&folder, fl, f, was, &mut pulled, &mut done)? {
                 unread.insert(fl.id);
             }
         }
+        // The client's changes in one transaction: a thousand flags, one fsync.
+        self.store()?.set_unread_many(&pulled)?;
         let new: Vec<_> = flags
             .iter()
             .filter(|f| which.wants(f.outgoing) && f.id > state.upto)
@@ -124,20 +129,25 @@ impl Inbox {
         folder.sync().map_err(io)?;
         state.unread = unread;
         let json = serde_json::to_string(&state).map_err(|e| Error::Invalid(e.to_string()))?;
-        self.store()?.meta_set(&key, &json)?;
+        // Written only when it changed: a sync with nothing to do costs no fsync.
+        if before.as_deref() != Some(json.as_str()) {
+            self.store()?.meta_set(&key, &json)?;
+        }
         match failed {
             Some(e) => Err(e),
             None => Ok(done),
         }
     }
 
-    /// Merges one message's read flag; returns whether it is unread afterwards.
+    /// Merges one message's read flag (a change the client made goes into `pulled`, for
+    /// the store); returns whether it is unread afterwards.
     fn merge_flag(
         &mut self,
         folder: &Folder,
         fl: &hushpost_store::Flags,
         f: &Found,
         was_unread: bool,
+        pulled: &mut Vec<(i64, bool)>,
         done: &mut Synced,
     ) -> Result<bool> {
         let there = !f.seen();
@@ -150,7 +160,7 @@ impl Inbox {
                 done.removed += 1;
                 return Ok(false);
             }
-            self.store()?.set_unread(fl.id, there)?;
+            pulled.push((fl.id, there));
             done.from_client += 1;
             return Ok(there);
         }
