@@ -238,7 +238,7 @@ fn a_forged_from_shows_the_real_sender_in_notmuch_and_neomutt() {
     let (alice, bob, drop) = pair(t.path());
     alice.ok(&["contact", "verify", "bob"]);
     let trudy = Forger::new(&drop);
-    alice.ok(&["contact", "add", "trudy", &trudy.card]);
+    alice.ok(&["contact", "add", "--allow-local", "trudy", &trudy.card]);
     let md = t.path().join("Maildir");
     live_maildir(&alice, &md, None);
     let bob_addr = address(&bob);

@@ -98,10 +98,10 @@ fn t_takes_to_cc_and_bcc_and_never_sends_bcc() {
     c.init("Carol", &drop);
     d.init("Dan", &drop);
     for (hp, name) in [(&c, "carol"), (&d, "dan")] {
-        a.ok(&["contact", "add", name, &hp.card()]);
-        hp.ok(&["contact", "add", "alice", &a.card()]);
+        a.ok(&["contact", "add", "--allow-local", name, &hp.card()]);
+        hp.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     }
-    b.ok(&["contact", "add", "carol", &c.card()]);
+    b.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
     let msg = message(
         &format!(
             "To: Bob <{}>\nCc: carol\nBcc: Dan <{}>\nSubject: plans\n",
@@ -184,7 +184,7 @@ fn a_locked_keyring_is_75_so_the_client_retries() {
     ]);
     let b = Hp::new(t.path(), "bob");
     b.init("Bob", &drop);
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     let locked = Hp::new(t.path(), "alice");
     let msg = message("To: bob\nSubject: later\n", "x\n");
     let (code, _, err) = locked.run_stdin(&["sendmail", "bob"], &msg);
