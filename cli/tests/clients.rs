@@ -206,9 +206,15 @@ fn git_send_email_series_is_one_thread_that_notmuch_finds() {
     live_maildir(&b, &md, None);
     let repo = t.path().join("repo");
     std::fs::create_dir(&repo).expect("mkdir");
-    let email = address(&a);
     git(&repo, t.path(), &["init", "-q"]);
-    git(&repo, t.path(), &["config", "user.email", &email]);
+    // The author's everyday address, as in most git configs: git send-email copies it into
+    // Cc and names it to sendmail, which takes it for the user (the message's From), not
+    // for an unknown recipient.
+    git(
+        &repo,
+        t.path(),
+        &["config", "user.email", "alice@work.example"],
+    );
     for i in 1..=3 {
         std::fs::write(repo.join(format!("f{i}")), format!("{i}\n")).expect("write");
         git(&repo, t.path(), &["add", "."]);
@@ -250,6 +256,13 @@ fn git_send_email_series_is_one_thread_that_notmuch_finds() {
         "{rows:?}"
     );
     assert!(rows.iter().all(|r| r["from"] == "alice"));
+    let raw = unfold(&b.ok(&["read", "--raw", &rows[0]["id"].to_string()]));
+    assert!(!raw.contains("work.example"), "{raw}");
+    assert!(
+        raw.lines()
+            .any(|l| l.starts_with("Cc:") && l.contains(&address(&a))),
+        "the author's Cc is Alice as hushpost knows her: {raw}"
+    );
     let nm = Notmuch::new(t.path(), &md);
     nm.run(&["new"]);
     let threads = nm.run(&["search", "--output=threads", "subject:step"]);

@@ -104,7 +104,7 @@ fn t_takes_to_cc_and_bcc_and_never_sends_bcc() {
     b.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
     let msg = message(
         &format!(
-            "To: Bob <{}>\nCc: carol\nBcc: Dan <{}>\nSubject: plans\n",
+            "To: Bob <{}>\nCc: carol@hushpost.invalid, Me <me@laptop.example>\nBcc: Dan <{}>\nSubject: plans\n",
             address(&b),
             address(&d)
         ),
@@ -120,7 +120,12 @@ fn t_takes_to_cc_and_bcc_and_never_sends_bcc() {
             !raw.contains(&address(&d)) && !raw.contains("Dan"),
             "Bcc leaked: {raw}"
         );
-        assert!(has_line(&raw, "Cc:", &["Carol", &address(&c)]), "{raw}");
+        // `NAME@hushpost.invalid` is the contact; the client's own From address is Alice.
+        assert!(
+            has_line(&raw, "Cc:", &["Carol", &address(&c), &address(&a)]),
+            "{raw}"
+        );
+        assert!(!raw.contains("laptop.example"), "{raw}");
     }
     // Bob's reply-all goes to Alice and Carol (To and Cc), never to the hidden Dan.
     let id = b.list_json(&[])[0]["id"].to_string();

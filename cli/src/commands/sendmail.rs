@@ -23,8 +23,9 @@ pub const EX_TEMPFAIL: u8 = 75;
 /// Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email).
 ///
 /// Sends it as sendmail and msmtp do: an RFC 5322 message on
-/// stdin, recipients as arguments (a contact's name, or FINGERPRINT@hushpost.invalid as in
-/// exported mail) or, with -t, from its To, Cc and Bcc (Bcc is never sent). Subject, the
+/// stdin, recipients as arguments (a contact's name, FINGERPRINT@hushpost.invalid as in
+/// exported mail, or NAME@hushpost.invalid) or, with -t, from its To, Cc and Bcc (Bcc is
+/// never sent; your own address, the message's From or -f, is skipped). Subject, the
 /// MIME body, attachments and threading (In-Reply-To, References) are kept; From is always
 /// you. On routes with cover traffic the message is queued for `hushpost poll`, as `send`
 /// queues it.
@@ -53,7 +54,8 @@ pub struct Args {
 }
 
 /// Options of sendmail's that take a value (`-f ADDR` or `-fADDR`); hushpost ignores the
-/// value (From is always you; DSN and queue settings mean nothing here).
+/// value (From is always you; DSN and queue settings mean nothing here), except that the
+/// address of `-f`/`-r` is the user's own, never a recipient.
 const WITH_VALUE: &[char] = &[
     'f', 'F', 'r', 'N', 'R', 'V', 'B', 'L', 'X', 'C', 'O', 'h', 'p',
 ];
@@ -70,27 +72,41 @@ fn usage(line: String) -> anyhow::Error {
     .into()
 }
 
-/// The recipients, and whether -t was given.
-fn parse(args: &[String]) -> Result<(Vec<String>, bool)> {
-    let (mut to, mut t) = (Vec::new(), false);
+/// The command line: recipients, -t, and the envelope sender of -f/-r.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Line {
+    to: Vec<String>,
+    t: bool,
+    from: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Line> {
+    let mut line = Line::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--" {
-            to.extend(it.by_ref().cloned());
+            line.to.extend(it.by_ref().cloned());
             break;
         }
         let Some(opt) = a.strip_prefix('-').filter(|o| !o.is_empty()) else {
-            to.push(a.clone());
+            line.to.push(a.clone());
             continue;
         };
         let first = opt.chars().next().unwrap_or('-');
         if a == "-t" {
-            t = true;
+            line.t = true;
         } else if IGNORED.contains(&a.as_str()) || first == 'o' || first == 'e' {
             // -oi, -oem, -odb…, -em, -ee: sendmail's own settings.
         } else if WITH_VALUE.contains(&first) {
-            if opt.len() == 1 && it.next().is_none() {
-                return Err(usage(format!("sendmail: {a} needs a value")));
+            let value = if opt.len() == 1 {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| usage(format!("sendmail: {a} needs a value")))?
+            } else {
+                opt[first.len_utf8()..].to_string()
+            };
+            if first == 'f' || first == 'r' {
+                line.from = Some(value);
             }
         } else {
             return Err(usage(format!(
@@ -99,7 +115,7 @@ fn parse(args: &[String]) -> Result<(Vec<String>, bool)> {
             )));
         }
     }
-    Ok((to, t))
+    Ok(line)
 }
 
 /// The keyring for a mail client, which cannot answer a prompt: opened when it needs no
@@ -119,7 +135,7 @@ fn exit(code: u8, line: String) -> anyhow::Error {
 
 /// Runs `sendmail`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let (recipients, from_headers) = parse(&args.args)?;
+    let line = parse(&args.args)?;
     let mut message = Vec::new();
     std::io::stdin()
         .read_to_end(&mut message)
@@ -132,8 +148,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let req = SendmailRequest {
         message,
-        recipients,
-        from_headers,
+        recipients: line.to,
+        from_headers: line.t,
+        envelope_from: line.from,
     };
     let r = match s.sendmail(&req) {
         Ok(r) => r,
@@ -198,13 +215,14 @@ mod tests {
     #[test]
     fn sendmail_command_lines_as_clients_write_them() {
         // neomutt, git send-email, msmtp-style -t.
-        let (to, t) = parse(&v(&["-oem", "-oi", "--", "bob", "-odd"])).expect("ok");
-        assert_eq!((to, t), (v(&["bob", "-odd"]), false));
-        let (to, t) = parse(&v(&["-i", "-f", "a@x", "bob", "c@hushpost.invalid"])).expect("ok");
-        assert_eq!((to, t), (v(&["bob", "c@hushpost.invalid"]), false));
-        let (to, t) =
-            parse(&v(&["-t", "-fa@x", "-F", "Alice", "-odb", "-N", "never"])).expect("ok");
-        assert_eq!((to, t), (Vec::<String>::new(), true));
+        let l = parse(&v(&["-oem", "-oi", "--", "bob", "-odd"])).expect("ok");
+        assert_eq!((l.to, l.t, l.from), (v(&["bob", "-odd"]), false, None));
+        let l = parse(&v(&["-i", "-f", "a@x", "bob", "c@hushpost.invalid"])).expect("ok");
+        assert_eq!(l.to, v(&["bob", "c@hushpost.invalid"]));
+        assert_eq!(l.from.as_deref(), Some("a@x"));
+        let l = parse(&v(&["-t", "-fa@x", "-F", "Alice", "-odb", "-N", "never"])).expect("ok");
+        assert_eq!((l.to, l.t), (Vec::<String>::new(), true));
+        assert_eq!(l.from.as_deref(), Some("a@x"));
     }
 
     #[test]

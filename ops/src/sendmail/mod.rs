@@ -1,7 +1,9 @@
 //! `hushpost sendmail`: a message a mail client wrote (RFC 5322, as sendmail and msmtp take
 //! it on stdin) sent through the one send path. Recipients are contact names or the
-//! addresses hushpost writes (`FINGERPRINT@hushpost.invalid`), from the arguments or (`-t`)
-//! the To/Cc/Bcc headers; all are checked before anything is sent. What the client wrote
+//! addresses hushpost writes (`FINGERPRINT@hushpost.invalid`, or `NAME@hushpost.invalid`
+//! for clients that want an @), from the arguments or (`-t`) the To/Cc/Bcc headers; all are
+//! checked before anything is sent. The address the client sends as (its From, `-f`) is
+//! the user, not a recipient (git send-email copies the author into Cc). What the client wrote
 //! of the message — Subject, the MIME body and its attachments — is kept; who it is from,
 //! the date and the Message-ID are hushpost's; In-Reply-To/References are mapped to
 //! hushpost's message ids (the client's own ids are remembered in the encrypted store when
@@ -30,6 +32,9 @@ pub struct SendmailRequest {
     pub recipients: Vec<String>,
     /// `-t`: the To, Cc and Bcc headers name recipients too.
     pub from_headers: bool,
+    /// The envelope sender the client gave (`-f ADDR`, `-r ADDR`): the user's own address
+    /// in the client, like the message's From.
+    pub envelope_from: Option<String>,
 }
 
 /// Why `sendmail` sent nothing.
@@ -109,17 +114,39 @@ fn is_ours(id: &str) -> bool {
         .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The addresses the client sends as (the message's From, `-f`), lower case: the user, not
+/// a recipient (git send-email copies the patch author, often that address, into Cc).
+fn own_addresses(req: &SendmailRequest, m: &Message<'_>) -> Vec<String> {
+    let mut own: Vec<String> = addresses(m.from())
+        .into_iter()
+        .chain(req.envelope_from.clone())
+        .map(|a| bare(&a).to_ascii_lowercase())
+        .filter(|a| a.contains('@'))
+        .collect();
+    own.dedup();
+    own
+}
+
 impl Session {
-    fn resolve(&self, who: &str) -> Resolved {
+    fn resolve(&self, who: &str, own: &[String]) -> Resolved {
         let who = bare(who);
         let lower = who.to_ascii_lowercase();
+        if own.contains(&lower) {
+            return Resolved::Me;
+        }
         if let Some(fp) = lower.strip_suffix(&format!("@{DOMAIN}")) {
             if fp == self.keys.identity().public().fingerprint().hex() {
                 return Resolved::Me;
             }
-            return match self.inbox.peers.name_by_fingerprint(fp) {
-                Some(n) => Resolved::Contact(n.to_string()),
-                None => Resolved::Unknown,
+            if let Some(n) = self.inbox.peers.name_by_fingerprint(fp) {
+                return Resolved::Contact(n.to_string());
+            }
+            // `NAME@hushpost.invalid`: a contact's name where the client wants an address
+            // (aerc and others refuse a To without an @).
+            let name = &who[..fp.len()];
+            return match self.keys.contact(name) {
+                Ok(v) => Resolved::Contact(v.name),
+                Err(_) => Resolved::Unknown,
             };
         }
         match self.keys.contact(who) {
@@ -148,6 +175,7 @@ impl Session {
         &self,
         req: &SendmailRequest,
         m: &Message<'_>,
+        own: &[String],
     ) -> Result<Vec<String>, SendmailError> {
         let mut wanted = req.recipients.clone();
         if req.from_headers {
@@ -157,7 +185,7 @@ impl Session {
         }
         let (mut names, mut unknown) = (Vec::new(), Vec::new());
         for w in wanted.iter().filter(|w| !w.trim().is_empty()) {
-            match self.resolve(w) {
+            match self.resolve(w, own) {
                 Resolved::Contact(n) if !names.contains(&n) => names.push(n),
                 Resolved::Unknown if !unknown.contains(w) => unknown.push(w.clone()),
                 _ => {}
@@ -173,10 +201,15 @@ impl Session {
     }
 
     /// The parties of a To or Cc header, as hushpost addresses them.
-    fn shown(&self, a: Option<&Address<'_>>, notes: &mut Vec<String>) -> Vec<Party> {
+    fn shown(
+        &self,
+        a: Option<&Address<'_>>,
+        own: &[String],
+        notes: &mut Vec<String>,
+    ) -> Vec<Party> {
         let mut out: Vec<Party> = Vec::new();
         for w in addresses(a) {
-            match self.party(&self.resolve(&w)) {
+            match self.party(&self.resolve(&w, own)) {
                 Some(p) if !out.contains(&p) => out.push(p),
                 Some(_) => {}
                 None => notes.push(format!(
@@ -212,7 +245,8 @@ impl Session {
             .parse(&raw)
             .filter(|m| !m.headers().is_empty())
             .ok_or(SendmailError::Unreadable)?;
-        let to = self.recipients(req, &m)?;
+        let own = own_addresses(req, &m);
+        let to = self.recipients(req, &m, &own)?;
         let mut notes = Vec::new();
         let me = format!(
             "{}@{DOMAIN}",
@@ -230,8 +264,8 @@ impl Session {
         let body = ClientBody::of(
             &m,
             &raw,
-            self.shown(m.to(), &mut notes),
-            self.shown(m.cc(), &mut notes),
+            self.shown(m.to(), &own, &mut notes),
+            self.shown(m.cc(), &own, &mut notes),
         );
         let request = SendRequest {
             to,
