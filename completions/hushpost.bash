@@ -750,7 +750,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__add)
-            opts="-q -v -h -V --introduce --note --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --introduce --note --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -247,6 +247,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --note 'A note for the contact request'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --introduce 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again'
+            cand --allow-local 'Also use the card''s routes that point at local places: folders, and loopback or private addresses. Without it they are listed but not used (a card must not be able to make your client write into your folders or knock on your own ports); `contact routes NAME ROUTE…` enables them one by one'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'

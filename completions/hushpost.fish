@@ -157,6 +157,7 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and not __fis
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -l note -d 'A note for the contact request' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -l introduce -d 'Also send them a contact request (your card, through their card\'s intro mailbox) so they can add you without meeting again'
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -l allow-local -d 'Also use the card\'s routes that point at local places: folders, and loopback or private addresses. Without it they are listed but not used (a card must not be able to make your client write into your folders or knock on your own ports); `contact routes NAME ROUTE…` enables them one by one'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
