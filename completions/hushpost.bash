@@ -328,6 +328,9 @@ _hushpost() {
             hushpost__subcmd__help__subcmd__quarantine,release)
                 cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__release"
                 ;;
+            hushpost__subcmd__help__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__help__subcmd__relay__subcmd__migrate"
+                ;;
             hushpost__subcmd__help__subcmd__relay,serve)
                 cmd="hushpost__subcmd__help__subcmd__relay__subcmd__serve"
                 ;;
@@ -418,11 +421,17 @@ _hushpost() {
             hushpost__subcmd__relay,help)
                 cmd="hushpost__subcmd__relay__subcmd__help"
                 ;;
+            hushpost__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__migrate"
+                ;;
             hushpost__subcmd__relay,serve)
                 cmd="hushpost__subcmd__relay__subcmd__serve"
                 ;;
             hushpost__subcmd__relay__subcmd__help,help)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__relay__subcmd__help,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__help__subcmd__migrate"
                 ;;
             hushpost__subcmd__relay__subcmd__help,serve)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__serve"
@@ -732,7 +741,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__accept)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1756,8 +1765,22 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__relay)
-            opts="serve"
+            opts="serve migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__relay__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2474,7 +2497,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2492,7 +2515,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help)
-            opts="serve help"
+            opts="serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2506,6 +2529,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2533,8 +2570,38 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__relay__subcmd__migrate)
+            opts="-q -v -h -V --from --to --retention --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__relay__subcmd__serve)
-            opts="-q -v -h -V --listen --data --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --retention --pow-difficulty --max-store-size --min-free-space --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --data --store --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --tag-max-bytes --retention --pow-difficulty --max-store-size --min-free-space --max-connections --rate-per-connection --rate-global --put-pow-difficulty --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2548,6 +2615,10 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2557,6 +2628,10 @@ _hushpost() {
                     return 0
                     ;;
                 --tag-quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-max-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2573,6 +2648,22 @@ _hushpost() {
                     return 0
                     ;;
                 --min-free-space)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-per-connection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-global)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --put-pow-difficulty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

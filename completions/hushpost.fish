@@ -178,6 +178,7 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_se
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from requests" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -l allow-local -d 'Also use the card\'s routes that point at local places (as `contact add --allow-local`)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand contact; and __fish_seen_subcommand_from accept" -s h -l help -d 'Print help'
@@ -441,22 +442,29 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s q -l q
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hushpost -n "__fish_hushpost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Only print errors'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -f -a "migrate" -d 'Copy a relay\'s blobs from its segment store (--data DIR) into PostgreSQL'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and not __fish_seen_subcommand_from serve migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l listen -d 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)' -r
-complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l data -d 'Data directory: blobs, and the self-signed certificate. Created 0700' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l data -d 'Data directory: blobs, and the self-signed certificate. Created 0700. With --store, only the certificate (nodes of one route may share the directory)' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l store -d 'Keep blobs in PostgreSQL instead of segment files under --data: postgres://USER@HOST:PORT/DB. Several relay nodes may share one database' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tls-cert -d 'PEM certificate chain (leaf first)' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tag-quota -d 'Unread blobs one tag may hold; more are refused (retryable), never evicted' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l tag-max-bytes -d 'Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l retention -d 'How long an unread blob is kept before it is deleted' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l pow-difficulty -d 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l max-store-size -d 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l min-free-space -d 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l max-connections -d 'Most open connections; more are closed at once (0: as the file-descriptor limit, raised to its hard value at start, allows)' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l rate-per-connection -d 'Requests per second one connection may make (bursts of twice that); 0 = no limit' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l rate-global -d 'Requests per second the relay takes in all (bursts of twice that); 0 = no limit' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l put-pow-difficulty -d 'Proof-of-work bits every PUT needs while the relay is busy (connections at half the cap, or the relay\'s rate exceeded in the last 10 s)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l lanes -d 'Writer lanes: parallel group commits (each has its own segment file)' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l segment-size -d 'Segment file size at which a lane starts a new one' -r
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
@@ -466,7 +474,16 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -l from -d 'The relay\'s data directory (as given to `relay serve --data`); the relay must be stopped' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -l to -d 'The PostgreSQL store, postgres://USER@HOST:PORT/DB' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -l retention -d 'The retention the relay runs with: older blobs are not copied' -r
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only print errors'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Copy a relay\'s blobs from its segment store (--data DIR) into PostgreSQL'
 complete -c hushpost -n "__fish_hushpost_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand tui" -s q -l quiet -d 'Only print errors'
@@ -531,3 +548,4 @@ complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "release" -d 'Open blob ID whatever its date and store it like fetched mail'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "drop" -d 'Forget blob ID'
 complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "serve" -d 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+complete -c hushpost -n "__fish_hushpost_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "migrate" -d 'Copy a relay\'s blobs from its segment store (--data DIR) into PostgreSQL'
