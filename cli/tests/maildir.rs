@@ -73,11 +73,14 @@ fn the_live_maildir_follows_the_store_both_ways() {
     );
     client_marks(&md, "two", true);
     assert!(unread(&b, "two"));
+    a.ok_stdin(&["send", "--to", "bob", "-s", "polled"], "by poll\n");
     b.ok(&["poll"]);
     assert!(
         !unread(&b, "two"),
         "the client's read flag reached hushpost"
     );
+    let (sub, _, _) = file_with(&md, "Subject: polled");
+    assert_eq!(sub, "new", "an unlocked poll delivers what it stored");
     client_marks(&md, "one", false);
     b.ok(&["fetch"]);
     assert!(
@@ -98,8 +101,9 @@ fn the_live_maildir_follows_the_store_both_ways() {
     a.ok_stdin(&["send", "--to", "bob", "-s", "three"], "third\n");
     b.ok(&["fetch"]);
     let f = files(&md);
-    assert_eq!(f.len(), 1, "{f:#?}");
-    assert!(f[0].2.contains("Subject: three"));
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert!(f.iter().any(|f| f.2.contains("Subject: three")));
+    assert!(f.iter().all(|f| !f.2.contains("Subject: one")));
     assert!(unread(&b, "one"), "still in hushpost");
 
     // Sent mail goes to the sent folder, read.
