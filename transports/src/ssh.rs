@@ -249,7 +249,7 @@ fn random_id() -> String {
 
 /// What an SSH drop exposes.
 pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
-    u.dialled(
+    let mut e = u.dialled(
         "ssh drop",
         &r.host,
         "the host sees your IP",
@@ -257,7 +257,14 @@ pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
             "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content",
             "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content",
         ),
-    )
+    );
+    // SFTP answers a directory listing and each read in its own packets, so the size of
+    // a fetch follows how much waits in the drop; a relay page has one fixed shape.
+    e.network = format!(
+        "{}; the size of each fetch (how many files the drop lists and you read)",
+        e.network
+    );
+    e
 }
 
 impl SshDrop {
