@@ -1,0 +1,152 @@
+//! The scenario's faults, each injected from the seed and healed a few steps later: kill -9
+//! of a relay (then started again on the same port and data — it must come back), a clean
+//! relay restart, the SSH drop's sshd killed, the SOCKS proxy stopped, the folder drop's
+//! disk filled, a person's clock 20 minutes fast, and a poll or fetch SIGKILLed half-way.
+//! Must not: leave a fault on after `heal_all`, or inject one that is already on.
+
+use super::Rng;
+use super::world::{TOM, World};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    RelayKill(bool),
+    RelayRestart,
+    SshdDown,
+    ProxyDown,
+    DiskFull,
+    Skew(usize),
+    KillPoll,
+    KillFetch,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::RelayKill(_) => "relay kill -9",
+            Kind::RelayRestart => "relay restart",
+            Kind::SshdDown => "sshd down",
+            Kind::ProxyDown => "proxy stopped",
+            Kind::DiskFull => "disk full",
+            Kind::Skew(_) => "clock skew",
+            Kind::KillPoll => "poll kill -9",
+            Kind::KillFetch => "fetch kill -9",
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Faults {
+    /// Active faults and the step at which each heals.
+    active: Vec<(Kind, usize)>,
+    pub injected: BTreeMap<&'static str, usize>,
+}
+
+impl Faults {
+    pub fn summary(&self) -> String {
+        self.injected
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn inject(&mut self, w: &mut World, rng: &mut Rng, step: usize) {
+        let kind = match rng.below(8) {
+            0 => Kind::RelayKill(rng.below(2) == 0),
+            1 => Kind::RelayRestart,
+            2 => Kind::SshdDown,
+            3 => Kind::ProxyDown,
+            4 => Kind::DiskFull,
+            5 => Kind::Skew(rng.below(w.people.len())),
+            6 => Kind::KillPoll,
+            _ => Kind::KillFetch,
+        };
+        let busy = self.active.iter().any(|(k, _)| {
+            std::mem::discriminant(k) == std::mem::discriminant(&kind)
+                || (matches!(kind, Kind::RelayRestart) && matches!(k, Kind::RelayKill(_)))
+        });
+        if busy {
+            return;
+        }
+        w.r.note(format!("FAULT {kind:?}"));
+        *self.injected.entry(kind.name()).or_insert(0) += 1;
+        let heal_at = step + 1 + rng.below(6);
+        match kind {
+            Kind::RelayKill(tom) => {
+                relay(w, tom).kill9();
+                self.active.push((kind, heal_at));
+            }
+            Kind::RelayRestart => {
+                for tom in [false, true] {
+                    let code = relay(w, tom).stop();
+                    assert_eq!(code, 0, "SIGTERM is a clean stop");
+                    relay(w, tom).start().unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            Kind::SshdDown => {
+                w.sshd.kill();
+                w.sshd_up = false;
+                self.active.push((kind, heal_at));
+            }
+            Kind::ProxyDown => {
+                w.proxy.stop();
+                self.active.push((kind, heal_at));
+            }
+            Kind::DiskFull => {
+                w.fs.fill();
+                self.active.push((kind, heal_at));
+            }
+            Kind::Skew(who) => {
+                w.people[who].skew = Some("+20m".into());
+                self.active.push((kind, heal_at));
+            }
+            Kind::KillPoll | Kind::KillFetch => {
+                // Not tom: the kill must land on hushpost itself, not `ip netns exec`.
+                let who = (rng.below(w.people.len() - 1) + TOM + 1) % w.people.len();
+                let what = if kind == Kind::KillPoll {
+                    "poll"
+                } else {
+                    "fetch"
+                };
+                let delay = Duration::from_millis(rng.below(400) as u64);
+                let p = &w.people[who];
+                w.r.run_killed(p, &[what], delay);
+            }
+        }
+    }
+
+    pub fn heal_due(&mut self, w: &mut World, step: usize) {
+        let (due, keep): (Vec<_>, Vec<_>) = self.active.drain(..).partition(|(_, at)| *at <= step);
+        self.active = keep;
+        for (k, _) in due {
+            heal(w, k);
+        }
+    }
+
+    pub fn heal_all(&mut self, w: &mut World) {
+        for (k, _) in std::mem::take(&mut self.active) {
+            heal(w, k);
+        }
+    }
+}
+
+fn relay(w: &mut World, tom: bool) -> &mut super::servers::Relay {
+    if tom { &mut w.relay_t } else { &mut w.relay_b }
+}
+
+fn heal(w: &mut World, k: Kind) {
+    w.r.note(format!("HEAL {k:?}"));
+    match k {
+        Kind::RelayKill(tom) => relay(w, tom).start().unwrap_or_else(|e| panic!("{e}")),
+        Kind::SshdDown => {
+            w.sshd.restart();
+            w.sshd_up = true;
+        }
+        Kind::ProxyDown => w.proxy.start(),
+        Kind::DiskFull => w.fs.free(),
+        Kind::Skew(who) => w.people[who].skew = None,
+        Kind::RelayRestart | Kind::KillPoll | Kind::KillFetch => {}
+    }
+}
