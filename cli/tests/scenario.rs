@@ -267,7 +267,7 @@ fn receive(w: &mut World, ledger: &Ledger, who: usize, what: &str) {
 
 /// The invariant in the middle of the run (faults may be active).
 fn checkpoint(w: &mut World, ledger: &Ledger, step: usize) {
-    let (t, bad) = ledger.check(&mut w.r, &w.people);
+    let (t, bad, _) = ledger.check(&mut w.r, &w.people);
     w.r.note(format!("checkpoint at step {step}: {t:?}"));
     assert!(bad.is_empty(), "at step {step}:\n{}", bad.join("\n"));
     assert_eq!(
@@ -297,7 +297,7 @@ fn settle(w: &mut World, ledger: &Ledger) {
                 w.r.ok(p, &["quarantine", "release", &id], "");
             }
         }
-        let (t, _) = ledger.check(&mut w.r, &w.people);
+        let (t, _, _) = ledger.check(&mut w.r, &w.people);
         w.r.note(format!("settle round {round}: {t:?}"));
         if t.kept == 0 && t.in_flight == 0 {
             return;
@@ -306,7 +306,7 @@ fn settle(w: &mut World, ledger: &Ledger) {
 }
 
 fn finish(w: &mut World, ledger: &Ledger, faults: &Faults, stats: &Stats, started: Instant) {
-    let (t, bad) = ledger.check(&mut w.r, &w.people);
+    let (t, bad, waits) = ledger.check(&mut w.r, &w.people);
     let direct = w.direct_connections();
     let mut logs = w.relay_b.all_logs();
     logs.push_str(&w.relay_t.all_logs());
@@ -349,7 +349,8 @@ fn finish(w: &mut World, ledger: &Ledger, faults: &Faults, stats: &Stats, starte
     assert_eq!(
         (t.kept, t.in_flight),
         (0, 0),
-        "after the faults healed and every outbox was retried, all must have arrived"
+        "after the faults healed and every outbox was retried, all must have arrived:\n{}",
+        waits.join("\n")
     );
     assert_eq!(
         direct, 0,

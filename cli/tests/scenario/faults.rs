@@ -1,11 +1,12 @@
 //! The scenario's faults, each injected from the seed and healed a few steps later: kill -9
 //! of a relay (then started again on the same port and data — it must come back), a clean
 //! relay restart, the SSH drop's sshd killed, the SOCKS proxy stopped, the folder drop's
-//! disk filled, a person's clock 20 minutes fast, and a poll or fetch SIGKILLed half-way.
+//! disk filled, a person's clock 20 minutes fast, a poll or fetch SIGKILLed half-way, and
+//! the relay or sshd SIGKILLed in the middle of a poll or fetch that talks to it.
 //! Must not: leave a fault on after `heal_all`, or inject one that is already on.
 
 use super::Rng;
-use super::world::{TOM, World};
+use super::world::{ANN, BEN, CAT, DAN, TOM, World};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -19,6 +20,10 @@ pub enum Kind {
     Skew(usize),
     KillPoll,
     KillFetch,
+    /// ben's relay killed while someone's poll talks to it (it stays down a while).
+    RelayKillMidPoll,
+    /// cat's sshd killed while cat fetches or someone's poll puts to it.
+    SshdKillMidTransfer,
 }
 
 impl Kind {
@@ -32,6 +37,8 @@ impl Kind {
             Kind::Skew(_) => "clock skew",
             Kind::KillPoll => "poll kill -9",
             Kind::KillFetch => "fetch kill -9",
+            Kind::RelayKillMidPoll => "relay kill -9 mid-poll",
+            Kind::SshdKillMidTransfer => "sshd kill -9 mid-transfer",
         }
     }
 }
@@ -53,7 +60,7 @@ impl Faults {
     }
 
     pub fn inject(&mut self, w: &mut World, rng: &mut Rng, step: usize) {
-        let kind = match rng.below(8) {
+        let kind = match rng.below(10) {
             0 => Kind::RelayKill(rng.below(2) == 0),
             1 => Kind::RelayRestart,
             2 => Kind::SshdDown,
@@ -61,12 +68,20 @@ impl Faults {
             4 => Kind::DiskFull,
             5 => Kind::Skew(rng.below(w.people.len())),
             6 => Kind::KillPoll,
-            _ => Kind::KillFetch,
+            7 => Kind::KillFetch,
+            8 => Kind::RelayKillMidPoll,
+            _ => Kind::SshdKillMidTransfer,
         };
-        let busy = self.active.iter().any(|(k, _)| {
-            std::mem::discriminant(k) == std::mem::discriminant(&kind)
-                || (matches!(kind, Kind::RelayRestart) && matches!(k, Kind::RelayKill(_)))
-        });
+        // What stays on: a mid-transfer kill leaves the server down like a plain kill.
+        let lasting = match kind {
+            Kind::RelayKillMidPoll | Kind::RelayRestart => Kind::RelayKill(false),
+            Kind::SshdKillMidTransfer => Kind::SshdDown,
+            k => k,
+        };
+        let busy = self
+            .active
+            .iter()
+            .any(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(&lasting));
         if busy {
             return;
         }
@@ -101,6 +116,22 @@ impl Faults {
             Kind::Skew(who) => {
                 w.people[who].skew = Some("+20m".into());
                 self.active.push((kind, heal_at));
+            }
+            Kind::RelayKillMidPoll => {
+                let who = rng.pick(&[ANN, BEN, CAT, DAN]);
+                let delay = Duration::from_millis(rng.below(300) as u64);
+                let (p, relay) = (&w.people[who], &mut w.relay_b);
+                w.r.run_during(p, &["poll"], delay, || relay.kill9());
+                self.active.push((Kind::RelayKill(false), heal_at));
+            }
+            Kind::SshdKillMidTransfer => {
+                let (who, what) =
+                    rng.pick(&[(CAT, "fetch"), (CAT, "poll"), (ANN, "poll"), (BEN, "poll")]);
+                let delay = Duration::from_millis(rng.below(300) as u64);
+                let (p, sshd) = (&w.people[who], &mut w.sshd);
+                w.r.run_during(p, &[what], delay, || sshd.kill());
+                w.sshd_up = false;
+                self.active.push((Kind::SshdDown, heal_at));
             }
             Kind::KillPoll | Kind::KillFetch => {
                 // Not tom: the kill must land on hushpost itself, not `ip netns exec`.
@@ -147,6 +178,10 @@ fn heal(w: &mut World, k: Kind) {
         Kind::ProxyDown => w.proxy.start(),
         Kind::DiskFull => w.fs.free(),
         Kind::Skew(who) => w.people[who].skew = None,
-        Kind::RelayRestart | Kind::KillPoll | Kind::KillFetch => {}
+        Kind::RelayRestart
+        | Kind::KillPoll
+        | Kind::KillFetch
+        | Kind::RelayKillMidPoll
+        | Kind::SshdKillMidTransfer => {}
     }
 }

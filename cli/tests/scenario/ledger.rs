@@ -33,6 +33,9 @@ pub struct Tally {
     pub lost: usize,
 }
 
+/// The (message, recipient) pairs not shown yet, with their state: for the failure message.
+pub type Waiting = Vec<String>;
+
 /// One person's view: subjects shown (received), sent subjects, and outbox entries.
 struct View {
     shown: HashMap<String, usize>,
@@ -84,10 +87,11 @@ fn view(r: &mut Runner, p: &Person) -> View {
 impl Ledger {
     /// Checks the invariant now; returns the tally and every violation (lost, duplicated,
     /// shown to someone it was not for, a sent copy missing).
-    pub fn check(&self, r: &mut Runner, people: &[Person]) -> (Tally, Vec<String>) {
+    pub fn check(&self, r: &mut Runner, people: &[Person]) -> (Tally, Vec<String>, Waiting) {
         let views: Vec<View> = people.iter().map(|p| view(r, p)).collect();
         let mut t = Tally::default();
         let mut bad = Vec::new();
+        let mut waits = Vec::new();
         for m in &self.msgs {
             let sender = &views[m.from];
             match sender.sent_copies.get(&m.subject).copied().unwrap_or(0) {
@@ -108,8 +112,20 @@ impl Ledger {
                 let waiting = sender.outbox.get(&(m.subject.clone(), rcpt.to_string()));
                 match (shown, state, waiting) {
                     (1, _, _) => t.shown += 1,
-                    (0, _, Some(reason)) if !reason.is_empty() => t.kept += 1,
-                    (0, Some("sent"), _) => t.in_flight += 1,
+                    (0, _, Some(reason)) if !reason.is_empty() => {
+                        t.kept += 1;
+                        waits.push(format!(
+                            "kept: {:?} from {} to {rcpt}: {reason}",
+                            m.subject, NAMES[m.from]
+                        ));
+                    }
+                    (0, Some("sent"), _) => {
+                        t.in_flight += 1;
+                        waits.push(format!(
+                            "sent, never shown: {:?} from {} to {rcpt}",
+                            m.subject, NAMES[m.from]
+                        ));
+                    }
                     (0, _, _) => {
                         t.lost += 1;
                         bad.push(format!(
@@ -141,6 +157,6 @@ impl Ledger {
                 }
             }
         }
-        (t, bad)
+        (t, bad, waits)
     }
 }

@@ -25,6 +25,21 @@ pub struct Person {
     pub skew: Option<String>,
 }
 
+/// A command started and not yet waited for.
+struct Pending {
+    child: std::process::Child,
+    t0: Instant,
+    files: [PathBuf; 4],
+    who: String,
+    args: Vec<String>,
+}
+
+impl Pending {
+    fn child_running(&mut self) -> Option<bool> {
+        self.child.try_wait().ok().map(|s| s.is_none())
+    }
+}
+
 /// Where the scenario keeps its bookkeeping of processes.
 pub struct Runner {
     pub bin: PathBuf,
@@ -85,16 +100,39 @@ impl Runner {
     /// Runs `hushpost ARGS` as `p` with `stdin`, waits (at most [`DEADLINE`]), records its
     /// peak RSS and any panic.
     pub fn run(&mut self, p: &Person, args: &[&str], stdin: &str) -> Out {
+        let pending = self.start(p, args, stdin);
+        self.finish(pending)
+    }
+
+    /// Like [`Runner::run`], with `fault` done `delay` after the start (mid-transfer).
+    pub fn run_during(
+        &mut self,
+        p: &Person,
+        args: &[&str],
+        delay: Duration,
+        fault: impl FnOnce(),
+    ) -> Out {
+        let mut pending = self.start(p, args, "");
+        std::thread::sleep(delay);
+        let running = matches!(pending.child_running(), Some(true));
+        fault();
+        self.note(format!(
+            "  (fault after {delay:?}, the command still running: {running})"
+        ));
+        self.finish(pending)
+    }
+
+    fn start(&mut self, p: &Person, args: &[&str], stdin: &str) -> Pending {
         self.n += 1;
         self.commands += 1;
         let base = self.scratch.join(format!("c{}", self.n));
-        let (fin, fout, ferr, frss) = (
+        let files = [
             base.with_extension("in"),
             base.with_extension("out"),
             base.with_extension("err"),
             base.with_extension("rss"),
-        );
-        std::fs::write(&fin, stdin).expect("stdin file");
+        ];
+        std::fs::write(&files[0], stdin).expect("stdin file");
         let mut c = match &p.ns {
             Some(ns) => {
                 let mut c = Command::new("ip");
@@ -104,7 +142,7 @@ impl Runner {
             None => Command::new("/usr/bin/time"),
         };
         c.args(["-f", "%M", "-o"])
-            .arg(&frss)
+            .arg(&files[3])
             .arg(&self.bin)
             .args(args)
             .env("HUSHPOST_HOME", &p.home)
@@ -112,29 +150,39 @@ impl Runner {
             .env("RUST_BACKTRACE", "1")
             .env_remove("HUSHPOST_PASSPHRASE_FILE")
             .env_remove("HUSHPOST_LOG")
-            .stdin(std::fs::File::open(&fin).expect("stdin"))
-            .stdout(std::fs::File::create(&fout).expect("stdout"))
-            .stderr(std::fs::File::create(&ferr).expect("stderr"));
+            .stdin(std::fs::File::open(&files[0]).expect("stdin"))
+            .stdout(std::fs::File::create(&files[1]).expect("stdout"))
+            .stderr(std::fs::File::create(&files[2]).expect("stderr"));
         if let (Some(offset), Some(lib)) = (&p.skew, &self.faketime) {
             c.env("LD_PRELOAD", lib)
                 .env("FAKETIME", offset)
                 .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
         }
-        let mut child = c.spawn().expect("spawn hushpost");
-        let t0 = Instant::now();
+        Pending {
+            child: c.spawn().expect("spawn hushpost"),
+            t0: Instant::now(),
+            files,
+            who: p.name.clone(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn finish(&mut self, mut pending: Pending) -> Out {
+        let (who, args) = (pending.who.clone(), pending.args.clone());
         let code = loop {
-            if let Some(s) = child.try_wait().expect("wait") {
+            if let Some(s) = pending.child.try_wait().expect("wait") {
                 break s.code().unwrap_or(-1);
             }
-            if t0.elapsed() > DEADLINE {
-                let _ = child.kill();
-                let _ = child.wait();
+            if pending.t0.elapsed() > DEADLINE {
+                let _ = pending.child.kill();
+                let _ = pending.child.wait();
                 self.panics
-                    .push(format!("{} {args:?}: hung for {DEADLINE:?}", p.name));
+                    .push(format!("{who} {args:?}: hung for {DEADLINE:?}"));
                 break -9;
             }
             std::thread::sleep(Duration::from_millis(5));
         };
+        let [fin, fout, ferr, frss] = pending.files;
         let out = Out {
             code,
             out: std::fs::read_to_string(&fout).unwrap_or_default(),
@@ -144,22 +192,21 @@ impl Runner {
             .ok()
             .and_then(|t| t.lines().last().and_then(|l| l.trim().parse::<u64>().ok()))
         {
-            let e = self.rss.entry(args[0].to_string()).or_insert(0);
+            let e = self.rss.entry(args[0].clone()).or_insert(0);
             *e = (*e).max(kib);
         }
         for l in panic_lines(&out.err) {
-            self.panics.push(format!("{} {args:?}: {l}", p.name));
+            self.panics.push(format!("{who} {args:?}: {l}"));
         }
         if code == 101 {
             self.panics
-                .push(format!("{} {args:?}: exit 101\n{}", p.name, out.err));
+                .push(format!("{who} {args:?}: exit 101\n{}", out.err));
         }
         for f in [fin, fout, ferr, frss] {
             let _ = std::fs::remove_file(f);
         }
         self.note(format!(
-            "{} {} -> {code}{}",
-            p.name,
+            "{who} {} -> {code}{}",
             args.join(" "),
             first_line(&out.err)
         ));
