@@ -276,6 +276,10 @@ fn checkpoint(w: &mut World, ledger: &Ledger, step: usize) {
         "a direct connection of the Tor contact"
     );
     assert!(w.r.panics.is_empty(), "panics: {:?}", w.r.panics);
+    let mut logs = w.relay_b.all_logs();
+    logs.push_str(&w.relay_t.all_logs());
+    let relay_panics = run::panic_lines(&logs);
+    assert!(relay_panics.is_empty(), "relay panics: {relay_panics:?}");
 }
 
 /// Faults healed: everyone retries, polls and fetches until all has arrived (or rounds run

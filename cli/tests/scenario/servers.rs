@@ -85,12 +85,12 @@ impl Relay {
                     return Ok(());
                 }
                 if let Some(s) = child.try_wait().expect("wait") {
-                    last = format!(
-                        "{} exited {s} on start {}: {}",
-                        self.name,
-                        self.starts,
-                        std::fs::read_to_string(&log).unwrap_or_default()
-                    );
+                    let text = std::fs::read_to_string(&log).unwrap_or_default();
+                    last = format!("{} exited {s} on start {}: {text}", self.name, self.starts);
+                    // Only the port still held by the killed process is worth a retry.
+                    if !text.contains("cannot listen") {
+                        return Err(format!("the relay does not restart: {last}"));
+                    }
                     break;
                 }
                 if t0.elapsed() > Duration::from_secs(60) {
