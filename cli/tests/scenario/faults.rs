@@ -24,6 +24,9 @@ pub enum Kind {
     RelayKillMidPoll,
     /// cat's sshd killed while cat fetches or someone's poll puts to it.
     SshdKillMidTransfer,
+    /// A drop hands a blob over twice: one in ann's folder or cat's SSH drop copied under
+    /// a new name (a replaying or restored-from-backup drop).
+    Replay,
 }
 
 impl Kind {
@@ -39,6 +42,7 @@ impl Kind {
             Kind::KillFetch => "fetch kill -9",
             Kind::RelayKillMidPoll => "relay kill -9 mid-poll",
             Kind::SshdKillMidTransfer => "sshd kill -9 mid-transfer",
+            Kind::Replay => "blob replayed",
         }
     }
 }
@@ -60,7 +64,7 @@ impl Faults {
     }
 
     pub fn inject(&mut self, w: &mut World, rng: &mut Rng, step: usize) {
-        let kind = match rng.below(10) {
+        let kind = match rng.below(11) {
             0 => Kind::RelayKill(rng.below(2) == 0),
             1 => Kind::RelayRestart,
             2 => Kind::SshdDown,
@@ -70,7 +74,8 @@ impl Faults {
             6 => Kind::KillPoll,
             7 => Kind::KillFetch,
             8 => Kind::RelayKillMidPoll,
-            _ => Kind::SshdKillMidTransfer,
+            9 => Kind::SshdKillMidTransfer,
+            _ => Kind::Replay,
         };
         // What stays on: a mid-transfer kill leaves the server down like a plain kill.
         let lasting = match kind {
@@ -133,6 +138,14 @@ impl Faults {
                 w.sshd_up = false;
                 self.active.push((Kind::SshdDown, heal_at));
             }
+            Kind::Replay => {
+                let dir = if rng.below(2) == 0 {
+                    w.fs.dir.join("drop")
+                } else {
+                    w.ssh_dir.clone()
+                };
+                replay(&dir, rng);
+            }
             Kind::KillPoll | Kind::KillFetch => {
                 // Not tom: the kill must land on hushpost itself, not `ip netns exec`.
                 let who = (rng.below(w.people.len() - 1) + TOM + 1) % w.people.len();
@@ -182,6 +195,34 @@ fn heal(w: &mut World, k: Kind) {
         | Kind::KillPoll
         | Kind::KillFetch
         | Kind::RelayKillMidPoll
-        | Kind::SshdKillMidTransfer => {}
+        | Kind::SshdKillMidTransfer
+        | Kind::Replay => {}
+    }
+}
+
+/// Copies one blob of `dir` (`<tag>.<id>`) to `<tag>.<new id>`, owner and mode kept.
+fn replay(dir: &std::path::Path, rng: &mut Rng) {
+    use std::os::unix::fs::MetadataExt;
+    let mut blobs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap_or_default().to_string_lossy();
+            n.len() == 81 && !n.starts_with('.')
+        })
+        .collect();
+    blobs.sort();
+    if blobs.is_empty() {
+        return;
+    }
+    let from = &blobs[rng.below(blobs.len())];
+    let name = from.file_name().unwrap_or_default().to_string_lossy();
+    let to = dir.join(format!("{}.{:016x}", &name[..64], rng.next_u64()));
+    if std::fs::copy(from, &to).is_ok()
+        && let Ok(m) = std::fs::metadata(from)
+    {
+        let _ = std::os::unix::fs::chown(&to, Some(m.uid()), Some(m.gid()));
     }
 }

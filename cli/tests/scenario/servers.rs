@@ -50,6 +50,8 @@ impl Relay {
     }
 
     /// Starts it on its port and data directory; the route (and its pin) must not change.
+    // The child is waited for by `kill9`, `stop` or on every path that gives up on it.
+    #[allow(clippy::zombie_processes)]
     pub fn start(&mut self) -> Result<(), String> {
         let mut last = String::new();
         // The port may still be held for a moment by the killed process's sockets.
