@@ -35,7 +35,7 @@ mod world;
 use faults::Faults;
 use ledger::{Ledger, Msg};
 use std::time::{Duration, Instant};
-use world::{DAN, NAMES, TOM, World};
+use world::{NAMES, World};
 
 /// Peak RSS bounds (KiB): any hushpost client command, and the relay.
 const CLIENT_RSS_KIB: u64 = 200 * 1024;
@@ -388,5 +388,4 @@ fn finish(w: &mut World, ledger: &Ledger, faults: &Faults, stats: &Stats, starte
     );
     assert!(relay_hwm < RELAY_RSS_KIB, "relay peak RSS {relay_hwm} KiB");
     let _ = std::fs::remove_dir_all(&w.ssh_dir);
-    let _ = (DAN, TOM);
 }
