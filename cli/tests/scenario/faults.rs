@@ -52,6 +52,8 @@ pub struct Faults {
     /// Active faults and the step at which each heals.
     active: Vec<(Kind, usize)>,
     pub injected: BTreeMap<&'static str, usize>,
+    /// Kinds injected at least once (their index in `inject`).
+    tried: Vec<usize>,
 }
 
 impl Faults {
@@ -64,7 +66,15 @@ impl Faults {
     }
 
     pub fn inject(&mut self, w: &mut World, rng: &mut Rng, step: usize) {
-        let kind = match rng.below(11) {
+        // Every kind once before any repeats, so even the short CI seed meets them all.
+        const KINDS: usize = 11;
+        let fresh: Vec<usize> = (0..KINDS).filter(|k| !self.tried.contains(k)).collect();
+        let pick = if fresh.is_empty() {
+            rng.below(KINDS)
+        } else {
+            fresh[rng.below(fresh.len())]
+        };
+        let kind = match pick {
             0 => Kind::RelayKill(rng.below(2) == 0),
             1 => Kind::RelayRestart,
             2 => Kind::SshdDown,
@@ -90,6 +100,7 @@ impl Faults {
         if busy {
             return;
         }
+        self.tried.push(pick);
         w.r.note(format!("FAULT {kind:?}"));
         *self.injected.entry(kind.name()).or_insert(0) += 1;
         let heal_at = step + 1 + rng.below(6);
