@@ -53,7 +53,19 @@ impl Session {
             .map(Day)
             .collect();
         let (caps, owners) = self.keys.capabilities(&days);
-        caps.into_iter().map(|c| c.0).zip(owners).collect()
+        let mut by_cap: HashMap<[u8; 32], Owner> =
+            caps.into_iter().map(|c| c.0).zip(owners).collect();
+        // Nobody but us can derive a decoy capability, and our loop chaff goes under them
+        // too: a blob under one is our own chaff whose record a killed poll did not keep.
+        if let Ok(lp) = self.keys.loop_key() {
+            let per_day = self.keys.config().cover.tags_per_day();
+            for d in &days {
+                for (_, i) in (0..per_day).zip(0u32..) {
+                    by_cap.entry(lp.decoy_cap(*d, i).0).or_insert(Owner::Loop);
+                }
+            }
+        }
+        by_cap
     }
 
     fn ingest_spooled(

@@ -411,6 +411,11 @@ fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
         .cloned()
         .collect();
     for l in overdue {
+        if !l.confirmed {
+            // Its put may never have happened (the poll that made it was killed).
+            tick.state.loops.retain(|x| x != &l);
+            continue;
+        }
         if let Ok(r) = l.route.parse::<Route>() {
             let lbl = r.label();
             if !tick.state.dropping.contains(&lbl) {
