@@ -207,7 +207,10 @@ fn read_reply_and_see_it_arrive_over_a_folder_drop() {
     t.wait_for("bob", "Are you free at noon?");
     t.keys("bob", &["r"]);
     let s = t.wait_for("bob", "Re: Lunch?");
-    assert!(s.contains("folder drop · padded · sender hidden"), "{s}");
+    assert!(
+        s.contains("folder drop · padded · sender not in the file"),
+        "{s}"
+    );
     t.text("bob", "Yes, see you at noon.");
     t.keys("bob", &["C-s"]);
     t.wait_for("bob", "sent to alice via dir:");
