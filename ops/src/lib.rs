@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod agent;
 pub mod attachments;
 pub mod config;
 pub mod dial;
@@ -31,7 +32,7 @@ pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
 pub use home::Home;
 pub use inbox::{Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
 pub use intro::ContactRequest;
-pub use keys::{ContactRoute, ContactView, PrekeyState};
+pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
 pub use passfile::passphrase_from_file;

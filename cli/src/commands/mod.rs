@@ -2,6 +2,7 @@
 //! `run(ctx, args)`.
 
 pub mod account;
+pub mod agent;
 pub mod completions;
 pub mod contact;
 pub mod delete;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod key;
 pub mod leaks;
 pub mod list;
+pub mod lock;
 pub mod poll;
 pub mod read;
 pub mod relay;
@@ -22,6 +24,7 @@ pub mod route;
 pub mod search;
 pub mod send;
 pub mod tui;
+pub mod unlock;
 
 use hushpost_ops::Listed;
 use hushpost_ops::core::sanitize::one_line;
