@@ -5,6 +5,8 @@
 )]
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};

@@ -33,6 +33,7 @@ struct Inner {
     idle: Duration,
     deadline: Option<Instant>,
     stopping: bool,
+    generation: u64,
 }
 
 struct Shared {
@@ -59,6 +60,7 @@ impl Shared {
             timeout_secs: inner.idle.as_secs(),
             memory_locked: self.memory_locked,
             pid: std::process::id(),
+            generation: inner.generation,
         }
     }
 
@@ -73,9 +75,12 @@ impl Shared {
         inner.keys = None;
         inner.deadline = None;
         tracing::info!("agent locked");
-        if self.opts.exit_when_locked {
-            inner.stopping = true;
-        }
+        self.wake.notify_all();
+    }
+
+    /// Makes the watcher exit the process (after the answer that asked for it went out).
+    fn stop(&self, inner: &mut Inner) {
+        inner.stopping = true;
         self.wake.notify_all();
     }
 }
@@ -117,6 +122,7 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
             idle: opts.timeout,
             deadline: initial,
             stopping: false,
+            generation: 0,
         }),
         wake: Condvar::new(),
         opts,
@@ -136,9 +142,6 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
         let _ = std::thread::Builder::new()
             .name("hushpost-agent-conn".into())
             .spawn(move || answer(&s, stream));
-        if shared.inner().stopping {
-            break;
-        }
     }
     let _ = std::fs::remove_file(&socket);
     Ok(())
@@ -194,8 +197,8 @@ fn watch(shared: &Shared) {
                     tracing::info!("agent idle timeout");
                 }
                 shared.forget(&mut inner);
-                if !shared.opts.exit_when_locked {
-                    inner.deadline = None;
+                if shared.opts.exit_when_locked {
+                    shared.stop(&mut inner);
                 }
             }
             Some(d) => {
@@ -218,6 +221,12 @@ fn answer(shared: &Shared, mut stream: UnixStream) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
     let Ok(req) = read_frame::<Request>(&mut stream) else {
         return;
+    };
+    // `stop`, and `lock` of an agent `unlock` started, end the process once answered.
+    let ends = match req {
+        Request::Stop => true,
+        Request::Lock => shared.opts.exit_when_locked,
+        _ => false,
     };
     // Encoded under the lock, sent after it is released: a slow client holds nobody up.
     let frame = match req {
@@ -242,6 +251,9 @@ fn answer(shared: &Shared, mut stream: UnixStream) {
         use std::io::Write;
         let _ = stream.write_all(&f);
     }
+    if ends {
+        shared.stop(&mut shared.inner());
+    }
 }
 
 fn serve_one<'a>(
@@ -256,7 +268,6 @@ fn serve_one<'a>(
             Response::Done
         }
         Request::Stop => {
-            inner.stopping = true;
             shared.forget(inner);
             Response::Done
         }
@@ -268,10 +279,15 @@ fn serve_one<'a>(
             shared.touch(inner);
             let keys = inner.keys.as_mut().expect("checked above");
             match keys.reload_if_changed() {
-                Ok(_) => Response::Snapshot(Snapshot {
-                    encrypted: keys.encrypted(),
-                    state: keys.state(),
-                }),
+                Ok(reloaded) => {
+                    inner.generation += u64::from(reloaded);
+                    let keys = inner.keys.as_ref().expect("checked above");
+                    Response::Snapshot(Snapshot {
+                        encrypted: keys.encrypted(),
+                        state: keys.state(),
+                        generation: inner.generation,
+                    })
+                }
                 Err(e) => Response::Refused(Refusal::from(&e)),
             }
         }
@@ -282,10 +298,13 @@ fn serve_one<'a>(
                 keys.set_config(Arc::new(c));
             }
             match keys.apply_sent(&ops) {
-                Ok(refused) => Response::Applied {
-                    state: keys.state(),
-                    refused: refused.as_ref().map(Refusal::from),
-                },
+                Ok(refused) => {
+                    inner.generation += 1;
+                    Response::Applied {
+                        state: inner.keys.as_ref().expect("checked above").state(),
+                        refused: refused.as_ref().map(Refusal::from),
+                    }
+                }
                 Err(e) => Response::Refused(Refusal::from(&e)),
             }
         }
@@ -307,7 +326,7 @@ fn unlock(
         inner.idle = Duration::from_secs(t);
     }
     inner.keys = Some(keys);
-    inner.stopping = false;
+    inner.generation += 1;
     shared.touch(&mut inner);
     tracing::info!("agent unlocked");
     Ok(shared.status(&inner))

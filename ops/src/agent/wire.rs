@@ -88,6 +88,8 @@ pub struct Status {
     pub memory_locked: bool,
     /// The agent's process id.
     pub pid: u32,
+    /// Changes every time the state it holds changes (clients re-read only then).
+    pub generation: u64,
 }
 
 /// The state a client reads from.
@@ -97,6 +99,8 @@ pub struct Snapshot<S = hushpost_keyring::State> {
     pub state: S,
     /// Whether the file is encrypted.
     pub encrypted: bool,
+    /// [`Status::generation`] of this state.
+    pub generation: u64,
 }
 
 /// The agent's answer.

@@ -27,6 +27,8 @@ pub(crate) enum Backend {
         client: crate::agent::Client,
         /// Whether the file the agent holds is encrypted.
         encrypted: bool,
+        /// The agent's generation of our copy.
+        generation: u64,
     },
     /// A read-only copy (deriving `poll-keys.json` from a state just written).
     Detached,
@@ -62,7 +64,9 @@ impl Keys {
     pub(super) fn write(&mut self, op: Option<KeyOp>) -> Result<()> {
         match &mut self.backend {
             Backend::Detached => Err(Error::Invalid("this keyring copy is read-only".into())),
-            Backend::Agent { client, .. } => {
+            Backend::Agent {
+                client, generation, ..
+            } => {
                 let user = op.is_some();
                 let mut ops = std::mem::take(&mut self.pending);
                 let side = ops.len();
@@ -81,6 +85,9 @@ impl Keys {
                 if user {
                     self.identity = identity_of(&state);
                     self.state = state;
+                } else {
+                    // Our copy is not the agent's: make the next refresh re-read it.
+                    *generation = u64::MAX;
                 }
                 refused.map_or(Ok(()), Err)
             }
@@ -194,8 +201,14 @@ impl Keys {
                 self.state = state;
                 Ok(true)
             }
-            Backend::Agent { client, .. } if self.pending.is_empty() => {
+            Backend::Agent {
+                client, generation, ..
+            } if self.pending.is_empty() => {
+                if client.status()?.generation == *generation {
+                    return Ok(false);
+                }
                 let snap = client.snapshot()?;
+                *generation = snap.generation;
                 self.identity = identity_of(&snap.state);
                 self.state = snap.state;
                 Ok(true)

@@ -115,6 +115,7 @@ impl Keys {
         let backend = Backend::Agent {
             client,
             encrypted: snapshot.encrypted,
+            generation: snapshot.generation,
         };
         Keys::assemble(home, backend, snapshot.state, config, clock)
     }
