@@ -380,6 +380,7 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
     // While it is open: the CLI adds a contact, cron's poll fetches and opens new mail.
     let carol = Hp::new(tmp.path(), "carol");
     carol.init("Carol", &tmp.path().join("shared"));
+    carol.ok(&["contact", "add", "alice", &a.card()]);
     let (code, _, err) = no_tty(&a, &["contact", "add", "carol", &carol.card()]);
     assert_eq!(code, 0, "{err}");
     b.ok_stdin(&["send", "--to", "alice", "--subject", "Two"], "second\n");
@@ -398,13 +399,20 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
     t.keys("alice", &["Enter"]);
     t.text("alice", "hello carol");
     t.keys("alice", &["C-s"]);
-    wait_until("carol to receive it", || {
+    let start = Instant::now();
+    while !carol
+        .list_json(&[])
+        .iter()
+        .any(|m| m["subject"] == "From the inbox")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "carol got nothing; the inbox:\n{}",
+            t.capture("alice")
+        );
+        std::thread::sleep(Duration::from_millis(300));
         carol.ok(&["fetch"]);
-        carol
-            .list_json(&[])
-            .iter()
-            .any(|m| m["subject"] == "From the inbox")
-    });
+    }
     t.keys("alice", &["q"]);
     a.ok(&["lock"]);
 }

@@ -393,8 +393,13 @@ impl App {
     /// Keys every mail screen shares: compose, contacts, card, fetch, quit.
     pub(crate) fn common_key(&mut self, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         match k.code {
-            KeyCode::Char('c') => self.open_compose(),
+            KeyCode::Char('c') => {
+                // Contacts another process added meanwhile are offered in the To field.
+                fx.push(Effect::Net(NetCmd::Refresh));
+                self.open_compose();
+            }
             KeyCode::Char('C') => {
+                fx.push(Effect::Net(NetCmd::Refresh));
                 fx.push(Effect::Store(StoreCmd::Contacts));
                 self.push(Screen::Contacts);
             }

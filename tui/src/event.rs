@@ -127,6 +127,8 @@ pub enum NetCmd {
         /// The contact.
         name: String,
     },
+    /// Pick up keyring changes other processes (the CLI, cron's poll) made.
+    Refresh,
 }
 
 /// Our own card, ready to show.

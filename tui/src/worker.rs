@@ -386,6 +386,8 @@ impl NetWorker {
                         }
                         Err(e) => out.event(Event::Failed(err_line(e))),
                     },
+                    // Done above, before every command.
+                    NetCmd::Refresh => {}
                     NetCmd::Probe | NetCmd::Unlock(_) | NetCmd::Init { .. } => {}
                 }
             }
