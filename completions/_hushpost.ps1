@@ -31,7 +31,10 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create your identity (keys, a local drop, the mail store)')
-            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, or your contact card')
+            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock the keyring now: the agent forgets it')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
@@ -106,6 +109,45 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;id;help;help' {
+            break
+        }
+        'hushpost;unlock' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Lock after this long without use (e.g. 30m, 2h; 0 = only on `hushpost lock`)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;lock' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;agent' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Default idle timeout (e.g. 30m; 0 = only on `hushpost lock`); else `[agent] timeout`')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--detached', '--detached', [CompletionResultType]::ParameterName, 'Started by `unlock`: the socket is stdin; exit once locked')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hushpost;key' {
@@ -781,7 +823,10 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         }
         'hushpost;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create your identity (keys, a local drop, the mail store)')
-            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, or your contact card')
+            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock the keyring now: the agent forgets it')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
@@ -812,6 +857,15 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;id;card' {
+            break
+        }
+        'hushpost;help;unlock' {
+            break
+        }
+        'hushpost;help;lock' {
+            break
+        }
+        'hushpost;help;agent' {
             break
         }
         'hushpost;help;key' {

@@ -19,6 +19,9 @@ _hushpost() {
             hushpost,account)
                 cmd="hushpost__subcmd__account"
                 ;;
+            hushpost,agent)
+                cmd="hushpost__subcmd__agent"
+                ;;
             hushpost,completions)
                 cmd="hushpost__subcmd__completions"
                 ;;
@@ -58,6 +61,9 @@ _hushpost() {
             hushpost,list)
                 cmd="hushpost__subcmd__list"
                 ;;
+            hushpost,lock)
+                cmd="hushpost__subcmd__lock"
+                ;;
             hushpost,poll)
                 cmd="hushpost__subcmd__poll"
                 ;;
@@ -81,6 +87,9 @@ _hushpost() {
                 ;;
             hushpost,tui)
                 cmd="hushpost__subcmd__tui"
+                ;;
+            hushpost,unlock)
+                cmd="hushpost__subcmd__unlock"
                 ;;
             hushpost__subcmd__account,add)
                 cmd="hushpost__subcmd__account__subcmd__add"
@@ -175,6 +184,9 @@ _hushpost() {
             hushpost__subcmd__help,account)
                 cmd="hushpost__subcmd__help__subcmd__account"
                 ;;
+            hushpost__subcmd__help,agent)
+                cmd="hushpost__subcmd__help__subcmd__agent"
+                ;;
             hushpost__subcmd__help,completions)
                 cmd="hushpost__subcmd__help__subcmd__completions"
                 ;;
@@ -214,6 +226,9 @@ _hushpost() {
             hushpost__subcmd__help,list)
                 cmd="hushpost__subcmd__help__subcmd__list"
                 ;;
+            hushpost__subcmd__help,lock)
+                cmd="hushpost__subcmd__help__subcmd__lock"
+                ;;
             hushpost__subcmd__help,poll)
                 cmd="hushpost__subcmd__help__subcmd__poll"
                 ;;
@@ -237,6 +252,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,tui)
                 cmd="hushpost__subcmd__help__subcmd__tui"
+                ;;
+            hushpost__subcmd__help,unlock)
+                cmd="hushpost__subcmd__help__subcmd__unlock"
                 ;;
             hushpost__subcmd__help__subcmd__account,add)
                 cmd="hushpost__subcmd__help__subcmd__account__subcmd__add"
@@ -371,7 +389,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +609,28 @@ _hushpost() {
                 return 0
             fi
             case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__agent)
+            opts="-q -v -h -V --timeout --detached --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1057,7 +1097,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="init id unlock lock agent key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1129,6 +1169,20 @@ _hushpost() {
         hushpost__subcmd__help__subcmd__account__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1476,6 +1530,20 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__lock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__poll)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1645,6 +1713,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__tui)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1873,6 +1955,24 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__lock)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2381,6 +2481,28 @@ _hushpost() {
                 return 0
             fi
             case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__unlock)
+            opts="-q -v -h -V --timeout --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

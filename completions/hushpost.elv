@@ -28,7 +28,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand init 'Create your identity (keys, a local drop, the mail store)'
-            cand id 'Show your name, fingerprint and routes, or your contact card'
+            cand id 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card'
+            cand unlock 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout'
+            cand lock 'Lock the keyring now: the agent forgets it'
+            cand agent 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself'
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
@@ -97,6 +100,42 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;id;help;card'= {
         }
         &'hushpost;id;help;help'= {
+        }
+        &'hushpost;unlock'= {
+            cand --timeout 'Lock after this long without use (e.g. 30m, 2h; 0 = only on `hushpost lock`)'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;lock'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;agent'= {
+            cand --timeout 'Default idle timeout (e.g. 30m; 0 = only on `hushpost lock`); else `[agent] timeout`'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --detached 'Started by `unlock`: the socket is stdin; exit once locked'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'hushpost;key'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
@@ -704,7 +743,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help'= {
             cand init 'Create your identity (keys, a local drop, the mail store)'
-            cand id 'Show your name, fingerprint and routes, or your contact card'
+            cand id 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card'
+            cand unlock 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout'
+            cand lock 'Lock the keyring now: the agent forgets it'
+            cand agent 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself'
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
@@ -732,6 +774,12 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand card 'Print your one-line contact card (give it only to people who may write to you: it lets them post to you)'
         }
         &'hushpost;help;id;card'= {
+        }
+        &'hushpost;help;unlock'= {
+        }
+        &'hushpost;help;lock'= {
+        }
+        &'hushpost;help;agent'= {
         }
         &'hushpost;help;key'= {
             cand export 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
