@@ -50,6 +50,14 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         b.finish_and_clear();
     }
     let r = r?;
+    // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
+    let routes = s.routes().len();
+    if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
+        for (route, e) in &r.route_errors {
+            ctx.ui.error(&format!("{route}: {e}"));
+        }
+        bail!("no route could be fetched");
+    }
     if ctx.ui.json {
         ctx.ui.json_value(&Json {
             new: r.new.len(),
@@ -86,10 +94,6 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             ctx.ui
                 .note(format!("{} large message(s) still arriving", r.incomplete));
         }
-    }
-    let routes = s.routes().len();
-    if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
-        bail!("no route could be fetched");
     }
     if !r.rejected.is_empty() || !r.route_errors.is_empty() {
         return Err(Partial.into());

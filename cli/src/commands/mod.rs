@@ -29,6 +29,39 @@ pub mod unlock;
 use hushpost_ops::Listed;
 use hushpost_ops::core::sanitize::one_line;
 
+/// "expires in 45s" in the last minute, whole minutes up to a day, hours and minutes up to a
+/// year, then the date (never "0s", never "99years 2months…").
+pub fn expires_in(left: u64, at: u64) -> String {
+    let d = |s| humantime::format_duration(std::time::Duration::from_secs(s));
+    match left {
+        0 => "expired".into(),
+        1..60 => format!("expires in {}", d(left)),
+        60..86_400 => format!("expires in {}", d(left - left % 60)),
+        86_400..31_536_000 => format!("expires in {}", d(left - left % 3600)),
+        _ => format!(
+            "expires on {}",
+            hushpost_ops::rfc3339(at).get(..10).unwrap_or_default()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expires_in;
+
+    #[test]
+    fn expiry_reads_right_at_every_scale() {
+        assert_eq!(expires_in(45, 0), "expires in 45s");
+        assert_eq!(expires_in(0, 0), "expired");
+        assert_eq!(expires_in(125, 0), "expires in 2m");
+        assert_eq!(expires_in(2 * 86_400 + 3_700, 0), "expires in 2days 1h");
+        assert_eq!(
+            expires_in(u64::MAX / 2, 4_102_444_800),
+            "expires on 2100-01-01"
+        );
+    }
+}
+
 /// Prints list rows as a table (or JSON).
 pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
     if ctx.ui.json {
@@ -68,10 +101,7 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
             let left = r
                 .expires_at
                 .saturating_sub(hushpost_ops::core::time::unix_now());
-            format!(
-                "  (expires in {})",
-                humantime::format_duration(std::time::Duration::from_secs(left - left % 60))
-            )
+            format!("  ({})", expires_in(left, r.expires_at))
         } else {
             String::new()
         };

@@ -230,7 +230,17 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
         unread: s.unread,
         thread: s.thread,
         attachments: s.has_attachments,
-        verified: s.outgoing || known.is_some_and(|(_, v)| *v),
+        // Sent mail: verified only when every recipient is a verified contact.
+        verified: if s.outgoing {
+            s.peer.split(", ").all(|n| {
+                peers
+                    .by_key
+                    .values()
+                    .any(|(name, verified)| name == n && *verified)
+            })
+        } else {
+            known.is_some_and(|(_, v)| *v)
+        },
         expires_at: s.expires_at,
         burn_after_reading: s.burn,
     }
