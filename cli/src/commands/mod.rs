@@ -45,23 +45,6 @@ pub fn expires_in(left: u64, at: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::expires_in;
-
-    #[test]
-    fn expiry_reads_right_at_every_scale() {
-        assert_eq!(expires_in(45, 0), "expires in 45s");
-        assert_eq!(expires_in(0, 0), "expired");
-        assert_eq!(expires_in(125, 0), "expires in 2m");
-        assert_eq!(expires_in(2 * 86_400 + 3_700, 0), "expires in 2days 1h");
-        assert_eq!(
-            expires_in(u64::MAX / 2, 4_102_444_800),
-            "expires on 2100-01-01"
-        );
-    }
-}
-
 /// Prints list rows as a table (or JSON).
 pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
     if ctx.ui.json {
@@ -111,5 +94,22 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
         );
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expires_in;
+
+    #[test]
+    fn expiry_reads_right_at_every_scale() {
+        assert_eq!(expires_in(45, 0), "expires in 45s");
+        assert_eq!(expires_in(0, 0), "expired");
+        assert_eq!(expires_in(125, 0), "expires in 2m");
+        assert_eq!(expires_in(2 * 86_400 + 3_700, 0), "expires in 2days 1h");
+        assert_eq!(
+            expires_in(u64::MAX / 2, 4_102_444_800),
+            "expires on 2100-01-01"
+        );
     }
 }

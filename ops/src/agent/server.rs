@@ -108,7 +108,6 @@ fn lock_memory() -> bool {
 /// the socket on the way out.
 pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<()> {
     let _ = nix::sys::prctl::set_dumpable(false);
-    on_signals(home.agent_socket())?;
     let memory_locked = lock_memory();
     if !memory_locked {
         tracing::info!("agent memory is not locked (RLIMIT_MEMLOCK too small)");
@@ -127,6 +126,7 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
         wake: Condvar::new(),
         opts,
     });
+    on_signals(shared.clone())?;
     let timer = shared.clone();
     std::thread::Builder::new()
         .name("hushpost-agent-timer".into())
@@ -134,6 +134,9 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
         .map_err(|e| Error::Agent(format!("cannot start the timer: {e}")))?;
     let socket = shared.home.agent_socket();
     for conn in listener.incoming() {
+        if shared.inner().stopping {
+            break;
+        }
         let Ok(stream) = conn else { continue };
         if !same_user(&stream) {
             continue;
@@ -147,8 +150,15 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
     Ok(())
 }
 
-/// SIGHUP (a closed terminal) is ignored; SIGTERM and SIGINT remove the socket and exit.
-fn on_signals(socket: std::path::PathBuf) -> Result<()> {
+/// Wakes the accept loop so it sees `stopping` and returns (serve's caller then exits
+/// normally, destructors run).
+fn wake_accept(shared: &Shared) {
+    let _ = UnixStream::connect(shared.home.agent_socket());
+}
+
+/// SIGHUP (a closed terminal) is ignored; SIGTERM and SIGINT lock (the keys are wiped as
+/// they drop) and stop the agent.
+fn on_signals(shared: Arc<Shared>) -> Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let err = |e: std::io::Error| Error::Agent(format!("cannot handle signals: {e}"));
     signal_hook::flag::register(SIGHUP, Arc::new(std::sync::atomic::AtomicBool::new(false)))
@@ -158,8 +168,11 @@ fn on_signals(socket: std::path::PathBuf) -> Result<()> {
         .name("hushpost-agent-signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
-                let _ = std::fs::remove_file(&socket);
-                std::process::exit(0);
+                let mut inner = shared.inner();
+                shared.forget(&mut inner);
+                shared.stop(&mut inner);
+                drop(inner);
+                wake_accept(&shared);
             }
         })
         .map_err(err)?;
@@ -182,14 +195,14 @@ fn same_user(stream: &UnixStream) -> bool {
     }
 }
 
-/// Locks at the deadline; exits the process once stopping.
+/// Locks at the deadline; once stopping, wakes the accept loop and ends.
 fn watch(shared: &Shared) {
     let mut inner = shared.inner();
     loop {
         if inner.stopping {
-            let _ = std::fs::remove_file(shared.home.agent_socket());
             drop(inner);
-            std::process::exit(0);
+            wake_accept(shared);
+            return;
         }
         match inner.deadline {
             Some(d) if Instant::now() >= d => {
