@@ -43,6 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to a message')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'What has not left yet and why; retry or drop it')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Blobs kept aside because their date was outside the window; release or drop them')
             [CompletionResult]::new('leaks', 'leaks', [CompletionResultType]::ParameterValue, 'What each route lets the drop operator, the network and the contact observe')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the Tor proxy and your routes answer')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List messages, newest first')
@@ -298,6 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
             [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
+            [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -323,6 +326,18 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;via' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;contact;fallback' {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -424,6 +439,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         'hushpost;contact;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
             [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
+            [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -438,6 +454,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;help;via' {
+            break
+        }
+        'hushpost;contact;help;fallback' {
             break
         }
         'hushpost;contact;help;requests' {
@@ -578,6 +597,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--burn-after-reading', '--burn-after-reading', [CompletionResultType]::ParameterName, 'Ask the recipient''s client to delete the message once read. A courtesy their client honours, not something you can enforce')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching')
+            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable report')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -599,6 +619,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Reply to everyone the message went to (who is also your contact)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching')
+            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable report')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -635,6 +656,156 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;outbox' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is waiting (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;outbox;list' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;outbox;retry' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;outbox;drop' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;outbox;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is waiting (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;outbox;help;list' {
+            break
+        }
+        'hushpost;outbox;help;retry' {
+            break
+        }
+        'hushpost;outbox;help;drop' {
+            break
+        }
+        'hushpost;outbox;help;help' {
+            break
+        }
+        'hushpost;quarantine' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is kept aside (the default)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Open blob ID whatever its date and store it like fetched mail')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Forget blob ID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;quarantine;list' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;quarantine;release' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;quarantine;drop' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;quarantine;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is kept aside (the default)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Open blob ID whatever its date and store it like fetched mail')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Forget blob ID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hushpost;quarantine;help;list' {
+            break
+        }
+        'hushpost;quarantine;help;release' {
+            break
+        }
+        'hushpost;quarantine;help;drop' {
+            break
+        }
+        'hushpost;quarantine;help;help' {
             break
         }
         'hushpost;leaks' {
@@ -835,6 +1006,8 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Reply to a message')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Fetch new mail from all your routes')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'What has not left yet and why; retry or drop it')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Blobs kept aside because their date was outside the window; release or drop them')
             [CompletionResult]::new('leaks', 'leaks', [CompletionResultType]::ParameterValue, 'What each route lets the drop operator, the network and the contact observe')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that the Tor proxy and your routes answer')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List messages, newest first')
@@ -897,6 +1070,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         'hushpost;help;contact' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a contact from their card (`-` reads the card from stdin)')
             [CompletionResult]::new('via', 'via', [CompletionResultType]::ParameterValue, 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor')
+            [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
@@ -910,6 +1084,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;contact;via' {
+            break
+        }
+        'hushpost;help;contact;fallback' {
             break
         }
         'hushpost;help;contact;requests' {
@@ -962,6 +1139,36 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;poll' {
+            break
+        }
+        'hushpost;help;outbox' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is waiting (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)')
+            break
+        }
+        'hushpost;help;outbox;list' {
+            break
+        }
+        'hushpost;help;outbox;retry' {
+            break
+        }
+        'hushpost;help;outbox;drop' {
+            break
+        }
+        'hushpost;help;quarantine' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List what is kept aside (the default)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Open blob ID whatever its date and store it like fetched mail')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Forget blob ID')
+            break
+        }
+        'hushpost;help;quarantine;list' {
+            break
+        }
+        'hushpost;help;quarantine;release' {
+            break
+        }
+        'hushpost;help;quarantine;drop' {
             break
         }
         'hushpost;help;leaks' {

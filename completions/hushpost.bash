@@ -64,8 +64,14 @@ _hushpost() {
             hushpost,lock)
                 cmd="hushpost__subcmd__lock"
                 ;;
+            hushpost,outbox)
+                cmd="hushpost__subcmd__outbox"
+                ;;
             hushpost,poll)
                 cmd="hushpost__subcmd__poll"
+                ;;
+            hushpost,quarantine)
+                cmd="hushpost__subcmd__quarantine"
                 ;;
             hushpost,read)
                 cmd="hushpost__subcmd__read"
@@ -127,6 +133,9 @@ _hushpost() {
             hushpost__subcmd__contact,add)
                 cmd="hushpost__subcmd__contact__subcmd__add"
                 ;;
+            hushpost__subcmd__contact,fallback)
+                cmd="hushpost__subcmd__contact__subcmd__fallback"
+                ;;
             hushpost__subcmd__contact,help)
                 cmd="hushpost__subcmd__contact__subcmd__help"
                 ;;
@@ -156,6 +165,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__contact__subcmd__help,add)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__add"
+                ;;
+            hushpost__subcmd__contact__subcmd__help,fallback)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__fallback"
                 ;;
             hushpost__subcmd__contact__subcmd__help,help)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__help"
@@ -229,8 +241,14 @@ _hushpost() {
             hushpost__subcmd__help,lock)
                 cmd="hushpost__subcmd__help__subcmd__lock"
                 ;;
+            hushpost__subcmd__help,outbox)
+                cmd="hushpost__subcmd__help__subcmd__outbox"
+                ;;
             hushpost__subcmd__help,poll)
                 cmd="hushpost__subcmd__help__subcmd__poll"
+                ;;
+            hushpost__subcmd__help,quarantine)
+                cmd="hushpost__subcmd__help__subcmd__quarantine"
                 ;;
             hushpost__subcmd__help,read)
                 cmd="hushpost__subcmd__help__subcmd__read"
@@ -274,6 +292,9 @@ _hushpost() {
             hushpost__subcmd__help__subcmd__contact,add)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__add"
                 ;;
+            hushpost__subcmd__help__subcmd__contact,fallback)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__fallback"
+                ;;
             hushpost__subcmd__help__subcmd__contact,list)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__list"
                 ;;
@@ -300,6 +321,24 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__key,export)
                 cmd="hushpost__subcmd__help__subcmd__key__subcmd__export"
+                ;;
+            hushpost__subcmd__help__subcmd__outbox,drop)
+                cmd="hushpost__subcmd__help__subcmd__outbox__subcmd__drop"
+                ;;
+            hushpost__subcmd__help__subcmd__outbox,list)
+                cmd="hushpost__subcmd__help__subcmd__outbox__subcmd__list"
+                ;;
+            hushpost__subcmd__help__subcmd__outbox,retry)
+                cmd="hushpost__subcmd__help__subcmd__outbox__subcmd__retry"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,drop)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__drop"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,list)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__list"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,release)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__release"
                 ;;
             hushpost__subcmd__help__subcmd__relay,serve)
                 cmd="hushpost__subcmd__help__subcmd__relay__subcmd__serve"
@@ -339,6 +378,54 @@ _hushpost() {
                 ;;
             hushpost__subcmd__key__subcmd__help,help)
                 cmd="hushpost__subcmd__key__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__outbox,drop)
+                cmd="hushpost__subcmd__outbox__subcmd__drop"
+                ;;
+            hushpost__subcmd__outbox,help)
+                cmd="hushpost__subcmd__outbox__subcmd__help"
+                ;;
+            hushpost__subcmd__outbox,list)
+                cmd="hushpost__subcmd__outbox__subcmd__list"
+                ;;
+            hushpost__subcmd__outbox,retry)
+                cmd="hushpost__subcmd__outbox__subcmd__retry"
+                ;;
+            hushpost__subcmd__outbox__subcmd__help,drop)
+                cmd="hushpost__subcmd__outbox__subcmd__help__subcmd__drop"
+                ;;
+            hushpost__subcmd__outbox__subcmd__help,help)
+                cmd="hushpost__subcmd__outbox__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__outbox__subcmd__help,list)
+                cmd="hushpost__subcmd__outbox__subcmd__help__subcmd__list"
+                ;;
+            hushpost__subcmd__outbox__subcmd__help,retry)
+                cmd="hushpost__subcmd__outbox__subcmd__help__subcmd__retry"
+                ;;
+            hushpost__subcmd__quarantine,drop)
+                cmd="hushpost__subcmd__quarantine__subcmd__drop"
+                ;;
+            hushpost__subcmd__quarantine,help)
+                cmd="hushpost__subcmd__quarantine__subcmd__help"
+                ;;
+            hushpost__subcmd__quarantine,list)
+                cmd="hushpost__subcmd__quarantine__subcmd__list"
+                ;;
+            hushpost__subcmd__quarantine,release)
+                cmd="hushpost__subcmd__quarantine__subcmd__release"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,drop)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__drop"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,help)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,list)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__list"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,release)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__release"
                 ;;
             hushpost__subcmd__relay,help)
                 cmd="hushpost__subcmd__relay__subcmd__help"
@@ -389,7 +476,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -661,7 +748,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via requests accept list show verify remove routes help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via fallback requests accept list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,8 +805,26 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__contact__subcmd__fallback)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version on off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__contact__subcmd__help)
-            opts="add via requests accept list show verify remove routes help"
+            opts="add via fallback requests accept list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,6 +852,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__fallback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1097,7 +1216,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id unlock lock agent key route contact account send reply fetch poll leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1209,7 +1328,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact)
-            opts="add via requests accept list show verify remove routes"
+            opts="add via fallback requests accept list show verify remove routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,6 +1356,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__fallback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1544,9 +1677,121 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__outbox)
+            opts="list retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__outbox__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__outbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__outbox__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__poll)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine)
+            opts="list release drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1984,9 +2229,293 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__outbox)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version list retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__drop)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__help)
+            opts="list retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__list)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__outbox__subcmd__retry)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__poll)
             opts="-q -v -h -V --daemon --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version list release drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__drop)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help)
+            opts="list release drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__list)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__release)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2147,7 +2676,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__reply)
-            opts="-s -a -q -v -h -V --all --subject --attach --via --route --now --json --passphrase-file --quiet --verbose --help --version"
+            opts="-s -a -q -v -h -V --all --subject --attach --via --route --now --fallback --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2425,7 +2954,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__send)
-            opts="-s -a -q -v -h -V --to --subject --attach --via --route --expire --burn-after-reading --now --json --passphrase-file --quiet --verbose --help --version"
+            opts="-s -a -q -v -h -V --to --subject --attach --via --route --expire --burn-after-reading --now --fallback --json --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

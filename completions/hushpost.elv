@@ -40,6 +40,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
+            cand outbox 'What has not left yet and why; retry or drop it'
+            cand quarantine 'Blobs kept aside because their date was outside the window; release or drop them'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
@@ -269,6 +271,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
             cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
+            cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -292,6 +295,17 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
         }
         &'hushpost;contact;via'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;fallback'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -385,6 +399,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;help'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
             cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
+            cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -397,6 +412,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;help;add'= {
         }
         &'hushpost;contact;help;via'= {
+        }
+        &'hushpost;contact;help;fallback'= {
         }
         &'hushpost;contact;help;requests'= {
         }
@@ -517,6 +534,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --burn-after-reading 'Ask the recipient''s client to delete the message once read. A courtesy their client honours, not something you can enforce'
             cand --now 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
+            cand --fallback 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)'
             cand --json 'Machine-readable report'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -537,6 +555,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --all 'Reply to everyone the message went to (who is also your contact)'
             cand --now 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
+            cand --fallback 'If a recipient''s first route fails, try their next ones'
             cand --json 'Machine-readable report'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -571,6 +590,138 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'hushpost;outbox'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List what is waiting (the default)'
+            cand retry 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment'
+            cand drop 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;outbox;list'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;outbox;retry'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;outbox;drop'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;outbox;help'= {
+            cand list 'List what is waiting (the default)'
+            cand retry 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment'
+            cand drop 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;outbox;help;list'= {
+        }
+        &'hushpost;outbox;help;retry'= {
+        }
+        &'hushpost;outbox;help;drop'= {
+        }
+        &'hushpost;outbox;help;help'= {
+        }
+        &'hushpost;quarantine'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;quarantine;list'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;release'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;drop'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;help'= {
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;quarantine;help;list'= {
+        }
+        &'hushpost;quarantine;help;release'= {
+        }
+        &'hushpost;quarantine;help;drop'= {
+        }
+        &'hushpost;quarantine;help;help'= {
         }
         &'hushpost;leaks'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
@@ -755,6 +906,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand reply 'Reply to a message'
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
+            cand outbox 'What has not left yet and why; retry or drop it'
+            cand quarantine 'Blobs kept aside because their date was outside the window; release or drop them'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
@@ -803,6 +956,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;contact'= {
             cand add 'Add a contact from their card (`-` reads the card from stdin)'
             cand via 'How to reach this contact''s network routes: `tor` (only ever through the Tor proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default` (the `[network] via` of config.toml). Onion routes and routes whose owner asked for Tor always use Tor'
+            cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
             cand list 'List contacts'
@@ -814,6 +968,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;contact;add'= {
         }
         &'hushpost;help;contact;via'= {
+        }
+        &'hushpost;help;contact;fallback'= {
         }
         &'hushpost;help;contact;requests'= {
         }
@@ -850,6 +1006,28 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;fetch'= {
         }
         &'hushpost;help;poll'= {
+        }
+        &'hushpost;help;outbox'= {
+            cand list 'List what is waiting (the default)'
+            cand retry 'Send delivery ID now — or every delivery kept after a failure — whatever the backoff. On a route with cover traffic this sends outside its regular slots, which reveals the moment'
+            cand drop 'Give up on delivery ID: its blobs leave the outbox (what already reached the drop stays there until the recipient fetches or it expires)'
+        }
+        &'hushpost;help;outbox;list'= {
+        }
+        &'hushpost;help;outbox;retry'= {
+        }
+        &'hushpost;help;outbox;drop'= {
+        }
+        &'hushpost;help;quarantine'= {
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+        }
+        &'hushpost;help;quarantine;list'= {
+        }
+        &'hushpost;help;quarantine;release'= {
+        }
+        &'hushpost;help;quarantine;drop'= {
         }
         &'hushpost;help;leaks'= {
         }

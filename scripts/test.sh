@@ -33,6 +33,9 @@ have unshare || need+=(util-linux)
 have tor || need+=(tor)
 # counting every packet a command sends from a sealed namespace (cli/tests/dial_sealed.rs)
 have nft || need+=(nftables)
+# the npm age-encryption interop oracle (core/tests/npm_interop.rs)
+have node || need+=(nodejs)
+have npm || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -42,6 +45,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
+
+# the npm fixture: age-encryption at the version pinned by core/tests/npm/package-lock.json
+log "npm ci (core/tests/npm)"
+(cd core/tests/npm && npm ci --no-audit --no-fund --loglevel=error)
 
 # --- 2. loopback servers (each script prints the env vars the tests read) ---------------
 export CI=${CI:-1} HUSHPOST_REQUIRE_TOOLS=1

@@ -97,6 +97,10 @@ pub enum Command {
     Fetch(commands::fetch::Args),
     /// One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch.
     Poll(commands::poll::Args),
+    /// What has not left yet and why; retry or drop it.
+    Outbox(commands::outbox::Args),
+    /// Blobs kept aside because their date was outside the window; release or drop them.
+    Quarantine(commands::quarantine::Args),
     /// What each route lets the drop operator, the network and the contact observe.
     Leaks(commands::leaks::Args),
     /// Check that the Tor proxy and your routes answer.
@@ -225,6 +229,8 @@ pub fn main() -> ExitCode {
         Some(Command::Contact(a)) => a.json(),
         Some(Command::Fetch(a)) => a.json,
         Some(Command::Poll(a)) => a.json,
+        Some(Command::Outbox(a)) => a.json,
+        Some(Command::Quarantine(a)) => a.json,
         Some(Command::Leaks(a)) => a.json,
         Some(Command::Doctor(a)) => a.json,
         Some(Command::Account(commands::account::Args {
@@ -274,6 +280,8 @@ pub fn main() -> ExitCode {
         Some(Command::Reply(a)) => commands::reply::run(&ctx, a),
         Some(Command::Fetch(a)) => commands::fetch::run(&ctx, a),
         Some(Command::Poll(a)) => commands::poll::run(&ctx, a),
+        Some(Command::Outbox(a)) => commands::outbox::run(&ctx, a),
+        Some(Command::Quarantine(a)) => commands::quarantine::run(&ctx, a),
         Some(Command::Leaks(a)) => commands::leaks::run(&ctx, a),
         Some(Command::Doctor(a)) => commands::doctor::run(&ctx, a),
         Some(Command::List(a)) => commands::list::run(&ctx, a),

@@ -258,11 +258,21 @@ fn unwritable_drop_folder_is_a_clear_error_and_nothing_is_lost() {
     assert_eq!(code, 1);
     assert!(err.contains("permission denied"), "{err}");
     assert!(err.contains("NOT sent"), "{err}");
+    assert!(err.contains("kept in the outbox"), "{err}");
     assert_eq!(b.list_json(&[]).len(), 1, "bob's mail is intact");
+    // The message is not lost: its sent copy is stored, and its delivery says why it waits.
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let d = &sent[0]["deliveries"][0];
+    assert_eq!(d["state"], "queued", "{sent:?}");
     assert!(
-        a.list_json(&["--sent"]).len() == 1,
-        "only the first message counts as sent"
+        d["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("permission denied"),
+        "{sent:?}"
     );
+    assert_eq!(sent[1]["deliveries"][0]["state"], "sent", "{sent:?}");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! Messages are always binary age files with exactly one X25519 stanza; armor is only for
 //! mail bodies (SMTP), and passphrase (scrypt) files only for the keyring.
 
-use crate::identity::XKeyPair;
+use crate::hybrid::{AgeHybridIdentity, HybridKeyPair, HybridPublic};
+use crate::identity::{KeyError, XKeyPair};
 use age::secrecy::SecretString;
 use base64::Engine;
 use std::io::{Read, Write};
@@ -44,6 +45,39 @@ pub enum AgeError {
     ExcessiveWork(u8),
 }
 
+/// The header of a binary age file with one `mlkem768x25519` stanza is always this long:
+/// 22 (version line) + 18 (`-> mlkem768x25519 `) + 1,494 (enc) + 1 + 43 (body) + 1 + 48 (MAC line).
+pub const HYBRID_HEADER_LEN: usize = 1627;
+
+/// The one key a blob is sealed to: a classical X25519 key, or a hybrid post-quantum key
+/// (once we hold the recipient's, every blob uses it).
+#[derive(Debug, Clone, Copy)]
+pub enum SealKey<'a> {
+    /// `-> X25519` stanza.
+    X25519(&'a [u8; 32]),
+    /// `-> mlkem768x25519` stanza.
+    Hybrid(&'a HybridPublic),
+}
+
+impl SealKey<'_> {
+    /// Length of the age header this key produces (fixed per key type).
+    pub fn header_len(&self) -> usize {
+        match self {
+            SealKey::X25519(_) => X25519_HEADER_LEN,
+            SealKey::Hybrid(_) => HYBRID_HEADER_LEN,
+        }
+    }
+
+    /// What an envelope names as the key it was sealed to: the X25519 key itself, or the
+    /// hybrid key's 32-byte id ([`HybridPublic::key_id`]).
+    pub fn key_id(&self) -> [u8; 32] {
+        match self {
+            SealKey::X25519(k) => **k,
+            SealKey::Hybrid(h) => h.key_id(),
+        }
+    }
+}
+
 /// Encrypts `plaintext` to one X25519 public key: one stanza, binary, no armor.
 ///
 /// Written here rather than with `age::Encryptor` because the age crate always appends a
@@ -53,6 +87,9 @@ pub enum AgeError {
 /// wrap uses age-core's `hkdf`/`aead_encrypt`, the payload is age's STREAM over
 /// ChaCha20-Poly1305, and decryption always goes through the age crate. Go `age -d` and the
 /// age crate open every file this produces (tests/interop.rs, tests/envelope.rs).
+///
+/// A small-order recipient key (one whose shared secret is all zero) yields an empty
+/// vector: callers with keys from a peer use [`encrypt_to_into`], which says why.
 pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     encrypt_x25519_into(recipient, plaintext, &mut out);
@@ -60,8 +97,31 @@ pub fn encrypt_x25519(recipient: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
 }
 
 /// [`encrypt_x25519`] into a caller-owned buffer (cleared first), so hot loops reuse memory.
+/// Leaves `out` empty for a small-order key (see [`encrypt_to_into`]).
 pub fn encrypt_x25519_into(recipient: &[u8; 32], plaintext: &[u8], out: &mut Vec<u8>) {
-    use age_core::primitives::{aead_encrypt, hkdf};
+    if encrypt_to_into(&SealKey::X25519(recipient), plaintext, out).is_err() {
+        out.clear();
+    }
+}
+
+/// Encrypts `plaintext` to one key into `out` (cleared first): a binary age file with
+/// exactly one stanza and nothing else in the header. Refuses a small-order X25519 key.
+pub fn encrypt_to_into(
+    key: &SealKey<'_>,
+    plaintext: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), KeyError> {
+    out.clear();
+    out.reserve(key.header_len() + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1));
+    let payload_key = write_header(key, out)?;
+    stream_seal(&payload_key, plaintext, out);
+    Ok(())
+}
+
+/// Appends the header (version line, the one stanza, MAC) and the payload nonce to `out`
+/// for a fresh random file key; returns the payload key.
+fn write_header(key: &SealKey<'_>, out: &mut Vec<u8>) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+    use age_core::primitives::hkdf;
     use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
     use hmac::Mac;
     use rand::RngCore;
@@ -69,47 +129,162 @@ pub fn encrypt_x25519_into(recipient: &[u8; 32], plaintext: &[u8], out: &mut Vec
     let mut rng = rand::rngs::OsRng;
     let mut file_key = Zeroizing::new([0u8; 16]);
     rng.fill_bytes(file_key.as_mut());
-
-    // X25519 recipient stanza (age spec "X25519 recipient stanza").
-    let esk = x25519_dalek::EphemeralSecret::random_from_rng(rng);
-    let epk = x25519_dalek::PublicKey::from(&esk);
-    let shared = esk.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient));
-    assert!(
-        shared.was_contributory(),
-        "refusing a small-order recipient key"
-    );
-    let mut salt = [0u8; 64];
-    salt[..32].copy_from_slice(epk.as_bytes());
-    salt[32..].copy_from_slice(recipient);
-    let wrap_key = Zeroizing::new(hkdf(
-        &salt,
-        b"age-encryption.org/v1/X25519",
-        shared.as_bytes(),
-    ));
-    let body = aead_encrypt(&wrap_key, file_key.as_ref());
-
-    out.clear();
-    out.reserve(X25519_HEADER_LEN + 16 + plaintext.len() + 16 * (plaintext.len() / CHUNK + 1));
-    out.extend_from_slice(b"age-encryption.org/v1\n-> X25519 ");
-    out.extend_from_slice(B64.encode(epk.as_bytes()).as_bytes());
-    out.push(b'\n');
-    out.extend_from_slice(B64.encode(&body).as_bytes());
+    let start = out.len();
+    out.extend_from_slice(b"age-encryption.org/v1\n");
+    match key {
+        SealKey::X25519(recipient) => {
+            // X25519 recipient stanza (age spec "X25519 recipient stanza").
+            let esk = x25519_dalek::EphemeralSecret::random_from_rng(rng);
+            let epk = x25519_dalek::PublicKey::from(&esk);
+            let shared = esk.diffie_hellman(&x25519_dalek::PublicKey::from(**recipient));
+            if !shared.was_contributory() {
+                out.truncate(start);
+                return Err(KeyError::BadX25519);
+            }
+            let mut salt = [0u8; 64];
+            salt[..32].copy_from_slice(epk.as_bytes());
+            salt[32..].copy_from_slice(*recipient);
+            let wrap_key = Zeroizing::new(hkdf(
+                &salt,
+                b"age-encryption.org/v1/X25519",
+                shared.as_bytes(),
+            ));
+            let body = age_core::primitives::aead_encrypt(&wrap_key, file_key.as_ref());
+            out.extend_from_slice(b"-> X25519 ");
+            out.extend_from_slice(B64.encode(epk.as_bytes()).as_bytes());
+            out.push(b'\n');
+            out.extend_from_slice(B64.encode(&body).as_bytes());
+        }
+        SealKey::Hybrid(public) => {
+            let Ok((enc, body)) = public.wrap_file_key(&file_key) else {
+                out.truncate(start);
+                return Err(KeyError::BadHybrid);
+            };
+            out.extend_from_slice(b"-> mlkem768x25519 ");
+            out.extend_from_slice(B64.encode(enc).as_bytes());
+            out.push(b'\n');
+            out.extend_from_slice(B64.encode(body).as_bytes());
+        }
+    }
     out.extend_from_slice(b"\n---");
     let mac_key = Zeroizing::new(hkdf(&[], b"header", file_key.as_ref()));
-    let mut mac =
-        <hmac::Hmac<sha2::Sha256>>::new_from_slice(mac_key.as_ref()).expect("any key length");
-    mac.update(out);
-    out.push(b' ');
-    out.extend_from_slice(B64.encode(mac.finalize().into_bytes()).as_bytes());
+    // HMAC accepts keys of any length; this cannot fail.
+    if let Ok(mut mac) = <hmac::Hmac<sha2::Sha256>>::new_from_slice(mac_key.as_ref()) {
+        mac.update(&out[start..]);
+        out.push(b' ');
+        out.extend_from_slice(B64.encode(mac.finalize().into_bytes()).as_bytes());
+    }
     out.push(b'\n');
-    debug_assert_eq!(out.len(), X25519_HEADER_LEN);
+    debug_assert_eq!(out.len() - start, key.header_len());
 
     // Payload: 16-byte nonce, then STREAM (64 KiB chunks, 11-byte counter || last flag).
     let mut nonce = [0u8; 16];
     rng.fill_bytes(&mut nonce);
     out.extend_from_slice(&nonce);
-    let payload_key = Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref()));
-    stream_seal(&payload_key, plaintext, out);
+    Ok(Zeroizing::new(hkdf(&nonce, b"payload", file_key.as_ref())))
+}
+
+/// The plaintext of an age payload being built in place in the output buffer: plaintext
+/// position `p` lives at `p + 16 × (p / 64 KiB)` after the nonce, because every STREAM
+/// chunk is followed by its tag. Lets a sealer read file content straight into the blob
+/// (no plaintext buffer, no copy).
+pub struct InPlace<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl InPlace<'_> {
+    /// Plaintext length.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the plaintext is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Calls `f(segment, offset_in_range)` for the contiguous pieces of plaintext
+    /// `[p, p + n)`; `n` past the end is cut to it.
+    pub fn each_segment<E>(
+        &mut self,
+        p: usize,
+        n: usize,
+        mut f: impl FnMut(&mut [u8], usize) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let end = p.saturating_add(n).min(self.len);
+        let mut at = p;
+        while at < end {
+            let in_chunk = CHUNK - at % CHUNK;
+            let take = in_chunk.min(end - at);
+            let phys = at + 16 * (at / CHUNK);
+            f(&mut self.buf[phys..phys + take], at - p)?;
+            at += take;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at plaintext position `p`.
+    pub fn put(&mut self, p: usize, bytes: &[u8]) {
+        let _ = self.each_segment(p, bytes.len(), |seg, off| -> Result<(), ()> {
+            seg.copy_from_slice(&bytes[off..off + seg.len()]);
+            Ok(())
+        });
+    }
+
+    /// Zeroes plaintext `[p, len)`.
+    pub fn zero_from(&mut self, p: usize) {
+        let _ = self.each_segment(p, usize::MAX, |seg, _| -> Result<(), ()> {
+            seg.fill(0);
+            Ok(())
+        });
+    }
+}
+
+/// [`encrypt_to_into`] for a plaintext of `len` bytes that `fill` writes in place (it must
+/// write every position). `out` keeps its allocation and, once it has the blob's length,
+/// is not cleared between uses.
+pub fn encrypt_in_place<E: From<KeyError>>(
+    key: &SealKey<'_>,
+    len: usize,
+    out: &mut Vec<u8>,
+    fill: impl FnOnce(&mut InPlace<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+    let mut head = Vec::with_capacity(key.header_len() + 16);
+    let payload_key = write_header(key, &mut head)?;
+    let n_chunks = len.div_ceil(CHUNK).max(1);
+    let total = head.len() + len + 16 * n_chunks;
+    if out.len() != total {
+        out.clear();
+        out.resize(total, 0);
+    }
+    out[..head.len()].copy_from_slice(&head);
+    let body = &mut out[head.len()..];
+    fill(&mut InPlace { buf: body, len })?;
+    let k: &[u8; 32] = &payload_key;
+    let aead = chacha20poly1305::ChaCha20Poly1305::new(k.into());
+    for i in 0..n_chunks {
+        let start = i * (CHUNK + 16);
+        let n = (len - i * CHUNK).min(CHUNK);
+        let mut nonce = [0u8; 12];
+        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
+        nonce[11] = u8::from(i + 1 == n_chunks);
+        let (chunk, rest) = body[start..].split_at_mut(n);
+        // Chunks are far below ChaCha20-Poly1305's length limit, so this cannot fail.
+        if let Ok(tag) = aead.encrypt_in_place_detached((&nonce).into(), &[], chunk) {
+            rest[..16].copy_from_slice(&tag);
+        }
+    }
+    Ok(())
+}
+
+/// Inner plaintext bytes that fit in a blob of `blob_len` bytes sealed with a header of
+/// `header_len`: blob − header − 16 (nonce) − 16 per 64 KiB chunk.
+pub fn capacity(blob_len: usize, header_len: usize) -> usize {
+    let payload = blob_len - header_len - 16;
+    let chunks = payload.div_ceil(CHUNK + 16);
+    payload - 16 * chunks
 }
 
 const CHUNK: usize = 64 * 1024;
@@ -128,10 +303,10 @@ fn stream_seal(key: &[u8; 32], plaintext: &[u8], out: &mut Vec<u8>) {
         nonce[11] = u8::from(i + 1 == n_chunks);
         let at = out.len();
         out.extend_from_slice(chunk);
-        let tag = aead
-            .encrypt_in_place_detached((&nonce).into(), &[], &mut out[at..])
-            .expect("chunks are far below ChaCha20-Poly1305 limits");
-        out.extend_from_slice(&tag);
+        // Chunks are far below ChaCha20-Poly1305's length limit, so this cannot fail.
+        if let Ok(tag) = aead.encrypt_in_place_detached((&nonce).into(), &[], &mut out[at..]) {
+            out.extend_from_slice(&tag);
+        }
     }
 }
 
@@ -176,6 +351,46 @@ pub fn decrypt_x25519(
     Ok((pt, idx))
 }
 
+/// Which of the caller's keys opened a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyHit {
+    /// `x_keys[i]` (an `X25519` stanza).
+    X25519(usize),
+    /// `pq_keys[i]` (an `mlkem768x25519` stanza).
+    Hybrid(usize),
+}
+
+/// Decrypts a binary age file with any of our classical and hybrid keys; returns the
+/// plaintext and which key opened it. Nothing is released unless the whole payload
+/// authenticated.
+pub fn decrypt_any(
+    blob: &[u8],
+    x_keys: &[&XKeyPair],
+    pq_keys: &[&HybridKeyPair],
+) -> Result<(Zeroizing<Vec<u8>>, KeyHit), AgeError> {
+    let hybrid: Vec<AgeHybridIdentity<'_>> = pq_keys.iter().map(|k| AgeHybridIdentity(k)).collect();
+    let tracked: Vec<Tracking<'_>> = x_keys
+        .iter()
+        .map(|k| k.age_identity() as &dyn age::Identity)
+        .chain(hybrid.iter().map(|h| h as &dyn age::Identity))
+        .map(|inner| Tracking {
+            inner,
+            hit: AtomicBool::new(false),
+        })
+        .collect();
+    let pt = decrypt_with(blob, tracked.iter().map(|t| t as &dyn age::Identity))?;
+    let idx = tracked
+        .iter()
+        .position(|t| t.hit.load(Ordering::Relaxed))
+        .ok_or(AgeError::NoMatch)?;
+    let hit = if idx < x_keys.len() {
+        KeyHit::X25519(idx)
+    } else {
+        KeyHit::Hybrid(idx - x_keys.len())
+    };
+    Ok((pt, hit))
+}
+
 /// Decrypts a binary age file with any identities (the CCTV harness uses this directly).
 /// Nothing is released unless the whole payload authenticated.
 pub fn decrypt_with<'a>(
@@ -184,9 +399,44 @@ pub fn decrypt_with<'a>(
 ) -> Result<Zeroizing<Vec<u8>>, AgeError> {
     let dec = age::Decryptor::new_buffered(blob).map_err(|e| map_err(&e, false))?;
     let mut r = dec.decrypt(identities).map_err(|e| map_err(&e, false))?;
-    let mut out = Zeroizing::new(Vec::with_capacity(blob.len()));
+    let mut out = Zeroizing::new(take_buffer(blob.len()));
     r.read_to_end(&mut out).map_err(|_| AgeError::Payload)?;
     Ok(out)
+}
+
+/// Plaintext buffers of opened fragments, returned (wiped) when the fragment is dropped.
+/// Opening a 1 GiB message otherwise allocates 4,000 fresh 256 KiB buffers, each above
+/// malloc's mmap threshold: 262,000 page faults, a third of the opener's system time.
+static POOL: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+const POOL_MAX: usize = 128;
+
+/// An empty buffer with at least `cap` bytes of capacity, from the pool when one is there.
+pub(crate) fn take_buffer(cap: usize) -> Vec<u8> {
+    let pooled = POOL.lock().ok().and_then(|mut p| p.pop());
+    match pooled {
+        Some(mut v) => {
+            v.reserve(cap);
+            v
+        }
+        None => Vec::with_capacity(cap),
+    }
+}
+
+/// Wipes a plaintext buffer and keeps it for [`take_buffer`] (or frees it if the pool is full).
+pub(crate) fn give_back(mut v: Vec<u8>) {
+    // A plain memset over the whole capacity, kept by `black_box` (the buffer lives on, so
+    // the writes cannot be elided): `zeroize`'s byte-by-byte volatile writes cost 8 % of
+    // opening a 1 GiB message. A buffer the pool does not keep is freed already wiped.
+    let cap = v.capacity();
+    v.clear();
+    v.resize(cap, 0);
+    std::hint::black_box(&mut v);
+    v.clear();
+    if let Ok(mut p) = POOL.lock()
+        && p.len() < POOL_MAX
+    {
+        p.push(v);
+    }
 }
 
 fn map_err(e: &age::DecryptError, _payload: bool) -> AgeError {
@@ -326,6 +576,32 @@ mod tests {
         let (pt, idx) = decrypt_x25519(&f, &[&XKeyPair::generate(), &k]).expect("decrypt");
         assert_eq!(idx, 1);
         assert_eq!(pt.as_slice(), &[0u8; 100]);
+    }
+
+    #[test]
+    fn in_place_sealing_matches_the_plaintext_at_every_chunk_boundary() {
+        let k = XKeyPair::generate();
+        let mut out = Vec::new();
+        for n in [0usize, 1, 65_535, 65_536, 65_537, 200_000, 261_896] {
+            let pt: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
+            // Written in uneven pieces, reusing the same (dirty) output buffer.
+            encrypt_in_place(
+                &SealKey::X25519(&k.public()),
+                n,
+                &mut out,
+                |ip| -> Result<(), KeyError> {
+                    let cut = n / 3;
+                    ip.put(cut, &pt[cut..]);
+                    ip.each_segment(0, cut, |seg, off| -> Result<(), KeyError> {
+                        seg.copy_from_slice(&pt[off..off + seg.len()]);
+                        Ok(())
+                    })
+                },
+            )
+            .expect("seal");
+            let (got, _) = decrypt_x25519(&out, &[&k]).expect("decrypt");
+            assert_eq!(got.as_slice(), pt.as_slice(), "n={n}");
+        }
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum KeyError {
     /// An X25519 key whose Diffie-Hellman output is all zero (a small-order point).
     #[error("not a usable X25519 public key (small-order point)")]
     BadX25519,
+    /// A hybrid (ML-KEM-768 + X25519) key that does not parse or encapsulate.
+    #[error("not a usable hybrid post-quantum key")]
+    BadHybrid,
     /// A string that is not an `age1…` recipient.
     #[error("not an age recipient (age1…)")]
     BadAgeRecipient,
@@ -34,11 +37,21 @@ pub enum SigContext {
     Prekey,
     /// A contact card.
     Card,
+    /// The inner envelope v2 (signed heads and single messages).
+    EnvelopeV2,
+    /// A v2 signed hybrid key (prekey or long-term) handed to one contact.
+    KeyV2,
 }
 
 impl SigContext {
     /// Every context, for exhaustive tests.
-    pub const ALL: [SigContext; 3] = [SigContext::Envelope, SigContext::Prekey, SigContext::Card];
+    pub const ALL: [SigContext; 5] = [
+        SigContext::Envelope,
+        SigContext::Prekey,
+        SigContext::Card,
+        SigContext::EnvelopeV2,
+        SigContext::KeyV2,
+    ];
 
     /// The NUL-terminated label prefixed to the signed bytes.
     pub fn label(self) -> &'static [u8] {
@@ -46,6 +59,8 @@ impl SigContext {
             SigContext::Envelope => b"hushpost v1 envelope signature\0",
             SigContext::Prekey => b"hushpost v1 prekey signature\0",
             SigContext::Card => b"hushpost v1 card signature\0",
+            SigContext::EnvelopeV2 => b"hushpost v2 envelope signature\0",
+            SigContext::KeyV2 => b"hushpost v2 key signature\0",
         }
     }
 }
@@ -103,6 +118,23 @@ impl XKeyPair {
     /// The age identity that decrypts files sent to this key.
     pub fn age_identity(&self) -> &age::x25519::Identity {
         &self.age
+    }
+
+    /// Parses `AGE-SECRET-KEY-1…` (upper case, as age writes it).
+    pub fn from_age_secret_string(s: &str) -> Result<Self, KeyError> {
+        let t = s.trim();
+        if t.chars().any(|c| c.is_ascii_lowercase()) {
+            return Err(KeyError::BadAgeRecipient);
+        }
+        let lower = Zeroizing::new(t.to_ascii_lowercase());
+        let (hrp, data) = bech32::decode(&lower).map_err(|_| KeyError::BadAgeRecipient)?;
+        let data = Zeroizing::new(data);
+        if hrp.as_str() != "age-secret-key-" {
+            return Err(KeyError::BadAgeRecipient);
+        }
+        let bytes: [u8; 32] = data[..].try_into().map_err(|_| KeyError::BadAgeRecipient)?;
+        let bytes = Zeroizing::new(bytes);
+        Ok(Self::from_bytes(&bytes))
     }
 
     /// `AGE-SECRET-KEY-1…`, the format `age -d -i` reads.
@@ -219,6 +251,25 @@ pub fn verify(ed_public: &[u8; 32], ctx: SigContext, msg: &[u8], sig: &[u8; 64])
     key.verify_strict(&labelled(ctx, msg), &sig).is_ok()
 }
 
+/// Whether an X25519 public key is usable: a small-order point gives an all-zero shared
+/// secret with anyone (X25519 clamps scalars to multiples of the cofactor, so one fixed
+/// probe scalar detects every small-order point).
+pub fn x25519_is_usable(public: &[u8; 32]) -> bool {
+    let probe = StaticSecret::from([7u8; 32]);
+    probe
+        .diffie_hellman(&PublicKey::from(*public))
+        .was_contributory()
+}
+
+/// Checks an Ed25519 public key: a valid point and not of small order.
+pub fn ed25519_is_usable(ed: &[u8; 32]) -> Result<(), KeyError> {
+    let key = VerifyingKey::from_bytes(ed).map_err(|_| KeyError::BadEd25519)?;
+    if key.is_weak() {
+        return Err(KeyError::BadEd25519);
+    }
+    Ok(())
+}
+
 /// The public half of an identity, as pinned for a contact.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PublicIdentity {
@@ -231,16 +282,8 @@ pub struct PublicIdentity {
 impl PublicIdentity {
     /// Checks both keys are usable (valid, not small-order).
     pub fn validate(&self) -> Result<(), KeyError> {
-        let key = VerifyingKey::from_bytes(&self.ed).map_err(|_| KeyError::BadEd25519)?;
-        if key.is_weak() {
-            return Err(KeyError::BadEd25519);
-        }
-        // A small-order X25519 key gives an all-zero shared secret with anyone.
-        let probe = StaticSecret::from([7u8; 32]);
-        if !probe
-            .diffie_hellman(&PublicKey::from(self.x))
-            .was_contributory()
-        {
+        ed25519_is_usable(&self.ed)?;
+        if !x25519_is_usable(&self.x) {
             return Err(KeyError::BadX25519);
         }
         Ok(())

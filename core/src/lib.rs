@@ -1,5 +1,6 @@
-//! The hushpost protocol: identities, contact cards, the sealed envelope (wire format v1),
-//! tags and capabilities, proof of work and the replay window.
+//! The hushpost protocol: identities, contact cards, the sealed envelope (wire formats v1
+//! and v2, classical and post-quantum), tags and capabilities, proof of work and the replay
+//! window.
 //!
 //! Everything a drop, a wire or a relay could ever see is produced here, so this crate is
 //! pure: it must not touch the network, the terminal or (outside tests) the disk. The
@@ -9,8 +10,10 @@
 pub mod agelayer;
 pub mod card;
 pub mod envelope;
+pub mod hybrid;
 pub mod identity;
 pub mod letter;
+pub mod mime;
 pub mod replay;
 pub mod route;
 pub mod sanitize;

@@ -13,6 +13,8 @@
 
 use age::secrecy::SecretString;
 use hushpost_core::agelayer::{self, AgeError, SCRYPT_MAX_LOG_N};
+use hushpost_core::hybrid::HybridKeyPair;
+use hushpost_core::identity::XKeyPair;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,32 +22,9 @@ use std::path::{Path, PathBuf};
 /// The number of vectors at the pinned CCTV commit (SECURITY.md §1.4).
 const EXPECTED_VECTORS: usize = 143;
 
-/// Vectors we cannot run, by name. All of them need an ML-KEM-768 + X25519 hybrid identity
-/// (`AGE-SECRET-KEY-PQ-1…`, recipients `age1pq1…`), which the age crate 0.12 does not
-/// implement. hushpost v1 uses X25519 only, so this is not a gap in what we ship; when a PQ
-/// recipient is adopted, this list must become empty. Any *other* vector we fail to run
-/// makes the test fail.
-const UNSUPPORTED: &[&str] = &[
-    "armor_hybrid",
-    "hybrid",
-    "hybrid_and_x25519",
-    "hybrid_bad_tag",
-    "hybrid_currupted_enc_mlkem",
-    "hybrid_currupted_enc_x25519",
-    "hybrid_extra_argument",
-    "hybrid_grease",
-    "hybrid_identity",
-    "hybrid_long_file_key",
-    "hybrid_long_share",
-    "hybrid_low_order",
-    "hybrid_multiple_recipients",
-    "hybrid_no_match",
-    "hybrid_not_canonical_body",
-    "hybrid_not_canonical_enc",
-    "hybrid_short_share",
-    "hybrid_uppercase",
-    "hybrid_x25519_arg",
-];
+/// Vectors we cannot run, by name. Empty since hushpost implements the hybrid
+/// `mlkem768x25519` recipient (`core/src/hybrid.rs`); it must stay empty.
+const UNSUPPORTED: &[&str] = &[];
 
 /// Vectors whose class the age crate gets wrong in a way our mapping cannot repair:
 /// `(name, class we observe, why)`. Must match exactly: a divergence that disappears (age
@@ -203,16 +182,27 @@ fn class(e: &AgeError) -> &'static str {
 enum Outcome {
     /// The class we produced and, on success, the SHA-256 of the plaintext.
     Ran(&'static str, Option<String>),
-    /// An identity this age crate cannot parse (hybrid post-quantum keys).
+    /// An identity we cannot parse.
     Unsupported(String),
 }
 
+/// Runs a vector through exactly the age path the envelope opener uses
+/// (`agelayer::decrypt_any` with our X25519 and hybrid key types), or the keyring's
+/// (`decrypt_passphrase`), or `decrypt_with` when passphrases and keys are mixed.
 fn run(v: &Vector) -> Outcome {
-    let mut ids: Vec<Box<dyn age::Identity>> = Vec::new();
+    let mut x_keys = Vec::new();
+    let mut pq_keys = Vec::new();
     for s in &v.identities {
-        match s.parse::<age::x25519::Identity>() {
-            Ok(id) => ids.push(Box::new(id)),
-            Err(e) => return Outcome::Unsupported(format!("identity {s:.24}…: {e}")),
+        if s.starts_with("AGE-SECRET-KEY-PQ-1") {
+            match HybridKeyPair::from_age_secret_string(s) {
+                Ok(k) => pq_keys.push(k),
+                Err(e) => return Outcome::Unsupported(format!("identity {s:.24}…: {e}")),
+            }
+        } else {
+            match XKeyPair::from_age_secret_string(s) {
+                Ok(k) => x_keys.push(k),
+                Err(e) => return Outcome::Unsupported(format!("identity {s:.24}…: {e}")),
+            }
         }
     }
     let file = if v.armored {
@@ -223,10 +213,19 @@ fn run(v: &Vector) -> Outcome {
     } else {
         v.file.clone()
     };
-    let result = if ids.is_empty() && v.passphrases.len() == 1 {
+    let result = if v.identities.is_empty() && v.passphrases.len() == 1 {
         // The keyring's path.
         agelayer::decrypt_passphrase(&SecretString::from(v.passphrases[0].clone()), &file)
+    } else if v.passphrases.is_empty() {
+        // The envelope opener's path.
+        let xs: Vec<&XKeyPair> = x_keys.iter().collect();
+        let pqs: Vec<&HybridKeyPair> = pq_keys.iter().collect();
+        agelayer::decrypt_any(&file, &xs, &pqs).map(|(pt, _)| pt)
     } else {
+        let mut ids: Vec<Box<dyn age::Identity>> = Vec::new();
+        for k in &x_keys {
+            ids.push(Box::new(k.age_identity().clone()));
+        }
         for p in &v.passphrases {
             let mut id = age::scrypt::Identity::new(SecretString::from(p.clone()));
             id.set_max_work_factor(SCRYPT_MAX_LOG_N);
@@ -364,19 +363,23 @@ fn every_vector_has_the_exact_class() {
 }
 
 #[test]
-fn unsupported_vectors_are_exactly_the_hybrid_ones() {
-    // Guards the skip list itself: everything skipped needs a post-quantum identity.
+fn every_hybrid_vector_runs() {
+    // The 19 hybrid vectors (18 `hybrid*` plus `armor_hybrid`) all have a post-quantum
+    // identity; none may be skipped.
     let vectors = load_all();
-    for name in UNSUPPORTED {
-        let v = vectors
-            .iter()
-            .find(|v| v.name == *name)
-            .unwrap_or_else(|| panic!("{name} is listed but not vendored"));
-        assert!(
+    let hybrid: Vec<&Vector> = vectors
+        .iter()
+        .filter(|v| {
             v.identities
                 .iter()
-                .any(|i| i.starts_with("AGE-SECRET-KEY-PQ-1")),
-            "{name} is listed as unsupported but has no hybrid identity"
-        );
+                .any(|i| i.starts_with("AGE-SECRET-KEY-PQ-1"))
+        })
+        .collect();
+    assert_eq!(hybrid.len(), 19);
+    for v in hybrid {
+        match run(v) {
+            Outcome::Ran(got, _) => assert_eq!(got, v.expect, "{}", v.name),
+            Outcome::Unsupported(why) => panic!("{}: {why}", v.name),
+        }
     }
 }

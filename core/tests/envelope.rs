@@ -334,3 +334,48 @@ fn only_messages_fragment() {
     assert!(seal(&w.alice, &to(&w.bob), &draft(Kind::Ack, &big)).is_err());
     assert!(seal(&w.alice, &to(&w.bob), &draft(Kind::Fragment, b"x")).is_err());
 }
+
+#[test]
+fn a_v1_head_announcing_eight_gigabytes_is_refused_before_allocating() {
+    // A contact signs a v1 head whose manifest claims the maximum 32,768 fragments
+    // (8.6 GB): reassembly must refuse it with a typed error instead of allocating the body.
+    use hushpost_core::agelayer;
+    use hushpost_core::envelope::{
+        FRAGMENT_CAPACITY, Header, Inner, ReassemblyError, encode_inner,
+    };
+    use hushpost_core::identity::SigContext;
+    let w = world();
+    let count: u32 = 32_768;
+    let total = u64::from(count) * FRAGMENT_CAPACITY as u64;
+    let mut manifest = vec![7u8; 32];
+    manifest.extend_from_slice(&count.to_be_bytes());
+    manifest.extend_from_slice(&total.to_be_bytes());
+    let mut inner = Inner::Signed {
+        header: Header {
+            kind: Kind::Message,
+            flags: 0x01,
+            sender: w.alice.ed_public(),
+            recipient: w.bob.ed_public(),
+            recipient_key: w.bob.x().public(),
+            msg_id: [9; 16],
+        },
+        prev_hash: [0; 32],
+        sent_at: NOW,
+        expires_at: 0,
+        prekey: None,
+        body: manifest,
+        sig: [0; 64],
+    };
+    let cap = envelope::Bucket::Small.capacity();
+    let unsigned = encode_inner(&inner, cap);
+    let used = 240 + 44 - 64;
+    let sig = w.alice.sign(SigContext::Envelope, &unsigned[..used]);
+    if let Inner::Signed { sig: s, .. } = &mut inner {
+        *s = sig;
+    }
+    let blob = agelayer::encrypt_x25519(&w.bob.x().public(), &encode_inner(&inner, cap));
+    let head = open_as(&w.bob, &[&w.alice], &MemorySeen::default(), &blob).expect("a valid head");
+    let mut r = Reassembly::new();
+    let (_, errors) = r.add(vec![head]);
+    assert_eq!(errors, vec![ReassemblyError::TooLarge(total)]);
+}

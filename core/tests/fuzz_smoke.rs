@@ -244,3 +244,112 @@ fn dearmor_target() {
     // each of those went through the canonicality assertion.
     assert!(accepted > 50, "only {accepted} mutated armors accepted");
 }
+
+/// Real v2 inners (single, head with a signed key, fragment) with most padding trimmed.
+fn v2_seeds() -> Vec<Vec<u8>> {
+    use hushpost_core::envelope::v2::{self, Body, KeyRole, SealTo, SignedKey};
+    use hushpost_core::hybrid::HybridKeyPair;
+    let me = targets::fuzz_identity();
+    let alice = Identity::from_secrets(&[1; 32], &[2; 32]);
+    let pq = HybridKeyPair::from_seed(&[6; 32]);
+    let to = SealTo::Hybrid {
+        ed: me.ed_public(),
+        key: pq.public().clone(),
+    };
+    let key = SignedKey::sign(
+        &alice,
+        &me.ed_public(),
+        KeyRole::Prekey,
+        HybridKeyPair::from_seed(&[7; 32]).public().clone(),
+        1_900_000_000,
+    );
+    let letter = b"Subject: s\r\n\r\nseed\r\n".to_vec();
+    let att = vec![7u8; 2 * v2::CHUNK];
+    let mut out = Vec::new();
+    for (keys, body) in [
+        (vec![key], Body::new(&letter)),
+        (
+            vec![],
+            Body::new(&letter)
+                .attach("a.bin", "application/octet-stream", &att)
+                .expect("part"),
+        ),
+    ] {
+        let d = v2::Draft {
+            kind: Kind::Message,
+            msg_id: [4; 16],
+            prev_hash: [0; 32],
+            sent_at: 1_800_000_000,
+            expires_at: 0,
+            burn_after_reading: false,
+            keys,
+        };
+        v2::seal(&alice, &to, &d, &body, &mut |b| {
+            let (plain, _) = agelayer::decrypt_any(b, &[], &[&pq]).expect("decrypt");
+            let used = plain.iter().rposition(|x| *x != 0).map_or(0, |p| p + 1);
+            // Fragments are trimmed to a short chunk window so mutations hit the fields.
+            out.push(plain[..(used + 8).min(plain.len())].to_vec());
+            Ok(())
+        })
+        .expect("seal");
+    }
+    out
+}
+
+#[test]
+fn v2_inner_parse_target() {
+    let seeds = v2_seeds();
+    assert!(
+        targets::v2_inner_parse(&seeds[0]),
+        "the single-blob seed parses"
+    );
+    let mut r = rng(5);
+    let mut accepted = 0;
+    for i in 0..3_000 {
+        let input = if i % 4 == 0 {
+            random_bytes(&mut r, 600)
+        } else {
+            let pick = r.gen_range(0..seeds.len());
+            mutate(&mut r, &seeds[pick])
+        };
+        accepted += usize::from(targets::v2_inner_parse(&input));
+    }
+    assert!(
+        accepted > 20,
+        "mutations rarely parse ({accepted}): canonicality unexercised"
+    );
+}
+
+#[test]
+fn hybrid_stanza_target() {
+    use base64::Engine;
+    let k = targets::fuzz_hybrid();
+    let (enc, body) = k.public().wrap_file_key(&[9; 16]).expect("wrap");
+    let arg = base64::engine::general_purpose::STANDARD_NO_PAD.encode(enc);
+    let mut seed = vec![1u8];
+    seed.extend_from_slice(&(arg.len() as u16).to_be_bytes());
+    seed.extend_from_slice(arg.as_bytes());
+    seed.extend_from_slice(&body);
+    assert!(targets::hybrid_stanza(&seed), "the real stanza unwraps");
+    let mut r = rng(6);
+    let mut accepted = 0;
+    for i in 0..1_500 {
+        let input = if i % 5 == 0 {
+            random_bytes(&mut r, 1600)
+        } else {
+            mutate(&mut r, &seed)
+        };
+        // The argument count is taken mod 4, so 1 and 5 are the same stanza.
+        let norm = |v: &[u8]| {
+            let mut v = v.to_vec();
+            if let Some(f) = v.first_mut() {
+                *f %= 4;
+            }
+            v
+        };
+        accepted += usize::from(targets::hybrid_stanza(&input) && norm(&input) != norm(&seed));
+    }
+    // A mutation that only touches bytes base64 decoding ignores cannot exist (canonical
+    // base64 is enforced), so nothing but the seed unwraps.
+    assert_eq!(accepted, 0, "a mutated stanza unwrapped");
+}

@@ -263,3 +263,56 @@ fn go_age_decrypts_the_committed_kat_blobs() {
     }
     assert_eq!(n, 6);
 }
+
+#[test]
+fn go_age_decrypts_v2_classical_blobs_and_every_v2_fragment() {
+    // Go age 1.1 (Debian's) has no hybrid recipient; blobs sealed to a classical key
+    // (first contact, or a peer without v2 keys) must still open with it.
+    use hushpost_core::envelope::v2::{self, Body, SealTo};
+    let Some(age) = require_age() else { return };
+    let alice = Identity::generate();
+    let bob = Identity::generate();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keyfile = write(
+        dir.path(),
+        "bob.key",
+        format!("{}\n", bob.x().age_secret_string().as_str()).as_bytes(),
+    );
+    let to = SealTo::Classical {
+        ed: bob.ed_public(),
+        key: bob.x().public(),
+    };
+    let letter = b"Subject: v2\r\n\r\nclassical\r\n".to_vec();
+    let att = body(2 * v2::CHUNK + 5, 11);
+    let b = Body::new(&letter)
+        .attach("x.bin", "application/octet-stream", &att)
+        .expect("part");
+    let mut blobs = Vec::new();
+    v2::seal(
+        &alice,
+        &to,
+        &v2::Draft {
+            kind: Kind::Message,
+            msg_id: new_msg_id(),
+            prev_hash: [0; 32],
+            sent_at: NOW,
+            expires_at: 0,
+            burn_after_reading: false,
+            keys: Vec::new(),
+        },
+        &b,
+        &mut |x| {
+            blobs.push(x.to_vec());
+            Ok(())
+        },
+    )
+    .expect("seal");
+    assert_eq!(blobs.len(), 3, "head and two fragments");
+    for blob in &blobs {
+        let p = write(dir.path(), "v2.age", blob);
+        let go = run(Command::new(&age).arg("-d").arg("-i").arg(&keyfile).arg(&p));
+        let (ours, _) = agelayer::decrypt_x25519(blob, &[bob.x()]).expect("ours");
+        assert_eq!(go.as_slice(), ours.as_slice());
+        v2::parse_inner(&go).expect("a v2 inner");
+    }
+}

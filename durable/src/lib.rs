@@ -213,6 +213,7 @@ pub fn is_disk_full(e: &io::Error) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "test fixtures")]
 mod tests {
     use super::*;
 

@@ -153,6 +153,10 @@ pub struct ContactState {
     /// `tor` / `direct` for this contact (overrides the global default).
     #[serde(default)]
     pub via: Option<Via>,
+    /// A later route of theirs may take mail the first could not (`contact fallback`); off
+    /// by default: the route order is a privacy order.
+    #[serde(default)]
+    pub fallback: bool,
     /// Our receiving prekeys for this contact, newest last.
     #[serde(default)]
     pub my_prekeys: Vec<OwnPrekey>,

@@ -156,9 +156,9 @@ pub fn test_login(config: &Config, stored: Option<&str>) -> Result<()> {
         config,
         &policy,
         &route,
-        None,
+        crate::dial::Contact::default(),
         crate::dial::Operation::AccountTest,
-        None,
+        crate::dial::Override::default(),
     )?;
     let dial = plan.dial_options(config, stored)?;
     let (smtp, imap) = (dial.credentials.smtp.clone(), dial.credentials.imap.clone());

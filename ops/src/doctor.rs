@@ -46,14 +46,21 @@ impl Session {
             // A random capability: the drop answers, nothing matches, nothing is deleted.
             let mut probe = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut probe);
-            let result = dial::plan(&self.config, &policy, &r, None, Operation::Check, None)
-                .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
-                .map_err(|e| e.to_string())
-                .and_then(|d| Transport::open(&r, &d).map_err(|e| e.to_string()))
-                .and_then(|mut t| {
-                    t.fetch(&[hushpost_core::FetchCap(probe)], &mut |_| Flow::Stop)
-                        .map_err(|e| e.to_string())
-                });
+            let result = dial::plan(
+                &self.config,
+                &policy,
+                &r,
+                dial::Contact::default(),
+                Operation::Check,
+                dial::Override::default(),
+            )
+            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .map_err(|e| e.to_string())
+            .and_then(|d| Transport::open(&r, &d).map_err(|e| e.to_string()))
+            .and_then(|mut t| {
+                t.fetch(&[hushpost_core::FetchCap(probe)], &mut |_| Flow::Stop)
+                    .map_err(|e| e.to_string())
+            });
             v.push(Check {
                 what: format!("route {label}"),
                 ok: result.is_ok(),

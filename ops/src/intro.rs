@@ -71,16 +71,16 @@ impl Session {
         let tag =
             hushpost_core::tags::intro_fetch_cap(&intro_cap, hushpost_core::Day::of(now)).tag();
         let policy = self.keys.policy();
-        let contact_via = self.keys.contact_state(&view.name).and_then(|c| c.via);
+        let contact = self.keys.contact_policy(&view.name);
         let mut errors = Vec::new();
         for route in &card.routes {
             let r = dial::plan(
                 &self.config,
                 &policy,
                 route,
-                contact_via,
+                contact,
                 Operation::Intro,
-                None,
+                dial::Override::default(),
             )
             .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
             .and_then(|d| Ok(Transport::open(route, &d)?))

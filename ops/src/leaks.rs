@@ -87,7 +87,14 @@ impl Session {
         };
         if contact.is_none() {
             for r in self.routes() {
-                let p = dial::plan(&self.config, &policy, &r, None, Operation::Fetch, None)?;
+                let p = dial::plan(
+                    &self.config,
+                    &policy,
+                    &r,
+                    dial::Contact::default(),
+                    Operation::Fetch,
+                    dial::Override::default(),
+                )?;
                 rows.push(row(
                     self,
                     "me (receiving)".into(),
@@ -106,7 +113,14 @@ impl Session {
             let c = self.keys.contact_state(&name);
             for r in c.map(|c| self.keys.routes_of(c)).unwrap_or_default() {
                 let op = Operation::delivery(self.config.cover.enabled_for(&r), false);
-                let p = dial::plan(&self.config, &policy, &r, v.via, op, None)?;
+                let p = dial::plan(
+                    &self.config,
+                    &policy,
+                    &r,
+                    self.keys.contact_policy(&name),
+                    op,
+                    dial::Override::default(),
+                )?;
                 let sees = p.exposure().contact_sees;
                 rows.push(row(self, name.clone(), p, sees, fs.clone()));
             }

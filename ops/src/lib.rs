@@ -28,9 +28,9 @@ pub mod ssh_setup;
 
 pub use doctor::Check;
 pub use error::{Error, Result};
-pub use fetch::{FetchProgress, FetchReport, RETENTION_DAYS, Rejection};
+pub use fetch::{FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
-pub use inbox::{Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
+pub use inbox::{ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
 pub use intro::ContactRequest;
 pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState};
 pub use leaks::LeakRow;
@@ -40,4 +40,8 @@ pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest}
 pub use session::{InitOptions, Reader, Session};
 
 pub use hushpost_core as core;
+/// The store's delivery and quarantine records, as the front ends show them.
+pub mod core_store {
+    pub use hushpost_store::{ChainAlert, Delivery, DeliveryState, Quarantined};
+}
 pub use hushpost_keyring::{KeyringError, Protection};

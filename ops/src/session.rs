@@ -293,6 +293,11 @@ impl Session {
         self.keys.contact_set_routes(name, routes)
     }
 
+    /// Whether a later route of the contact may take mail the first one could not.
+    pub fn contact_set_fallback(&mut self, name: &str, on: bool) -> Result<ContactView> {
+        self.keys.contact_set_fallback(name, on)
+    }
+
     /// The contact's network mode (`None`: the global default). Mail already queued for
     /// the contact's routes follows the new setting.
     pub fn contact_set_via(&mut self, name: &str, via: Option<Via>) -> Result<ContactView> {

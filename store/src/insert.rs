@@ -62,7 +62,7 @@ fn insert_all(
         })?;
 
     let mut mark_seen = tx.prepare_cached(
-        "INSERT INTO seen (sender, msg_id, at) VALUES (?1, ?2, ?3)
+        "INSERT INTO seen (sender, msg_id, at, prev_hash, chain) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (sender, msg_id) DO NOTHING",
     )?;
     let mut exists =
@@ -83,7 +83,16 @@ fn insert_all(
         // The replay entry must outlive the window in which `sent_at` is still accepted,
         // so it is dated by the later of the two clocks (see `Store::prune_seen`).
         let at = to_sql_u64(m.sent_at.max(m.received_at));
-        let fresh = mark_seen.execute(params![&m.sender[..], &m.msg_id[..], at])? == 1;
+        // The send chain of incoming mail stays in the window (for gap and fork alerts)
+        // even if the message is deleted; zeros mean "none".
+        let link = |h: &[u8; 32]| (!m.outgoing && *h != [0u8; 32]).then(|| h.to_vec());
+        let fresh = mark_seen.execute(params![
+            &m.sender[..],
+            &m.msg_id[..],
+            at,
+            link(&m.prev_hash),
+            link(&m.chain)
+        ])? == 1;
         // A message older than the window may still be stored after its seen entry went.
         if !fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])? {
             out.push(Inserted::Duplicate);

@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod bodies;
+mod deliveries;
 mod error;
 mod insert;
 mod pending;
@@ -35,15 +36,16 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use deliveries::{Delivery, DeliveryState, Quarantined};
 pub use error::StoreError;
-pub use seen::SeenSnapshot;
+pub use seen::{ChainAlert, SeenSnapshot};
 
 /// Bodies larger than this go to an encrypted file of their own instead of the database, so
 /// a few huge messages do not bloat the WAL or the page cache.
 pub const INLINE_BODY_MAX: usize = 1024 * 1024;
 
 /// The current schema version (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// One message to store, as the receive (or send) path produced it.
 #[derive(Clone)]

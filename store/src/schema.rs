@@ -108,8 +108,46 @@ CREATE TABLE pending (
 );
 "#;
 
+/// Version 2: per-recipient delivery state of sent mail (what is sent, queued, failed and
+/// why; the outbox group each recipient's blobs wait under), the quarantine for blobs that
+/// failed the time window (kept sealed, released on request or once the clock agrees), and
+/// the send chain in the replay window (`prev_hash`, `chain`) so a missing or forked message
+/// is noticed even after the message itself was deleted.
+const V2: &str = r#"
+CREATE TABLE deliveries (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    message      INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    recipient    TEXT    NOT NULL,
+    recipient_ed BLOB    NOT NULL CHECK (length(recipient_ed) = 32),
+    route        TEXT    NOT NULL,
+    grp          BLOB    NOT NULL UNIQUE CHECK (length(grp) = 16),
+    state        TEXT    NOT NULL,
+    reason       TEXT    NOT NULL DEFAULT '',
+    blobs        INTEGER NOT NULL,
+    sent_blobs   INTEGER NOT NULL DEFAULT 0,
+    fallback     INTEGER NOT NULL DEFAULT 0,
+    updated_at   INTEGER NOT NULL
+);
+CREATE INDEX deliveries_message ON deliveries (message);
+CREATE INDEX deliveries_open ON deliveries (state) WHERE state NOT IN ('sent', 'dropped');
+
+CREATE TABLE quarantine (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    route       TEXT    NOT NULL,
+    owner       BLOB    NOT NULL,
+    reason      TEXT    NOT NULL,
+    blob        BLOB    NOT NULL,
+    received_at INTEGER NOT NULL
+);
+
+ALTER TABLE seen ADD COLUMN prev_hash BLOB;
+ALTER TABLE seen ADD COLUMN chain BLOB;
+CREATE INDEX seen_chain ON seen (sender, chain) WHERE chain IS NOT NULL;
+CREATE INDEX seen_prev ON seen (sender, prev_hash) WHERE prev_hash IS NOT NULL;
+"#;
+
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Creates the directory and database file if needed and returns a keyed, migrated
 /// connection.

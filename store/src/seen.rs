@@ -79,3 +79,79 @@ impl Store {
             .execute([cutoff])?)
     }
 }
+
+/// Something wrong with a contact's send chain (each message names the hash of the one
+/// its sender sent us before).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainAlert {
+    /// The sender's Ed25519 key.
+    #[serde(skip)]
+    pub sender: [u8; 32],
+    /// How many messages name a predecessor we never received (0 for a fork alone).
+    pub missing: u64,
+    /// Two different messages name the same predecessor: a second device or a stolen key
+    /// is sending as this contact.
+    pub fork: bool,
+}
+
+impl Store {
+    /// Records a message that is not stored (a key update, chaff to a real contact, an
+    /// intro) in the replay window, so a replay of it is refused like any other.
+    pub fn mark_seen(
+        &mut self,
+        sender: &[u8; 32],
+        msg_id: &[u8; 16],
+        at: u64,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "INSERT INTO seen (sender, msg_id, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (sender, msg_id) DO NOTHING",
+            )?
+            .execute(params![&sender[..], &msg_id[..], to_sql_u64(at)])?
+            == 1)
+    }
+
+    /// Gaps and forks in the send chains of the replay window. A message whose predecessor
+    /// has not arrived counts as missing once it has been here `grace` seconds (mail may
+    /// arrive out of order); the oldest message of a sender in the window is not judged (its
+    /// predecessor may be older than the window): a message is judged only when the sender
+    /// has another one here from no later than it.
+    pub fn chain_alerts(&self, now: u64, grace: u64) -> Result<Vec<ChainAlert>, StoreError> {
+        let cutoff = to_sql_u64(now.saturating_sub(grace));
+        let mut missing = self.conn.prepare_cached(
+            "SELECT s.sender, count(*) FROM seen s
+             WHERE s.prev_hash IS NOT NULL AND s.at <= ?1
+               AND NOT EXISTS (SELECT 1 FROM seen t WHERE t.sender = s.sender AND t.chain = s.prev_hash)
+               AND EXISTS (SELECT 1 FROM seen u WHERE u.sender = s.sender AND u.chain IS NOT NULL
+                           AND u.at <= s.at AND u.msg_id <> s.msg_id)
+             GROUP BY s.sender",
+        )?;
+        let mut out: Vec<ChainAlert> = missing
+            .query_map([cutoff], |r| {
+                Ok(ChainAlert {
+                    sender: r.get(0)?,
+                    missing: r.get::<_, i64>(1)? as u64,
+                    fork: false,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut forks = self.conn.prepare_cached(
+            "SELECT DISTINCT sender FROM seen WHERE prev_hash IS NOT NULL
+             GROUP BY sender, prev_hash HAVING count(*) > 1",
+        )?;
+        for sender in forks.query_map([], |r| r.get::<_, [u8; 32]>(0))? {
+            let sender = sender?;
+            match out.iter_mut().find(|a| a.sender == sender) {
+                Some(a) => a.fork = true,
+                None => out.push(ChainAlert {
+                    sender,
+                    missing: 0,
+                    fork: true,
+                }),
+            }
+        }
+        Ok(out)
+    }
+}

@@ -152,32 +152,38 @@ impl StoreWorker {
                     card,
                 });
             }
-            StoreCmd::Save { path, data } => {
-                match hushpost_ops::attachments::save_new(&path, &data) {
-                    Ok(()) => out.event(Event::Saved(path)),
-                    Err(e) => out.event(Event::Failed(format!(
-                        "cannot save {}: {}",
-                        one_line(&path.display().to_string()),
-                        err_line(e)
-                    ))),
-                }
-            }
-            StoreCmd::Stat { path } => match std::fs::metadata(&path) {
-                Ok(m) if m.is_file() => out.event(Event::Attachable {
-                    path,
-                    size: m.len(),
-                }),
-                Ok(_) => out.event(Event::Failed(format!(
-                    "{} is not a file",
-                    one_line(&path.display().to_string())
-                ))),
-                Err(e) => out.event(Event::Failed(format!(
-                    "cannot attach {}: {}",
-                    one_line(&path.display().to_string()),
-                    err_line(e)
-                ))),
-            },
+            StoreCmd::Save { path, data } => out.event(save(path, &data)),
+            StoreCmd::Stat { path } => out.event(stat(path)),
         }
+    }
+}
+
+fn save(path: PathBuf, data: &[u8]) -> Event {
+    match hushpost_ops::attachments::save_new(&path, data) {
+        Ok(()) => Event::Saved(path),
+        Err(e) => Event::Failed(format!(
+            "cannot save {}: {}",
+            one_line(&path.display().to_string()),
+            err_line(e)
+        )),
+    }
+}
+
+fn stat(path: PathBuf) -> Event {
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => Event::Attachable {
+            path,
+            size: m.len(),
+        },
+        Ok(_) => Event::Failed(format!(
+            "{} is not a file",
+            one_line(&path.display().to_string())
+        )),
+        Err(e) => Event::Failed(format!(
+            "cannot attach {}: {}",
+            one_line(&path.display().to_string()),
+            err_line(e)
+        )),
     }
 }
 

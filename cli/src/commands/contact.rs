@@ -54,6 +54,16 @@ pub enum Sub {
         /// tor, direct or default.
         via: ViaChoice,
     },
+    /// Whether a later route of this contact may take mail their first route could not
+    /// (`on`), or mail waits in the outbox for the first route (`off`, the default: the
+    /// order of their routes is a privacy order, and falling back silently would override
+    /// it). `send --fallback` allows it for one message.
+    Fallback {
+        /// The contact.
+        name: String,
+        /// on or off.
+        setting: OnOff,
+    },
     /// Contact requests received (someone holding your card introduced themselves).
     Requests,
     /// Accept contact request N (from `contact requests`) under your NAME for them.
@@ -126,6 +136,15 @@ fn route_line(p: &hushpost_ops::ContactRoute) -> String {
     format!("{} ({})", one_line(&p.route), p.badge)
 }
 
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    /// Allowed.
+    On,
+    /// Not allowed.
+    Off,
+}
+
 /// `contact via`'s choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ViaChoice {
@@ -153,6 +172,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 one_line(&view.name),
                 view.via
                     .map_or("default (config.toml)".to_string(), |v| v.to_string())
+            ));
+        }
+        Sub::Fallback { name, setting } => {
+            let v = s.contact_set_fallback(&name, setting == OnOff::On)?;
+            ctx.ui.note(format!(
+                "{}: {}",
+                one_line(&v.name),
+                if setting == OnOff::On {
+                    "a later route may take mail the first could not (stderr and --json say when)"
+                } else {
+                    "mail waits in the outbox for the first route that works in order"
+                }
             ));
         }
         Sub::Requests => requests(ctx, &mut s)?,

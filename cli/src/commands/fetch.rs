@@ -22,6 +22,9 @@ struct Json<'a> {
     duplicates: usize,
     incomplete: usize,
     rejected: &'a [hushpost_ops::Rejection],
+    quarantined: &'a [hushpost_ops::Rejection],
+    retried: usize,
+    warnings: Vec<String>,
     route_errors: Vec<serde_json::Value>,
 }
 
@@ -58,6 +61,12 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         }
         bail!("no route could be fetched");
     }
+    let warnings: Vec<String> = s
+        .inbox()
+        .chain_warnings()?
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
     if ctx.ui.json {
         ctx.ui.json_value(&Json {
             new: r.new.len(),
@@ -65,6 +74,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             duplicates: r.duplicates,
             incomplete: r.incomplete,
             rejected: &r.rejected,
+            quarantined: &r.quarantined,
+            retried: r.retried,
+            warnings,
             route_errors: r
                 .route_errors
                 .iter()
@@ -93,6 +105,28 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         if r.incomplete > 0 {
             ctx.ui
                 .note(format!("{} large message(s) still arriving", r.incomplete));
+        }
+        if r.retried > 0 {
+            ctx.ui.note(format!(
+                "{} blob(s) kept after an earlier failure went out",
+                r.retried
+            ));
+        }
+        if ctx.verbose > 0 {
+            for q in &r.quarantined {
+                ctx.ui.warn(format!(
+                    "kept aside a blob from {}: {} (see `hushpost quarantine`)",
+                    q.route, q.reason
+                ));
+            }
+        } else if !r.quarantined.is_empty() {
+            ctx.ui.warn(format!(
+                "{} blob(s) kept aside: dated outside the 35-day window or in the future (see `hushpost quarantine`, or fetch -v)",
+                r.quarantined.len()
+            ));
+        }
+        for w in &warnings {
+            ctx.ui.warn(w);
         }
     }
     if !r.rejected.is_empty() || !r.route_errors.is_empty() {

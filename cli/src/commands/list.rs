@@ -25,7 +25,13 @@ pub struct Args {
 /// Runs `list`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
+    if args.sent {
+        s.reconcile()?;
+    }
     let rows = s.inbox().list(args.limit, args.unread, args.sent)?;
     super::print_rows(ctx, &rows);
+    for w in s.inbox().chain_warnings()? {
+        ctx.ui.warn(&w.text);
+    }
     Ok(())
 }

@@ -16,7 +16,9 @@ pub mod key;
 pub mod leaks;
 pub mod list;
 pub mod lock;
+pub mod outbox;
 pub mod poll;
+pub mod quarantine;
 pub mod read;
 pub mod relay;
 pub mod reply;
@@ -94,7 +96,32 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
         );
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });
+        for d in &r.deliveries {
+            ctx.ui.line(format!("       → {}", delivery_line(d)));
+        }
     }
+}
+
+/// One recipient's copy of sent mail: where it stands and why.
+pub(crate) fn delivery_line(d: &hushpost_ops::core_store::Delivery) -> String {
+    use hushpost_ops::core_store::DeliveryState as S;
+    let state = match d.state {
+        S::Sent => "sent".to_string(),
+        S::Queued if d.reason.is_empty() => "queued".to_string(),
+        S::Queued => format!("queued: {}", d.reason),
+        S::Held => format!("held: {}", d.reason),
+        S::Failed => format!("failed: {}", d.reason),
+        S::Dropped => "dropped".to_string(),
+    };
+    let progress = if d.state != S::Sent && d.blobs > 1 {
+        format!(" ({} of {} blobs sent)", d.sent_blobs, d.blobs)
+    } else {
+        String::new()
+    };
+    one_line(&format!(
+        "{} via {}: {state}{progress}",
+        d.recipient, d.route
+    ))
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct Args {
     /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
     #[arg(long)]
     pub now: bool,
+    /// If a recipient's first route fails, try their next ones.
+    #[arg(long)]
+    pub fallback: bool,
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
@@ -53,6 +56,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         via,
         route,
         now: args.now,
+        fallback: args.fallback,
         in_reply_to: Some(plan.in_reply_to),
         references: plan.references,
         ..Default::default()

@@ -3,6 +3,7 @@
 use crate::{Ctx, Partial};
 use anyhow::{Context, Result, bail};
 use hushpost_ops::core::route::{RouteKind, Via};
+use hushpost_ops::core::sanitize::one_line;
 use hushpost_ops::{SendReport, SendRequest, Session};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub struct Args {
     /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
     #[arg(long)]
     pub now: bool,
+    /// If a recipient's first route fails, try their next ones (normally only where
+    /// `contact fallback NAME on` allows it: the route order is a privacy order).
+    #[arg(long)]
+    pub fallback: bool,
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
@@ -123,50 +128,59 @@ pub(crate) fn read_body(s: &Session, initial: &str) -> Result<(String, Option<Pa
     Ok((body, Some(path)))
 }
 
-/// Prints a send report; returns Err(Partial) when some recipient did not get it.
+/// Prints a send report. Exit: 0 when every copy left or waits for a cover-traffic slot; 3
+/// when some are kept in the outbox (retried later) or held or failed; 1 when none left.
 pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Result<()> {
+    use hushpost_ops::core_store::DeliveryState as S;
     if ctx.ui.json {
         ctx.ui.json_value(r);
     } else {
         for rec in &r.recipients {
-            match &rec.delivered {
-                Some(d) if d.queued => ctx.ui.line(format!(
-                    "{}: queued for {} ({} blob{}); `hushpost poll` sends it in a regular cover-traffic slot",
-                    rec.name,
+            let name = one_line(&rec.name);
+            let blobs = |n: usize| format!("{n} blob{}", if n == 1 { "" } else { "s" });
+            if let Some(f) = &rec.fell_back {
+                ctx.ui.note(format!(
+                    "{name}: the first route failed; falling back to {}",
+                    one_line(f)
+                ));
+            }
+            match (&rec.delivered, rec.state) {
+                (Some(d), S::Sent) => ctx.ui.line(format!(
+                    "{name}: sent via {} ({}, {} bytes)",
                     d.route,
-                    d.blobs,
-                    if d.blobs == 1 { "" } else { "s" },
-                )),
-                Some(d) => ctx.ui.line(format!(
-                    "{}: sent via {} ({} blob{}, {} bytes)",
-                    rec.name,
-                    d.route,
-                    d.blobs,
-                    if d.blobs == 1 { "" } else { "s" },
+                    blobs(d.blobs),
                     d.bytes
                 )),
-                None => ctx.ui.error(&format!(
-                    "{}: NOT sent — {}",
-                    rec.name,
-                    rec.errors.join("; ")
+                (Some(d), S::Queued) if !rec.retrying => ctx.ui.line(format!(
+                    "{name}: queued for {} ({}); {}",
+                    d.route,
+                    blobs(d.blobs),
+                    one_line(&rec.reason)
+                )),
+                (_, S::Queued) | (_, S::Held) => ctx.ui.error(&format!(
+                    "{name}: NOT sent yet — {}; {} — see `hushpost outbox`",
+                    one_line(&rec.errors.join("; ")),
+                    one_line(&rec.reason)
+                )),
+                _ => ctx.ui.error(&format!(
+                    "{name}: NOT sent — {}",
+                    one_line(&rec.errors.join("; "))
                 )),
             }
         }
     }
+    // The text is in the store now (the sent copy), so the editor's draft can go.
+    if let (Some(p), Some(_)) = (&draft, r.id) {
+        let _ = std::fs::remove_file(p);
+    } else if let Some(p) = &draft {
+        ctx.ui.note(format!("your text is kept in {}", p.display()));
+    }
     if r.all_delivered() {
-        if let Some(p) = draft {
-            let _ = std::fs::remove_file(p);
-        }
         Ok(())
+    } else if r.recipients.iter().any(|x| x.on_its_way()) {
+        Err(Partial.into())
     } else {
-        if let Some(p) = draft {
-            ctx.ui.note(format!("your text is kept in {}", p.display()));
-        }
-        if r.recipients.iter().any(|x| x.delivered.is_some()) {
-            Err(Partial.into())
-        } else {
-            bail!("the message was not sent to anyone")
-        }
+        bail!("the message did not leave (kept in the outbox where it could be: `hushpost outbox`)")
     }
 }
 
@@ -213,6 +227,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         expire_secs: args.expire.map(|d| d.as_secs()),
         burn_after_reading: args.burn_after_reading,
         now: args.now,
+        fallback: args.fallback,
         ..Default::default()
     };
     let r = send_with_progress(ctx, &mut s, &req)?;

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod tmux;
+pub mod ssh;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -90,3 +90,41 @@ pub fn dearmor(data: &[u8]) -> bool {
     assert_eq!(agelayer::dearmor(canonical.as_bytes()).ok(), Some(bin));
     true
 }
+
+/// `envelope::v2::parse_inner` is total, and whatever it accepts is canonical: encoding it
+/// back (padded to the input's length) gives exactly the input.
+pub fn v2_inner_parse(data: &[u8]) -> bool {
+    let Ok(inner) = envelope::v2::parse_inner(data) else {
+        return false;
+    };
+    let again = envelope::v2::encode_inner(&inner, data, data.len());
+    assert!(
+        again == data,
+        "v2 parse_inner accepted a non-canonical encoding"
+    );
+    true
+}
+
+/// The hybrid key the `hybrid_stanza` target unwraps with (public test secret).
+pub fn fuzz_hybrid() -> &'static hushpost_core::hybrid::HybridKeyPair {
+    static K: OnceLock<hushpost_core::hybrid::HybridKeyPair> = OnceLock::new();
+    K.get_or_init(|| hushpost_core::hybrid::HybridKeyPair::from_seed(&[0x5b; 32]))
+}
+
+/// An `mlkem768x25519` stanza from arbitrary bytes: the first byte picks how many arguments,
+/// the next two how long the first is; the rest is arguments (lossy UTF-8) and body. Never
+/// panics; unwrapping succeeds only for stanzas made with the key (`seed` marks those).
+pub fn hybrid_stanza(data: &[u8]) -> bool {
+    let Some((&n_args, rest)) = data.split_first() else {
+        return false;
+    };
+    let (len, rest) = match rest {
+        [a, b, tail @ ..] => (usize::from(u16::from_be_bytes([*a, *b])), tail),
+        _ => (0, rest),
+    };
+    let cut = len.min(rest.len());
+    let arg = String::from_utf8_lossy(&rest[..cut]).into_owned();
+    let args: Vec<String> = (0..n_args % 4).map(|_| arg.clone()).collect();
+    let body = &rest[cut..];
+    matches!(fuzz_hybrid().unwrap(&args, body), Ok(Some(_)))
+}

@@ -26,6 +26,10 @@ pub enum ReassemblyError {
     /// A second head for the same message.
     #[error("second head for the same message")]
     DuplicateHead,
+    /// The head announces more than [`super::v2::DEFAULT_MAX_TOTAL_LEN`] (a v1 head may ask for
+    /// 8.5 GB, which v1 reassembly would have to allocate).
+    #[error("message of {0} bytes is larger than this client accepts")]
+    TooLarge(u64),
 }
 
 /// Progress after adding pieces.
@@ -112,6 +116,9 @@ impl Reassembly {
         let Some(man) = &m.manifest else {
             return Err(ReassemblyError::Inconsistent(0));
         };
+        if man.total_len > super::v2::DEFAULT_MAX_TOTAL_LEN {
+            return Err(ReassemblyError::TooLarge(man.total_len));
+        }
         self.body = Some(Zeroizing::new(vec![0u8; man.total_len as usize]));
         self.mac_key = Some(fragment_mac_key(&man.frag_key));
         self.have = vec![false; man.count as usize];
@@ -169,8 +176,9 @@ impl Reassembly {
         match &self.head {
             Some(h) => {
                 let need = h.manifest.as_ref().map_or(0, |m| m.count);
-                if self.have_count == need {
-                    let mut head = self.head.take().expect("checked above");
+                if self.have_count == need
+                    && let Some(mut head) = self.head.take()
+                {
                     head.body = self.body.take().unwrap_or_default();
                     head.manifest = None;
                     AddOutcome::Complete(Box::new(head))

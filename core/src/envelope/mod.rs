@@ -14,6 +14,7 @@ mod fragment;
 mod inner;
 mod open;
 mod seal;
+pub mod v2;
 
 pub use fragment::{AddOutcome, Reassembly, ReassemblyError};
 pub use inner::{
@@ -140,14 +141,16 @@ impl SignedPrekey {
         }
     }
 
-    /// Checks the signature: made by `owner_ed`, for `peer_ed`.
+    /// Checks the signature (made by `owner_ed`, for `peer_ed`) and the key: a small-order
+    /// X25519 prekey is refused like a forged one, so it is never stored or sealed to.
     pub fn verify(&self, owner_ed: &[u8; 32], peer_ed: &[u8; 32]) -> bool {
-        verify(
-            owner_ed,
-            SigContext::Prekey,
-            &Self::signed_bytes(owner_ed, peer_ed, &self.key, self.not_after),
-            &self.sig,
-        )
+        crate::identity::x25519_is_usable(&self.key)
+            && verify(
+                owner_ed,
+                SigContext::Prekey,
+                &Self::signed_bytes(owner_ed, peer_ed, &self.key, self.not_after),
+                &self.sig,
+            )
     }
 }
 

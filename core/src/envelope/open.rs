@@ -43,6 +43,12 @@ pub enum OpenError {
     /// Step 7: dated more than 10 minutes in the future.
     #[error("message is dated in the future")]
     FromFuture,
+    /// v2, step 6: a hybrid key the sender signed for us does not verify.
+    #[error("the sender's signed key does not verify")]
+    BadKey,
+    /// v2: the head announces more content than this receiver accepts.
+    #[error("message of {0} bytes is larger than this client accepts")]
+    TooLarge(u64),
 }
 
 /// What the opener needs to know.
@@ -143,6 +149,17 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
     let bucket = Bucket::of_len(blob.len()).ok_or(OpenError::NotABucket(blob.len()))?;
     // 2. age
     let (plain, key_index) = decrypt_x25519(blob, ctx.keys)?;
+    open_decrypted(bucket, plain, key_index, ctx)
+}
+
+/// Steps 3–7 of the v1 receive procedure on a plaintext the age layer released (the v2
+/// opener decrypts once and hands v1 inners here).
+pub(crate) fn open_decrypted(
+    bucket: Bucket,
+    plain: Zeroizing<Vec<u8>>,
+    key_index: usize,
+    ctx: &OpenContext<'_>,
+) -> Result<Opened, OpenError> {
     // 3. strict parse; the plaintext length pins "exactly one X25519 stanza".
     if plain.len() != bucket.capacity() {
         return Err(
@@ -154,7 +171,8 @@ pub fn open(blob: &[u8], ctx: &OpenContext<'_>) -> Result<Opened, OpenError> {
         View::Signed { header, .. } | View::Fragment { header, .. } => header,
     };
     // 4. addressed to us, with the key that actually decrypted it
-    if header.recipient != ctx.me || header.recipient_key != ctx.keys[key_index].public() {
+    let used = ctx.keys.get(key_index).map(|k| k.public());
+    if header.recipient != ctx.me || Some(header.recipient_key) != used {
         return Err(OpenError::NotAddressedToYou);
     }
     // 5. known sender (or an intro, whose card travels inside)

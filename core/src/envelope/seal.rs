@@ -33,6 +33,12 @@ pub enum SealError {
     /// The sink refused a blob (e.g. disk full); sealing stopped there.
     #[error("could not store a sealed blob: {0}")]
     Sink(#[source] std::io::Error),
+    /// The body could not be read (a file shrank or failed while it was being sealed).
+    #[error("could not read the message body: {0}")]
+    Source(#[source] std::io::Error),
+    /// The recipient's key is unusable (small-order X25519, bad hybrid key).
+    #[error("the recipient's key is unusable: {0}")]
+    Key(#[from] crate::identity::KeyError),
 }
 
 /// Who a blob is for: the identity it is addressed to and the X25519 key to encrypt to
@@ -95,6 +101,9 @@ pub fn seal_each(
 ) -> Result<[u8; 64], SealError> {
     if draft.kind == Kind::Fragment {
         return Err(SealError::FragmentDraft);
+    }
+    if !crate::identity::x25519_is_usable(&to.key) {
+        return Err(SealError::Key(crate::identity::KeyError::BadX25519));
     }
     let prekey_len = if draft.prekey.is_some() {
         PREKEY_LEN

@@ -158,16 +158,35 @@ impl Policy {
     }
 }
 
-/// The one decision. `contact_via` is the setting of the contact the connection is about
-/// (if any); `flag` the command line's `--via`.
+/// The settings of the contact a connection is about (default: none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Contact {
+    /// `contact via NAME …`.
+    pub via: Option<Via>,
+    /// `contact fallback NAME on`: a later route of theirs may take mail the first could not.
+    pub fallback: bool,
+}
+
+/// What the command line says for this operation (default: nothing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Override {
+    /// `--via`.
+    pub via: Option<Via>,
+    /// `--fallback`.
+    pub fallback: bool,
+}
+
+/// The one decision, for a connection about `contact` (default for our own routes) with the
+/// command line's `flag`.
 pub fn plan(
     config: &Config,
     policy: &Policy,
     route: &Route,
-    contact_via: Option<Via>,
+    contact: Contact,
     op: Operation,
-    flag: Option<Via>,
+    flag: Override,
 ) -> Result<Plan> {
+    let contact_via = contact.via;
     let cover = config.cover.enabled_for(route);
     let ours = policy.own.contains(route);
     let shape_tor = cover
@@ -176,14 +195,14 @@ pub fn plan(
     let (via, reason) = if !route.is_network() {
         (Via::Direct, Reason::Local)
     } else if route.required_via() == Some(Via::Tor) {
-        if flag == Some(Via::Direct) {
+        if flag.via == Some(Via::Direct) {
             return Err(Error::Invalid(format!(
                 "{} only accepts connections over Tor; drop --via direct",
                 route.label()
             )));
         }
         (Via::Tor, Reason::RouteRequiresTor)
-    } else if let Some(f) = flag {
+    } else if let Some(f) = flag.via {
         if shape_tor && f == Via::Direct {
             return Err(Error::Invalid(format!(
                 "cover traffic on {} goes through Tor; a message sent direct would stand out \
@@ -218,10 +237,11 @@ pub fn plan(
         network,
         reason,
         grant: grant(route, ours, op),
-        fallback: matches!(
-            op,
-            Operation::Send | Operation::SendQueued | Operation::Intro
-        ),
+        // A contact's route order is a privacy order: a later route only where they (or
+        // this command) allow it. Intro posts try a new card's routes in order.
+        fallback: op == Operation::Intro
+            || (matches!(op, Operation::Send | Operation::SendQueued)
+                && (contact.fallback || flag.fallback)),
         cover,
         route: route.clone(),
     })

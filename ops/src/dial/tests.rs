@@ -35,6 +35,20 @@ fn routes() -> Vec<(&'static str, Route)> {
     ]
 }
 
+fn c(via: Option<Via>) -> Contact {
+    Contact {
+        via,
+        fallback: false,
+    }
+}
+
+fn o(via: Option<Via>) -> Override {
+    Override {
+        via,
+        fallback: false,
+    }
+}
+
 fn config(global: Via, cover: &[RouteKind]) -> Config {
     let mut c = Config::default();
     c.network.via = global;
@@ -70,7 +84,7 @@ fn run(row: &Row) -> Result<Plan> {
     if row.shared_tor {
         policy.users.push((route.clone(), Some(Via::Tor)));
     }
-    plan(&cfg, &policy, route, row.contact, row.op, row.flag)
+    plan(&cfg, &policy, route, c(row.contact), row.op, o(row.flag))
 }
 
 /// `route op global contact flag cover shared => tor|direct|refused reason`; `-` is none,
@@ -238,13 +252,9 @@ fn check(route: &Route, row: &Row, got: Result<Plan>) {
         }
         _ => assert_eq!(p.grant, Grant::default(), "{what}"),
     }
-    assert_eq!(
-        p.fallback,
-        matches!(
-            row.op,
-            Operation::Send | Operation::SendQueued | Operation::Intro
-        )
-    );
+    // No contact here allows fallback and no flag asks for it: only intro posts may try
+    // a card's later routes.
+    assert_eq!(p.fallback, row.op == Operation::Intro, "{what}");
 }
 
 impl std::fmt::Debug for Row {
@@ -276,7 +286,7 @@ fn cover_routes_have_one_network_mode_for_every_tick() {
                 ]
                 .into_iter()
                 .map(|(op, cv)| {
-                    plan(&cfg, &policy, &route, cv, op, None)
+                    plan(&cfg, &policy, &route, c(cv), op, o(None))
                         .expect("plan")
                         .tor()
                 })
@@ -302,9 +312,9 @@ fn the_badge_describes_the_plan() {
         &cfg,
         &policy,
         &relay,
-        Some(Via::Tor),
+        c(Some(Via::Tor)),
         Operation::SendQueued,
-        None,
+        o(None),
     )
     .expect("plan");
     assert_eq!(
@@ -315,9 +325,9 @@ fn the_badge_describes_the_plan() {
         &cfg,
         &Policy::default(),
         &relay,
-        None,
+        c(None),
         Operation::Send,
-        None,
+        o(None),
     )
     .expect("plan");
     assert_eq!(
@@ -329,9 +339,9 @@ fn the_badge_describes_the_plan() {
         &cfg,
         &Policy::default(),
         &dir,
-        Some(Via::Tor),
+        c(Some(Via::Tor)),
         Operation::Send,
-        None,
+        o(None),
     )
     .expect("plan");
     assert_eq!(
@@ -339,7 +349,15 @@ fn the_badge_describes_the_plan() {
         "folder drop · padded · sender hidden · folder readers see file times"
     );
     let mail = r("mailto:a@example.org");
-    let p = plan(&cfg, &Policy::default(), &mail, None, Operation::Send, None).expect("plan");
+    let p = plan(
+        &cfg,
+        &Policy::default(),
+        &mail,
+        c(None),
+        Operation::Send,
+        o(None),
+    )
+    .expect("plan");
     assert!(p.badge().contains("both addresses"), "{}", p.badge());
 }
 
@@ -354,9 +372,9 @@ fn dial_options_carry_fresh_isolation_and_only_granted_credentials() {
         &cfg,
         &Policy::default(),
         &theirs,
-        None,
+        c(None),
         Operation::Send,
-        None,
+        o(None),
     )
     .expect("plan");
     let a = p.dial_options(&cfg, None).expect("dial");
@@ -374,7 +392,7 @@ fn dial_options_carry_fresh_isolation_and_only_granted_credentials() {
         own: vec![theirs.clone()],
         users: vec![],
     };
-    let p = plan(&cfg, &policy, &theirs, None, Operation::Fetch, None).expect("plan");
+    let p = plan(&cfg, &policy, &theirs, c(None), Operation::Fetch, o(None)).expect("plan");
     assert!(
         p.dial_options(&cfg, None)
             .expect("dial")
@@ -382,4 +400,36 @@ fn dial_options_carry_fresh_isolation_and_only_granted_credentials() {
             .ssh_key_file
             .is_some()
     );
+}
+
+#[test]
+fn a_later_route_only_where_the_contact_or_the_command_allows_it() {
+    let cfg = config(Via::Direct, &[]);
+    let relay = r("https://relay.example");
+    let p = |contact: bool, flag: bool, op| {
+        plan(
+            &cfg,
+            &Policy::default(),
+            &relay,
+            Contact {
+                via: None,
+                fallback: contact,
+            },
+            op,
+            Override {
+                via: None,
+                fallback: flag,
+            },
+        )
+        .expect("plan")
+        .fallback
+    };
+    assert!(!p(false, false, Operation::Send));
+    assert!(p(true, false, Operation::Send));
+    assert!(p(false, true, Operation::SendQueued));
+    assert!(
+        !p(true, true, Operation::Chaff),
+        "cover-traffic puts never move"
+    );
+    assert!(p(false, false, Operation::Intro));
 }

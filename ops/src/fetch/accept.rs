@@ -43,6 +43,13 @@ impl Session {
         }
         for m in &msgs {
             run.accepted.insert((m.header.sender, m.header.msg_id));
+            // Every kind enters the replay window, not only stored mail: a replayed key
+            // update or intro is refused like a replayed message.
+            if m.header.kind != Kind::Message {
+                let at = m.sent_at.max(now);
+                self.store()?
+                    .mark_seen(&m.header.sender, &m.header.msg_id, at)?;
+            }
         }
         Ok(())
     }

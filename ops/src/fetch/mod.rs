@@ -8,7 +8,10 @@
 
 mod accept;
 mod process;
+mod quarantine;
 mod spool;
+
+pub use quarantine::QuarantineItem;
 
 use crate::dial::{self, Operation};
 use crate::error::Result;
@@ -54,6 +57,10 @@ pub struct FetchReport {
     /// Contact requests received.
     #[serde(skip)]
     pub intros: usize,
+    /// Blobs of earlier sends that left on a retry.
+    pub retried: usize,
+    /// Blobs kept aside (outside the time window): see `hushpost quarantine`.
+    pub quarantined: Vec<Rejection>,
 }
 
 impl FetchReport {
@@ -66,6 +73,8 @@ impl FetchReport {
         self.incomplete += from.incomplete;
         self.loops_back.extend(from.loops_back);
         self.intros += from.intros;
+        self.retried += from.retried;
+        self.quarantined.extend(from.quarantined);
     }
 }
 
@@ -84,12 +93,30 @@ impl Session {
         let _lock = self.home.lock()?;
         self.process_spool()?;
         let mut report = FetchReport::default();
+        // Mail kept in the outbox after a failure goes again once its backoff passed (cover
+        // routes wait for their slots).
+        let retried = self.retry_due()?;
+        report.merge(self.retry_quarantine()?);
+        report.retried = retried.sent;
+        report.route_errors.extend(
+            retried
+                .errors
+                .into_iter()
+                .map(|(r, e)| (r, format!("retry: {e}"))),
+        );
         let mut prog = FetchProgress { blobs: 0, bytes: 0 };
         let policy = self.keys.policy();
         for route in self.routes() {
-            let opened = dial::plan(&self.config, &policy, &route, None, Operation::Fetch, None)
-                .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
-                .and_then(|d| Ok(Transport::open(&route, &d)?));
+            let opened = dial::plan(
+                &self.config,
+                &policy,
+                &route,
+                dial::Contact::default(),
+                Operation::Fetch,
+                dial::Override::default(),
+            )
+            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {
                     let r = self.fetch_route(&route, &mut t, &[], &mut prog, progress)?;

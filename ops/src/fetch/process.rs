@@ -26,6 +26,13 @@ pub(crate) struct Run {
     pub(super) delete: Vec<(usize, String)>,
     pub(super) partial: HashMap<MsgKey, (Reassembly, Vec<(usize, String)>)>,
     pub(super) accepted: HashSet<MsgKey>,
+    /// Blobs outside the time window, to keep aside: (capability index, drop id, reason,
+    /// sealed blob).
+    pub(super) aside: Vec<(usize, String, String, Vec<u8>)>,
+    /// Open as if it were this time (releasing a quarantined blob).
+    pub(super) now: Option<u64>,
+    /// Trying the quarantine again: what fails the window again simply stays there.
+    pub(super) reopening: bool,
 }
 
 impl Run {
@@ -36,6 +43,9 @@ impl Run {
             delete: Vec::new(),
             partial: HashMap::new(),
             accepted: HashSet::new(),
+            aside: Vec::new(),
+            now: None,
+            reopening: false,
         }
     }
 
@@ -66,7 +76,14 @@ fn owner_contact(o: Owner) -> Option<usize> {
     }
 }
 
-type Outcome = (usize, String, std::result::Result<Opened, OpenError>);
+/// One opened blob: its capability index, drop id, what opening said, and the sealed bytes
+/// when they must be kept aside (outside the time window).
+type Outcome = (
+    usize,
+    String,
+    std::result::Result<Opened, OpenError>,
+    Option<Vec<u8>>,
+);
 
 impl Session {
     pub(crate) fn process(
@@ -92,9 +109,14 @@ impl Session {
         let opened = self.open_batch(run, batch, owners, &keys_by_owner)?;
         self.note_keys_used(&opened, owners, &keys_by_owner);
         let mut complete = Vec::new();
-        for (cap, id, r) in opened {
+        for (cap, id, r, blob) in opened {
+            if let (Err(e), Some(blob)) = (&r, blob) {
+                run.aside.push((cap, id, e.to_string(), blob));
+                continue;
+            }
             self.sort_one(run, cap, id, r, owners.get(cap).copied(), &mut complete);
         }
+        self.keep_aside(run, owners)?;
         let ids: Vec<(usize, String)> = complete.iter().flat_map(|(_, ids)| ids.clone()).collect();
         self.accept(run, complete.into_iter().map(|(m, _)| m).collect())?;
         run.delete.extend(ids);
@@ -122,7 +144,7 @@ impl Session {
             .filter_map(|i| self.keys.contact_ed(i))
             .collect();
         let base = self.store()?.seen_snapshot()?;
-        let now = self.now();
+        let now = run.now.unwrap_or_else(|| self.now());
         let seen = Seen {
             base: &base,
             run: &run.accepted,
@@ -141,7 +163,8 @@ impl Session {
                     now,
                 };
                 let r = envelope::open(&f.blob, &ctx);
-                (f.cap, f.id, r)
+                let aside = matches!(r, Err(OpenError::FromFuture | OpenError::TooOld));
+                (f.cap, f.id, r, aside.then_some(f.blob))
             })
             .collect())
     }
@@ -153,7 +176,7 @@ impl Session {
         owners: &[Owner],
         keys: &HashMap<Option<usize>, Vec<XKeyPair>>,
     ) {
-        for (cap, _, r) in opened {
+        for (cap, _, r, _) in opened {
             let Some(Owner::Contact(i)) = owners.get(*cap).copied() else {
                 continue;
             };
@@ -166,6 +189,32 @@ impl Session {
                 self.keys.note_key_used(i, &k.public());
             }
         }
+    }
+
+    /// Blobs outside the time window (a sender's clock running ahead, mail delayed past
+    /// the window) go to the quarantine, sealed as they came, and leave the drop: the user
+    /// sees them (`fetch -v`, `hushpost quarantine`) and can release them; the ones dated in
+    /// the future are also tried again at every fetch, so they arrive once the clock agrees.
+    fn keep_aside(&mut self, run: &mut Run, owners: &[Owner]) -> Result<()> {
+        if run.reopening {
+            run.aside.clear();
+            return Ok(());
+        }
+        let now = self.now();
+        for (cap, id, reason, blob) in std::mem::take(&mut run.aside) {
+            let owner = match owners.get(cap) {
+                Some(Owner::Contact(i)) => self.keys.contact_ed(*i).unwrap_or([0; 32]),
+                _ => [0; 32],
+            };
+            self.store()?
+                .quarantine_add(&run.route, &owner, &reason, &blob, now)?;
+            run.report.quarantined.push(Rejection {
+                route: run.route.clone(),
+                reason,
+            });
+            run.delete.push((cap, id));
+        }
+        Ok(())
     }
 
     /// A message must come from the mailbox it arrived in, and intro posts only from the

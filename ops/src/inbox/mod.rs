@@ -114,14 +114,21 @@ impl Inbox {
         Ok(ids.len())
     }
 
-    /// Newest first. `sent` = show sent mail instead of received.
+    /// Newest first. `sent` = show sent mail instead of received, with where each
+    /// recipient's copy stands.
     pub fn list(&mut self, limit: usize, unread_only: bool, sent: bool) -> Result<Vec<Listed>> {
-        self.page(&Page {
+        let mut rows = self.page(&Page {
             limit,
             unread_only,
             outgoing: Some(sent),
             ..Page::default()
-        })
+        })?;
+        if sent {
+            for r in &mut rows {
+                r.deliveries = self.store()?.deliveries_of(r.id)?;
+            }
+        }
+        Ok(rows)
     }
 
     /// Every message of a thread, oldest first.
@@ -161,6 +168,52 @@ impl Inbox {
     pub fn unread_count(&mut self) -> Result<u64> {
         Ok(self.store()?.unread_count()?)
     }
+
+    /// Gaps and forks in contacts' send chains: "a message from bob is missing" once a
+    /// later one has waited an hour for it; two messages naming the same predecessor.
+    pub fn chain_warnings(&mut self) -> Result<Vec<ChainWarning>> {
+        let now = self.now();
+        let alerts = self.store()?.chain_alerts(now, CHAIN_GRACE_SECS)?;
+        Ok(alerts
+            .into_iter()
+            .map(|a| {
+                let contact = self
+                    .peers
+                    .name_of(&a.sender)
+                    .unwrap_or("(a former contact)")
+                    .to_string();
+                let text = match (a.missing, a.fork) {
+                    (0, _) => format!("two different messages from {contact} claim the same predecessor: someone else may be sending with their key (compare safety numbers again)"),
+                    (1, false) => format!("a message from {contact} is missing (a later one refers to it)"),
+                    (n, false) => format!("{n} messages from {contact} are missing (later ones refer to them)"),
+                    (n, true) => format!("{n} message(s) from {contact} are missing, and two of theirs claim the same predecessor: someone else may be sending with their key"),
+                };
+                ChainWarning {
+                    contact,
+                    missing: a.missing,
+                    fork: a.fork,
+                    text,
+                }
+            })
+            .collect())
+    }
+}
+
+/// How long a message waits for the one it names as its predecessor before that one counts
+/// as missing (mail arrives out of order, over several routes).
+pub const CHAIN_GRACE_SECS: u64 = 3600;
+
+/// Something wrong with a contact's send chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainWarning {
+    /// The contact.
+    pub contact: String,
+    /// Messages that name a predecessor we never got.
+    pub missing: u64,
+    /// Two messages name the same predecessor.
+    pub fork: bool,
+    /// One line for people.
+    pub text: String,
 }
 
 /// Which messages one page holds, newest first.
@@ -206,6 +259,9 @@ pub struct Listed {
     pub expires_at: u64,
     /// Deleted once read.
     pub burn_after_reading: bool,
+    /// Sent mail: where each recipient's copy stands (sent, queued, held, failed, and why).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<hushpost_store::Delivery>,
 }
 
 /// Formats unix seconds as RFC 3339 UTC.
@@ -243,5 +299,6 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
         },
         expires_at: s.expires_at,
         burn_after_reading: s.burn,
+        deliveries: Vec::new(),
     }
 }

@@ -39,6 +39,8 @@ pub enum KeyOp {
     ContactSetRoutes { name: String, routes: Vec<Route> },
     /// A contact's network mode (`None`: the global default).
     ContactSetVia { name: String, via: Option<Via> },
+    /// Whether mail to the contact may fall back to their next route.
+    ContactSetFallback { name: String, on: bool },
     /// Keep (or forget) the mail account's password.
     SetMailPassword { password: Option<SecretText> },
     /// A new receiving prekey of ours for a contact (already announced or about to be).
@@ -118,6 +120,10 @@ pub(crate) fn apply(state: &mut State, me: &Identity, op: &KeyOp) -> Result<bool
         KeyOp::ContactSetRoutes { name, routes } => set_routes(state, name, routes),
         KeyOp::ContactSetVia { name, via } => {
             named(state, name)?.via = *via;
+            Ok(true)
+        }
+        KeyOp::ContactSetFallback { name, on } => {
+            named(state, name)?.fallback = *on;
             Ok(true)
         }
         KeyOp::SetMailPassword { password } => {
@@ -200,6 +206,7 @@ fn contact_add(state: &mut State, me: &Identity, name: &str, text: &str, at: u64
             added_at: at,
             use_routes: None,
             via: None,
+            fallback: false,
             my_prekeys: Vec::new(),
             their_prekey: None,
         }),

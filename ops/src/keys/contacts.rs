@@ -63,7 +63,18 @@ impl Keys {
             .iter()
             .filter_map(|r| {
                 let op = Operation::delivery(self.config.cover.enabled_for(r), false);
-                let p = dial::plan(&self.config, &policy, r, c.via, op, None).ok()?;
+                let p = dial::plan(
+                    &self.config,
+                    &policy,
+                    r,
+                    dial::Contact {
+                        via: c.via,
+                        fallback: c.fallback,
+                    },
+                    op,
+                    dial::Override::default(),
+                )
+                .ok()?;
                 Some(ContactRoute {
                     route: r.to_string(),
                     label: p.label.clone(),
@@ -146,6 +157,25 @@ impl Keys {
         self.write(Some(KeyOp::ContactSetRoutes {
             name: name.into(),
             routes: routes.to_vec(),
+        }))?;
+        self.contact(name)
+    }
+
+    /// The settings plans about this contact follow.
+    pub(crate) fn contact_policy(&self, name: &str) -> dial::Contact {
+        self.state
+            .contact(name)
+            .map_or_else(dial::Contact::default, |c| dial::Contact {
+                via: c.via,
+                fallback: c.fallback,
+            })
+    }
+
+    /// Allows (or not) a later route of the contact to take mail the first could not.
+    pub fn contact_set_fallback(&mut self, name: &str, on: bool) -> Result<ContactView> {
+        self.write(Some(KeyOp::ContactSetFallback {
+            name: name.into(),
+            on,
         }))?;
         self.contact(name)
     }

@@ -137,7 +137,14 @@ pub(crate) fn write(keys: &Keys, home: &Home) -> Result<()> {
         if !config.cover.enabled_for(r) || send_routes.iter().any(|p| p.route() == r) {
             continue;
         }
-        let plan = dial::plan(config, &policy, r, None, Operation::Chaff, None)?;
+        let plan = dial::plan(
+            config,
+            &policy,
+            r,
+            dial::Contact::default(),
+            Operation::Chaff,
+            dial::Override::default(),
+        )?;
         send_routes.push(PlannedRoute::Planned {
             route: r.clone(),
             via: plan.via(),

@@ -174,6 +174,8 @@ pub fn poll(
     }
     if let Some(s) = session {
         s.finish_fetch()?;
+        // What this tick sent is reflected in each message's delivery state.
+        s.reconcile()?;
     }
     finish(tick)
 }
@@ -286,7 +288,17 @@ fn dest_plan(tick: &Tick<'_>, dest: &Route) -> Result<dial::Plan> {
     } else {
         Operation::Chaff
     };
-    dial::plan(&tick.config, &tick.policy, dest, contact_via, op, None)
+    dial::plan(
+        &tick.config,
+        &tick.policy,
+        dest,
+        dial::Contact {
+            via: contact_via,
+            fallback: false,
+        },
+        op,
+        dial::Override::default(),
+    )
 }
 
 fn run_dest(tick: &mut Tick<'_>, session: Option<&mut Session>, dest: &Route) {

@@ -1,9 +1,10 @@
 //! The send slots of one destination in one tick: on a cover route exactly `send_small`
 //! small and `send_large` large blobs, queued mail first and chaff for the rest; elsewhere
-//! simply everything queued.
+//! whatever is due (queued, or kept for a retry whose backoff has passed).
 
 use super::Tick;
 use super::state::LoopInFlight;
+use crate::outbox::Queued;
 use hushpost_core::Route;
 use hushpost_core::envelope::{Bucket, LARGE, SMALL};
 use hushpost_transports::{DeadDrop, PutOptions, Transport};
@@ -14,37 +15,52 @@ pub(super) fn send(
     dest: &Route,
     cover: bool,
 ) -> Result<(), String> {
-    let label = dest.label();
     let queue = tick.outbox.queued(dest).map_err(|e| e.to_string())?;
+    if !cover {
+        let now = tick.now;
+        let due: Vec<Queued> = queue.into_iter().filter(|q| q.next_at <= now).collect();
+        let label = dest.label();
+        let mut sizes = Vec::new();
+        let done = crate::outbox::flush(&tick.outbox, t, &due, now, |n| sizes.push(n));
+        for n in sizes {
+            tick.record(&label, "put", n);
+        }
+        tick.report.sent += done.sent.len();
+        return done.error.map_or(Ok(()), Err);
+    }
     let mut small = queue.iter().filter(|q| q.size == SMALL);
     let mut large = queue.iter().filter(|q| q.size == LARGE);
-    // The slots of this tick: fixed by the cover settings, or simply the whole queue.
-    let slots: Vec<usize> = if cover {
-        std::iter::repeat_n(SMALL, tick.config.cover.send_small)
-            .chain(std::iter::repeat_n(LARGE, tick.config.cover.send_large))
-            .collect()
-    } else {
-        queue.iter().map(|q| q.size).collect()
-    };
-    let mut queue_iter = queue.iter();
+    // The slots of this tick are fixed by the cover settings.
+    let slots = std::iter::repeat_n(SMALL, tick.config.cover.send_small)
+        .chain(std::iter::repeat_n(LARGE, tick.config.cover.send_large));
     for size in slots {
-        let real = match (cover, size) {
-            (true, SMALL) => small.next(),
-            (true, _) => large.next(),
-            (false, _) => queue_iter.next(),
+        let real = if size == SMALL {
+            small.next()
+        } else {
+            large.next()
         };
         match real {
-            Some(q) => {
-                let blob = tick.outbox.blob(q).map_err(|e| e.to_string())?;
-                tick.record(&label, "put", blob.len());
-                t.put(&q.tag, &blob, PutOptions { intro: q.intro })
-                    .map_err(|e| e.to_string())?;
-                tick.outbox.remove(q).map_err(|e| e.to_string())?;
-                tick.report.sent += 1;
-            }
+            Some(q) => put_queued(tick, t, dest, q)?,
             None => put_chaff(tick, t, dest, size)?,
         }
     }
+    Ok(())
+}
+
+fn put_queued(
+    tick: &mut Tick<'_>,
+    t: &mut Transport,
+    dest: &Route,
+    q: &Queued,
+) -> Result<(), String> {
+    let blob = tick.outbox.blob(q).map_err(|e| e.to_string())?;
+    tick.record(&dest.label(), "put", blob.len());
+    if let Err(e) = t.put(&q.tag, &blob, PutOptions { intro: q.intro }) {
+        let _ = tick.outbox.note_failure(q, &e.to_string(), tick.now);
+        return Err(e.to_string());
+    }
+    tick.outbox.remove(q).map_err(|e| e.to_string())?;
+    tick.report.sent += 1;
     Ok(())
 }
 

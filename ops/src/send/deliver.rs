@@ -1,18 +1,23 @@
 //! Per recipient: rotate our prekey for them (durably, before anything carrying it leaves),
-//! then try their routes in order, each dialled by its plan — sealing into the outbox on a
-//! cover-traffic route (a regular slot takes it), or straight onto the drop otherwise.
+//! seal their copy into the outbox under a delivery group the mail store knows, then — for
+//! mail that goes at once — flush that group through its plan. Nothing is lost on the way:
+//! the sent copy is stored before anything is sealed, and whatever could not leave stays in
+//! the outbox with the reason, to be retried (poll, fetch, the inbox) or sent by hand
+//! (`hushpost outbox retry`). A later route is tried only where the contact (or
+//! `--fallback`) allows it: the route order is a privacy order.
 
 use super::{Delivery, RecipientReport, SendProgress, SendRequest, Target};
 use crate::dial::{self, Operation, Plan};
 use crate::error::Result;
-use crate::outbox::Outbox;
+use crate::outbox::{self, NewEntry, Outbox};
 use crate::session::Session;
 use hushpost_core::envelope::{self, Draft, Kind, Recipient, SignedPrekey};
 use hushpost_core::tags::PairKeys;
 use hushpost_core::time::Day;
-use hushpost_transports::{DeadDrop, PutOptions, Transport};
+use hushpost_store::DeliveryState;
+use hushpost_transports::Transport;
 
-/// Everything one recipient's copies share.
+/// Everything one recipient's copy needs.
 struct Copy<'a> {
     target: &'a Target,
     key: [u8; 32],
@@ -21,38 +26,8 @@ struct Copy<'a> {
     prev_hash: [u8; 32],
     raw: &'a [u8],
     now: u64,
+    group: [u8; 16],
 }
-
-impl Copy<'_> {
-    fn recipient(&self) -> Recipient {
-        Recipient {
-            ed: self.target.id.ed,
-            key: self.key,
-        }
-    }
-}
-
-/// What one route took.
-fn delivery(plan: &Plan, blobs: usize, bytes: u64, queued: bool) -> Delivery {
-    Delivery {
-        route: plan.label.clone(),
-        blobs,
-        bytes,
-        queued,
-        tor: plan.tor(),
-    }
-}
-
-/// One copy on one route.
-#[derive(Clone, Copy)]
-struct Leg<'a> {
-    plan: &'a Plan,
-    copy: &'a Copy<'a>,
-    draft: &'a Draft<'a>,
-}
-
-/// The head's signature and where the copy went, or why not.
-type Sent = std::result::Result<([u8; 64], Delivery), String>;
 
 /// Blob counts for the progress bar.
 struct Counter<'a> {
@@ -76,7 +51,7 @@ impl Session {
         &mut self,
         req: &SendRequest,
         targets: &[Target],
-        msg_id: [u8; 16],
+        (message, msg_id): (i64, [u8; 16]),
         raw: &[u8],
         now: u64,
         progress: &mut dyn FnMut(SendProgress),
@@ -107,136 +82,290 @@ impl Session {
                 prev_hash: self.inbox.mailbox.chain_out(&target.id.ed)?,
                 raw,
                 now,
+                group: rand::random(),
             };
-            reports.push(self.deliver_one(req, &copy, msg_id, per_recipient > 2, &mut counter)?);
+            let r = self.deliver_one(req, &copy, message, msg_id, &mut counter)?;
+            reports.push(r);
         }
         Ok(reports)
+    }
+
+    /// The first route of the contact whose plan works (a plan can refuse, e.g. `--via
+    /// direct` to an onion), moving on only where fallback is allowed.
+    fn first_plan(
+        &self,
+        req: &SendRequest,
+        copy: &Copy<'_>,
+        report: &mut RecipientReport,
+    ) -> Option<(Plan, Operation)> {
+        let contact = self.keys.contact_policy(&copy.target.name);
+        let policy = self.keys.policy();
+        let flag = dial::Override {
+            via: req.via,
+            fallback: req.fallback,
+        };
+        for route in &copy.target.routes {
+            let op = Operation::delivery(self.config.cover.enabled_for(route), req.now);
+            match dial::plan(&self.config, &policy, route, contact, op, flag) {
+                Ok(p) => return Some((p, op)),
+                Err(e) => {
+                    report.errors.push(format!("{}: {e}", route.label()));
+                    if !(contact.fallback || req.fallback) {
+                        return None;
+                    }
+                }
+            }
+        }
+        None
     }
 
     fn deliver_one(
         &mut self,
         req: &SendRequest,
         copy: &Copy<'_>,
+        message: i64,
         msg_id: [u8; 16],
-        fragmented: bool,
         counter: &mut Counter<'_>,
     ) -> Result<RecipientReport> {
-        let mut report = RecipientReport {
-            name: copy.target.name.clone(),
-            delivered: None,
-            errors: Vec::new(),
+        let mut report = RecipientReport::new(&copy.target.name);
+        let Some((plan, op)) = self.first_plan(req, copy, &mut report) else {
+            report.state = DeliveryState::Failed;
+            self.record(copy, message, &report, "", 0)?;
+            return Ok(report);
         };
-        let contact_via = self.keys.contact_states()[copy.target.index].via;
-        let policy = self.keys.policy();
-        let mut this_msg_id = msg_id;
-        for route in &copy.target.routes {
-            let op = Operation::delivery(self.config.cover.enabled_for(route), req.now);
-            let plan = match dial::plan(&self.config, &policy, route, contact_via, op, req.via) {
-                Ok(p) => p,
-                Err(e) => {
-                    report.errors.push(format!("{}: {e}", route.label()));
-                    continue;
-                }
-            };
-            let draft = Draft {
-                kind: Kind::Message,
-                msg_id: this_msg_id,
-                prev_hash: copy.prev_hash,
-                sent_at: copy.now,
-                expires_at: req.expire_secs.map_or(0, |s| copy.now + s.max(1)),
-                burn_after_reading: req.burn_after_reading,
-                prekey: copy.prekey,
-                body: copy.raw,
-            };
-            let leg = Leg {
-                plan: &plan,
-                copy,
-                draft: &draft,
-            };
-            let sent = if op == Operation::SendQueued {
-                self.queue(leg, counter)
-            } else {
-                self.put_now(leg, counter)
-            };
-            match sent {
-                Ok((sig, delivery)) => {
-                    let chain = envelope::chain_hash(&this_msg_id, &sig);
-                    self.inbox
-                        .mailbox
-                        .set_chain_out(&copy.target.id.ed, &chain)?;
-                    report.delivered = Some(delivery);
-                    break;
-                }
-                Err(e) => report.errors.push(format!("{}: {e}", plan.label)),
+        self.record(copy, message, &report, &plan.label, 0)?;
+        let (blobs, large) = match self.seal_into_outbox(req, copy, &plan, msg_id, op, counter) {
+            Ok(n) => n,
+            Err(e) => {
+                report
+                    .errors
+                    .push(format!("{}: could not queue: {e}", plan.label));
+                report.state = DeliveryState::Failed;
+                self.update(copy, &report, 0, None)?;
+                return Ok(report);
             }
-            if !plan.fallback {
-                break;
-            }
-            // A fragmented message that failed half-way is re-sent under a new id so its
-            // pieces never mix with the abandoned ones; a single blob keeps its id (the
-            // recipient dedupes it if the first copy did land).
-            if fragmented {
-                this_msg_id = envelope::new_msg_id();
-            }
+        };
+        report.delivered = Some(Delivery {
+            route: plan.label.clone(),
+            blobs,
+            bytes: 0,
+            queued: true,
+            tor: plan.tor(),
+        });
+        // A cover route leaves large blobs only in large slots: none configured, none leave.
+        if op == Operation::SendQueued && large > 0 && self.config.cover.send_large == 0 {
+            report.state = DeliveryState::Held;
+            report.errors.push(format!("{}: this message needs large cover-traffic slots and the route has none: send it with `hushpost outbox retry` (it reveals the moment), or set [cover] send_large", plan.label));
+        } else if op == Operation::SendQueued {
+            report.state = DeliveryState::Queued;
+            report.reason = crate::outbox::schedule_note(&self.home, &self.config, &plan.route);
+        } else {
+            self.flush_now(copy, plan, &mut report)?;
         }
+        self.update(copy, &report, 0, None)?;
         Ok(report)
     }
 
-    /// Seals into the outbox for the route's next cover-traffic slots.
-    fn queue(&mut self, leg: Leg<'_>, counter: &mut Counter<'_>) -> Sent {
-        let Leg { plan, copy, draft } = leg;
-        if copy.raw.len() > envelope::Bucket::Large.capacity() && self.config.cover.send_large == 0
-        {
-            return Err("this message needs large slots but cover traffic on this route has none (set [cover] send_large, or send with --now)".into());
-        }
+    /// Seals the copy into the outbox under its group; returns the number of blobs, and of
+    /// large ones.
+    fn seal_into_outbox(
+        &mut self,
+        req: &SendRequest,
+        copy: &Copy<'_>,
+        plan: &Plan,
+        msg_id: [u8; 16],
+        op: Operation,
+        counter: &mut Counter<'_>,
+    ) -> std::result::Result<(usize, usize), String> {
+        let draft = Draft {
+            kind: Kind::Message,
+            msg_id,
+            prev_hash: copy.prev_hash,
+            sent_at: copy.now,
+            expires_at: req.expire_secs.map_or(0, |s| copy.now + s.max(1)),
+            burn_after_reading: req.burn_after_reading,
+            prekey: copy.prekey,
+            body: copy.raw,
+        };
         let outbox = Outbox::new(&self.home.outbox());
-        let (mut blobs, mut bytes) = (0usize, 0u64);
-        let via = plan.via();
-        let recipient = copy.recipient();
-        let sig = envelope::seal_each(self.keys.identity(), &recipient, draft, &mut |blob| {
-            outbox.enqueue(&plan.route, &copy.tag, blob, false, via)?;
+        let recipient = Recipient {
+            ed: copy.target.id.ed,
+            key: copy.key,
+        };
+        let (mut blobs, mut large) = (0usize, 0usize);
+        let sealed = envelope::seal_each(self.keys.identity(), &recipient, &draft, &mut |blob| {
+            outbox.enqueue(&NewEntry {
+                route: &plan.route,
+                tag: &copy.tag,
+                blob,
+                intro: false,
+                via: plan.via(),
+                group: Some(copy.group),
+                cover: op == Operation::SendQueued,
+            })?;
             blobs += 1;
-            bytes += blob.len() as u64;
+            large += usize::from(blob.len() == envelope::LARGE);
             counter.tick();
             Ok(())
-        })
-        .map_err(|e| format!("could not queue: {e}"))?;
-        Ok((sig, delivery(plan, blobs, bytes, true)))
+        });
+        match sealed {
+            Ok(sig) => {
+                let chain = envelope::chain_hash(&msg_id, &sig);
+                self.inbox
+                    .mailbox
+                    .set_chain_out(&copy.target.id.ed, &chain)
+                    .map_err(|e| e.to_string())?;
+                Ok((blobs, large))
+            }
+            Err(e) => {
+                // Half a message in the outbox would be debris: take it out again.
+                let _ = outbox.drop_group(&copy.group);
+                Err(e.to_string())
+            }
+        }
     }
 
-    /// Seals and puts every blob on the drop now.
-    fn put_now(&mut self, leg: Leg<'_>, counter: &mut Counter<'_>) -> Sent {
-        let Leg { plan, copy, draft } = leg;
+    /// Sends the copy's group now; on failure moves to the next route where allowed, else
+    /// leaves it in the outbox (a cover route: for its next slot; otherwise: retried with
+    /// backoff).
+    fn flush_now(
+        &mut self,
+        copy: &Copy<'_>,
+        mut plan: Plan,
+        report: &mut RecipientReport,
+    ) -> Result<()> {
+        let outbox = Outbox::new(&self.home.outbox());
+        loop {
+            let error = match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
+                Ok(bytes) => {
+                    if let Some(d) = report.delivered.as_mut() {
+                        d.route = plan.label.clone();
+                        d.bytes = bytes;
+                        d.queued = false;
+                        d.tor = plan.tor();
+                    }
+                    report.state = DeliveryState::Sent;
+                    return Ok(());
+                }
+                Err(e) => e,
+            };
+            report.errors.push(format!("{}: {error}", plan.label));
+            match self.next_route(copy, &plan) {
+                Some(next) if plan.fallback => {
+                    outbox
+                        .move_group(&copy.group, &next.route, next.via())
+                        .map_err(|e| crate::error::Error::Io(e, self.home.outbox()))?;
+                    report.fell_back = Some(next.label.clone());
+                    plan = next;
+                }
+                _ => break,
+            }
+        }
+        report.state = DeliveryState::Queued;
+        report.retrying = true;
+        if plan.cover {
+            let _ = outbox.set_cover(&copy.group, true);
+            report.reason = "kept in the outbox; it leaves in the next cover-traffic slot".into();
+        } else {
+            report.reason = format!(
+                "kept in the outbox; retried in {} (hushpost outbox)",
+                humantime::format_duration(std::time::Duration::from_secs(outbox::backoff_secs(1)))
+            );
+        }
+        Ok(())
+    }
+
+    /// Puts every waiting blob of `group` on its drop through `plan`; returns the bytes.
+    pub(crate) fn flush_group(
+        &mut self,
+        outbox: &Outbox,
+        plan: &Plan,
+        group: &[u8; 16],
+        now: u64,
+    ) -> std::result::Result<u64, String> {
         let dial = plan
             .dial_options(&self.config, self.keys.mail_password())
             .map_err(|e| e.to_string())?;
         let mut t = Transport::open(&plan.route, &dial).map_err(|e| e.to_string())?;
-        let recipient = copy.recipient();
-        let (mut blobs, mut bytes) = (0usize, 0u64);
-        let mut put_err = None;
-        let sealed =
-            envelope::seal_each(
-                self.keys.identity(),
-                &recipient,
-                draft,
-                &mut |blob| match t.put(&copy.tag, blob, PutOptions::default()) {
-                    Ok(()) => {
-                        blobs += 1;
-                        bytes += blob.len() as u64;
-                        counter.tick();
-                        Ok(())
-                    }
-                    Err(e) => {
-                        let msg = e.to_string();
-                        put_err = Some(e);
-                        Err(std::io::Error::other(msg))
-                    }
-                },
-            );
-        match (sealed, put_err) {
-            (Ok(sig), _) => Ok((sig, delivery(plan, blobs, bytes, false))),
-            (Err(_), Some(e)) => Err(e.to_string()),
-            (Err(e), None) => Err(e.to_string()),
+        let entries: Vec<_> = outbox
+            .queued(&plan.route)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|q| q.group.as_ref() == Some(group))
+            .collect();
+        let mut bytes = 0u64;
+        let done = outbox::flush(outbox, &mut t, &entries, now, |n| bytes += n as u64);
+        match done.error {
+            None => Ok(bytes),
+            Some(e) => Err(e),
         }
+    }
+
+    /// The plan of the contact's route after `plan`'s, for a permitted fallback.
+    fn next_route(&self, copy: &Copy<'_>, plan: &Plan) -> Option<Plan> {
+        let routes = &copy.target.routes;
+        let at = routes.iter().position(|r| *r == plan.route)?;
+        let policy = self.keys.policy();
+        let contact = self.keys.contact_policy(&copy.target.name);
+        routes[at + 1..].iter().find_map(|r| {
+            let flag = dial::Override {
+                via: None,
+                fallback: plan.fallback,
+            };
+            dial::plan(&self.config, &policy, r, contact, Operation::Send, flag).ok()
+        })
+    }
+
+    fn record(
+        &mut self,
+        copy: &Copy<'_>,
+        message: i64,
+        report: &RecipientReport,
+        route: &str,
+        blobs: u64,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store()?.add_delivery(
+            message,
+            &copy.target.name,
+            &copy.target.id.ed,
+            route,
+            &copy.group,
+            if report.state == DeliveryState::Failed {
+                DeliveryState::Failed
+            } else {
+                DeliveryState::Queued
+            },
+            &report.errors.join("; "),
+            blobs,
+            now,
+        )?;
+        Ok(())
+    }
+
+    fn update(
+        &mut self,
+        copy: &Copy<'_>,
+        report: &RecipientReport,
+        sent: u64,
+        route: Option<&str>,
+    ) -> Result<()> {
+        let now = self.now();
+        let reason = match (report.errors.last(), report.reason.is_empty()) {
+            (Some(e), false) => format!("{e} — {}", report.reason),
+            (Some(e), true) => e.clone(),
+            (None, _) => report.reason.clone(),
+        };
+        let blobs = report.delivered.as_ref().map_or(0, |d| d.blobs as u64);
+        let store = self.store()?;
+        store.set_delivery_blobs(&copy.group, blobs)?;
+        let sent = if report.state == DeliveryState::Sent {
+            blobs
+        } else {
+            sent
+        };
+        let route = route.or(report.fell_back.as_deref());
+        store.update_delivery(&copy.group, report.state, &reason, sent, route, now)?;
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ use crate::session::Session;
 use hushpost_core::envelope;
 use hushpost_core::letter::{self, Attachment, Letter, Party};
 use hushpost_core::route::{Route, RouteKind, Via};
+use hushpost_store::DeliveryState;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -39,6 +40,8 @@ pub struct SendRequest {
     pub burn_after_reading: bool,
     /// Send at once even on a route with cover traffic (reveals the moment of sending).
     pub now: bool,
+    /// A later route of a recipient may take it if the first fails (`--fallback`).
+    pub fallback: bool,
 }
 
 /// Where one recipient's copy went.
@@ -61,10 +64,38 @@ pub struct Delivery {
 pub struct RecipientReport {
     /// Contact name.
     pub name: String,
-    /// Where it went, if it went.
+    /// Sent, queued (for a cover-traffic slot, or for a retry), held (needs the user) or
+    /// failed.
+    pub state: DeliveryState,
+    /// Where it went or waits.
     pub delivered: Option<Delivery>,
+    /// It could not leave yet and is kept in the outbox, to be retried.
+    pub retrying: bool,
+    /// The later route it went to because the first failed (fallback was allowed).
+    pub fell_back: Option<String>,
+    /// When it leaves or why it waits.
+    pub reason: String,
     /// Why each tried route failed.
     pub errors: Vec<String>,
+}
+
+impl RecipientReport {
+    pub(crate) fn new(name: &str) -> RecipientReport {
+        RecipientReport {
+            name: name.to_string(),
+            state: DeliveryState::Queued,
+            delivered: None,
+            retrying: false,
+            fell_back: None,
+            reason: String::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// It left, or waits only for a regular cover-traffic slot.
+    pub fn on_its_way(&self) -> bool {
+        self.state == DeliveryState::Sent || (self.state == DeliveryState::Queued && !self.retrying)
+    }
 }
 
 /// The outcome of a send.
@@ -79,9 +110,9 @@ pub struct SendReport {
 }
 
 impl SendReport {
-    /// Whether every recipient got it.
+    /// Whether every recipient's copy left or waits only for a cover-traffic slot.
     pub fn all_delivered(&self) -> bool {
-        self.recipients.iter().all(|r| r.delivered.is_some())
+        self.recipients.iter().all(RecipientReport::on_its_way)
     }
 }
 
@@ -140,16 +171,14 @@ impl Session {
             attachments,
         });
         let has_attachments = !req.attachments.is_empty();
-        let reports = self.deliver_all(req, &targets, msg_id, &raw, now, progress)?;
-        let delivered: Vec<String> = reports
-            .iter()
-            .filter(|r| r.delivered.is_some())
-            .map(|r| r.name.clone())
-            .collect();
-        let id = if delivered.is_empty() {
-            None
-        } else {
-            self.keep_sent(req, msg_id, &raw, now, has_attachments, &delivered)?
+        // The sent copy is stored before anything is sealed or dialled: whatever happens
+        // next, the message (a piped body too) is not lost, and its deliveries say where
+        // each copy stands.
+        let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+        let id = self.keep_sent(req, msg_id, &raw, now, has_attachments, &names)?;
+        let reports = match id {
+            Some(id) => self.deliver_all(req, &targets, (id, msg_id), &raw, now, progress)?,
+            None => Vec::new(),
         };
         Ok(SendReport {
             id,

@@ -300,11 +300,7 @@ impl App {
         let draft = self.in_flight.remove(&ticket);
         match result {
             Ok(rep) => {
-                let failed: Vec<_> = rep
-                    .recipients
-                    .iter()
-                    .filter(|r| r.delivered.is_none())
-                    .collect();
+                let failed: Vec<_> = rep.recipients.iter().filter(|r| !r.on_its_way()).collect();
                 if failed.is_empty() {
                     let (queued, now): (Vec<_>, Vec<_>) = rep
                         .recipients
@@ -341,10 +337,16 @@ impl App {
                         }
                     }
                     let names: Vec<String> = failed.iter().map(|r| r.name.clone()).collect();
+                    let kept = failed.iter().any(|r| r.delivered.is_some());
                     self.error(format!(
-                        "NOT sent to {}: {} — c reopens the message",
+                        "NOT sent to {}: {}{}",
                         one_line(&names.join(", ")),
-                        failed[0].errors.join("; ")
+                        one_line(&failed[0].errors.join("; ")),
+                        if kept {
+                            " — kept in the outbox, retried on its own (hushpost outbox)"
+                        } else {
+                            " — c reopens the message"
+                        }
                     ));
                     if let Some(mut d) = draft {
                         d.to.set(&names.join(", "));

@@ -1,0 +1,173 @@
+//! Nothing lost on the sending side: a send that cannot complete keeps exactly what is
+//! missing in the outbox (and the message in the store), says so, exits 1 or 3, and goes
+//! out later — by hand (`outbox retry`) or on its own; `list --sent` shows each recipient's
+//! state and why.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
+
+mod common;
+use common::*;
+
+fn outbox(hp: &Hp) -> Vec<serde_json::Value> {
+    serde_json::from_str(&hp.ok(&["outbox", "--json"])).expect("outbox --json")
+}
+
+#[test]
+fn a_send_that_cannot_leave_is_kept_and_sent_later() {
+    let t = tempdir();
+    let (a, b, drop) = pair(t.path());
+    let away = t.path().join("unplugged");
+    std::fs::rename(&drop, &away).expect("unplug the shared folder");
+    let body = "A piped body that must not be lost.\n";
+    let (code, out, err) = a.run_stdin(&["send", "--to", "bob", "-s", "kept"], body);
+    assert_eq!(code, 1, "nothing left: {out}{err}");
+    assert!(err.contains("kept in the outbox"), "{err}");
+    assert!(err.contains("does not exist"), "the reason: {err}");
+    let items = outbox(&a);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["recipient"], "bob");
+    assert_eq!(items[0]["waiting"], 1);
+    assert!(
+        items[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("does not exist")
+    );
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["deliveries"][0]["state"], "queued");
+    let id = sent[0]["id"].as_i64().expect("id").to_string();
+    assert!(
+        a.ok(&["read", &id]).contains("must not be lost"),
+        "the body is in the store"
+    );
+    let text = a.ok(&["list", "--sent"]);
+    assert!(
+        text.contains("bob via dir:") && text.contains("queued"),
+        "{text}"
+    );
+
+    // Still unplugged: a retry fails again, keeps it, exits non-zero.
+    let (code, _, err) = a.run(&["outbox", "retry"]);
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(outbox(&a).len(), 1);
+
+    std::fs::rename(&away, &drop).expect("plug it back");
+    let delivery = items[0]["id"].as_i64().expect("id").to_string();
+    a.ok(&["outbox", "retry", &delivery]);
+    assert!(outbox(&a).is_empty(), "nothing waits any more");
+    assert_eq!(
+        a.list_json(&["--sent"])[0]["deliveries"][0]["state"],
+        "sent"
+    );
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+    let got = b.list_json(&[]);
+    let bid = got[0]["id"].as_i64().expect("id").to_string();
+    assert!(b.ok(&["read", &bid]).contains("must not be lost"));
+}
+
+#[test]
+fn a_partial_multi_recipient_send_keeps_only_what_is_missing() {
+    let t = tempdir();
+    let (a, b, _shared) = pair(t.path());
+    let carol_drop = t.path().join("carol-drop");
+    std::fs::create_dir_all(&carol_drop).expect("mkdir");
+    let c = Hp::new(t.path(), "carol");
+    c.init("Carol", &carol_drop);
+    a.ok(&["contact", "add", "carol", &c.card()]);
+    c.ok(&["contact", "add", "alice", &a.card()]);
+    let away = t.path().join("carol-away");
+    std::fs::rename(&carol_drop, &away).expect("unplug");
+    let (code, out, err) = a.run_stdin(
+        &["send", "--to", "bob", "--to", "carol", "-s", "both"],
+        "x\n",
+    );
+    assert_eq!(code, 3, "partly done: {out}{err}");
+    assert!(out.contains("bob: sent via"), "{out}");
+    assert!(err.contains("carol: NOT sent yet"), "{err}");
+    let sent = a.list_json(&["--sent"]);
+    let states: Vec<(String, String)> = sent[0]["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .map(|d| (d["recipient"].to_string(), d["state"].to_string()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("\"bob\"".to_string(), "\"sent\"".to_string()),
+            ("\"carol\"".to_string(), "\"queued\"".to_string())
+        ]
+    );
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+    std::fs::rename(&away, &carol_drop).expect("plug");
+    a.ok(&["outbox", "retry"]);
+    assert!(c.ok(&["fetch"]).contains("1 new message"));
+    // Bob got exactly one copy: only carol's was retried.
+    assert!(b.ok(&["fetch"]).contains("0 new messages"));
+    let sent = a.list_json(&["--sent"]);
+    assert!(
+        sent[0]["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .all(|d| d["state"] == "sent")
+    );
+}
+
+#[test]
+fn dropping_a_delivery_takes_its_blobs_out_of_the_outbox() {
+    let t = tempdir();
+    let (a, _b, drop) = pair(t.path());
+    std::fs::rename(&drop, t.path().join("gone")).expect("unplug");
+    let _ = a.run_stdin(&["send", "--to", "bob"], "x\n");
+    let id = outbox(&a)[0]["id"].as_i64().expect("id").to_string();
+    let out = a.run(&["outbox", "drop", &id]);
+    assert_eq!(out.0, 0, "{out:?}");
+    assert!(outbox(&a).is_empty());
+    assert_eq!(
+        a.list_json(&["--sent"])[0]["deliveries"][0]["state"],
+        "dropped"
+    );
+    let (code, _, err) = a.run(&["outbox", "drop", &id]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no delivery"), "{err}");
+}
+
+#[test]
+fn large_mail_on_a_cover_route_without_large_slots_is_held_and_says_how_to_send_it() {
+    let t = tempdir();
+    let (a, b, _drop) = pair(t.path());
+    std::fs::write(a.home.join("config.toml"), "[cover]\nschemes = [\"dir\"]\n").expect("config");
+    let file = t.path().join("big.bin");
+    std::fs::write(&file, vec![7u8; 40_000]).expect("attachment");
+    let (code, out, err) = a.run_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "-s",
+            "big",
+            "--attach",
+            file.to_str().expect("utf8"),
+        ],
+        "see attached\n",
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("needs large cover-traffic slots"), "{err}");
+    assert!(err.contains("hushpost outbox retry"), "{err}");
+    let items = outbox(&a);
+    assert_eq!(items[0]["state"], "held");
+    // A poll never sends it (no large slots), and never pretends it was sent.
+    a.ok(&["poll"]);
+    assert_eq!(outbox(&a).len(), 1);
+    assert_eq!(
+        a.list_json(&["--sent"])[0]["deliveries"][0]["state"],
+        "held"
+    );
+    let id = items[0]["id"].as_i64().expect("id").to_string();
+    a.ok(&["outbox", "retry", &id]);
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+}

@@ -1,0 +1,365 @@
+//! The outbox as the user sees it, joined with the deliveries the encrypted mail store
+//! keeps: what is waiting, for whom, on which route, why, and when it is tried again; retry
+//! and drop by delivery id; retries of due mail (fetch, poll, the inbox); and reconciling the
+//! store with what a locked `poll` sent meanwhile.
+//!
+//! Must not send a cover-route blob outside its slot unless the user asked (`retry`).
+
+use super::{GroupState, Outbox, Queued};
+use crate::dial::{self, Operation};
+use crate::error::{Error, Result};
+use crate::session::Session;
+use hushpost_core::Route;
+use hushpost_store::{Delivery, DeliveryState};
+use serde::Serialize;
+
+/// One delivery that has not (fully) left.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboxItem {
+    /// The delivery id (`hushpost outbox retry ID`).
+    pub id: i64,
+    /// The local id of the sent copy.
+    pub message: i64,
+    /// Its subject.
+    pub subject: String,
+    /// The recipient.
+    pub recipient: String,
+    /// The route it waits for.
+    pub route: String,
+    /// Queued, held or failed.
+    pub state: DeliveryState,
+    /// Why it waits, or the last error.
+    pub reason: String,
+    /// Blobs of the copy.
+    pub blobs: u64,
+    /// Blobs still waiting.
+    pub waiting: u64,
+    /// Failed attempts.
+    pub attempts: u32,
+    /// Unix seconds of the next attempt (0: the next cover-traffic slot or now).
+    pub next_at: u64,
+}
+
+/// What a retry pass did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RetryReport {
+    /// Blobs that left.
+    pub sent: usize,
+    /// Per route: what failed.
+    pub errors: Vec<(String, String)>,
+    /// Deliveries that moved to a later route (allowed fallback): (recipient, route).
+    pub fell_back: Vec<(String, String)>,
+}
+
+impl Session {
+    fn outbox(&self) -> Outbox {
+        Outbox::new(&self.home.outbox())
+    }
+
+    /// Brings the deliveries in the store up to date with the outbox: a delivery whose blobs
+    /// all left (a locked `poll` sent them) is sent; the others get their waiting count and
+    /// last error.
+    pub fn reconcile(&mut self) -> Result<()> {
+        let groups = self
+            .outbox()
+            .groups()
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        let now = self.now();
+        for d in self.store()?.open_deliveries()? {
+            if d.state != DeliveryState::Queued {
+                continue;
+            }
+            match groups.get(&d.group) {
+                None => {
+                    self.store()?.update_delivery(
+                        &d.group,
+                        DeliveryState::Sent,
+                        "",
+                        d.blobs,
+                        None,
+                        now,
+                    )?;
+                }
+                Some(g) => {
+                    let left = d.blobs.saturating_sub(g.waiting as u64);
+                    let sent_now = left.saturating_sub(d.sent_blobs);
+                    let reason = g.error.clone().unwrap_or(d.reason.clone());
+                    self.store()?
+                        .update_delivery(&d.group, d.state, &reason, sent_now, None, now)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every delivery that has not left yet.
+    pub fn outbox_list(&mut self) -> Result<Vec<OutboxItem>> {
+        self.reconcile()?;
+        let groups = self
+            .outbox()
+            .groups()
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        let mut out = Vec::new();
+        for d in self.store()?.open_deliveries()? {
+            let g = groups.get(&d.group).cloned().unwrap_or_default();
+            let subject = self
+                .store()?
+                .get(d.message)?
+                .map(|(s, _)| s.subject)
+                .unwrap_or_default();
+            out.push(item(&d, &g, subject));
+        }
+        Ok(out)
+    }
+
+    /// Sends the blobs of delivery `id` now (or of every delivery that is kept for a retry
+    /// when `None`), whatever the backoff — and, for a cover-traffic route, outside its
+    /// slots (the caller says that this reveals the moment).
+    pub fn outbox_retry(&mut self, id: Option<i64>) -> Result<RetryReport> {
+        let outbox = self.outbox();
+        let mut report = RetryReport::default();
+        let chosen: Vec<Delivery> = self
+            .store()?
+            .open_deliveries()?
+            .into_iter()
+            .filter(|d| id.is_none_or(|i| d.id == i))
+            .collect();
+        if let Some(i) = id
+            && chosen.is_empty()
+        {
+            return Err(Error::Invalid(format!(
+                "no delivery {i} is waiting (see `hushpost outbox`)"
+            )));
+        }
+        let groups = outbox
+            .groups()
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        for d in chosen {
+            let Some(g) = groups.get(&d.group) else {
+                continue;
+            };
+            let Some(route) = g.route.clone() else {
+                continue;
+            };
+            let _ = outbox.make_due(&d.group);
+            self.retry_group(&outbox, &d, &route, &mut report)?;
+        }
+        self.reconcile()?;
+        Ok(report)
+    }
+
+    /// Forgets delivery `id`: its blobs leave the outbox and it is marked dropped.
+    pub fn outbox_drop(&mut self, id: i64) -> Result<usize> {
+        let Some(d) = self
+            .store()?
+            .open_deliveries()?
+            .into_iter()
+            .find(|d| d.id == id)
+        else {
+            return Err(Error::Invalid(format!(
+                "no delivery {id} is waiting (see `hushpost outbox`)"
+            )));
+        };
+        let n = self
+            .outbox()
+            .drop_group(&d.group)
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        let now = self.now();
+        self.store()?.update_delivery(
+            &d.group,
+            DeliveryState::Dropped,
+            "dropped by you",
+            0,
+            None,
+            now,
+        )?;
+        Ok(n)
+    }
+
+    /// Retries what is due on routes without cover traffic (cover routes wait for their
+    /// slots); a delivery that keeps failing moves to the contact's next route where they
+    /// allow it. Called by fetch, poll and the inbox.
+    pub fn retry_due(&mut self) -> Result<RetryReport> {
+        let outbox = self.outbox();
+        let now = self.now();
+        let mut report = RetryReport::default();
+        let deliveries = self.store()?.open_deliveries()?;
+        for (route, _) in outbox
+            .destinations()
+            .map_err(|e| Error::Io(e, self.home.outbox()))?
+        {
+            if self.config.cover.enabled_for(&route) {
+                continue;
+            }
+            let due: Vec<Queued> = outbox
+                .queued(&route)
+                .map_err(|e| Error::Io(e, self.home.outbox()))?
+                .into_iter()
+                .filter(|q| !q.cover && q.next_at <= now)
+                .collect();
+            let mut groups: Vec<[u8; 16]> = due.iter().filter_map(|q| q.group).collect();
+            groups.dedup();
+            for g in groups {
+                match deliveries.iter().find(|d| d.group == g) {
+                    Some(d) => self.retry_group(&outbox, d, &route, &mut report)?,
+                    None => self.retry_orphans(&outbox, &route, &due, &mut report),
+                }
+            }
+        }
+        self.reconcile()?;
+        Ok(report)
+    }
+
+    fn retry_group(
+        &mut self,
+        outbox: &Outbox,
+        d: &Delivery,
+        route: &Route,
+        report: &mut RetryReport,
+    ) -> Result<()> {
+        let contact = self.keys.contact_policy(&d.recipient);
+        let policy = self.keys.policy();
+        let via = outbox
+            .queued(route)
+            .ok()
+            .and_then(|q| q.into_iter().find(|e| e.group == Some(d.group)))
+            .and_then(|e| e.via);
+        let c = dial::Contact {
+            via: via.or(contact.via),
+            fallback: contact.fallback,
+        };
+        let plan = dial::plan(
+            &self.config,
+            &policy,
+            route,
+            c,
+            Operation::Send,
+            dial::Override::default(),
+        )?;
+        let now = self.now();
+        match self.flush_group(outbox, &plan, &d.group, now) {
+            Ok(_) => report.sent += d.blobs.saturating_sub(d.sent_blobs) as usize,
+            Err(e) => {
+                report.errors.push((plan.label.clone(), e.clone()));
+                self.maybe_fall_back(outbox, d, route, &plan, report)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After three failed attempts on a route, a contact who allows fallback gets the mail
+    /// on their next route.
+    fn maybe_fall_back(
+        &mut self,
+        outbox: &Outbox,
+        d: &Delivery,
+        route: &Route,
+        plan: &dial::Plan,
+        report: &mut RetryReport,
+    ) -> Result<()> {
+        let attempts = outbox
+            .groups()
+            .ok()
+            .and_then(|g| g.get(&d.group).map(|s| s.attempts))
+            .unwrap_or(0);
+        if !plan.fallback || attempts < 3 {
+            return Ok(());
+        }
+        let Some(c) = self.keys.contact_state(&d.recipient) else {
+            return Ok(());
+        };
+        let routes = self.keys.routes_of(c);
+        let contact = self.keys.contact_policy(&d.recipient);
+        let policy = self.keys.policy();
+        let at = routes
+            .iter()
+            .position(|r| r == route)
+            .unwrap_or(usize::MAX - 1);
+        let next = routes.iter().skip(at + 1).find_map(|r| {
+            dial::plan(
+                &self.config,
+                &policy,
+                r,
+                contact,
+                Operation::Send,
+                dial::Override::default(),
+            )
+            .ok()
+        });
+        if let Some(next) = next {
+            outbox
+                .move_group(&d.group, &next.route, next.via())
+                .map_err(|e| Error::Io(e, self.home.outbox()))?;
+            let now = self.now();
+            let reason = format!("{} kept failing; moved to {}", plan.label, next.label);
+            self.store()?.update_delivery(
+                &d.group,
+                DeliveryState::Queued,
+                &reason,
+                0,
+                Some(&next.label),
+                now,
+            )?;
+            report.fell_back.push((d.recipient.clone(), next.label));
+        }
+        Ok(())
+    }
+
+    /// Entries the store does not know (written by an older hushpost): sent as they are.
+    fn retry_orphans(
+        &mut self,
+        outbox: &Outbox,
+        route: &Route,
+        due: &[Queued],
+        report: &mut RetryReport,
+    ) {
+        let policy = self.keys.policy();
+        let plan = match dial::plan(
+            &self.config,
+            &policy,
+            route,
+            dial::Contact::default(),
+            Operation::Send,
+            dial::Override::default(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return report.errors.push((route.label(), e.to_string())),
+        };
+        let orphans: Vec<Queued> = due.iter().filter(|q| q.group.is_none()).cloned().collect();
+        if orphans.is_empty() {
+            return;
+        }
+        let opened = plan
+            .dial_options(&self.config, self.keys.mail_password())
+            .and_then(|d| Ok(hushpost_transports::Transport::open(route, &d)?));
+        match opened {
+            Ok(mut t) => {
+                let done = super::flush(outbox, &mut t, &orphans, self.now(), |_| {});
+                report.sent += done.sent.len();
+                if let Some(e) = done.error {
+                    report.errors.push((plan.label.clone(), e));
+                }
+            }
+            Err(e) => report.errors.push((plan.label.clone(), e.to_string())),
+        }
+    }
+}
+
+fn item(d: &Delivery, g: &GroupState, subject: String) -> OutboxItem {
+    OutboxItem {
+        id: d.id,
+        message: d.message,
+        subject,
+        recipient: d.recipient.clone(),
+        route: g
+            .route
+            .as_ref()
+            .map_or_else(|| d.route.clone(), Route::label),
+        state: d.state,
+        reason: g.error.clone().unwrap_or_else(|| d.reason.clone()),
+        blobs: d.blobs,
+        waiting: g.waiting as u64,
+        attempts: g.attempts,
+        next_at: g.next_at,
+    }
+}
