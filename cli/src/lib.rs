@@ -145,7 +145,7 @@ impl Ctx {
     /// with it (`[agent] autostart`), so the next commands ask nothing.
     pub fn session(&self) -> Result<Session> {
         match agent::access(&self.home)? {
-            Access::Unlocked(c) => Ok(Session::attach(self.home.clone(), c)?),
+            Access::Unlocked(c, snap) => Ok(Session::attach(self.home.clone(), c, *snap)?),
             Access::Plain => Ok(Session::unlock(self.home.clone(), None)?),
             Access::NeedPassphrase(running) => {
                 let (pass, prompted) = match &self.passphrase_file {

@@ -112,10 +112,13 @@ impl Session {
 
     /// A session on the keyring a running, unlocked agent holds: reads come from its
     /// snapshot, every change goes to it.
-    pub fn attach(home: Home, client: crate::agent::Client) -> Result<Session> {
+    pub fn attach(
+        home: Home,
+        client: crate::agent::Client,
+        snapshot: crate::agent::Snapshot,
+    ) -> Result<Session> {
         home.check()?;
         let config = Arc::new(Config::load(&home.config_file())?);
-        let snapshot = client.snapshot()?;
         let keys = Keys::from_agent(
             &home,
             client,

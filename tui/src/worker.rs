@@ -231,7 +231,7 @@ impl NetWorker {
                 let start = hushpost_ops::config::Config::load(&self.home.config_file())
                     .map(|c| c.agent.autostart)
                     .unwrap_or(false);
-                let running = agent::connect(&self.home);
+                let running = agent::live(&self.home);
                 agent::open_with(&self.home, p, running, start, None)
             }
         };
@@ -296,10 +296,12 @@ impl NetWorker {
                     return;
                 }
                 match agent::access(&self.home) {
-                    Ok(Access::Unlocked(c)) => match Session::attach(self.home.clone(), c) {
-                        Ok(s) => self.ready(s, false, out),
-                        Err(e) => out.event(Event::Fatal(err_line(e))),
-                    },
+                    Ok(Access::Unlocked(c, snap)) => {
+                        match Session::attach(self.home.clone(), c, *snap) {
+                            Ok(s) => self.ready(s, false, out),
+                            Err(e) => out.event(Event::Fatal(err_line(e))),
+                        }
+                    }
                     Ok(Access::Plain) => self.unlock(None, out),
                     Ok(Access::NeedPassphrase(running)) => match &self.passphrase_file {
                         Some(f) => match hushpost_ops::passphrase_from_file(f) {

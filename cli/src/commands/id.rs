@@ -78,7 +78,7 @@ fn keyring_state(ctx: &Ctx) -> Result<(Keyring, bool)> {
         memory_locked: st.map(|s| s.memory_locked),
     };
     Ok(match hushpost_ops::agent::access(&ctx.home)? {
-        Access::Unlocked(c) => {
+        Access::Unlocked(c, _) => {
             let st = c.status()?;
             (k("unlocked", Some(&st)), true)
         }

@@ -10,7 +10,9 @@ pub struct Args {}
 
 /// Runs `lock`.
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    match hushpost_ops::agent::connect(&ctx.home) {
+    match hushpost_ops::agent::connect(&ctx.home)
+        .filter(|_| hushpost_ops::agent::running(&ctx.home))
+    {
         Some(c) => {
             c.lock()?;
             ctx.ui.note("locked");

@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .note("the keyring has no passphrase (init --no-passphrase): nothing to unlock");
         return Ok(());
     }
-    let running = agent::connect(&ctx.home);
+    let running = agent::live(&ctx.home);
     if let Some(c) = &running {
         let st = c.status()?;
         if st.unlocked {

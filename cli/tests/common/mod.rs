@@ -5,8 +5,8 @@
 )]
 #![allow(dead_code)]
 
-pub mod tmux;
 pub mod ssh;
+pub mod tmux;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -45,7 +45,7 @@ pub fn bind(home: &Home) -> Result<UnixListener> {
     let guard = dir.join("agent.lock");
     let lock = hushpost_durable::open_private(&guard).map_err(|e| Error::Io(e, guard.clone()))?;
     lock.lock().map_err(|e| Error::Io(e, guard.clone()))?;
-    if Client::connect(socket.clone()).is_some() {
+    if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
         return Err(Error::Agent(format!(
             "an agent is already running at {}",
             socket.display()
@@ -73,7 +73,7 @@ pub fn start(home: &Home) -> Result<Client> {
     let listener = match bind(home) {
         Ok(l) => l,
         // Someone started one first: use it.
-        Err(Error::Agent(_)) if connect(home).is_some() => {
+        Err(Error::Agent(_)) if running(home) => {
             return connect(home).ok_or_else(|| Error::Agent("the agent went away".into()));
         }
         Err(e) => return Err(e),
@@ -100,24 +100,39 @@ pub fn start(home: &Home) -> Result<Client> {
     connect(home).ok_or_else(|| Error::Agent("the agent did not start".into()))
 }
 
+/// The agent for `home` if one answers a status request (not a stale socket).
+pub fn live(home: &Home) -> Option<Client> {
+    connect(home).filter(|c| c.status().is_ok())
+}
+
+/// Whether an agent answers at `home`'s socket.
+pub fn running(home: &Home) -> bool {
+    std::os::unix::net::UnixStream::connect(home.agent_socket()).is_ok()
+}
+
 /// How this process can get at the keyring.
 #[derive(Debug)]
 pub enum Access {
-    /// An agent holds it unlocked.
-    Unlocked(Client),
+    /// An agent holds it unlocked; this is what it holds.
+    Unlocked(Client, Box<Snapshot>),
     /// The keyring has no passphrase: open the file.
     Plain,
     /// A passphrase is needed; hand it to this running (locked) agent, if any.
     NeedPassphrase(Option<Client>),
 }
 
-/// Finds out how to open the keyring at `home`, asking nothing.
+/// Finds out how to open the keyring at `home`, asking nothing. With an unlocked agent
+/// this is one round trip (the snapshot itself): under load every extra exchange waits for
+/// the agent to be scheduled.
 pub fn access(home: &Home) -> Result<Access> {
-    let agent = connect(home);
-    if let Some(c) = &agent
-        && c.status().is_ok_and(|s| s.unlocked)
-    {
-        return Ok(Access::Unlocked(agent.expect("matched above")));
+    let mut agent = connect(home);
+    if let Some(c) = agent.take() {
+        match c.snapshot() {
+            Ok(snap) => return Ok(Access::Unlocked(c, Box::new(snap))),
+            // Locked, but there: hand it the passphrase. Not answering: a stale socket.
+            Err(_) if c.status().is_ok() => agent = Some(c),
+            Err(_) => {}
+        }
     }
     if !Session::needs_passphrase(home)? {
         return Ok(Access::Plain);
@@ -142,7 +157,10 @@ pub fn open_with(
     };
     match agent {
         Some((c, started)) => match c.unlock(&passphrase, timeout) {
-            Ok(_) => Session::attach(home.clone(), c),
+            Ok(_) => {
+                let snap = c.snapshot()?;
+                Session::attach(home.clone(), c, snap)
+            }
             Err(e) => {
                 if started {
                     let _ = c.stop();

@@ -101,7 +101,12 @@ fn lock_memory() -> bool {
     if hard != RLIM_INFINITY && !nix::unistd::geteuid().is_root() {
         return false;
     }
-    mlockall(MlockAllFlags::MCL_CURRENT | MlockAllFlags::MCL_FUTURE).is_ok()
+    // MCL_ONFAULT: lock pages as they are touched rather than prefaulting every new
+    // mapping (each connection's thread stack would cost its full 2 MiB up front).
+    let flags = MlockAllFlags::from_bits_retain(
+        (MlockAllFlags::MCL_CURRENT | MlockAllFlags::MCL_FUTURE).bits() | libc::MCL_ONFAULT,
+    );
+    mlockall(flags).is_ok()
 }
 
 /// Serves on `listener` until stopped (or, with `exit_when_locked`, until locked). Removes
@@ -137,14 +142,26 @@ pub fn serve(home: Home, listener: UnixListener, opts: ServeOptions) -> Result<(
         if shared.inner().stopping {
             break;
         }
-        let Ok(stream) = conn else { continue };
+        let Ok(mut stream) = conn else { continue };
         if !same_user(&stream) {
             continue;
         }
-        let s = shared.clone();
-        let _ = std::thread::Builder::new()
-            .name("hushpost-agent-conn".into())
-            .spawn(move || answer(&s, stream));
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+        let Ok(req) = read_frame::<Request>(&mut stream) else {
+            continue;
+        };
+        // Reads are answered right here (no thread to start, no second wake-up: what a
+        // command waits for); an unlock (scrypt) or a change (may wait for the next key)
+        // gets its own thread.
+        if matches!(req, Request::Status | Request::Snapshot) {
+            answer(&shared, stream, req);
+        } else {
+            let s = shared.clone();
+            let _ = std::thread::Builder::new()
+                .name("hushpost-agent-conn".into())
+                .spawn(move || answer(&s, stream, req));
+        }
     }
     let _ = std::fs::remove_file(&socket);
     Ok(())
@@ -229,12 +246,7 @@ fn watch(shared: &Shared) {
     }
 }
 
-fn answer(shared: &Shared, mut stream: UnixStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-    let Ok(req) = read_frame::<Request>(&mut stream) else {
-        return;
-    };
+fn answer(shared: &Shared, mut stream: UnixStream, req: Request) {
     // `stop`, and `lock` of an agent `unlock` started, end the process once answered.
     let ends = match req {
         Request::Stop => true,

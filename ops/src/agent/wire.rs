@@ -93,7 +93,7 @@ pub struct Status {
 }
 
 /// The state a client reads from.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Snapshot<S = hushpost_keyring::State> {
     /// The keyring's contents.
     pub state: S,
