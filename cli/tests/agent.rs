@@ -118,7 +118,7 @@ fn unlock_once_then_lock_and_the_idle_timeout_forget_it() {
         tmp.path().join("bob.pass").to_str().expect("utf8"),
         "unlock",
     ]);
-    let (code, _, err) = no_tty(&a, &["contact", "add", "bob", &b.card()]);
+    let (code, _, err) = no_tty(&a, &["contact", "add", "--allow-local", "bob", &b.card()]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = no_tty(&a, &["poll"]);
     assert_eq!(code, 0, "{err}");
@@ -366,9 +366,9 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
     let b = Hp::new(tmp.path(), "bob");
     b.init("Bob", &tmp.path().join("shared"));
     a.ok(&["--passphrase-file", pf.to_str().expect("utf8"), "unlock"]);
-    let (code, _, err) = no_tty(&a, &["contact", "add", "bob", &b.card()]);
+    let (code, _, err) = no_tty(&a, &["contact", "add", "--allow-local", "bob", &b.card()]);
     assert_eq!(code, 0, "{err}");
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     b.ok_stdin(&["send", "--to", "alice", "--subject", "One"], "first\n");
 
     // The inbox opens without asking: the agent has the keyring.
@@ -380,8 +380,11 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
     // While it is open: the CLI adds a contact, cron's poll fetches and opens new mail.
     let carol = Hp::new(tmp.path(), "carol");
     carol.init("Carol", &tmp.path().join("shared"));
-    carol.ok(&["contact", "add", "alice", &a.card()]);
-    let (code, _, err) = no_tty(&a, &["contact", "add", "carol", &carol.card()]);
+    carol.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
+    let (code, _, err) = no_tty(
+        &a,
+        &["contact", "add", "--allow-local", "carol", &carol.card()],
+    );
     assert_eq!(code, 0, "{err}");
     b.ok_stdin(&["send", "--to", "alice", "--subject", "Two"], "second\n");
     let (code, _, err) = no_tty(&a, &["poll", "--json"]);

@@ -56,8 +56,10 @@ impl World {
         alice
             .contact_add("bob", &bob.card().expect("card").encode())
             .expect("add");
+        alice.contact_allow_local("bob").expect("allow");
         bob.contact_add("alice", &alice.card().expect("card").encode())
             .expect("add");
+        bob.contact_allow_local("alice").expect("allow");
         World {
             _t: t,
             clock,

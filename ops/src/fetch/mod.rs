@@ -15,9 +15,7 @@ pub use quarantine::QuarantineItem;
 
 use crate::dial::{self, Operation};
 use crate::error::Result;
-use crate::keys::Owner;
 use crate::session::Session;
-use hushpost_core::FetchCap;
 use hushpost_core::tags::days_to_poll;
 use hushpost_core::time::Day;
 use hushpost_transports::{DeadDrop, Fetched, Flow, Transport};
@@ -119,13 +117,14 @@ impl Session {
             .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {
-                    let r = self.fetch_route(&route, &mut t, &[], &mut prog, progress)?;
+                    let r = self.fetch_route(&route, &mut t, &mut prog, progress)?;
                     report.merge(r);
                 }
                 Err(e) => report.route_errors.push((route.label(), e.to_string())),
             }
         }
         self.finish_fetch()?;
+        crate::poll::loops_returned(&self.home, &report.loops_back)?;
         Ok(report)
     }
 
@@ -149,25 +148,21 @@ impl Session {
         Ok(self.keys.capabilities(&days).0.len())
     }
 
-    /// Fetches one route through an open transport: our capabilities for the days to poll,
-    /// plus `extra` (decoys padding a cover-traffic fetch). Stores, then deletes.
+    /// Fetches one route through an open transport: our capabilities for the days to poll.
+    /// Stores, then deletes; our own chaff (a loop blob of a poll still out) is only noted.
     pub(crate) fn fetch_route(
         &mut self,
         route: &hushpost_core::Route,
         transport: &mut Transport,
-        extra: &[FetchCap],
         prog: &mut FetchProgress,
         progress: &mut dyn FnMut(FetchProgress),
     ) -> Result<FetchReport> {
         let label = route.label();
         let today = Day::of(self.now());
         let days = self.days_for(route)?;
-        let (mut caps, mut owners) = self.keys.capabilities(&days);
-        for c in extra {
-            caps.push(c.clone());
-            owners.push(Owner::Decoy);
-        }
+        let (caps, owners) = self.keys.capabilities(&days);
         let mut run = Run::new(label.clone());
+        run.own_chaff = crate::poll::loop_hashes(&self.home)?;
         let mut batch: Vec<Fetched> = Vec::new();
         let mut failure = None;
         let fetched = transport.fetch(&caps, &mut |f| {

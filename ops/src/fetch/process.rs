@@ -33,6 +33,9 @@ pub(crate) struct Run {
     pub(super) now: Option<u64>,
     /// Trying the quarantine again: what fails the window again simply stays there.
     pub(super) reopening: bool,
+    /// SHA-256 of our own chaff still out (a poll's loop blobs): noted and deleted, never
+    /// opened.
+    pub(crate) own_chaff: HashSet<[u8; 32]>,
 }
 
 impl Run {
@@ -46,6 +49,7 @@ impl Run {
             aside: Vec::new(),
             now: None,
             reopening: false,
+            own_chaff: HashSet::new(),
         }
     }
 
@@ -93,13 +97,20 @@ impl Session {
         owners: &[Owner],
     ) -> Result<()> {
         // Our own chaff: nothing to open (it is sealed to a throw-away key); note that it
-        // came back and delete it like real mail.
+        // came back and delete it like real mail. A contact request a relay took without
+        // its proof of work is refused: anyone could flood the intro mailbox that way.
         batch.retain(|f| {
-            if owners.get(f.cap) == Some(&Owner::Loop) {
-                run.report
-                    .loops_back
-                    .push(hushpost_core::pow::blob_hash(&f.blob));
+            let hash = hushpost_core::pow::blob_hash(&f.blob);
+            if owners.get(f.cap) == Some(&Owner::Loop) || run.own_chaff.contains(&hash) {
+                run.report.loops_back.push(hash);
                 run.delete.push((f.cap, f.id.clone()));
+                false
+            } else if owners.get(f.cap) == Some(&Owner::Intro) && f.unstamped {
+                run.reject(
+                    f.cap,
+                    f.id.clone(),
+                    "contact request posted without the relay's proof of work".into(),
+                );
                 false
             } else {
                 true

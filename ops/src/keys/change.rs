@@ -35,6 +35,8 @@ pub enum KeyOp {
     ContactVerify { name: String },
     /// Remove a contact.
     ContactRemove { name: String },
+    /// Let the contact's card routes to local places be used (`contact add --allow-local`).
+    ContactAllowLocal { name: String },
     /// Which of a contact's card routes to use, in order (empty: the card's own).
     ContactSetRoutes { name: String, routes: Vec<Route> },
     /// A contact's network mode (`None`: the global default).
@@ -116,6 +118,12 @@ pub(crate) fn apply(state: &mut State, me: &Identity, op: &KeyOp) -> Result<bool
                 return Err(Error::UnknownContact(name.clone()));
             }
             Ok(true)
+        }
+        KeyOp::ContactAllowLocal { name } => {
+            let c = named(state, name)?;
+            let changed = !c.allow_local;
+            c.allow_local = true;
+            Ok(changed)
         }
         KeyOp::ContactSetRoutes { name, routes } => set_routes(state, name, routes),
         KeyOp::ContactSetVia { name, via } => {
@@ -205,6 +213,7 @@ fn contact_add(state: &mut State, me: &Identity, name: &str, text: &str, at: u64
             verified: false,
             added_at: at,
             use_routes: None,
+            allow_local: false,
             via: None,
             fallback: false,
             my_prekeys: Vec::new(),

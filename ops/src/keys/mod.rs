@@ -266,7 +266,9 @@ impl Keys {
             .position(|c| contact_public(c).is_some_and(|(_, id)| id.ed == *ed))
     }
 
-    /// The routes used for a contact: the user's chosen subset and order, else the card's.
+    /// The routes used for a contact: the user's chosen subset and order, else the card's
+    /// without the ones that point at local places (a card cannot steer us into our own
+    /// folders or ports; the user enables those by choosing them).
     pub(crate) fn routes_of(&self, c: &ContactState) -> Vec<Route> {
         let Some((card, _)) = contact_public(c) else {
             return Vec::new();
@@ -277,7 +279,11 @@ impl Keys {
                 .filter(|r| card.routes.contains(r))
                 .cloned()
                 .collect(),
-            None => card.routes,
+            None => card
+                .routes
+                .into_iter()
+                .filter(|r| c.allow_local || !r.is_local())
+                .collect(),
         }
     }
 
@@ -345,11 +351,6 @@ impl Keys {
     /// Our loop mailbox (chaff comes back through it).
     pub(crate) fn loop_key(&self) -> Result<hushpost_core::tags::DirKey> {
         PairKeys::loopback(&self.identity).map_err(|e| Error::Invalid(e.to_string()))
-    }
-
-    /// The intro capability of our card.
-    pub(crate) fn intro_cap(&self) -> &hushpost_core::Secret32 {
-        &self.state.intro_cap.0
     }
 }
 

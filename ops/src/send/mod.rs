@@ -3,6 +3,7 @@
 //! only routes the user allowed for that contact, in their order, each dialled by its plan.
 //! On a cover-traffic route the blobs wait in the outbox for a regular slot instead.
 
+pub(crate) mod chaff;
 mod deliver;
 
 use crate::error::{Error, Result};
@@ -197,8 +198,8 @@ impl Session {
                 .contact_index(name)
                 .ok_or_else(|| Error::UnknownContact(name.clone()))?;
             let c = &self.keys.contact_states()[index];
-            let (_, id) =
-                crate::keys::contact_public(c).ok_or_else(|| Error::NoRoute(name.clone()))?;
+            let (_, id) = crate::keys::contact_public(c)
+                .ok_or_else(|| Error::NoRoute(name.clone(), String::new()))?;
             let mut routes = self.keys.routes_of(c);
             if let Some(kind) = req.route {
                 routes.retain(|r| r.kind() == kind);
@@ -207,7 +208,7 @@ impl Session {
                 }
             }
             if routes.is_empty() {
-                return Err(Error::NoRoute(name.clone()));
+                return Err(Error::NoRoute(name.clone(), crate::intro::held_note(&view)));
             }
             out.push(Target {
                 name: view.name,
