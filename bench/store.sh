@@ -17,8 +17,8 @@ rm -rf "$W"; mkdir -p "$W/drop"; chmod 700 "$W"; trap 'rm -rf "$W"' EXIT
 export A="$W/alice" B="$W/bob"
 HUSHPOST_HOME=$A $HP init -q --name Alice --no-passphrase --route "dir:$W/drop" >/dev/null
 HUSHPOST_HOME=$B $HP init -q --name Bob --no-passphrase --route "dir:$W/drop" >/dev/null
-HUSHPOST_HOME=$A $HP -q contact add bob "$(HUSHPOST_HOME=$B $HP id card)" >/dev/null
-HUSHPOST_HOME=$B $HP -q contact add alice "$(HUSHPOST_HOME=$A $HP id card)" >/dev/null
+HUSHPOST_HOME=$A $HP -q contact add --allow-local bob "$(HUSHPOST_HOME=$B $HP id card)" >/dev/null
+HUSHPOST_HOME=$B $HP -q contact add --allow-local alice "$(HUSHPOST_HOME=$A $HP id card)" >/dev/null
 
 echo "generating $N messages (sealed blobs + the same messages as a Maildir)..." >&2
 HUSHPOST_HOME=$A $GEN "$(HUSHPOST_HOME=$B $HP id card)" "$W/drop" "$W/Maildir" "$N"
