@@ -518,12 +518,20 @@ fn short_words_and_cjk_are_found() {
     let found = |q: &str| -> Vec<i64> { s.search(q, 50).unwrap().iter().map(|m| m.id).collect() };
     assert_eq!(found("lun"), [ids[0]], "a 3-letter prefix");
     assert_eq!(found("noon"), [ids[0]]);
-    assert_eq!(found("日本"), [ids[1]], "two characters in the middle of a run");
+    assert_eq!(
+        found("日本"),
+        [ids[1]],
+        "two characters in the middle of a run"
+    );
     assert_eq!(found("日本語"), [ids[1]]);
     assert_eq!(found("本語"), [ids[1]], "side by side, not anywhere");
     assert_eq!(found("本"), [ids[2], ids[1]], "one character");
     assert_eq!(found("語本"), [ids[2]]);
-    assert_eq!(found("旅行 日本"), [ids[1]], "subject and body words together");
+    assert_eq!(
+        found("旅行 日本"),
+        [ids[1]],
+        "subject and body words together"
+    );
     assert!(found("日語").is_empty(), "characters that are not adjacent");
 }
 

@@ -7,8 +7,8 @@ use anyhow::Result;
 /// not shown again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id.
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
 }
 
 /// Runs `delete`.

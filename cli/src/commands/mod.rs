@@ -47,6 +47,60 @@ pub fn expires_in(left: u64, at: u64) -> String {
     }
 }
 
+/// A message as `read`, `reply` and `delete` take it: `12` is received mail, `s12` mail you
+/// sent (as `list` and `list --sent` show them), so `read 1` never opens your own copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRef {
+    /// The store id.
+    pub id: i64,
+    /// Written with the `s`: sent mail.
+    pub sent: bool,
+}
+
+impl std::str::FromStr for MessageRef {
+    type Err = String;
+    fn from_str(s: &str) -> Result<MessageRef, String> {
+        let (sent, digits) = match s.strip_prefix(['s', 'S']) {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        match digits.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(MessageRef { id, sent }),
+            _ => Err(format!(
+                "{s:?} is not a message id (a number from `hushpost list`, or s and a number \
+                 from `hushpost list --sent`)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for MessageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", if self.sent { "s" } else { "" }, self.id)
+    }
+}
+
+impl MessageRef {
+    /// The store id, once the message is known to be the kind the reference names.
+    pub fn resolve(self, inbox: &mut hushpost_ops::Inbox) -> anyhow::Result<i64> {
+        let outgoing = inbox.read(self.id, true)?.summary.from == "me";
+        match (outgoing, self.sent) {
+            (true, false) => anyhow::bail!(
+                "message {} is mail you sent: `hushpost read s{}` (received mail is in \
+                 `hushpost list`)",
+                self.id,
+                self.id
+            ),
+            (false, true) => anyhow::bail!(
+                "message s{} is not mail you sent: `hushpost read {}`",
+                self.id,
+                self.id
+            ),
+            _ => Ok(self.id),
+        }
+    }
+}
+
 /// Prints list rows as a table (or JSON).
 pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
     if ctx.ui.json {
@@ -69,7 +123,7 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
             }
         );
         let who = if r.from == "me" {
-            format!("to {}", r.to.clone().unwrap_or_default())
+            format!("to {}", r.to_names())
         } else {
             r.from.clone()
         };
@@ -92,7 +146,7 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
         };
         let line = format!(
             "{:>6} {flags} {date}  {:<24.24}  {subject}{life}",
-            r.id, who
+            r.reference, who
         );
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });

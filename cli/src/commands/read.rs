@@ -10,8 +10,8 @@ use std::path::PathBuf;
 /// sealed envelope, never a header.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id.
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
     /// Print the RFC 5322 message as is (for piping into other mail tools).
     #[arg(long)]
     pub raw: bool,

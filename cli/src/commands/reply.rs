@@ -9,8 +9,8 @@ use std::path::PathBuf;
 /// stdin when piped, otherwise $EDITOR opens with the quoted original.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id (from `hushpost list`).
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
     /// Reply to everyone the message went to (who is also your contact).
     #[arg(long)]
     pub all: bool,

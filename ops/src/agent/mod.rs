@@ -70,6 +70,20 @@ pub fn connect(home: &Home) -> Option<Client> {
 pub fn start(home: &Home) -> Result<Client> {
     use std::os::fd::OwnedFd;
     use std::process::{Command, Stdio};
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::Agent(format!("cannot find the hushpost binary: {e}")))?;
+    // Only the hushpost binary knows `agent --detached` (a test harness or another program
+    // linking ops would start itself with arguments it does not understand).
+    if !exe
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("hushpost"))
+    {
+        return Err(Error::Agent(format!(
+            "{} is not hushpost: it cannot run an agent",
+            exe.display()
+        )));
+    }
     let listener = match bind(home) {
         Ok(l) => l,
         // Someone started one first: use it.
@@ -78,8 +92,6 @@ pub fn start(home: &Home) -> Result<Client> {
         }
         Err(e) => return Err(e),
     };
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::Agent(format!("cannot find the hushpost binary: {e}")))?;
     let mut cmd = Command::new(exe);
     cmd.args(["agent", "--detached"])
         .stdin(Stdio::from(OwnedFd::from(listener)))
@@ -152,7 +164,8 @@ pub fn open_with(
 ) -> Result<Session> {
     let agent = match agent {
         Some(c) => Some((c, false)),
-        None if start_one => Some((start(home)?, true)),
+        // No agent to be had (e.g. not the hushpost binary): this process opens the file.
+        None if start_one => start(home).ok().map(|c| (c, true)),
         None => None,
     };
     match agent {
