@@ -1,6 +1,8 @@
 //! Issue 18 §3, what trips a new user up, through the real binary: `list --sent` marks a
 //! recipient verified only when they are; a fetch that fails prints nothing on stdout and
-//! one inert line per route on stderr; lock files are 0600.
+//! one inert line per route on stderr; lock files are 0600; `read N` opens received mail
+//! and `read sN` sent mail; `--json` `to` is a list of {name, fingerprint}; ids of mail
+//! fetched together follow `sent_at`; search finds short prefixes and CJK.
 #![allow(
     clippy::disallowed_methods,
     reason = "test and benchmark fixtures are throw-away files"
@@ -56,4 +58,95 @@ fn lock_files_are_private() {
             .mode();
         assert_eq!(mode & 0o777, 0o600, "{f} is {mode:o}");
     }
+}
+
+fn fingerprint_hex(hp: &Hp) -> String {
+    let v: serde_json::Value = serde_json::from_str(&hp.ok(&["id", "--json"])).expect("json");
+    v["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .replace(' ', "")
+        .to_lowercase()
+}
+
+#[test]
+fn received_and_sent_mail_do_not_share_read_ids() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "Lunch"],
+        "Lunch at noon?\n",
+    );
+    b.ok(&["fetch"]);
+    b.ok_stdin(&["reply", "1"], "Yes.\n");
+    a.ok(&["fetch"]);
+    // Alice's store: her sent message came first, bob's answer second.
+    let got = a.list_json(&[]);
+    assert_eq!(got.len(), 1);
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent[0]["ref"], format!("s{}", sent[0]["id"]));
+    let sid = sent[0]["ref"].as_str().expect("ref").to_string();
+    let rid = got[0]["ref"].as_str().expect("ref").to_string();
+    assert_eq!(rid, got[0]["id"].to_string());
+    assert!(a.ok(&["read", &rid]).contains("Yes."));
+    assert!(a.ok(&["read", &sid]).contains("Lunch at noon?"));
+    let plain = sid.trim_start_matches('s');
+    let (code, _, err) = a.run(&["read", plain]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("read {sid}")), "{err}");
+    let (code, _, err) = a.run(&["read", &format!("s{rid}")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(a.ok(&["list", "--sent"]).contains(&sid));
+
+    // `to`: a list of {name, fingerprint}, for sent and for received mail.
+    assert_eq!(
+        sent[0]["to"],
+        serde_json::json!([{"name": "bob", "fingerprint": fingerprint_hex(&b)}])
+    );
+    assert_eq!(
+        got[0]["to"],
+        serde_json::json!([{"name": "me", "fingerprint": fingerprint_hex(&a)}])
+    );
+}
+
+#[test]
+fn mail_fetched_together_is_numbered_in_the_order_it_was_written() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    for s in ["first", "second", "third"] {
+        a.ok_stdin(&["send", "--to", "bob", "--subject", s], "x\n");
+        // Sent one second apart: sent_at has whole seconds.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    b.ok(&["fetch"]);
+    let mut rows = b.list_json(&[]);
+    rows.sort_by_key(|r| r["id"].as_i64());
+    let subjects: Vec<&str> = rows
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(subjects, ["first", "second", "third"]);
+}
+
+#[test]
+fn search_finds_short_prefixes_and_cjk() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob", "--subject", "Lunch"], "at noon\n");
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "旅行"],
+        "東京で日本語を話します\n",
+    );
+    b.ok(&["fetch"]);
+    let hits = |q: &str| -> Vec<String> {
+        let v: Vec<serde_json::Value> =
+            serde_json::from_str(&b.ok(&["search", "--json", q])).expect("json");
+        v.iter()
+            .map(|m| m["subject"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(hits("lun"), ["Lunch"]);
+    assert_eq!(hits("日本"), ["旅行"]);
+    assert_eq!(hits("語を"), ["旅行"]);
+    assert!(hits("日語").is_empty());
 }

@@ -30,7 +30,9 @@ pub use doctor::Check;
 pub use error::{Error, Result};
 pub use fetch::{FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
-pub use inbox::{ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, Recipient, ReplyPlan, rfc3339};
+pub use inbox::{
+    ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, Recipient, ReplyPlan, rfc3339,
+};
 pub use intro::{ContactRequest, held_note};
 pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState};
 pub use leaks::LeakRow;

@@ -14,7 +14,8 @@ pub struct Args {
 /// Runs `delete`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    s.inbox().delete(args.id)?;
+    let id = args.id.resolve(s.inbox())?;
+    s.inbox().delete(id)?;
     ctx.ui.note(format!("deleted message {}", args.id));
     Ok(())
 }

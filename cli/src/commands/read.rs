@@ -23,7 +23,8 @@ pub struct Args {
 /// Runs `read`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let m = s.inbox().read(args.id, false)?;
+    let id = args.id.resolve(s.inbox())?;
+    let m = s.inbox().read(id, false)?;
     if let Some(dir) = &args.save_attachments {
         for a in &m.letter.attachments {
             let p = hushpost_ops::attachments::save_into(dir, &a.name, &a.data)?;

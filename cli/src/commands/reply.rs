@@ -39,7 +39,8 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let (via, route) = args.dial.resolve(ctx)?;
-    let plan = s.inbox().reply_plan(args.id, args.all)?;
+    let id = args.id.resolve(s.inbox())?;
+    let plan = s.inbox().reply_plan(id, args.all)?;
     if plan.to.is_empty() {
         bail!(
             "none of the people on message {} is your contact; nobody to reply to",

@@ -48,8 +48,7 @@ impl PeerIndex {
             idx.by_fingerprint
                 .entry(id.fingerprint().hex())
                 .or_insert_with(|| c.name.clone());
-            idx.by_name
-                .insert(c.name.clone(), id.fingerprint().hex());
+            idx.by_name.insert(c.name.clone(), id.fingerprint().hex());
         }
         idx
     }
