@@ -150,3 +150,56 @@ fn search_finds_short_prefixes_and_cjk() {
     assert_eq!(hits("語を"), ["旅行"]);
     assert!(hits("日語").is_empty());
 }
+
+#[test]
+fn contact_requests_can_be_rejected_and_go_once_the_sender_is_a_contact() {
+    let tmp = tempdir();
+    let drop = tmp.path().join("shared");
+    std::fs::create_dir_all(&drop).expect("mkdir");
+    let bob = Hp::new(tmp.path(), "bob");
+    bob.init("Bob", &drop);
+    let mut others = Vec::new();
+    for (dir, name) in [("carol", "Carol"), ("dave", "Dave")] {
+        let hp = Hp::new(tmp.path(), dir);
+        hp.init(name, &drop);
+        hp.ok(&[
+            "contact",
+            "add",
+            "--allow-local",
+            "bob",
+            &bob.card(),
+            "--introduce",
+        ]);
+        others.push(hp);
+    }
+    let (code, _, err) = bob.run(&["fetch"]);
+    assert_eq!(code, 0, "{err}");
+    let reqs = bob.ok(&["contact", "requests"]);
+    assert_eq!(reqs.lines().count(), 2, "{reqs}");
+    let carol = reqs
+        .lines()
+        .find(|l| l.contains("Carol"))
+        .and_then(|l| l.split('.').next())
+        .expect("Carol's request")
+        .to_string();
+    let (_, _, err) = bob.run(&["contact", "reject", &carol]);
+    assert!(err.contains("rejected the request from Carol"), "{err}");
+    let reqs = bob.ok(&["contact", "requests"]);
+    assert!(
+        !reqs.contains("Carol") && reqs.contains("1. Dave"),
+        "{reqs}"
+    );
+    assert!(
+        bob.ok(&["contact", "list"])
+            .lines()
+            .all(|l| !l.contains("carol"))
+    );
+    let (code, _, err) = bob.run(&["contact", "reject", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no contact request number 2"), "{err}");
+    // Dave's card reaches Bob another way: the request is gone without an accept.
+    bob.ok(&["contact", "add", "--allow-local", "dave", &others[1].card()]);
+    let (_, out, err) = bob.run(&["contact", "requests"]);
+    assert!(!out.contains("Dave"), "{out}");
+    assert!(err.contains("no contact requests"), "{err}");
+}

@@ -79,6 +79,12 @@ pub enum Sub {
         /// Your name for them.
         name: String,
     },
+    /// Reject contact request N (from `contact requests`): it is dropped and its sender is
+    /// not added.
+    Reject {
+        /// The request number.
+        number: usize,
+    },
     /// List contacts.
     List {
         /// Machine-readable output.
@@ -215,6 +221,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 one_line(&v.name)
             ));
             show(ctx, &v);
+        }
+        Sub::Reject { number } => {
+            let r = s.contact_reject(number)?;
+            ctx.ui
+                .note(format!("rejected the request from {}", one_line(&r.name)));
         }
         Sub::Show { name, .. } => {
             let v = s.contact(&name)?;
