@@ -14,7 +14,7 @@ install_missing "${need[@]}"
 
 N=${1:-1000}
 cargo build --release -q -p hushpost
-BIN=$PWD/target/release/hushpost
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/hushpost
 printf 'agent bench pw\n' >"$W/pass"
 chmod 600 "$W/pass"
 mkdir -p "$W/shared"

@@ -30,7 +30,32 @@ pub struct ContactRequest {
     pub received_at: u64,
 }
 
+impl crate::session::Reader {
+    /// Pending contact requests, without those from people among the snapshot's contacts
+    /// (what the inbox lists; accepting and rejecting go through the session).
+    pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {
+        let mut reqs = self.inbox.mailbox.contact_requests()?;
+        reqs.retain(|r| {
+            Card::parse(&r.card).is_ok_and(|c| {
+                let fp = c.identity.fingerprint().to_string();
+                !self.contacts.iter().any(|v| v.fingerprint == fp)
+            })
+        });
+        Ok(reqs)
+    }
+}
+
 impl Session {
+    /// The number (1-based) of the pending request carrying `card`, as
+    /// [`Session::contact_accept`] and [`Session::contact_reject`] take it.
+    pub fn contact_request_number(&mut self, card: &str) -> Result<usize> {
+        self.contact_requests()?
+            .iter()
+            .position(|r| r.card == card)
+            .map(|i| i + 1)
+            .ok_or_else(|| Error::Invalid("that contact request is gone".into()))
+    }
+
     /// Pending contact requests (kept in the encrypted store), without those from people
     /// who are contacts by now (added by card, or accepted in another process).
     pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {

@@ -53,10 +53,17 @@ impl App {
             Event::Outbox(n) => self.status.outbox = n,
             Event::Polled(Ok(r)) => self.polled(&r, fx),
             Event::Polled(Err(e)) => self.error(e),
-            Event::Contacts { contacts, card } => {
-                self.contacts.selected =
-                    self.contacts.selected.min(contacts.len().saturating_sub(1));
+            Event::Contacts {
+                contacts,
+                requests,
+                card,
+            } => {
+                self.contacts.selected = self
+                    .contacts
+                    .selected
+                    .min((contacts.len() + requests.len()).saturating_sub(1));
                 self.contacts.list = contacts;
+                self.contacts.requests = requests;
                 self.contacts.loaded = true;
                 if card.is_some() {
                     self.card = card;

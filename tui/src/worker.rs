@@ -147,8 +147,10 @@ impl StoreWorker {
                     qr: c.qr(),
                     routes: c.routes.iter().map(ToString::to_string).collect(),
                 });
+                let requests = reader.contact_requests().unwrap_or_default();
                 out.event(Event::Contacts {
                     contacts: reader.contacts.clone(),
+                    requests,
                     card,
                 });
             }
@@ -366,6 +368,9 @@ impl NetWorker {
                                 out.event(Event::FetchProgress(p));
                             }
                         });
+                        if r.as_ref().is_ok_and(|rep| rep.intros > 0) {
+                            out.store(StoreCmd::Contacts);
+                        }
                         out.event(Event::Fetched(r.map_err(err_line)));
                     }
                     NetCmd::Send { ticket, req } => {
@@ -394,6 +399,37 @@ impl NetWorker {
                         }
                         Err(e) => out.event(Event::Failed(err_line(e))),
                     },
+                    NetCmd::RequestAccept { card, name } => {
+                        let r = s
+                            .contact_request_number(&card)
+                            .and_then(|n| s.contact_accept(n, &name));
+                        match r {
+                            Ok(v) => {
+                                out.store(StoreCmd::Replace(Box::new(s.reader())));
+                                out.store(StoreCmd::Contacts);
+                                out.event(Event::ContactChanged(format!(
+                                    "added {} — compare the safety number, then press v",
+                                    one_line(&v.name)
+                                )));
+                            }
+                            Err(e) => out.event(Event::Failed(err_line(e))),
+                        }
+                    }
+                    NetCmd::RequestReject { card } => {
+                        match s
+                            .contact_request_number(&card)
+                            .and_then(|n| s.contact_reject(n))
+                        {
+                            Ok(r) => {
+                                out.store(StoreCmd::Contacts);
+                                out.event(Event::ContactChanged(format!(
+                                    "rejected the request from {}",
+                                    one_line(&r.name)
+                                )));
+                            }
+                            Err(e) => out.event(Event::Failed(err_line(e))),
+                        }
+                    }
                     // Done above, before every command.
                     NetCmd::Refresh => {}
                     NetCmd::Probe | NetCmd::Unlock(_) | NetCmd::Init { .. } => {}
