@@ -203,3 +203,38 @@ fn contact_requests_can_be_rejected_and_go_once_the_sender_is_a_contact() {
     assert!(!out.contains("Dave"), "{out}");
     assert!(err.contains("no contact requests"), "{err}");
 }
+
+#[test]
+fn ssh_setup_writes_absolute_key_paths() {
+    if !require("ssh-keygen") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, _, _) = pair(tmp.path());
+    let keys = tmp.path().join("keys");
+    std::fs::create_dir_all(&keys).expect("mkdir");
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(keys.join("owner"))
+        .status()
+        .expect("ssh-keygen");
+    assert!(status.success());
+    let host = keys.join("owner.pub");
+    let out = a
+        .cmd()
+        .current_dir(&keys)
+        .args(["route", "ssh-setup", "--host", "example.org", "--json"])
+        .args(["--host-key", host.to_str().expect("utf8")])
+        .args(["--owner-key", "owner.pub"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let config = v["config_toml"].as_str().expect("config_toml");
+    let want = format!("{:?}", keys.join("owner").display().to_string());
+    assert!(config.contains(&want), "{config}");
+}
