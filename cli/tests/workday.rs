@@ -238,3 +238,43 @@ fn ssh_setup_writes_absolute_key_paths() {
     let want = format!("{:?}", keys.join("owner").display().to_string());
     assert!(config.contains(&want), "{config}");
 }
+
+#[test]
+fn saved_attachments_are_private() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let file = tmp.path().join("plan.txt");
+    std::fs::write(&file, "the plan\n").expect("write");
+    a.ok_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "-s",
+            "plan",
+            "-a",
+            file.to_str().expect("utf8"),
+        ],
+        "attached\n",
+    );
+    b.ok(&["fetch"]);
+    let id = b.list_json(&[])[0]["ref"]
+        .as_str()
+        .expect("ref")
+        .to_string();
+    let dir = tmp.path().join("saved").join("here");
+    b.ok(&[
+        "read",
+        &id,
+        "--save-attachments",
+        dir.to_str().expect("utf8"),
+    ]);
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the folder it made");
+    assert_eq!(mode(&dir.join("plan.txt")), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("plan.txt")).expect("read"),
+        "the plan\n"
+    );
+}
