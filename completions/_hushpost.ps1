@@ -303,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -315,6 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note for the contact request')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--introduce', '--introduce', [CompletionResultType]::ParameterName, 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again')
+            [CompletionResult]::new('--allow-local', '--allow-local', [CompletionResultType]::ParameterName, 'Also use the card''s routes that point at local places: folders, and loopback or private addresses. Without it they are listed but not used (a card must not be able to make your client write into your folders or knock on your own ports); `contact routes NAME ROUTE…` enables them one by one')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
@@ -362,6 +364,19 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;accept' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--allow-local', '--allow-local', [CompletionResultType]::ParameterName, 'Also use the card''s routes that point at local places (as `contact add --allow-local`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;contact;reject' {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -442,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -463,6 +479,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;help;accept' {
+            break
+        }
+        'hushpost;contact;help;reject' {
             break
         }
         'hushpost;contact;help;list' {
@@ -928,19 +947,26 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hushpost;relay;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Data directory: blobs, and the self-signed certificate. Created 0700')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Data directory: blobs, and the self-signed certificate. Created 0700. With --store, only the certificate (nodes of one route may share the directory)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep blobs in PostgreSQL instead of segment files under --data: postgres://USER@HOST:PORT/DB. Several relay nodes may share one database')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain (leaf first)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
             [CompletionResult]::new('--tag-quota', '--tag-quota', [CompletionResultType]::ParameterName, 'Unread blobs one tag may hold; more are refused (retryable), never evicted')
+            [CompletionResult]::new('--tag-max-bytes', '--tag-max-bytes', [CompletionResultType]::ParameterName, 'Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted')
             [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'How long an unread blob is kept before it is deleted')
             [CompletionResult]::new('--pow-difficulty', '--pow-difficulty', [CompletionResultType]::ParameterName, 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26')
             [CompletionResult]::new('--max-store-size', '--max-store-size', [CompletionResultType]::ParameterName, 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)')
             [CompletionResult]::new('--min-free-space', '--min-free-space', [CompletionResultType]::ParameterName, 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most open connections; more are closed at once (0: as the file-descriptor limit, raised to its hard value at start, allows)')
+            [CompletionResult]::new('--rate-per-connection', '--rate-per-connection', [CompletionResultType]::ParameterName, 'Requests per second one connection may make (bursts of twice that); 0 = no limit')
+            [CompletionResult]::new('--rate-global', '--rate-global', [CompletionResultType]::ParameterName, 'Requests per second the relay takes in all (bursts of twice that); 0 = no limit')
+            [CompletionResult]::new('--put-pow-difficulty', '--put-pow-difficulty', [CompletionResultType]::ParameterName, 'Proof-of-work bits every PUT needs while the relay is busy (connections at half the cap, or the relay''s rate exceeded in the last 10 s)')
             [CompletionResult]::new('--lanes', '--lanes', [CompletionResultType]::ParameterName, 'Writer lanes: parallel group commits (each has its own segment file)')
             [CompletionResult]::new('--segment-size', '--segment-size', [CompletionResultType]::ParameterName, 'Segment file size at which a lane starts a new one')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
@@ -956,12 +982,31 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hushpost;relay;migrate' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The relay''s data directory (as given to `relay serve --data`); the relay must be stopped')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The PostgreSQL store, postgres://USER@HOST:PORT/DB')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'The retention the relay runs with: older blobs are not copied')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hushpost;relay;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'hushpost;relay;help;serve' {
+            break
+        }
+        'hushpost;relay;help;migrate' {
             break
         }
         'hushpost;relay;help;help' {
@@ -1073,6 +1118,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -1093,6 +1139,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;contact;accept' {
+            break
+        }
+        'hushpost;help;contact;reject' {
             break
         }
         'hushpost;help;contact;list' {
@@ -1197,9 +1246,13 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         }
         'hushpost;help;relay' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL')
             break
         }
         'hushpost;help;relay;serve' {
+            break
+        }
+        'hushpost;help;relay;migrate' {
             break
         }
         'hushpost;help;tui' {

@@ -142,6 +142,9 @@ _hushpost() {
             hushpost__subcmd__contact,list)
                 cmd="hushpost__subcmd__contact__subcmd__list"
                 ;;
+            hushpost__subcmd__contact,reject)
+                cmd="hushpost__subcmd__contact__subcmd__reject"
+                ;;
             hushpost__subcmd__contact,remove)
                 cmd="hushpost__subcmd__contact__subcmd__remove"
                 ;;
@@ -174,6 +177,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__contact__subcmd__help,list)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__list"
+                ;;
+            hushpost__subcmd__contact__subcmd__help,reject)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__reject"
                 ;;
             hushpost__subcmd__contact__subcmd__help,remove)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__remove"
@@ -298,6 +304,9 @@ _hushpost() {
             hushpost__subcmd__help__subcmd__contact,list)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__list"
                 ;;
+            hushpost__subcmd__help__subcmd__contact,reject)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__reject"
+                ;;
             hushpost__subcmd__help__subcmd__contact,remove)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__remove"
                 ;;
@@ -339,6 +348,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__quarantine,release)
                 cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__release"
+                ;;
+            hushpost__subcmd__help__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__help__subcmd__relay__subcmd__migrate"
                 ;;
             hushpost__subcmd__help__subcmd__relay,serve)
                 cmd="hushpost__subcmd__help__subcmd__relay__subcmd__serve"
@@ -430,11 +442,17 @@ _hushpost() {
             hushpost__subcmd__relay,help)
                 cmd="hushpost__subcmd__relay__subcmd__help"
                 ;;
+            hushpost__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__migrate"
+                ;;
             hushpost__subcmd__relay,serve)
                 cmd="hushpost__subcmd__relay__subcmd__serve"
                 ;;
             hushpost__subcmd__relay__subcmd__help,help)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__relay__subcmd__help,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__help__subcmd__migrate"
                 ;;
             hushpost__subcmd__relay__subcmd__help,serve)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__serve"
@@ -748,7 +766,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via fallback requests accept list show verify remove routes help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via fallback requests accept reject list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,7 +784,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__accept)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,7 +802,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__add)
-            opts="-q -v -h -V --introduce --note --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --introduce --note --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,7 +842,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help)
-            opts="add via fallback requests accept list show verify remove routes help"
+            opts="add via fallback requests accept reject list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -894,6 +912,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__reject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -993,6 +1025,24 @@ _hushpost() {
             ;;
         hushpost__subcmd__contact__subcmd__list)
             opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__reject)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1328,7 +1378,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact)
-            opts="add via fallback requests accept list show verify remove routes"
+            opts="add via fallback requests accept reject list show verify remove routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,6 +1434,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__reject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1818,8 +1882,22 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__relay)
-            opts="serve"
+            opts="serve migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__relay__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2554,7 +2632,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2572,7 +2650,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help)
-            opts="serve help"
+            opts="serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2586,6 +2664,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2613,8 +2705,38 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__relay__subcmd__migrate)
+            opts="-q -v -h -V --from --to --retention --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__relay__subcmd__serve)
-            opts="-q -v -h -V --listen --data --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --retention --pow-difficulty --max-store-size --min-free-space --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --data --store --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --tag-max-bytes --retention --pow-difficulty --max-store-size --min-free-space --max-connections --rate-per-connection --rate-global --put-pow-difficulty --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2628,6 +2750,10 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2637,6 +2763,10 @@ _hushpost() {
                     return 0
                     ;;
                 --tag-quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-max-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2653,6 +2783,22 @@ _hushpost() {
                     return 0
                     ;;
                 --min-free-space)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-per-connection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-global)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --put-pow-difficulty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -274,6 +274,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -285,6 +286,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --note 'A note for the contact request'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --introduce 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again'
+            cand --allow-local 'Also use the card''s routes that point at local places: folders, and loopback or private addresses. Without it they are listed but not used (a card must not be able to make your client write into your folders or knock on your own ports); `contact routes NAME ROUTE…` enables them one by one'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -328,6 +330,18 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
         }
         &'hushpost;contact;accept'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --allow-local 'Also use the card''s routes that point at local places (as `contact add --allow-local`)'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;reject'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -402,6 +416,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -418,6 +433,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;help;requests'= {
         }
         &'hushpost;contact;help;accept'= {
+        }
+        &'hushpost;contact;help;reject'= {
         }
         &'hushpost;contact;help;list'= {
         }
@@ -835,18 +852,25 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;relay;serve'= {
             cand --listen 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)'
-            cand --data 'Data directory: blobs, and the self-signed certificate. Created 0700'
+            cand --data 'Data directory: blobs, and the self-signed certificate. Created 0700. With --store, only the certificate (nodes of one route may share the directory)'
+            cand --store 'Keep blobs in PostgreSQL instead of segment files under --data: postgres://USER@HOST:PORT/DB. Several relay nodes may share one database'
             cand --tls-cert 'PEM certificate chain (leaf first)'
             cand --tls-key 'PEM private key for --tls-cert'
             cand --tag-quota 'Unread blobs one tag may hold; more are refused (retryable), never evicted'
+            cand --tag-max-bytes 'Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted'
             cand --retention 'How long an unread blob is kept before it is deleted'
             cand --pow-difficulty 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26'
             cand --max-store-size 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)'
             cand --min-free-space 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this'
+            cand --max-connections 'Most open connections; more are closed at once (0: as the file-descriptor limit, raised to its hard value at start, allows)'
+            cand --rate-per-connection 'Requests per second one connection may make (bursts of twice that); 0 = no limit'
+            cand --rate-global 'Requests per second the relay takes in all (bursts of twice that); 0 = no limit'
+            cand --put-pow-difficulty 'Proof-of-work bits every PUT needs while the relay is busy (connections at half the cap, or the relay''s rate exceeded in the last 10 s)'
             cand --lanes 'Writer lanes: parallel group commits (each has its own segment file)'
             cand --segment-size 'Segment file size at which a lane starts a new one'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
@@ -861,11 +885,28 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hushpost;relay;migrate'= {
+            cand --from 'The relay''s data directory (as given to `relay serve --data`); the relay must be stopped'
+            cand --to 'The PostgreSQL store, postgres://USER@HOST:PORT/DB'
+            cand --retention 'The retention the relay runs with: older blobs are not copied'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hushpost;relay;help'= {
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;relay;help;serve'= {
+        }
+        &'hushpost;relay;help;migrate'= {
         }
         &'hushpost;relay;help;help'= {
         }
@@ -959,6 +1000,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -974,6 +1016,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;contact;requests'= {
         }
         &'hushpost;help;contact;accept'= {
+        }
+        &'hushpost;help;contact;reject'= {
         }
         &'hushpost;help;contact;list'= {
         }
@@ -1047,8 +1091,11 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;relay'= {
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
         }
         &'hushpost;help;relay;serve'= {
+        }
+        &'hushpost;help;relay;migrate'= {
         }
         &'hushpost;help;tui'= {
         }

@@ -36,6 +36,9 @@ have nft || need+=(nftables)
 # the npm age-encryption interop oracle (core/tests/npm_interop.rs)
 have node || need+=(nodejs)
 have npm || need+=(npm)
+# the relay's PostgreSQL store (scripts/servers/postgres.sh: initdb as an unprivileged user)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+have psql || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

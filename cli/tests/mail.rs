@@ -278,6 +278,7 @@ fn first_contact_through_the_intro_mailbox() {
         "add",
         "alice",
         &a.card(),
+        "--allow-local",
         "--introduce",
         "--note",
         "met at the conference",
@@ -289,7 +290,8 @@ fn first_contact_through_the_intro_mailbox() {
         reqs.contains("Bob") && reqs.contains("met at the conference"),
         "{reqs}"
     );
-    a.ok(&["contact", "accept", "1", "bob"]);
+    // Bob's card names a local folder: without --allow-local that route is not used.
+    a.ok(&["contact", "accept", "1", "bob", "--allow-local"]);
     assert!(a.ok(&["contact", "requests"]).is_empty());
     a.ok_stdin(&["send", "--to", "bob", "-s", "welcome"], "hello Bob\n");
     b.ok(&["fetch"]);
