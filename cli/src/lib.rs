@@ -197,8 +197,10 @@ fn init_logging(verbose: u8, relay: bool) {
         // async-imap traces every command and response verbatim: LOGIN with the password,
         // and every header (addresses, tags). Never shown, whatever HUSHPOST_LOG says.
         .add_directive("async_imap=info".parse().expect("a valid directive"));
+    // Colours only for a terminal: a relay's log file or journal gets plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();

@@ -278,3 +278,17 @@ fn saved_attachments_are_private() {
         "the plan\n"
     );
 }
+
+#[test]
+fn the_relay_log_has_no_colours_when_stderr_is_a_file() {
+    let tmp = tempdir();
+    let mut relay = RelayProc::spawn(
+        &tmp.path().join("relay-data"),
+        &tmp.path().join("logs"),
+        &["--tls-self-signed"],
+    );
+    relay.stop();
+    let log = std::fs::read_to_string(&relay.log).expect("log");
+    assert!(!log.trim().is_empty(), "the relay logged nothing");
+    assert!(!log.contains('\x1b'), "{log:?}");
+}
