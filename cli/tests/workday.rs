@@ -292,3 +292,57 @@ fn the_relay_log_has_no_colours_when_stderr_is_a_file() {
     assert!(!log.trim().is_empty(), "the relay logged nothing");
     assert!(!log.contains('\x1b'), "{log:?}");
 }
+
+/// The README's install line, with its `cargo install` left out (the test runs the
+/// binary it built): afterwards `man hushpost` finds the page, whose NAME says hushpost once.
+#[test]
+fn man_hushpost_works_after_the_readme_install() {
+    if !require("man") {
+        return;
+    }
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo install --locked --path cli && "))
+        .expect("the install line");
+    let steps: Vec<&str> = line.split(" && ").collect();
+    assert_eq!(steps.last(), Some(&"hushpost"), "{line}");
+    let man_step = steps[1..steps.len() - 1].join(" && ");
+    assert!(man_step.contains("man/"), "{line}");
+    let tmp = tempdir();
+    let home = tmp.path();
+    std::fs::create_dir_all(home.join(".cargo/bin")).expect("mkdir");
+    let run = |cmd: &str| {
+        let out = std::process::Command::new("bash")
+            .args(["-c", cmd])
+            .current_dir(root)
+            .env("HOME", home)
+            .env(
+                "PATH",
+                format!("{}/.cargo/bin:/usr/bin:/bin", home.display()),
+            )
+            .env_remove("MANPATH")
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&man_step);
+    let page = run("man -w hushpost");
+    assert!(
+        page.trim().starts_with(&home.display().to_string()),
+        "{page}"
+    );
+    let text = run("MANWIDTH=200 man -P cat hushpost 2>/dev/null");
+    let name = text
+        .lines()
+        .skip_while(|l| l.trim() != "NAME")
+        .nth(1)
+        .expect("NAME");
+    assert_eq!(name.matches("hushpost").count(), 1, "{name}");
+}
