@@ -100,7 +100,7 @@ impl Ui {
         let pb = indicatif::ProgressBar::new(len);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
-                "{msg:>10} [{bar:30}] {pos}/{len} blobs {bytes_per_sec}",
+                "{msg:>10} [{bar:30}] {pos}/{len} blobs, {per_sec}, {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),

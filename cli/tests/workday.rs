@@ -346,3 +346,17 @@ fn man_hushpost_works_after_the_readme_install() {
         .expect("NAME");
     assert_eq!(name.matches("hushpost").count(), 1, "{name}");
 }
+
+#[test]
+fn fetch_reports_its_totals_in_bytes() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob", "-s", "one"], "x\n");
+    a.ok_stdin(&["send", "--to", "bob", "-s", "two"], "y\n");
+    let (code, _, err) = b.run(&["fetch"]);
+    assert_eq!(code, 0, "{err}");
+    // Two 16,384-byte blobs.
+    assert!(err.contains("fetched 2 blobs, 32.00 KiB in "), "{err}");
+    let (_, _, err) = b.run(&["fetch"]);
+    assert!(!err.contains("fetched"), "nothing came: {err}");
+}

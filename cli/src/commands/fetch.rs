@@ -32,20 +32,25 @@ struct Json<'a> {
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let mut bar = None;
+    let mut last = hushpost_ops::FetchProgress { blobs: 0, bytes: 0 };
+    let started = std::time::Instant::now();
     let r = s.fetch(&mut |p| {
+        last = p;
         if p.blobs >= 8 {
+            // How much waits is unknown until it arrived: bytes so far and their rate, no ETA.
             let b = bar.get_or_insert_with(|| {
                 ctx.ui.progress(0, "fetching").inspect(|b| {
                     b.set_style(
                         indicatif::ProgressStyle::with_template(
-                            "{msg:>10} {pos} blobs {bytes_per_sec}",
+                            "{msg:>10} {binary_bytes} in {prefix} blobs, {binary_bytes_per_sec}",
                         )
                         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
                     )
                 })
             });
             if let Some(b) = b {
-                b.set_position(p.blobs as u64);
+                b.set_prefix(p.blobs.to_string());
+                b.set_position(p.bytes);
             }
         }
     });
@@ -53,6 +58,15 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         b.finish_and_clear();
     }
     let r = r?;
+    if last.blobs > 0 {
+        ctx.ui.note(format!(
+            "fetched {} blob{}, {} in {:.1}s",
+            last.blobs,
+            if last.blobs == 1 { "" } else { "s" },
+            indicatif::BinaryBytes(last.bytes),
+            started.elapsed().as_secs_f64()
+        ));
+    }
     // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
     let routes = s.routes().len();
     if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
