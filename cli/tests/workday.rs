@@ -353,10 +353,23 @@ fn fetch_reports_its_totals_in_bytes() {
     let (a, b, _) = pair(tmp.path());
     a.ok_stdin(&["send", "--to", "bob", "-s", "one"], "x\n");
     a.ok_stdin(&["send", "--to", "bob", "-s", "two"], "y\n");
-    let (code, _, err) = b.run(&["fetch"]);
+    let (code, out, err) = b.run(&["fetch"]);
     assert_eq!(code, 0, "{err}");
     // Two 16,384-byte blobs.
-    assert!(err.contains("fetched 2 blobs, 32.00 KiB in "), "{err}");
-    let (_, _, err) = b.run(&["fetch"]);
-    assert!(!err.contains("fetched"), "nothing came: {err}");
+    assert!(
+        out.contains("2 new messages (2 blobs, 32.00 KiB in "),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&b.ok(&["fetch", "--json"])).expect("json");
+    assert_eq!(
+        (v["blobs"].as_u64(), v["bytes"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(b.ok(&["fetch"]).trim(), "0 new messages", "nothing came");
+    a.ok_stdin(&["send", "--to", "bob", "-s", "three"], "z\n");
+    let v: serde_json::Value = serde_json::from_str(&b.ok(&["fetch", "--json"])).expect("json");
+    assert_eq!(
+        (v["blobs"].as_u64(), v["bytes"].as_u64()),
+        (Some(1), Some(16_384))
+    );
 }

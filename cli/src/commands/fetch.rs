@@ -24,6 +24,9 @@ struct Json<'a> {
     rejected: &'a [hushpost_ops::Rejection],
     quarantined: &'a [hushpost_ops::Rejection],
     retried: usize,
+    /// Blobs and bytes received from the routes.
+    blobs: usize,
+    bytes: u64,
     warnings: Vec<String>,
     route_errors: Vec<serde_json::Value>,
 }
@@ -58,15 +61,17 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         b.finish_and_clear();
     }
     let r = r?;
-    if last.blobs > 0 {
-        ctx.ui.note(format!(
-            "fetched {} blob{}, {} in {:.1}s",
+    let totals = if last.blobs > 0 {
+        format!(
+            " ({} blob{}, {} in {:.1}s)",
             last.blobs,
             if last.blobs == 1 { "" } else { "s" },
             indicatif::BinaryBytes(last.bytes),
             started.elapsed().as_secs_f64()
-        ));
-    }
+        )
+    } else {
+        String::new()
+    };
     // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
     let routes = s.routes().len();
     if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
@@ -90,6 +95,8 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             rejected: &r.rejected,
             quarantined: &r.quarantined,
             retried: r.retried,
+            blobs: last.blobs,
+            bytes: last.bytes,
             warnings,
             route_errors: r
                 .route_errors
@@ -99,7 +106,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         });
     } else {
         ctx.ui.line(format!(
-            "{} new message{}",
+            "{} new message{}{totals}",
             r.new.len(),
             if r.new.len() == 1 { "" } else { "s" }
         ));
