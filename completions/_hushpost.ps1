@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a message from the local store')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over subject, body and sender')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all mail as a Maildir (for notmuch, mutt, aerc)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Open the inbox')
@@ -638,7 +639,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Reply to everyone the message went to (who is also your contact)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching')
-            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones')
+            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable report')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -871,15 +872,15 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;read' {
-            [CompletionResult]::new('--save-attachments', '--save-attachments', [CompletionResultType]::ParameterName, 'Save attachments into this folder under their original file names')
+            [CompletionResult]::new('--save-attachments', '--save-attachments', [CompletionResultType]::ParameterName, 'Save attachments into this folder (created if missing) under their file names, made safe: no directories, control or bidi characters or leading dots, at most 200 bytes; never over an existing file or through a link (a taken name gets a number)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
-            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the RFC 5322 message as is (for piping into other mail tools)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the RFC 5322 message (for piping into other mail tools), with headers that name the verified sender')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -918,8 +919,20 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;sendmail' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -1060,6 +1073,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a message from the local store')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over subject, body and sender')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export all mail as a Maildir (for notmuch, mutt, aerc)')
+            [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Open the inbox')
@@ -1239,6 +1253,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;export' {
+            break
+        }
+        'hushpost;help;sendmail' {
             break
         }
         'hushpost;help;completions' {

@@ -91,6 +91,9 @@ _hushpost() {
             hushpost,send)
                 cmd="hushpost__subcmd__send"
                 ;;
+            hushpost,sendmail)
+                cmd="hushpost__subcmd__sendmail"
+                ;;
             hushpost,tui)
                 cmd="hushpost__subcmd__tui"
                 ;;
@@ -273,6 +276,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,send)
                 cmd="hushpost__subcmd__help__subcmd__send"
+                ;;
+            hushpost__subcmd__help,sendmail)
+                cmd="hushpost__subcmd__help__subcmd__sendmail"
                 ;;
             hushpost__subcmd__help,tui)
                 cmd="hushpost__subcmd__help__subcmd__tui"
@@ -494,7 +500,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1266,7 +1272,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2022,6 +2028,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__sendmail)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3138,6 +3158,24 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__sendmail)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

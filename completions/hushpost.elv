@@ -49,6 +49,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand delete 'Delete a message from the local store'
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+            cand sendmail 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)'
             cand completions 'Print shell completions'
             cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
@@ -572,7 +573,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --all 'Reply to everyone the message went to (who is also your contact)'
             cand --now 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
-            cand --fallback 'If a recipient''s first route fails, try their next ones'
+            cand --fallback 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)'
             cand --json 'Machine-readable report'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -781,15 +782,15 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
         }
         &'hushpost;read'= {
-            cand --save-attachments 'Save attachments into this folder under their original file names'
+            cand --save-attachments 'Save attachments into this folder (created if missing) under their file names, made safe: no directories, control or bidi characters or leading dots, at most 200 bytes; never over an existing file or through a link (a taken name gets a number)'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
-            cand --raw 'Print the RFC 5322 message as is (for piping into other mail tools)'
+            cand --raw 'Print the RFC 5322 message (for piping into other mail tools), with headers that name the verified sender'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
             cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -825,8 +826,19 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
             cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;sendmail'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -956,6 +968,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand delete 'Delete a message from the local store'
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+            cand sendmail 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)'
             cand completions 'Print shell completions'
             cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
@@ -1086,6 +1099,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;search'= {
         }
         &'hushpost;help;export'= {
+        }
+        &'hushpost;help;sendmail'= {
         }
         &'hushpost;help;completions'= {
         }

@@ -491,3 +491,28 @@ fn the_quick_start_runs_as_written_with_passphrases() {
     alice.ok(&["lock"]);
     Hp::new(tmp.path(), "bob").ok(&["lock"]);
 }
+
+/// A mail client's `sendmail` cannot answer a prompt: with the agent unlocked it gets in,
+/// locked it is told to retry (75).
+#[test]
+fn sendmail_uses_an_unlocked_agent() {
+    if !require("setsid") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, pf) = protected(tmp.path(), "alice");
+    let _locks = LockOnDrop(vec![a.home.clone()]);
+    let msg = "To: bob\nSubject: later\n\nx\n";
+    let mut cmd = a.cmd();
+    let out = cmd
+        .args(["sendmail", "bob"])
+        .write_stdin(msg)
+        .output()
+        .expect("sendmail");
+    assert_eq!(out.status.code(), Some(75), "locked");
+    a.ok(&["--passphrase-file", pf.to_str().expect("utf8"), "unlock"]);
+    let (code, _, err) = a.run_stdin(&["sendmail", "bob"], msg);
+    assert_eq!(code, 67, "past the lock, on to the recipients: {err}");
+    assert!(err.contains("unknown recipient: bob"), "{err}");
+    a.ok(&["lock"]);
+}

@@ -249,33 +249,22 @@ fn random_id() -> String {
 
 /// What an SSH drop exposes.
 pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
-    let timing = u.timing();
-    crate::Exposure {
-        how: format!("ssh drop {}", if u.tor { "via tor" } else { "direct" }),
-        who: "sender hidden",
-        seen: if u.tor {
-            "IP hidden"
-        } else {
-            "the host sees your IP"
-        }
-        .into(),
-        operator: if u.tor {
-            format!(
-                "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content{timing}"
-            )
-        } else {
-            format!(
-                "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
-            )
-        },
-        // SFTP answers a directory listing and each read in its own packets, so the size of
-        // a fetch follows how much waits in the drop; a relay page has one fixed shape.
-        network: format!(
-            "{}; the size of each fetch (how many files the drop lists and you read)",
-            u.network_text(&r.host)
+    let mut e = u.dialled(
+        "ssh drop",
+        &r.host,
+        "the host sees your IP",
+        (
+            "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content",
+            "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content",
         ),
-        contact_sees: crate::CONTACT_KEEPS,
-    }
+    );
+    // SFTP answers a directory listing and each read in its own packets, so the size of
+    // a fetch follows how much waits in the drop; a relay page has one fixed shape.
+    e.network = format!(
+        "{}; the size of each fetch (how many files the drop lists and you read)",
+        e.network
+    );
+    e
 }
 
 impl SshDrop {

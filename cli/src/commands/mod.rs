@@ -25,6 +25,7 @@ pub mod reply;
 pub mod route;
 pub mod search;
 pub mod send;
+pub mod sendmail;
 pub mod tui;
 pub mod unlock;
 

@@ -40,6 +40,8 @@ impl Session {
                 }
                 run.accepted.insert((n.sender, n.msg_id));
             }
+            // The live Maildir, if any, gets what was just stored (logic in `maildir/`).
+            self.sync_live_maildir();
         }
         for m in &msgs {
             run.accepted.insert((m.header.sender, m.header.msg_id));

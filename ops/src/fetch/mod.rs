@@ -131,6 +131,8 @@ impl Session {
     /// After fetching: prune prekeys past their deadline and save the keyring if anything
     /// changed (which also refreshes what unattended polls use).
     pub(crate) fn finish_fetch(&mut self) -> Result<()> {
+        // Read/unread and deletions sync with the live Maildir on every fetch and poll.
+        self.sync_live_maildir();
         self.keys.prune_prekeys();
         self.keys.commit()
     }

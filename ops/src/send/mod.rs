@@ -43,6 +43,9 @@ pub struct SendRequest {
     pub now: bool,
     /// A later route of a recipient may take it if the first fails (`--fallback`).
     pub fallback: bool,
+    /// A mail client's message (`hushpost sendmail`): its MIME body and the To/Cc it showed
+    /// replace `text` and `attachments`; everything else is as for any send.
+    pub client: Option<crate::sendmail::ClientBody>,
 }
 
 /// Where one recipient's copy went.
@@ -151,7 +154,7 @@ impl Session {
         let now = self.now();
         let msg_id = envelope::new_msg_id();
         let me = self.keys.identity().public();
-        let raw = letter::build(&Letter {
+        let l = Letter {
             from: Party {
                 name: self.keys.name().to_string(),
                 fingerprint: me.fingerprint().hex(),
@@ -170,8 +173,13 @@ impl Session {
             references: req.references.clone(),
             text: req.text.clone(),
             attachments,
-        });
-        let has_attachments = !req.attachments.is_empty();
+        };
+        let raw = match &req.client {
+            Some(c) => c.compose(&l),
+            None => letter::build(&l),
+        };
+        let has_attachments =
+            !req.attachments.is_empty() || req.client.as_ref().is_some_and(|c| c.has_attachments());
         // The sent copy is stored before anything is sealed or dialled: whatever happens
         // next, the message (a piped body too) is not lost, and its deliveries say where
         // each copy stands.
@@ -181,6 +189,8 @@ impl Session {
             Some(id) => self.deliver_all(req, &targets, (id, msg_id), &raw, now, progress)?,
             None => Vec::new(),
         };
+        // A sent folder in `[maildir]` gets the copy (logic in `maildir/`).
+        self.sync_live_maildir();
         Ok(SendReport {
             id,
             message_id: letter::message_id_for(&msg_id),
