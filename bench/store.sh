@@ -11,8 +11,8 @@ W=${BENCH_DIR:-/dev/shm/hushpost-store-bench}
 for t in notmuch hyperfine age; do command -v $t >/dev/null || { echo "needs $t (apt-get install $t)"; exit 1; }; done
 cargo build -q --release -p hushpost --bin hushpost
 cargo build -q --release -p hushpost-ops --example gen_corpus
-HP=$PWD/target/release/hushpost
-GEN=$PWD/target/release/examples/gen_corpus
+HP=${CARGO_TARGET_DIR:-$PWD/target}/release/hushpost
+GEN=${CARGO_TARGET_DIR:-$PWD/target}/release/examples/gen_corpus
 rm -rf "$W"; mkdir -p "$W/drop"; chmod 700 "$W"; trap 'rm -rf "$W"' EXIT
 export A="$W/alice" B="$W/bob"
 HUSHPOST_HOME=$A $HP init -q --name Alice --no-passphrase --route "dir:$W/drop" >/dev/null
