@@ -218,6 +218,10 @@ impl App {
             Ok(rep) => {
                 self.status.last_fetch = Some(self.now);
                 self.status.route_errors = rep.route_errors.clone();
+                if rep.intros > 0 {
+                    // New contact requests: the contacts screen lists them.
+                    fx.push(Effect::Store(StoreCmd::Contacts));
+                }
                 let n = rep.new.len();
                 if n > 0 {
                     self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));

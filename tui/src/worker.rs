@@ -368,9 +368,6 @@ impl NetWorker {
                                 out.event(Event::FetchProgress(p));
                             }
                         });
-                        if r.as_ref().is_ok_and(|rep| rep.intros > 0) {
-                            out.store(StoreCmd::Contacts);
-                        }
                         out.event(Event::Fetched(r.map_err(err_line)));
                     }
                     NetCmd::Send { ticket, req } => {
@@ -399,36 +396,8 @@ impl NetWorker {
                         }
                         Err(e) => out.event(Event::Failed(err_line(e))),
                     },
-                    NetCmd::RequestAccept { card, name } => {
-                        let r = s
-                            .contact_request_number(&card)
-                            .and_then(|n| s.contact_accept(n, &name));
-                        match r {
-                            Ok(v) => {
-                                out.store(StoreCmd::Replace(Box::new(s.reader())));
-                                out.store(StoreCmd::Contacts);
-                                out.event(Event::ContactChanged(format!(
-                                    "added {} — compare the safety number, then press v",
-                                    one_line(&v.name)
-                                )));
-                            }
-                            Err(e) => out.event(Event::Failed(err_line(e))),
-                        }
-                    }
-                    NetCmd::RequestReject { card } => {
-                        match s
-                            .contact_request_number(&card)
-                            .and_then(|n| s.contact_reject(n))
-                        {
-                            Ok(r) => {
-                                out.store(StoreCmd::Contacts);
-                                out.event(Event::ContactChanged(format!(
-                                    "rejected the request from {}",
-                                    one_line(&r.name)
-                                )));
-                            }
-                            Err(e) => out.event(Event::Failed(err_line(e))),
-                        }
+                    cmd @ (NetCmd::RequestAccept { .. } | NetCmd::RequestReject { .. }) => {
+                        request(s, cmd, out)
                     }
                     // Done above, before every command.
                     NetCmd::Refresh => {}
@@ -436,6 +405,44 @@ impl NetWorker {
                 }
             }
         }
+    }
+}
+
+/// Accepts or rejects the contact request that carries a card.
+fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
+    match cmd {
+        NetCmd::RequestAccept { card, name } => {
+            let r = s
+                .contact_request_number(&card)
+                .and_then(|n| s.contact_accept(n, &name));
+            match r {
+                Ok(v) => {
+                    out.store(StoreCmd::Replace(Box::new(s.reader())));
+                    out.store(StoreCmd::Contacts);
+                    out.event(Event::ContactChanged(format!(
+                        "added {} — compare the safety number, then press v",
+                        one_line(&v.name)
+                    )));
+                }
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            }
+        }
+        NetCmd::RequestReject { card } => {
+            match s
+                .contact_request_number(&card)
+                .and_then(|n| s.contact_reject(n))
+            {
+                Ok(r) => {
+                    out.store(StoreCmd::Contacts);
+                    out.event(Event::ContactChanged(format!(
+                        "rejected the request from {}",
+                        one_line(&r.name)
+                    )));
+                }
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            }
+        }
+        _ => {}
     }
 }
 

@@ -31,9 +31,16 @@ struct Json<'a> {
     route_errors: Vec<serde_json::Value>,
 }
 
-/// Runs `fetch`.
-pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    let mut s = ctx.session()?;
+/// Fetches with a progress bar in bytes; the report, the blobs and bytes received, and
+/// their totals as text (" (N blobs, X in Ys)", empty when nothing came).
+fn fetch_with_progress(
+    ctx: &Ctx,
+    s: &mut hushpost_ops::Session,
+) -> Result<(
+    hushpost_ops::FetchReport,
+    hushpost_ops::FetchProgress,
+    String,
+)> {
     let mut bar = None;
     let mut last = hushpost_ops::FetchProgress { blobs: 0, bytes: 0 };
     let started = std::time::Instant::now();
@@ -72,6 +79,13 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     } else {
         String::new()
     };
+    Ok((r, last, totals))
+}
+
+/// Runs `fetch`.
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    let (r, last, totals) = fetch_with_progress(ctx, &mut s)?;
     // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
     let routes = s.routes().len();
     if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
