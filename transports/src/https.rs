@@ -600,7 +600,7 @@ impl RelayDrop {
 
 /// The blob a slot completes, if any: a small blob whole, a large one once its last chunk
 /// is in (`partial` carries it between slots and pages).
-fn slot_blob(
+pub(crate) fn slot_blob(
     partial: &mut Option<PartialBlob>,
     cap: &FetchCap,
     h: &api::SlotHead,

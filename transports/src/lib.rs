@@ -11,6 +11,8 @@
 pub mod conformance;
 pub mod dir;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod https;
 pub mod mail;
 pub mod socks;

@@ -227,7 +227,7 @@ enum Op {
 }
 
 /// Splits `<64 hex>.<16 hex>` into its tag; anything else is not ours to touch.
-fn parse_name(name: &str) -> Option<Tag> {
+pub(crate) fn parse_name(name: &str) -> Option<Tag> {
     let (tag, id) = name.split_once('.')?;
     if id.len() != 16 || !id.bytes().all(|c| c.is_ascii_hexdigit()) {
         return None;
@@ -236,7 +236,7 @@ fn parse_name(name: &str) -> Option<Tag> {
 }
 
 /// Splits `<64 hex>.<16 hex>.tmp` (an upload in progress) into its tag.
-fn parse_tmp_name(name: &str) -> Option<Tag> {
+pub(crate) fn parse_tmp_name(name: &str) -> Option<Tag> {
     parse_name(name.strip_suffix(".tmp")?)
 }
 
@@ -542,7 +542,7 @@ impl SshDrop {
         match conn.sftp().readdir(&dir) {
             Ok(v) => Ok(v
                 .into_iter()
-                .filter_map(|(p, st)| Some((p.file_name()?.to_string_lossy().into_owned(), st)))
+                .filter_map(|(p, st)| Some((entry_name(&p)?, st)))
                 .collect()),
             Err(e) => {
                 let f = fail_of(&e);
@@ -569,6 +569,12 @@ impl SshDrop {
             Err(f) => Err(self.error(Role::Owner, Op::Read, f)),
         }
     }
+}
+
+/// The name of one directory entry as the server listed it (any bytes; not UTF-8 is made
+/// lossy, and such a name then simply fails [`parse_name`]).
+pub(crate) fn entry_name(p: &Path) -> Option<String> {
+    Some(p.file_name()?.to_string_lossy().into_owned())
 }
 
 impl SshDrop {

@@ -89,7 +89,9 @@ impl Session {
     /// Fetches from every receive route.
     pub fn fetch(&mut self, progress: &mut dyn FnMut(FetchProgress)) -> Result<FetchReport> {
         let _lock = self.home.lock()?;
-        self.process_spool()?;
+        // What a poll spooled joins the first route's run: pieces of one large message may
+        // be partly in the spool and partly still in the drop.
+        let mut spooled = self.spooled()?;
         let mut report = FetchReport::default();
         // Mail kept in the outbox after a failure goes again once its backoff passed (cover
         // routes wait for their slots).
@@ -117,11 +119,15 @@ impl Session {
             .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {
-                    let r = self.fetch_route(&route, &mut t, &mut prog, progress)?;
+                    let r =
+                        self.fetch_route(&route, &mut t, (&mut prog, progress), &mut spooled)?;
                     report.merge(r);
                 }
                 Err(e) => report.route_errors.push((route.label(), e.to_string())),
             }
+        }
+        if !spooled.is_empty() {
+            report.merge(self.ingest_spooled(spooled)?);
         }
         self.finish_fetch()?;
         crate::poll::loops_returned(&self.home, &report.loops_back)?;
@@ -156,8 +162,8 @@ impl Session {
         &mut self,
         route: &hushpost_core::Route,
         transport: &mut Transport,
-        prog: &mut FetchProgress,
-        progress: &mut dyn FnMut(FetchProgress),
+        (prog, progress): (&mut FetchProgress, &mut dyn FnMut(FetchProgress)),
+        spooled: &mut Vec<spool::Spooled>,
     ) -> Result<FetchReport> {
         let label = route.label();
         let today = Day::of(self.now());
@@ -166,6 +172,7 @@ impl Session {
         let mut run = Run::new(label.clone());
         run.own_chaff = crate::poll::loop_hashes(&self.home)?;
         let mut batch: Vec<Fetched> = Vec::new();
+        Self::take_spooled(spooled, &caps, &mut batch);
         let mut failure = None;
         let fetched = transport.fetch(&caps, &mut |f| {
             prog.blobs += 1;
@@ -188,8 +195,16 @@ impl Session {
         }
         // Whatever was stored durably (or refused) is deleted from the drop, even if the
         // fetch stopped early.
-        if !run.delete.is_empty()
-            && let Err(e) = transport.delete(&caps, &run.delete)
+        let (from_spool, from_drop): (Vec<_>, Vec<_>) = std::mem::take(&mut run.delete)
+            .into_iter()
+            .partition(|(_, id)| id.starts_with(spool::SPOOL_ID));
+        for (_, id) in &from_spool {
+            let _ = hushpost_durable::remove_durable(std::path::Path::new(
+                &id[spool::SPOOL_ID.len()..],
+            ));
+        }
+        if !from_drop.is_empty()
+            && let Err(e) = transport.delete(&caps, &from_drop)
         {
             run.report.route_errors.push((
                 label.clone(),
