@@ -8,6 +8,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::bodies::Bodies;
+use crate::search::index_text;
 use crate::{INLINE_BODY_MAX, Inserted, NewMessage, Store, StoreError, to_sql_u64};
 
 impl Store {
@@ -78,8 +79,14 @@ fn insert_all(
     let mut insert_fts =
         tx.prepare_cached("INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)")?;
 
-    let mut out = Vec::with_capacity(msgs.len());
-    for m in msgs {
+    // Ids follow `sent_at` within a batch (mail fetched together reads in the order it was
+    // written, whatever order the drop listed it in); results keep the callers' order.
+    let mut order: Vec<usize> = (0..msgs.len()).collect();
+    order.sort_by_key(|&i| msgs[i].sent_at);
+    let mut out: Vec<Option<Inserted>> = (0..msgs.len()).map(|_| None).collect();
+    for i in order {
+        let m = &msgs[i];
+        let slot = &mut out[i];
         // The replay entry must outlive the window in which `sent_at` is still accepted,
         // so it is dated by the later of the two clocks (see `Store::prune_seen`).
         let at = to_sql_u64(m.sent_at.max(m.received_at));
@@ -95,7 +102,7 @@ fn insert_all(
         ])? == 1;
         // A message older than the window may still be stored after its seen entry went.
         if !fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])? {
-            out.push(Inserted::Duplicate);
+            *slot = Some(Inserted::Duplicate);
             continue;
         }
 
@@ -139,11 +146,16 @@ fn insert_all(
         if body_file.is_none() {
             insert_body.execute(params![id, m.raw])?;
         }
-        insert_fts.execute(params![id, m.subject, m.text, m.peer])?;
+        insert_fts.execute(params![
+            id,
+            index_text(&m.subject),
+            index_text(&m.text),
+            index_text(&m.peer)
+        ])?;
         adopt_replies(tx, m, thread)?;
-        out.push(Inserted::New(id));
+        *slot = Some(Inserted::New(id));
     }
-    Ok(out)
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// The thread of the message this one answers: the one whose Message-ID is In-Reply-To,

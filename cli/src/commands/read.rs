@@ -17,8 +17,8 @@ use std::path::PathBuf;
 /// Exit status 3: some attachments could not be saved (the others were; each is listed).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id.
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
     /// Print the RFC 5322 message (for piping into other mail tools), with headers that
     /// name the verified sender.
     #[arg(long)]
@@ -33,7 +33,8 @@ pub struct Args {
 /// Runs `read`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let m = s.inbox().read(args.id, false)?;
+    let id = args.id.resolve(s.inbox())?;
+    let m = s.inbox().read(id, false)?;
     let mut unsaved = 0;
     if let Some(dir) = &args.save_attachments {
         for a in &m.letter.attachments {

@@ -7,6 +7,7 @@
 
 pub mod recorder;
 pub mod ssh;
+pub mod tmux;
 
 use assert_cmd::Command;
 use std::io::{BufRead, Read, Write};

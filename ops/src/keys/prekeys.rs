@@ -8,7 +8,7 @@
 //! was superseded, and at most 3 are kept per contact. Deleting means rewriting the keyring
 //! without it, which is what makes old mail undecryptable.
 
-use super::{Keys, contact_public};
+use super::{KeyOp, Keys, contact_public};
 use hushpost_core::envelope::SignedPrekey;
 use hushpost_core::identity::XKeyPair;
 use hushpost_keyring::{OwnPrekey, SecretHex};
@@ -47,13 +47,12 @@ impl PrekeyState {
 }
 
 impl Keys {
-    /// Our newest receiving prekey for contact `idx`, rotated first if due (then the state
-    /// is dirty: commit before anything carrying the new key leaves).
+    /// Our newest receiving prekey for contact `idx`, rotated first if due (then the change
+    /// is pending: commit before anything carrying the new key leaves).
     pub(crate) fn outgoing_prekey(&mut self, idx: usize) -> Option<SignedPrekey> {
         let now = self.now();
         let (_, their) = contact_public(self.state.contacts.get(idx)?)?;
-        let c = &mut self.state.contacts[idx];
-        let due = match c.my_prekeys.last() {
+        let due = match self.state.contacts[idx].my_prekeys.last() {
             None => true,
             Some(p) => {
                 let age = now.saturating_sub(p.created_at);
@@ -62,20 +61,19 @@ impl Keys {
         };
         if due {
             let kp = XKeyPair::generate();
-            c.my_prekeys.push(OwnPrekey {
-                secret: SecretHex::from_bytes(*kp.secret_bytes()),
-                public: hex::encode(kp.public()),
-                created_at: now,
-                not_after: now + VALIDITY_SECS,
-                seen_in_use_at: None,
-                superseded_at: None,
+            self.record(KeyOp::PrekeyAdd {
+                contact: hex::encode(their.ed),
+                prekey: OwnPrekey {
+                    secret: SecretHex::from_bytes(*kp.secret_bytes()),
+                    public: hex::encode(kp.public()),
+                    created_at: now,
+                    not_after: now + VALIDITY_SECS,
+                    seen_in_use_at: None,
+                    superseded_at: None,
+                },
             });
-            while c.my_prekeys.len() > MAX_LIVE {
-                c.my_prekeys.remove(0);
-            }
-            self.dirty = true;
         }
-        let p = c.my_prekeys.last()?;
+        let p = self.state.contacts[idx].my_prekeys.last()?;
         let key: [u8; 32] = hex::decode(&p.public).ok()?.try_into().ok()?;
         Some(SignedPrekey::sign(
             &self.identity,
@@ -99,51 +97,24 @@ impl Keys {
 
     /// Records that contact `idx` encrypted to `key`; marks older prekeys superseded.
     pub(crate) fn note_key_used(&mut self, idx: usize, key: &[u8; 32]) {
-        let now = self.now();
-        let Some(c) = self.state.contacts.get_mut(idx) else {
+        let Some(ed) = self.contact_ed(idx) else {
             return;
         };
-        let hexkey = hex::encode(key);
-        let Some(pos) = c.my_prekeys.iter().position(|p| p.public == hexkey) else {
-            return;
-        };
-        if c.my_prekeys[pos].seen_in_use_at.is_none() {
-            c.my_prekeys[pos].seen_in_use_at = Some(now);
-            self.dirty = true;
-        }
-        for p in &mut c.my_prekeys[..pos] {
-            if p.superseded_at.is_none() {
-                p.superseded_at = Some(now);
-                self.dirty = true;
-            }
-        }
+        let at = self.now();
+        self.record(KeyOp::PrekeyUsed {
+            contact: hex::encode(ed),
+            key: hex::encode(key),
+            at,
+        });
     }
 
     /// Deletes private prekeys past their deadline; returns how many.
     pub(crate) fn prune_prekeys(&mut self) -> usize {
-        let now = self.now();
-        let mut n = 0;
-        for c in &mut self.state.contacts {
-            // A prekey was replaced when the next one was created; the newest is never due.
-            let replaced: Vec<Option<u64>> = (0..c.my_prekeys.len())
-                .map(|i| c.my_prekeys.get(i + 1).map(|next| next.created_at))
-                .collect();
-            let mut i = 0;
-            c.my_prekeys.retain(|p| {
-                let due = replaced[i].is_some_and(|replaced_at| {
-                    let grace_over = p.superseded_at.is_some_and(|t| now >= t + GRACE_SECS);
-                    let cap_over = now >= replaced_at + HARD_CAP_SECS;
-                    grace_over || cap_over
-                });
-                i += 1;
-                n += usize::from(due);
-                !due
-            });
-        }
-        if n > 0 {
-            self.dirty = true;
-        }
-        n
+        let at = self.now();
+        let before: usize = self.state.contacts.iter().map(|c| c.my_prekeys.len()).sum();
+        self.record(KeyOp::PrekeysPrune { at });
+        let after: usize = self.state.contacts.iter().map(|c| c.my_prekeys.len()).sum();
+        before - after
     }
 
     /// Keeps a contact's newer prekey if its signature verifies; returns whether it changed.
@@ -154,24 +125,18 @@ impl Keys {
             tracing::warn!("ignored a prekey whose signature does not verify or that has expired");
             return false;
         }
-        let Some(i) = self.contact_by_key(sender) else {
+        if self.contact_by_key(sender).is_none() {
             return false;
-        };
-        let c = &mut self.state.contacts[i];
-        let newer = c
-            .their_prekey
-            .as_ref()
-            .is_none_or(|p| p.not_after < spk.not_after);
-        if newer {
-            c.their_prekey = Some(hushpost_keyring::PeerPrekey {
+        }
+        self.record(KeyOp::PrekeyReceived {
+            contact: hex::encode(sender),
+            prekey: hushpost_keyring::PeerPrekey {
                 key: hex::encode(spk.key),
                 not_after: spk.not_after,
                 sig: hex::encode(spk.sig),
                 received_at: now,
-            });
-            self.dirty = true;
-        }
-        newer
+            },
+        })
     }
 
     /// The X25519 key to encrypt to for contact `idx`: the newest verified, unexpired prekey
