@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+mod complete;
 mod passphrase;
 pub mod ui;
 
@@ -236,6 +237,9 @@ fn no_core_dumps() {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     no_core_dumps();
+    // A shell asking for completions (COMPLETE=bash …, from the scripts in completions/):
+    // answered here, before anything else runs or prints.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

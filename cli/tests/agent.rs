@@ -516,3 +516,91 @@ fn sendmail_uses_an_unlocked_agent() {
     assert!(err.contains("unknown recipient: bob"), "{err}");
     a.ok(&["lock"]);
 }
+
+/// What bash offers at a Tab after `words`, through the script `hushpost completions bash`
+/// prints (the shell runs hushpost again for the candidates), with no terminal to ask on.
+fn bash_offers(hp: &Hp, words: &[&str]) -> Vec<String> {
+    let script = hp.ok(&["completions", "bash"]);
+    let bin = assert_cmd::cargo::cargo_bin("hushpost");
+    let dir = bin.parent().expect("bin dir");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let last = words.last().copied().unwrap_or("");
+    let prev = words.len().checked_sub(2).map_or("hushpost", |i| words[i]);
+    let line = words.join(" ");
+    let prog = format!(
+        "{script}\nCOMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT={}; COMP_TYPE=9\n\
+         _clap_complete_hushpost hushpost '{last}' '{prev}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" "),
+        words.len() - 1,
+        line.len()
+    );
+    let out = Command::new("setsid")
+        .args(["-w", "bash", "-c", &prog])
+        .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .env("HUSHPOST_HOME", &hp.home)
+        .env_remove("HUSHPOST_PASSPHRASE_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Tab after `send --to` and every contact NAME offers the contacts while the agent holds
+/// the keyring unlocked; locked, it offers none and asks nothing; subcommands and flags
+/// complete either way.
+#[test]
+fn tab_completes_contact_names_from_the_unlocked_agent() {
+    if !require("setsid") || !require("bash") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, pf) = protected(tmp.path(), "alice");
+    let (b, bpf) = protected(tmp.path(), "bob");
+    let _locks = LockOnDrop(vec![a.home.clone(), b.home.clone()]);
+    let pf = pf.to_str().expect("utf8");
+    let card = b.ok(&[
+        "--passphrase-file",
+        bpf.to_str().expect("utf8"),
+        "id",
+        "card",
+    ]);
+    let card = card.trim();
+    a.ok(&["--passphrase-file", pf, "contact", "add", "bobby", card]);
+    let sub = bash_offers(&a, &["hushpost", "sen"]);
+    assert!(
+        sub.contains(&"send".to_string()) && sub.contains(&"sendmail".to_string()),
+        "{sub:?}"
+    );
+    let flags = bash_offers(&a, &["hushpost", "send", "--su"]);
+    assert_eq!(flags, ["--subject"]);
+    // Locked: no names, no prompt (stdin is closed and there is no terminal: a prompt would
+    // fail the script), no error text in the line.
+    assert!(bash_offers(&a, &["hushpost", "send", "--to", "bo"]).is_empty());
+    a.ok(&["--passphrase-file", pf, "unlock"]);
+    assert_eq!(
+        bash_offers(&a, &["hushpost", "send", "--to", "bo"]),
+        ["bobby"]
+    );
+    // An empty word also offers the flags (clap's engine does for every positional).
+    let names =
+        |w: Vec<String>| -> Vec<String> { w.into_iter().filter(|x| !x.starts_with('-')).collect() };
+    assert_eq!(
+        names(bash_offers(&a, &["hushpost", "contact", "verify", ""])),
+        ["bobby"]
+    );
+    assert_eq!(
+        bash_offers(&a, &["hushpost", "contact", "via", "b"]),
+        ["bobby"]
+    );
+    a.ok(&["lock"]);
+    assert!(names(bash_offers(&a, &["hushpost", "contact", "show", ""])).is_empty());
+}

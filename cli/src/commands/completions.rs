@@ -3,20 +3,19 @@
 use crate::Ctx;
 use anyhow::Result;
 
-/// Print shell completions, e.g. `hushpost completions bash > /etc/bash_completion.d/hushpost`.
+/// Print the shell completion script, e.g. `hushpost completions bash >
+/// ~/.local/share/bash-completion/completions/hushpost`. The script asks `hushpost` at each
+/// Tab, so it completes subcommands, flags and contact names (those need an unlocked agent,
+/// or a keyring without a passphrase).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// bash, zsh, fish, elvish or powershell.
-    pub shell: clap_complete::Shell,
+    #[arg(value_parser = ["bash", "zsh", "fish", "elvish", "powershell"])]
+    pub shell: String,
 }
 
 /// Runs `completions`.
 pub fn run(_ctx: &Ctx, args: Args) -> Result<()> {
-    clap_complete::generate(
-        args.shell,
-        &mut crate::command(),
-        "hushpost",
-        &mut std::io::stdout(),
-    );
+    crate::complete::registration(&args.shell, &mut std::io::stdout())?;
     Ok(())
 }

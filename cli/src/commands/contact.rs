@@ -56,6 +56,7 @@ pub enum Sub {
     /// Tor always use Tor.
     Via {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
         /// tor, direct or default.
         via: ViaChoice,
@@ -66,6 +67,7 @@ pub enum Sub {
     /// it). `send --fallback` allows it for one message.
     Fallback {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
         /// on or off.
         setting: OnOff,
@@ -98,6 +100,7 @@ pub enum Sub {
     /// Show a contact: fingerprint, safety number, verified or not, routes.
     Show {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
         /// Machine-readable output.
         #[arg(long)]
@@ -106,17 +109,20 @@ pub enum Sub {
     /// Mark a contact verified after comparing safety numbers.
     Verify {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
     },
     /// Remove a contact (their messages stay).
     Remove {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
     },
     /// Show the routes used for a contact, or set which of their card's routes to use and
     /// in what order (no URL after `--reset` means: back to the card's list).
     Routes {
         /// The contact.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
         name: String,
         /// Routes from their card, in the order to try them.
         urls: Vec<Route>,

@@ -50,14 +50,10 @@ pub fn generate(out: &Path) -> Result<()> {
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&comp)?;
     man_pages(&cmd, "", &man)?;
-    for shell in [
-        clap_complete::Shell::Bash,
-        clap_complete::Shell::Zsh,
-        clap_complete::Shell::Fish,
-        clap_complete::Shell::Elvish,
-        clap_complete::Shell::PowerShell,
-    ] {
-        clap_complete::generate_to(shell, &mut crate::command(), "hushpost", &comp)?;
+    for (shell, file) in crate::complete::SHELLS {
+        let mut script = Vec::new();
+        crate::complete::registration(shell, &mut script)?;
+        std::fs::write(comp.join(file), script)?;
     }
     Ok(())
 }

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A recipient (repeatable).
-    #[arg(long = "to", value_name = "NAME", required = true)]
+    #[arg(long = "to", value_name = "NAME", required = true,
+        add = clap_complete::ArgValueCandidates::new(crate::complete::contacts))]
     pub to: Vec<String>,
     /// Subject line.
     #[arg(long, short = 's', default_value = "")]

@@ -184,3 +184,18 @@ pub fn open_with(
         None => Session::unlock(home.clone(), Some(passphrase)),
     }
 }
+
+/// Contact names for shell completion, asking nothing: from an unlocked agent, or from a
+/// keyring without a passphrase; none otherwise (a completion never prompts, and a locked
+/// keyring's names are not in the clear anywhere).
+pub fn contact_names(home: &Home) -> Vec<String> {
+    let state = match access(home) {
+        Ok(Access::Unlocked(_, snap)) => snap.state,
+        Ok(Access::Plain) => match hushpost_keyring::load(&home.keyring(), None) {
+            Ok(s) => s,
+            Err(_) => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    state.contacts.iter().map(|c| c.name.clone()).collect()
+}

@@ -1,0 +1,43 @@
+//! Shell completion. The scripts in `completions/` (and `hushpost completions SHELL`) only
+//! register hushpost with the shell; at each Tab the shell runs `hushpost` again with
+//! `COMPLETE=<shell>` and clap_complete's engine answers from the same definitions as
+//! `--help`, so subcommands and flags never drift and NAME arguments offer the contacts.
+//!
+//! Must not: prompt, print anything but candidates, or read a locked keyring.
+
+use clap_complete::CompletionCandidate;
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+/// The file `gen-docs` writes for each shell, and the shell's name as `completions` takes it.
+pub const SHELLS: [(&str, &str); 5] = [
+    ("bash", "hushpost.bash"),
+    ("zsh", "_hushpost"),
+    ("fish", "hushpost.fish"),
+    ("elvish", "hushpost.elv"),
+    ("powershell", "_hushpost.ps1"),
+];
+
+/// The registration script for `shell` (one of [`SHELLS`]).
+pub fn registration(shell: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let completer: &dyn EnvCompleter = match shell {
+        "bash" => &Bash,
+        "zsh" => &Zsh,
+        "fish" => &Fish,
+        "elvish" => &Elvish,
+        _ => &Powershell,
+    };
+    completer.write_registration("COMPLETE", "hushpost", "hushpost", "hushpost", out)
+}
+
+/// Contact names (from an unlocked agent, or a keyring without a passphrase).
+pub fn contacts() -> Vec<CompletionCandidate> {
+    let Ok(home) = hushpost_ops::Home::from_env() else {
+        return Vec::new();
+    };
+    hushpost_ops::agent::contact_names(&home)
+        .into_iter()
+        // A name with a control character would be typed into the user's shell line.
+        .filter(|n| !n.chars().any(char::is_control))
+        .map(CompletionCandidate::new)
+        .collect()
+}
