@@ -8,7 +8,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::bodies::Bodies;
-use crate::{INLINE_BODY_MAX, Inserted, NewMessage, Store, StoreError, to_sql_u64};
+use crate::{INLINE_BODY_MAX, Incoming, Inserted, NewMessage, Store, StoreError, to_sql_u64};
 
 impl Store {
     /// Stores `msgs` in one transaction and records each `(sender, msg_id)` in the replay
@@ -18,6 +18,21 @@ impl Store {
     /// mail read. Everything reported [`Inserted::New`] is durable when this returns; on
     /// error nothing of the batch is kept.
     pub fn insert_batch(&mut self, msgs: &[NewMessage<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        let full: Vec<Incoming<'_>> = msgs
+            .iter()
+            .map(|m| Incoming {
+                msg: m.clone(),
+                parts: Vec::new(),
+                completes_partial: false,
+            })
+            .collect();
+        self.insert_full(&full)
+    }
+
+    /// [`Store::insert_batch`] for messages with attachments stored as parts of their own;
+    /// a message that `completes_partial` takes over the part files of its partial (which is
+    /// forgotten in the same transaction).
+    pub fn insert_full(&mut self, msgs: &[Incoming<'_>]) -> Result<Vec<Inserted>, StoreError> {
         if msgs.is_empty() {
             return Ok(Vec::new());
         }
@@ -44,7 +59,7 @@ impl Store {
 fn insert_all(
     tx: &Transaction<'_>,
     bodies: &Bodies,
-    msgs: &[NewMessage<'_>],
+    msgs: &[Incoming<'_>],
     written: &mut Vec<String>,
 ) -> Result<Vec<Inserted>, StoreError> {
     // Ids are assigned here rather than by SQLite so a thread root can carry its own id
@@ -79,7 +94,18 @@ fn insert_all(
         tx.prepare_cached("INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)")?;
 
     let mut out = Vec::with_capacity(msgs.len());
-    for m in msgs {
+    for inc in msgs {
+        let m = &inc.msg;
+        if inc.completes_partial {
+            // The part files now belong to the message's rows (or, for a duplicate, are
+            // swept as orphans): the partial goes either way.
+            for table in ["partial", "partial_files"] {
+                tx.prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE sender = ?1 AND msg_id = ?2"
+                ))?
+                .execute(params![&m.sender[..], &m.msg_id[..]])?;
+            }
+        }
         // The replay entry must outlive the window in which `sent_at` is still accepted,
         // so it is dated by the later of the two clocks (see `Store::prune_seen`).
         let at = to_sql_u64(m.sent_at.max(m.received_at));
@@ -140,6 +166,7 @@ fn insert_all(
             insert_body.execute(params![id, m.raw])?;
         }
         insert_fts.execute(params![id, m.subject, m.text, m.peer])?;
+        crate::attach::insert_parts(tx, id, &inc.parts)?;
         adopt_replies(tx, m, thread)?;
         out.push(Inserted::New(id));
     }

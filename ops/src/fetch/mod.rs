@@ -7,6 +7,7 @@
 //! until a later fetch finds them all.
 
 mod accept;
+mod large;
 mod process;
 mod quarantine;
 mod spool;
@@ -26,8 +27,13 @@ use serde::Serialize;
 
 /// Retention of drops in days: older days are not polled.
 pub const RETENTION_DAYS: u64 = 14;
-/// Blobs per processing batch (bounds memory: ≤ 256 × 256 KiB).
+/// Blobs per processing batch…
 const BATCH: usize = 256;
+/// …and bytes: a batch of large blobs is opened in parallel, plaintext beside ciphertext, so
+/// this bounds a fetch's memory (≈ 2 × 16 MiB) whatever arrives.
+const BATCH_BYTES: usize = 16 << 20;
+/// Passes over one route in one fetch (see `fetch_route`).
+const PASSES: usize = 3;
 
 /// One refused blob.
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +67,23 @@ pub struct FetchReport {
     pub retried: usize,
     /// Blobs kept aside (outside the time window): see `hushpost quarantine`.
     pub quarantined: Vec<Rejection>,
+    /// Things the user should know (no room for a large message, pieces that expired).
+    pub notes: Vec<String>,
+    /// Large messages still arriving, after this fetch.
+    pub arriving: Vec<Arriving>,
+}
+
+/// A large message still arriving.
+#[derive(Debug, Clone, Serialize)]
+pub struct Arriving {
+    /// The contact.
+    pub from: String,
+    /// Pieces stored.
+    pub pieces: u32,
+    /// Pieces in all.
+    pub of: u32,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 impl FetchReport {
@@ -75,16 +98,22 @@ impl FetchReport {
         self.intros += from.intros;
         self.retried += from.retried;
         self.quarantined.extend(from.quarantined);
+        self.notes.extend(from.notes);
     }
 }
 
 /// Progress of a fetch.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct FetchProgress {
     /// Blobs received so far.
     pub blobs: usize,
     /// Bytes received so far.
     pub bytes: u64,
+    /// Pieces of the large messages this fetch works on, stored so far (all of them, also
+    /// those from earlier fetches)…
+    pub pieces: u64,
+    /// …and in all: with `pieces`, a percentage and an estimate of the time left.
+    pub pieces_total: u64,
 }
 
 impl Session {
@@ -104,7 +133,7 @@ impl Session {
                 .into_iter()
                 .map(|(r, e)| (r, format!("retry: {e}"))),
         );
-        let mut prog = FetchProgress { blobs: 0, bytes: 0 };
+        let mut prog = FetchProgress::default();
         let policy = self.keys.policy();
         for route in self.routes() {
             let opened = dial::plan(
@@ -125,6 +154,9 @@ impl Session {
                 Err(e) => report.route_errors.push((route.label(), e.to_string())),
             }
         }
+        self.expire_large(&mut report.notes)?;
+        report.arriving = self.arriving()?;
+        report.incomplete += report.arriving.len();
         self.finish_fetch()?;
         Ok(report)
     }
@@ -132,6 +164,8 @@ impl Session {
     /// After fetching: prune prekeys past their deadline and save the keyring if anything
     /// changed (which also refreshes what unattended polls use).
     pub(crate) fn finish_fetch(&mut self) -> Result<()> {
+        // (A `fetch` said what expired already; for `poll` it happens quietly.)
+        self.expire_large(&mut Vec::new())?;
         self.keys.prune_prekeys();
         self.keys.commit()
     }
@@ -150,7 +184,9 @@ impl Session {
     }
 
     /// Fetches one route through an open transport: our capabilities for the days to poll,
-    /// plus `extra` (decoys padding a cover-traffic fetch). Stores, then deletes.
+    /// plus `extra` (decoys padding a cover-traffic fetch). Stores, then deletes. A second
+    /// (and third) pass takes what the first had to leave on the drop because its head came
+    /// later than the bound on early fragments allows.
     pub(crate) fn fetch_route(
         &mut self,
         route: &hushpost_core::Route,
@@ -168,41 +204,31 @@ impl Session {
             owners.push(Owner::Decoy);
         }
         let mut run = Run::new(label.clone());
-        let mut batch: Vec<Fetched> = Vec::new();
-        let mut failure = None;
-        let fetched = transport.fetch(&caps, &mut |f| {
-            prog.blobs += 1;
-            prog.bytes += f.blob.len() as u64;
-            progress(*prog);
-            batch.push(f);
-            if batch.len() >= BATCH
-                && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
+        let mut fetched = Ok(());
+        for _pass in 0..PASSES {
+            run.left = 0;
+            let (r, failure) = self.one_pass(&mut run, transport, (&caps, &owners), prog, progress);
+            fetched = r;
+            // Whatever was stored durably (or refused) is deleted from the drop, even if the
+            // fetch stopped early.
+            let deleted = std::mem::take(&mut run.delete);
+            if !deleted.is_empty()
+                && let Err(e) = transport.delete(&caps, &deleted)
             {
-                failure = Some(e);
-                return Flow::Stop;
+                run.report.route_errors.push((
+                    label.clone(),
+                    format!("could not delete fetched blobs: {e}"),
+                ));
+                break;
             }
-            Flow::Continue
-        });
-        if failure.is_none()
-            && !batch.is_empty()
-            && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
-        {
-            failure = Some(e);
-        }
-        // Whatever was stored durably (or refused) is deleted from the drop, even if the
-        // fetch stopped early.
-        if !run.delete.is_empty()
-            && let Err(e) = transport.delete(&caps, &run.delete)
-        {
-            run.report.route_errors.push((
-                label.clone(),
-                format!("could not delete fetched blobs: {e}"),
-            ));
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            if fetched.is_err() || run.left == 0 || deleted.is_empty() {
+                break;
+            }
         }
         run.report.incomplete = run.partial.len();
-        if let Some(e) = failure {
-            return Err(e);
-        }
         match fetched {
             Ok(()) => self
                 .inbox
@@ -211,5 +237,43 @@ impl Session {
             Err(e) => run.report.route_errors.push((label, e.to_string())),
         }
         Ok(run.report)
+    }
+
+    /// One pass over the drop: blobs are processed in batches bounded by count and bytes.
+    fn one_pass(
+        &mut self,
+        run: &mut Run,
+        transport: &mut Transport,
+        (caps, owners): (&[FetchCap], &[Owner]),
+        prog: &mut FetchProgress,
+        progress: &mut dyn FnMut(FetchProgress),
+    ) -> (hushpost_transports::Result<()>, Option<crate::Error>) {
+        let mut batch: Vec<Fetched> = Vec::new();
+        let mut bytes = 0usize;
+        let mut failure = None;
+        let fetched = transport.fetch(caps, &mut |f| {
+            prog.blobs += 1;
+            prog.bytes += f.blob.len() as u64;
+            bytes += f.blob.len();
+            batch.push(f);
+            if batch.len() >= BATCH || bytes >= BATCH_BYTES {
+                bytes = 0;
+                if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
+                    failure = Some(e);
+                    return Flow::Stop;
+                }
+                (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
+            }
+            progress(*prog);
+            Flow::Continue
+        });
+        if failure.is_none() && !batch.is_empty() {
+            if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
+                failure = Some(e);
+            }
+            (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
+            progress(*prog);
+        }
+        (fetched, failure)
     }
 }

@@ -170,6 +170,9 @@ impl Keys {
                 fallback: false,
                 my_prekeys: Vec::new(),
                 their_prekey: None,
+                their_pq_prekey: None,
+                their_pq_identity: None,
+                pq_seen_at: None,
             }),
         }
         self.save()?;

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::home::Home;
 use hushpost_core::FetchCap;
 use hushpost_core::card::Card;
+use hushpost_core::hybrid::HybridKeyPair;
 use hushpost_core::identity::{Identity, PublicIdentity, XKeyPair};
 use hushpost_core::route::Route;
 use hushpost_core::tags::{PairKeys, intro_fetch_cap};
@@ -45,6 +46,8 @@ pub struct Keys {
     protection: Protection,
     state: State,
     identity: Identity,
+    /// Our long-term hybrid key (expanded once: ML-KEM key generation is not free).
+    hybrid: HybridKeyPair,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     dirty: bool,
@@ -82,14 +85,24 @@ impl Keys {
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
     ) -> Result<Keys> {
-        let state = hushpost_keyring::load(&home.keyring(), passphrase.as_ref())?;
+        let mut state = hushpost_keyring::load(&home.keyring(), passphrase.as_ref())?;
         let protection = match passphrase {
             Some(p) if hushpost_keyring::is_protected(&home.keyring())? => {
                 Protection::Passphrase(p)
             }
             _ => Protection::None,
         };
-        Ok(Keys::assemble(home, protection, state, config, clock))
+        // A keyring from before envelope v2 gets its long-term hybrid key now, durably,
+        // before any message could announce it.
+        let upgrade = state.pq_seed.is_none();
+        if upgrade {
+            state.pq_seed = Some(hushpost_keyring::SecretHex::random());
+        }
+        let mut keys = Keys::assemble(home, protection, state, config, clock);
+        if upgrade {
+            keys.save()?;
+        }
+        Ok(keys)
     }
 
     fn assemble(
@@ -99,9 +112,15 @@ impl Keys {
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
     ) -> Keys {
+        let hybrid = match &state.pq_seed {
+            Some(seed) => HybridKeyPair::from_seed(seed.expose()),
+            // Only a state that `unlock` has not upgraded yet (never saved like this).
+            None => HybridKeyPair::generate(),
+        };
         Keys {
             home: home.clone(),
             identity: identity_of(&state),
+            hybrid,
             protection,
             state,
             config,
@@ -273,22 +292,35 @@ impl Keys {
         }
     }
 
-    /// Every X25519 key that currently opens mail sent to us: the identity key, then the
-    /// live prekeys (for `key export --age`).
-    pub fn receiving_keys(&self) -> Vec<(String, XKeyPair)> {
-        let mut v = vec![(
-            "identity key".to_string(),
-            XKeyPair::from_bytes(self.state.x_secret.expose()),
-        )];
+    /// Every key that currently opens mail sent to us (for `key export --age`): the X25519
+    /// identity key and live X25519 prekeys, and the hybrid identity key and live hybrid
+    /// prekeys.
+    pub fn receiving_keys(&self) -> ReceivingKeys {
+        let mut r = ReceivingKeys {
+            classical: vec![(
+                "identity key".to_string(),
+                XKeyPair::from_bytes(self.state.x_secret.expose()),
+            )],
+            hybrid: vec![(
+                "hybrid identity key".to_string(),
+                HybridKeyPair::from_seed(&self.hybrid.seed()),
+            )],
+        };
         for c in &self.state.contacts {
             for p in &c.my_prekeys {
-                v.push((
+                r.classical.push((
                     format!("prekey for {}", c.name),
                     XKeyPair::from_bytes(p.secret.expose()),
                 ));
+                if let Some(seed) = &p.pq_seed {
+                    r.hybrid.push((
+                        format!("hybrid prekey for {}", c.name),
+                        HybridKeyPair::from_seed(seed.expose()),
+                    ));
+                }
             }
         }
-        v
+        r
     }
 
     /// The capabilities to present for `days`, and who each belongs to: every contact's,
@@ -331,6 +363,30 @@ impl Keys {
     }
 }
 
+/// Every key that opens mail sent to us, labelled (`key export --age`).
+#[derive(Debug)]
+pub struct ReceivingKeys {
+    /// X25519 keys (`AGE-SECRET-KEY-1…`).
+    pub classical: Vec<(String, XKeyPair)>,
+    /// Hybrid keys (`AGE-SECRET-KEY-PQ-1…`, age 1.3 and newer).
+    pub hybrid: Vec<(String, HybridKeyPair)>,
+}
+
+impl ReceivingKeys {
+    /// The age identity file: hybrid lines first unless `classical_only` (Go age before 1.3
+    /// refuses a file with a hybrid line).
+    pub fn age_identity_file(&self, classical_only: bool) -> zeroize::Zeroizing<String> {
+        let classical: Vec<(&str, &XKeyPair)> =
+            self.classical.iter().map(|(l, k)| (l.as_str(), k)).collect();
+        let hybrid: Vec<(&str, &HybridKeyPair)> = if classical_only {
+            Vec::new()
+        } else {
+            self.hybrid.iter().map(|(l, k)| (l.as_str(), k)).collect()
+        };
+        hushpost_core::hybrid::age_identity_file(&classical, &hybrid)
+    }
+}
+
 /// A contact's parsed card. Parsing verifies the card's signature (~50 µs); listing and
 /// fetching ask for the same few cards thousands of times, so verified cards are kept by
 /// their text (a card's validity depends on nothing else).
@@ -364,6 +420,7 @@ pub(crate) fn new_state(name: String, routes: Vec<Route>, now: u64) -> (State, I
         card_issued_at: now,
         created_at: now,
         contacts: Vec::new(),
+        pq_seed: Some(SecretHex::random()),
         mail_password: None,
     };
     (state, id)

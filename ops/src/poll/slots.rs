@@ -1,13 +1,16 @@
 //! The send slots of one destination in one tick: on a cover route exactly `send_small`
 //! small and `send_large` large blobs, queued mail first and chaff for the rest; elsewhere
-//! whatever is due (queued, or kept for a retry whose backoff has passed).
+//! whatever is due (queued, or kept for a retry whose backoff has passed). A recipient's
+//! full mailbox holds back only the blobs under that tag (flow control for large messages):
+//! other mail takes the remaining slots.
 
 use super::Tick;
 use super::state::LoopInFlight;
 use crate::outbox::Queued;
-use hushpost_core::Route;
 use hushpost_core::envelope::{Bucket, LARGE, SMALL};
-use hushpost_transports::{DeadDrop, PutOptions, Transport};
+use hushpost_core::{Route, Tag};
+use hushpost_transports::{DeadDrop, PutOptions, Transport, TransportError};
+use std::collections::HashSet;
 
 pub(super) fn send(
     tick: &mut Tick<'_>,
@@ -21,47 +24,61 @@ pub(super) fn send(
         let due: Vec<Queued> = queue.into_iter().filter(|q| q.next_at <= now).collect();
         let label = dest.label();
         let mut sizes = Vec::new();
-        let done = crate::outbox::flush(&tick.outbox, t, &due, now, |n| sizes.push(n));
+        let window = crate::outbox::window_for(dest);
+        let done = crate::outbox::flush(&tick.outbox, t, &due, now, window, |n| sizes.push(n));
         for n in sizes {
             tick.record(&label, "put", n);
         }
         tick.report.sent += done.sent.len();
         return done.error.map_or(Ok(()), Err);
     }
-    let mut small = queue.iter().filter(|q| q.size == SMALL);
-    let mut large = queue.iter().filter(|q| q.size == LARGE);
-    // The slots of this tick are fixed by the cover settings.
+    // The slots of this tick are fixed by the cover settings. A recipient's full mailbox
+    // (a relay's quota) uses up the slot it was refused in, like any put, and only holds
+    // back the blobs under that tag: the next slots take other mail.
     let slots = std::iter::repeat_n(SMALL, tick.config.cover.send_small)
         .chain(std::iter::repeat_n(LARGE, tick.config.cover.send_large));
+    let mut used: HashSet<&std::path::Path> = HashSet::new();
+    let mut full: HashSet<Tag> = HashSet::new();
     for size in slots {
-        let real = if size == SMALL {
-            small.next()
-        } else {
-            large.next()
-        };
+        let real = queue
+            .iter()
+            .find(|q| q.size == size && !used.contains(q.path.as_path()) && !full.contains(&q.tag));
         match real {
-            Some(q) => put_queued(tick, t, dest, q)?,
+            Some(q) => {
+                used.insert(&q.path);
+                if put_queued(tick, t, dest, q)? {
+                    full.insert(q.tag);
+                }
+            }
             None => put_chaff(tick, t, dest, size)?,
         }
     }
     Ok(())
 }
 
+/// Puts one queued blob; `Ok(true)` when the recipient's mailbox is full ("not now").
 fn put_queued(
     tick: &mut Tick<'_>,
     t: &mut Transport,
     dest: &Route,
     q: &Queued,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let blob = tick.outbox.blob(q).map_err(|e| e.to_string())?;
     tick.record(&dest.label(), "put", blob.len());
-    if let Err(e) = t.put(&q.tag, &blob, PutOptions { intro: q.intro }) {
-        let _ = tick.outbox.note_failure(q, &e.to_string(), tick.now);
-        return Err(e.to_string());
+    match t.put(&q.tag, &blob, PutOptions { intro: q.intro }) {
+        Ok(()) => {}
+        Err(e @ TransportError::QuotaFull(_)) => {
+            let _ = tick.outbox.note_not_now(q, &e.to_string(), tick.now);
+            return Ok(true);
+        }
+        Err(e) => {
+            let _ = tick.outbox.note_failure(q, &e.to_string(), tick.now);
+            return Err(e.to_string());
+        }
     }
     tick.outbox.remove(q).map_err(|e| e.to_string())?;
     tick.report.sent += 1;
-    Ok(())
+    Ok(false)
 }
 
 fn put_chaff(
