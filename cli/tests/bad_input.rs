@@ -301,7 +301,7 @@ fn full_drop_disk_is_reported_and_nothing_is_half_written() {
     let b = Hp::new(t.path(), "bob");
     a.init("Alice", &small);
     b.init("Bob", &small);
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     let big = t.path().join("big.bin");
     std::fs::write(&big, vec![7u8; 600_000]).expect("write");
     let (code, _, err) = a.run_stdin(

@@ -163,7 +163,7 @@ fn people(t: &std::path::Path) -> (Hp, Hp) {
         "--route",
         "mailto:bob@hp-mail.test",
     ]);
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     (a, b)
 }
 

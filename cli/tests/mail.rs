@@ -118,8 +118,8 @@ fn several_recipients_get_one_blob_each() {
     let (a, b, drop) = pair(t.path());
     let c = Hp::new(t.path(), "carol");
     c.init("Carol", &drop);
-    a.ok(&["contact", "add", "carol", &c.card()]);
-    c.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
+    c.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let out = a.ok_stdin(
         &["send", "--to", "bob", "--to", "carol", "-s", "hi all"],
         "hello\n",
@@ -148,8 +148,8 @@ fn contact_routes_choose_the_transport_per_contact() {
     b.init("Bob", &drop1);
     b.ok(&["route", "add", &format!("dir:{}", drop2.display())]);
     assert_eq!(b.ok(&["route", "list"]).lines().count(), 2);
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     // Only the second route, for Bob.
     a.ok(&[
         "contact",

@@ -128,8 +128,8 @@ impl Env {
 fn pair(e: &Env, root: &Path) -> (Hp, Hp) {
     let a = e.person(root, "alice", "Alice");
     let b = e.person(root, "bob", "Bob");
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     (a, b)
 }
 
@@ -563,8 +563,8 @@ fn mail_over_tor_goes_only_through_the_proxy_with_names_unresolved() {
         people.push(hp);
     }
     let (a, b) = (&people[0], &people[1]);
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
 
     let before = lines_of(&bed.socks_log).len();
     let dns_before = lines_of(&bed.dns_log).len();
@@ -668,8 +668,8 @@ fn the_password_can_live_in_the_encrypted_keyring() {
         );
     }
 
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let out = a.ok_stdin(&["send", "--to", "bob", "-s", "from the keyring"], "hi\n");
     assert!(out.contains("bob: sent via mailto:"), "{out}");
     wait_for("bob's fetch", || b.ok(&["fetch"]).contains("1 new message"));

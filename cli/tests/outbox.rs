@@ -76,8 +76,8 @@ fn a_partial_multi_recipient_send_keeps_only_what_is_missing() {
     std::fs::create_dir_all(&carol_drop).expect("mkdir");
     let c = Hp::new(t.path(), "carol");
     c.init("Carol", &carol_drop);
-    a.ok(&["contact", "add", "carol", &c.card()]);
-    c.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
+    c.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let away = t.path().join("carol-away");
     std::fs::rename(&carol_drop, &away).expect("unplug");
     let (code, out, err) = a.run_stdin(

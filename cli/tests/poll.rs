@@ -120,7 +120,7 @@ fn leaks_says_who_sees_what_for_each_route_and_the_cover_budget() {
     b.ok(&["route", "add", relay]);
     b.ok(&["route", "add", "mailto:bob@example.org"]);
     a.ok(&["contact", "remove", "bob"]);
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     a.ok(&["contact", "via", "bob", "tor"]);
 
     let out = a.ok(&["leaks", "bob"]);

@@ -72,8 +72,8 @@ fn two_people_exchange_mail_through_the_relay_and_it_keeps_nothing_readable() {
         assert_eq!(hp.ok(&["route", "list"]).trim(), relay.route);
     }
     let (card_a, card_b) = (a.card(), b.card());
-    a.ok(&["contact", "add", "bob", &card_b]);
-    b.ok(&["contact", "add", "alice", &card_a]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &card_b]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &card_a]);
 
     let subject = "Quarterly zeppelin schedule";
     let body = "Meet at the hangar, bring the blue folder.";

@@ -110,8 +110,8 @@ fn relay_pair(t: &std::path::Path, bed: &Bed, proxy: &str) -> (Hp, Hp, RelayProc
     ]);
     tor_config(&a, proxy, "");
     tor_config(&b, proxy, "");
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let _ = bed;
     (a, b, relay, named)
 }
@@ -198,7 +198,7 @@ fn a_proxy_that_is_down_is_a_clear_error_and_never_a_direct_connection() {
     // succeed. It must not.
     let (a, b, relay, _) = relay_pair(t.path(), &bed, "socks5h://127.0.0.1:1");
     b.ok(&["route", "add", &relay.route]);
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     a.ok(&["contact", "routes", "bob", &relay.route]);
     let (code, _, err) = a.run_stdin(&["send", "--to", "bob", "-s", "no"], "x\n");
     assert_eq!(code, 1);
@@ -236,7 +236,7 @@ fn an_onion_route_goes_to_the_proxy_even_when_direct_is_the_default() {
         "http://hushpostexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxx.onion",
     ]);
     std::fs::write(a.home.join("config.toml"), format!("[network]\nvia = \"direct\"\ntor_proxy = \"{}\"\ntimeout_secs = 5\n[cover]\nschemes = []\n", bed.logging)).expect("config");
-    a.ok(&["contact", "add", "bob", &b.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     let before = log_lines(&bed.socks_log).len();
     let (code, _, err) = a.run_stdin(&["send", "--to", "bob"], "x\n");
     assert_eq!(code, 1, "the proxy cannot reach an onion offline: {err}");
@@ -304,8 +304,8 @@ fn ssh_route_over_tor() {
         &bed.logging,
         &format!("[ssh]\nuser = \"{owner}\"\nkey_file = \"{owner_key}\"\n"),
     );
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let before = log_lines(&bed.socks_log).len();
     let dns_before = log_lines(&bed.dns_log).len();
     let (code, out, err) = in_ns(

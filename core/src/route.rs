@@ -183,6 +183,34 @@ pub enum Route {
     Mailto(MailtoRoute),
 }
 
+/// `localhost` (and `*.localhost`), or an IP address that is not globally routable.
+fn local_host(host: &str) -> bool {
+    let h = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    if h == "localhost" || h.ends_with(".localhost") {
+        return true;
+    }
+    match h.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) => {
+            a.is_loopback() || a.is_private() || a.is_link_local() || a.is_unspecified()
+                || a.is_broadcast()
+                // 100.64.0.0/10, carrier-grade NAT: the provider's network, not the internet.
+                || (a.octets()[0] == 100 && (a.octets()[1] & 0xc0) == 64)
+        }
+        Ok(std::net::IpAddr::V6(a)) => {
+            let s = a.segments();
+            a.is_loopback()
+                || a.is_unspecified()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link-local
+                || a.to_ipv4_mapped().is_some_and(|v4| local_host(&v4.to_string()))
+        }
+        Err(_) => false,
+    }
+}
+
 impl Route {
     /// The route's kind.
     pub fn kind(&self) -> RouteKind {
@@ -205,6 +233,18 @@ impl Route {
             Route::Ssh(r) => Some(&r.host),
             Route::Https(r) => Some(&r.host),
             Route::Dir(_) | Route::Mailto(_) => None,
+        }
+    }
+
+    /// Whether the route points into the machine or its local network: a folder, or a
+    /// host that is `localhost` or a loopback, private, link-local or unspecified address.
+    /// A route like that on someone else's card would make our client write into our own
+    /// folders or knock on our own ports, so it is not used until the user enables it.
+    pub fn is_local(&self) -> bool {
+        match self {
+            Route::Dir(_) => true,
+            Route::Mailto(_) => false,
+            Route::Ssh(_) | Route::Https(_) => self.host().is_some_and(local_host),
         }
     }
 
@@ -430,6 +470,41 @@ impl fmt::Display for Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_places_are_told_apart_from_the_internet() {
+        for local in [
+            "dir:/tmp/drop",
+            "https://127.0.0.1:8443",
+            "https://localhost",
+            "https://relay.localhost:1",
+            "ssh://drop@10.1.2.3/srv",
+            "ssh://drop@192.168.0.7/srv",
+            "https://172.20.0.1",
+            "https://169.254.1.1",
+            "https://100.64.3.3",
+            "https://0.0.0.0:80",
+            "https://[::1]:8443",
+            "https://[fd00::1]",
+            "https://[fe80::1]",
+            "https://[::ffff:127.0.0.1]",
+        ] {
+            let r: Route = local.parse().expect(local);
+            assert!(r.is_local(), "{local}");
+        }
+        for public in [
+            "https://relay.example.org",
+            "https://93.184.216.34",
+            "ssh://drop@203.0.113.9/srv",
+            "https://172.32.0.1",
+            "https://[2001:db8::1]",
+            "http://abcdefghijklmnop.onion#via=tor",
+            "mailto:alice@example.org",
+        ] {
+            let r: Route = public.parse().expect(public);
+            assert!(!r.is_local(), "{public}");
+        }
+    }
 
     #[test]
     fn round_trips() {

@@ -26,6 +26,7 @@ const PAIR_SALT: &[u8] = b"hushpost v1 pair";
 const DIR_SALT: &[u8] = b"hushpost v1 dir";
 const FETCH_LABEL: &[u8] = b"hushpost v1 fetch";
 const INTRO_LABEL: &[u8] = b"hushpost v1 intro fetch";
+const DECOY_LABEL: &[u8] = b"hushpost v1 decoy fetch";
 
 /// The key of one direction of one pair.
 #[derive(Debug)]
@@ -44,6 +45,18 @@ impl DirKey {
     /// The tag for `day` (what a sender writes under).
     pub fn tag(&self, day: Day) -> Tag {
         self.fetch_cap(day).tag()
+    }
+
+    /// The `index`-th decoy capability of `day`: a cover fetch pads its list with these.
+    /// Derived from the loop key, so a decoy recurs over the same three days as a real
+    /// capability and our own chaff can be put under it; nobody else can derive it.
+    pub fn decoy_cap(&self, day: Day, index: u32) -> FetchCap {
+        let mut mac =
+            HmacSha256::new_from_slice(self.0.expose()).expect("HMAC takes any key length");
+        mac.update(DECOY_LABEL);
+        mac.update(&day.0.to_be_bytes());
+        mac.update(&index.to_be_bytes());
+        FetchCap(mac.finalize().into_bytes().into())
     }
 }
 
@@ -176,6 +189,24 @@ mod tests {
                 .count();
             assert!((6_500..7_500).contains(&ones), "bit {bit}: {ones}");
         }
+    }
+
+    #[test]
+    fn decoys_are_stable_per_day_and_distinct_from_the_real_capability() {
+        let me = Identity::generate();
+        let lp = PairKeys::loopback(&me).expect("loop");
+        let d = Day(20_000);
+        assert_eq!(lp.decoy_cap(d, 3), lp.decoy_cap(d, 3), "recomputable");
+        let mut all = HashSet::new();
+        for day in [Day(20_000), Day(20_001)] {
+            assert!(all.insert(lp.fetch_cap(day).0));
+            for i in 0..16 {
+                assert!(all.insert(lp.decoy_cap(day, i).0), "decoy collision");
+            }
+        }
+        // Another identity derives other decoys.
+        let other = PairKeys::loopback(&Identity::generate()).expect("loop");
+        assert!(!all.contains(&other.decoy_cap(d, 0).0));
     }
 
     #[test]

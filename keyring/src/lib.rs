@@ -9,9 +9,7 @@
 
 mod state;
 
-pub use state::{
-    ContactState, OwnPrekey, PeerHybridKey, PeerPrekey, SecretHex, SecretText, State,
-};
+pub use state::{ContactState, OwnPrekey, PeerHybridKey, PeerPrekey, SecretHex, SecretText, State};
 
 use hushpost_core::agelayer::{self, AgeError};
 use secrecy::SecretString;

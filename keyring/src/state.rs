@@ -164,9 +164,14 @@ pub struct ContactState {
     /// When added.
     pub added_at: u64,
     /// The user's choice of this contact's routes, in order (`contact routes NAME URL…`);
-    /// `None` = all of the card's routes in the card's order.
+    /// `None` = the card's routes in the card's order, without those that point at local
+    /// places unless `allow_local`.
     #[serde(default)]
     pub use_routes: Option<Vec<Route>>,
+    /// The card's routes to local places (folders, loopback and private addresses) may be
+    /// used (`contact add --allow-local`).
+    #[serde(default)]
+    pub allow_local: bool,
     /// `tor` / `direct` for this contact (overrides the global default).
     #[serde(default)]
     pub via: Option<Via>,

@@ -159,11 +159,18 @@ fn hybrid_fields_are_optional_and_round_trip() {
     let p = d.path().join("home/keyring.json");
     create(&p, &Protection::None, &state()).expect("create");
     let old = std::fs::read(&p).expect("read");
-    assert!(!String::from_utf8_lossy(&old).contains("pq_"), "no hybrid fields written");
+    assert!(
+        !String::from_utf8_lossy(&old).contains("pq_"),
+        "no hybrid fields written"
+    );
     let loaded = load(&p, None).expect("old keyring loads");
     assert!(loaded.pq_seed.is_none());
     save(&p, &Protection::None, &loaded).expect("save");
-    assert_eq!(std::fs::read(&p).expect("read"), old, "unchanged when unused");
+    assert_eq!(
+        std::fs::read(&p).expect("read"),
+        old,
+        "unchanged when unused"
+    );
 
     let mut s = state();
     s.pq_seed = Some(SecretHex::from_bytes([0x33; 32]));
@@ -197,11 +204,18 @@ fn hybrid_fields_are_optional_and_round_trip() {
     let e = d.path().join("enc/keyring.age");
     create(&e, &Protection::Passphrase(pass("pw")), &s).expect("create");
     let bytes = std::fs::read(&e).expect("read");
-    assert!(!bytes.windows(8).any(|w| w == b"33333333" || w == b"55555555"));
+    assert!(
+        !bytes
+            .windows(8)
+            .any(|w| w == b"33333333" || w == b"55555555")
+    );
     let back = load(&e, Some(&pass("pw"))).expect("load");
     assert_eq!(back.pq_seed.as_ref().map(|x| *x.expose()), Some([0x33; 32]));
     let c = &back.contacts[0];
-    assert_eq!(c.my_prekeys[0].pq_seed.as_ref().map(|x| *x.expose()), Some([0x55; 32]));
+    assert_eq!(
+        c.my_prekeys[0].pq_seed.as_ref().map(|x| *x.expose()),
+        Some([0x55; 32])
+    );
     assert_eq!(c.their_pq_prekey.as_ref().map(|k| k.not_after), Some(9));
     assert_eq!(c.pq_seen_at, Some(4));
 }

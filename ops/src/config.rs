@@ -35,8 +35,14 @@ pub struct Cover {
     pub send_small: usize,
     /// Large (256 KiB) blobs put per tick on each cover route (large mail waits for these).
     pub send_large: usize,
-    /// Tags presented per fetch (real ones padded with decoys; more if there are more real).
+    /// Capabilities presented per fetch on our own cover routes: a third for each of
+    /// yesterday, today and tomorrow, real ones padded with decoys (more if there are more
+    /// real ones).
     pub fetch_tags: usize,
+    /// Slots of the one fetch page each tick asks our own relay routes for (16 KiB each).
+    pub fetch_slots: usize,
+    /// Items of the one delete request each tick sends to our own relay routes (padded).
+    pub delete_slots: usize,
     /// Route kinds with cover traffic unless overridden (`dir`, `ssh`, `https`, `mailto`).
     pub schemes: Vec<RouteKind>,
     /// Per-route overrides: route URL = true / false.
@@ -131,7 +137,9 @@ impl Default for Cover {
             mean_interval_secs: 600,
             send_small: 1,
             send_large: 0,
-            fetch_tags: 8,
+            fetch_tags: 24,
+            fetch_slots: 4,
+            delete_slots: 8,
             // Off for e-mail (it cannot hide addresses, and chaff mails cost the provider's
             // goodwill) and for folders (no observer between the parties by default).
             schemes: vec![RouteKind::Https, RouteKind::Ssh],
@@ -148,6 +156,42 @@ impl Cover {
             .unwrap_or_else(|| self.schemes.contains(&route.kind()))
     }
 
+    /// Capabilities per day in a cover fetch (the list holds three days).
+    pub fn tags_per_day(&self) -> usize {
+        self.fetch_tags.div_ceil(3).max(1)
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        let within = |key: &str, v: usize, lo: usize, hi: usize| {
+            if (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!(" cover.{key}: must be {lo} to {hi}, not {v}"))
+            }
+        };
+        within(
+            "mean_interval_secs",
+            self.mean_interval_secs as usize,
+            1,
+            604_800,
+        )?;
+        within("send_small", self.send_small, 0, 64)?;
+        within("send_large", self.send_large, 0, 16)?;
+        within(
+            "fetch_tags",
+            self.fetch_tags,
+            1,
+            hushpost_transports::MAX_CAPS / 2,
+        )?;
+        within(
+            "fetch_slots",
+            self.fetch_slots,
+            1,
+            hushpost_transports::MAX_SLOTS,
+        )?;
+        within("delete_slots", self.delete_slots, 1, 256)
+    }
+
     /// Bytes per day this cover setting puts on one route at the mean tick rate.
     pub fn daily_bytes(&self) -> u64 {
         let ticks = 86_400 / self.mean_interval_secs.max(1);
@@ -158,12 +202,14 @@ impl Cover {
     pub fn describe(&self) -> String {
         let ticks = 86_400 / self.mean_interval_secs.max(1);
         format!(
-            "on: a tick every {} on average puts {} small + {} large blobs and fetches {} tags — {:.2} MiB sent and {} fetches a day on this route, whether or not you write",
+            "on: a tick every {} on average puts {} small + {} large blobs per lane (each contact whose mail goes this way, and your own loop on your routes) — {:.2} MiB a lane a day; on your own routes each tick also makes one fetch of {} tags for {} slots and one delete of {} items — {} ticks a day, whether or not you write",
             humantime::format_duration(std::time::Duration::from_secs(self.mean_interval_secs)),
             self.send_small,
             self.send_large,
-            self.fetch_tags,
             self.daily_bytes() as f64 / (1024.0 * 1024.0),
+            self.tags_per_day() * 3,
+            self.fetch_slots,
+            self.delete_slots,
             ticks
         )
     }
@@ -179,7 +225,7 @@ mod cover_tests {
         assert_eq!(c.daily_bytes(), 144 * 16_384);
         let d = c.describe();
         assert!(
-            d.contains("every 10m") && d.contains("2.25 MiB") && d.contains("144 fetches"),
+            d.contains("every 10m") && d.contains("2.25 MiB") && d.contains("144 ticks"),
             "{d}"
         );
         let big = Cover {
@@ -325,7 +371,7 @@ impl Config {
         };
         let de = toml::de::Deserializer::parse(text)
             .map_err(|e| format!("{}: {}", line_of(e.span()), one_line(e.message())))?;
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = e.path().to_string();
             let inner = e.into_inner();
             let key = if key == "." {
@@ -338,7 +384,9 @@ impl Config {
                 line_of(inner.span()),
                 one_line(inner.message())
             )
-        })
+        })?;
+        config.cover.check()?;
+        Ok(config)
     }
 
     /// Writes the file durably.

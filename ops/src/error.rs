@@ -55,9 +55,9 @@ pub enum Error {
     /// The contact has no route of the requested scheme.
     #[error("{0} has no {1} route (see `hushpost contact show {0}`)")]
     NoRouteVia(String, String),
-    /// A contact has no usable route at all.
-    #[error("{0} has no route this hushpost can use")]
-    NoRoute(String),
+    /// A contact has no usable route at all (and why, if their card's are held back).
+    #[error("{0} has no route this hushpost can use{1}")]
+    NoRoute(String, String),
     /// An attachment could not be read.
     #[error("cannot read attachment {0}: {1}")]
     Attachment(PathBuf, #[source] std::io::Error),

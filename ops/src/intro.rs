@@ -46,8 +46,17 @@ impl Session {
 
     /// Sends a contact request to the owner of `card` (their intro mailbox, proof of work on
     /// relays): our card and a note, sealed to their identity key. Adds them as a contact.
-    pub fn introduce(&mut self, name: &str, card_text: &str, note: &str) -> Result<ContactView> {
-        let view = self.contact_add(name, card_text)?;
+    pub fn introduce(
+        &mut self,
+        name: &str,
+        card_text: &str,
+        note: &str,
+        allow_local: bool,
+    ) -> Result<ContactView> {
+        let mut view = self.contact_add(name, card_text)?;
+        if allow_local {
+            view = self.contact_allow_local(name)?;
+        }
         let card = Card::parse(card_text)?;
         let body = format!("{}\n{}", self.keys.card()?.encode(), note);
         let now = self.now();
@@ -73,7 +82,16 @@ impl Session {
         let policy = self.keys.policy();
         let contact = self.keys.contact_policy(&view.name);
         let mut errors = Vec::new();
-        for route in &card.routes {
+        // The routes we use for them: a card's local ones only where the user enabled them.
+        let routes: Vec<hushpost_core::Route> =
+            view.routes.iter().filter_map(|r| r.parse().ok()).collect();
+        if routes.is_empty() {
+            return Err(Error::Invalid(format!(
+                "{name} has no route to send the contact request by{}",
+                held_note(&view)
+            )));
+        }
+        for route in &routes {
             let r = dial::plan(
                 &self.config,
                 &policy,
@@ -95,4 +113,32 @@ impl Session {
             errors.join("; ")
         )))
     }
+}
+
+/// Why a contact's card routes are not all in use, for an error line (empty if they are).
+pub fn held_note(view: &ContactView) -> String {
+    if view.held_local.is_empty() {
+        return String::new();
+    }
+    format!(
+        ": their card's {} local place{} ({}) {} used only once you enable {} (hushpost contact routes {} ROUTE…, or contact add --allow-local)",
+        if view.held_local.len() == 1 {
+            "route points at a"
+        } else {
+            "routes point at"
+        },
+        if view.held_local.len() == 1 { "" } else { "s" },
+        view.held_local.join(", "),
+        if view.held_local.len() == 1 {
+            "is"
+        } else {
+            "are"
+        },
+        if view.held_local.len() == 1 {
+            "it"
+        } else {
+            "them"
+        },
+        view.name
+    )
 }

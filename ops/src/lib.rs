@@ -27,12 +27,10 @@ pub mod ssh_setup;
 
 pub use doctor::Check;
 pub use error::{Error, Result};
-pub use fetch::{
-    Arriving, FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection,
-};
+pub use fetch::{Arriving, FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
 pub use inbox::{ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
-pub use intro::ContactRequest;
+pub use intro::{ContactRequest, held_note};
 pub use keys::{ContactRoute, ContactView, PrekeyState, ReceivingKeys};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;

@@ -158,6 +158,12 @@ impl Session {
         }
     }
 
+    /// Our own capabilities for `day` — mail from each contact, contact requests, our loop
+    /// — that every fetch presents (a cover fetch pads them with decoys).
+    pub fn capabilities(&self, day: hushpost_core::Day) -> Vec<hushpost_core::FetchCap> {
+        self.keys.capabilities(&[day]).0
+    }
+
     /// Our identity.
     pub fn identity(&self) -> &Identity {
         self.keys.identity()
@@ -251,6 +257,14 @@ impl Session {
         self.keys.contact_remove(name)?;
         self.contacts_changed();
         Ok(())
+    }
+
+    /// Enables every route on the contact's card, local ones (folders, loopback, private
+    /// addresses) included.
+    pub fn contact_allow_local(&mut self, name: &str) -> Result<ContactView> {
+        let v = self.keys.contact_allow_local(name)?;
+        self.contacts_changed();
+        Ok(v)
     }
 
     /// Which of a contact's card routes to use, in order (empty: the card's own).

@@ -58,8 +58,10 @@ impl World {
         alice
             .contact_add("bob", &bob.card().expect("card").encode())
             .expect("add");
+        alice.contact_allow_local("bob").expect("allow");
         bob.contact_add("alice", &alice.card().expect("card").encode())
             .expect("add");
+        bob.contact_allow_local("alice").expect("allow");
         World {
             _t: t,
             clock,
@@ -124,7 +126,12 @@ fn hybrid_prekey_seeds(s: &Session, contact: &str) -> Vec<String> {
         .as_array()
         .expect("prekeys")
         .iter()
-        .map(|p| p["pq_seed"].as_str().expect("every prekey has a hybrid half").to_string())
+        .map(|p| {
+            p["pq_seed"]
+                .as_str()
+                .expect("every prekey has a hybrid half")
+                .to_string()
+        })
         .collect()
 }
 
@@ -180,7 +187,10 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         st.they_use_our_prekey && st.we_use_their_prekey && st.active(),
         "{st:?}"
     );
-    assert!(st.post_quantum, "Alice seals to Bob's hybrid prekey now: {st:?}");
+    assert!(
+        st.post_quantum,
+        "Alice seals to Bob's hybrid prekey now: {st:?}"
+    );
 
     // A blob sealed to A1 now (an adversary kept it), to be tried after A1's deadline.
     let a1_public = {
@@ -266,9 +276,8 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     )
     .expect("write");
     // And a post-quantum blob sealed to A1's hybrid half, the key Bob really used.
-    let pq1_key = HybridKeyPair::from_seed(
-        &hex::decode(&pq1[0]).expect("hex").try_into().expect("32"),
-    );
+    let pq1_key =
+        HybridKeyPair::from_seed(&hex::decode(&pq1[0]).expect("hex").try_into().expect("32"));
     put_v2(
         &w,
         &bob_identity,
@@ -284,7 +293,9 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     assert_eq!(r.new.len(), 0);
     assert_eq!(r.rejected.len(), 2, "{r:?}");
     assert!(
-        r.rejected.iter().all(|x| x.reason.contains("key we do not hold")),
+        r.rejected
+            .iter()
+            .all(|x| x.reason.contains("key we do not hold")),
         "{:?}",
         r.rejected
     );
@@ -408,8 +419,15 @@ fn forged_prekey_is_ignored() {
     );
     let r = fetch(&mut w.bob);
     assert_eq!(r.rejected.len(), 1, "{r:?}");
-    assert!(r.rejected[0].reason.contains("signed key does not verify"), "{r:?}");
-    assert_eq!(pq_of(&keyring_text(&w.bob)), genuine, "the forged hybrid prekey was adopted");
+    assert!(
+        r.rejected[0].reason.contains("signed key does not verify"),
+        "{r:?}"
+    );
+    assert_eq!(
+        pq_of(&keyring_text(&w.bob)),
+        genuine,
+        "the forged hybrid prekey was adopted"
+    );
 }
 
 #[test]

@@ -66,8 +66,10 @@ fn fetch_retries_kept_mail_after_its_backoff_and_not_before() {
     alice
         .contact_add("bob", &bob.card().expect("card").encode())
         .expect("add");
+    alice.contact_allow_local("bob").expect("allow");
     bob.contact_add("alice", &alice.card().expect("card").encode())
         .expect("add");
+    bob.contact_allow_local("alice").expect("allow");
     let away = t.path().join("away");
     std::fs::rename(&shared, &away).expect("unplug");
     let r = now_send(&mut alice, "bob");
@@ -99,8 +101,10 @@ fn fallback_happens_only_where_the_contact_allows_it() {
     alice
         .contact_add("bob", &bob.card().expect("card").encode())
         .expect("add");
+    alice.contact_allow_local("bob").expect("allow");
     bob.contact_add("alice", &alice.card().expect("card").encode())
         .expect("add");
+    bob.contact_allow_local("alice").expect("allow");
     std::fs::rename(&first, t.path().join("first-away")).expect("unplug the first route");
 
     // Not allowed: it waits for the first route however often it fails.

@@ -39,7 +39,7 @@ struct World {
 fn cover_config(home: &Path, small: usize, large: usize) {
     std::fs::write(
         home.join("config.toml"),
-        format!("[cover]\nschemes = [\"dir\"]\nsend_small = {small}\nsend_large = {large}\nfetch_tags = 8\n"),
+        format!("[cover]\nschemes = [\"dir\"]\nsend_small = {small}\nsend_large = {large}\nfetch_tags = 24\n"),
     )
     .expect("config");
 }
@@ -88,6 +88,9 @@ fn world(small: usize, large: usize, bob_pass: Option<&str>) -> World {
         .expect("add");
     bob.contact_add("alice", &alice.card().expect("card").encode())
         .expect("add");
+    // The shared folder is a local place: each enables it for the other.
+    alice.contact_allow_local("bob").expect("allow");
+    bob.contact_allow_local("alice").expect("allow");
     World {
         t,
         drop,
@@ -137,6 +140,8 @@ fn normalized(trace: &[WireEvent], root: &Path) -> Vec<WireEvent> {
         .iter()
         .map(|e| WireEvent {
             dest: e.dest.replace(&root, "<root>"),
+            // Fresh identities present other capabilities; how many is what must match.
+            caps: vec![String::new(); e.caps.len()],
             ..e.clone()
         })
         .collect()
@@ -247,7 +252,8 @@ fn ks(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
 
 #[test]
 fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
-    // 50 small + 1 large slot per tick, 200 ticks = 10,200 puts; some real, most chaff.
+    // 50 small + 1 large slot per lane per tick, two lanes (Bob, and Alice's own loop on
+    // the shared folder), 100 ticks = 10,200 puts; some real, most chaff of both kinds.
     let mut w = world(50, 1, None);
     // Bob writes first, so Alice holds his hybrid keys and her mail to him is post-quantum,
     // as all mail is after a pair's first exchange (and chaff always is).
@@ -266,11 +272,13 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
     assert!(r.all_delivered(), "{r:?}");
     assert_eq!(w.alice.fetch(&mut |_| {}).expect("fetch").new.len(), 1);
     queue(&mut w.alice, 300);
+    let real_hashes = queued_hashes(&w.alice.home.outbox());
+    assert_eq!(real_hashes.len(), 300);
     let trace = Arc::new(Mutex::new(Vec::new()));
     let mut real = Vec::new();
     let mut chaff = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for i in 0..200u64 {
+    for i in 0..100u64 {
         // Capture the drop's contents before the next tick fetches the loops back.
         w.clock.0.store(t0() + i * 600, Ordering::SeqCst);
         tick(&mut w, 1, &trace);
@@ -283,15 +291,13 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
             if b.len() != SMALL || real.len() + chaff.len() >= 2000 {
                 continue;
             }
-            // Alice's loop tag = chaff; anything else here is her real mail to Bob.
-            if p.file_name()
-                .expect("n")
-                .to_string_lossy()
-                .starts_with(&loop_prefix(&w.alice, &w.clock))
-            {
-                chaff.push(b);
-            } else {
+            // What was in the outbox is real mail; everything else is chaff (to Bob under
+            // the pair's tag, or Alice's loop under one of her capabilities).
+            let h: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&b).into();
+            if real_hashes.contains(&h) {
                 real.push(b);
+            } else {
+                chaff.push(b);
             }
         }
     }
@@ -311,7 +317,8 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
     assert!(real.iter().chain(&chaff).all(|b| header_shape(b) == shape));
     // Byte statistics of the payload: both look uniform, and nothing separates them.
     const HEADER: usize = hushpost_core::agelayer::HYBRID_HEADER_LEN;
-    let payload = |v: &[Vec<u8>]| -> Vec<u8> { v.iter().flat_map(|b| b[HEADER..].to_vec()).collect() };
+    let payload =
+        |v: &[Vec<u8>]| -> Vec<u8> { v.iter().flat_map(|b| b[HEADER..].to_vec()).collect() };
     let (pr, pc) = (payload(&real), payload(&chaff));
     assert!(
         chi2_p(chi2_uniform(&pr), 255.0) > 0.001,
@@ -336,9 +343,39 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
     );
 }
 
-fn loop_prefix(s: &Session, clock: &TestClock) -> String {
-    let lp = hushpost_core::tags::PairKeys::loopback(s.identity()).expect("loop");
-    lp.tag(hushpost_core::Day::of(clock.now())).hex()
+/// SHA-256 of every blob waiting in an outbox (`<dest>/<entry>.blob`: a header line, then
+/// the blob).
+fn queued_hashes(outbox: &Path) -> std::collections::HashSet<[u8; 32]> {
+    let mut out = std::collections::HashSet::new();
+    for d in std::fs::read_dir(outbox).expect("outbox") {
+        for f in std::fs::read_dir(d.expect("d").path()).expect("dest") {
+            let p = f.expect("f").path();
+            if p.extension().is_some_and(|x| x == "blob") {
+                let b = std::fs::read(&p).expect("read");
+                let nl = b.iter().position(|c| *c == b'\n').expect("header");
+                out.insert(<sha2::Sha256 as sha2::Digest>::digest(&b[nl + 1..]).into());
+            }
+        }
+    }
+    out
+}
+
+/// SHA-256 of Alice's loop blobs still out, from her poll state.
+fn loops_out(home: &Path) -> std::collections::HashSet<[u8; 32]> {
+    let st: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.join("poll-state.json")).expect("state"))
+            .expect("json");
+    st["loops"]
+        .as_array()
+        .expect("loops")
+        .iter()
+        .map(|l| {
+            hex::decode(l["hash"].as_str().expect("hash"))
+                .expect("hex")
+                .try_into()
+                .expect("32")
+        })
+        .collect()
 }
 
 #[test]
@@ -361,17 +398,20 @@ fn a_held_lock_skips_and_concurrent_polls_never_double_send() {
         assert!(r.skipped);
         assert_eq!(r.sent + r.chaff, 0);
     }
-    // Four threads polling the same home at once (locked mode), many ticks each.
+    // Four threads polling the same home at once, each with its own unlocked session (as
+    // cron, the daemon and an open inbox would), many ticks each.
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let home = home.clone();
             let clock = w.clock.clone();
             std::thread::spawn(move || {
+                let mut s = Session::unlock(home.clone(), None).expect("unlock");
+                s.set_clock(clock.clone());
                 let mut sent = 0;
                 for _ in 0..15 {
                     let r = poll(
                         &home,
-                        None,
+                        Some(&mut s),
                         &PollOptions {
                             seed: None,
                             clock: clock.clone(),
@@ -386,33 +426,13 @@ fn a_held_lock_skips_and_concurrent_polls_never_double_send() {
         })
         .collect();
     let sent: usize = threads.into_iter().map(|t| t.join().expect("thread")).sum();
-    // Whatever is still queued goes in a final tick.
-    let sent = sent
-        + poll(
-            &home,
-            None,
-            &PollOptions {
-                seed: None,
-                clock: w.clock.clone(),
-                trace: None,
-            },
-        )
-        .expect("poll")
-        .sent;
     assert!(sent <= 20, "double send: {sent}");
     let mut more = 0;
+    let mut guard = 0;
     while hushpost_ops::outbox::Outbox::new(&home.outbox()).pending() > 0 {
-        more += poll(
-            &home,
-            None,
-            &PollOptions {
-                seed: None,
-                clock: w.clock.clone(),
-                trace: None,
-            },
-        )
-        .expect("poll")
-        .sent;
+        guard += 1;
+        assert!(guard < 100, "the outbox does not drain");
+        more += tick(&mut w, guard, &Arc::new(Mutex::new(Vec::new()))).sent;
     }
     assert_eq!(sent + more, 20);
     let r = w.bob.fetch(&mut |_| {}).expect("fetch");
@@ -475,7 +495,6 @@ fn locked_poll_spools_sealed_mail_until_the_next_unlock() {
 fn a_drop_that_eats_loop_blobs_is_noticed_after_three_ticks() {
     let mut w = world(1, 0, None);
     let trace = Arc::new(Mutex::new(Vec::new()));
-    let prefix = loop_prefix(&w.alice, &w.clock);
     let mut dropping = Vec::new();
     for i in 0..5 {
         w.clock.0.store(t0() + i * 60, Ordering::SeqCst);
@@ -485,13 +504,12 @@ fn a_drop_that_eats_loop_blobs_is_noticed_after_three_ticks() {
             assert!(dropping.is_empty(), "alarm too early at tick {i}");
         }
         // The malicious drop deletes our loop blobs between ticks.
+        let ours = loops_out(&w.t.path().join("alice"));
         for f in std::fs::read_dir(&w.drop).expect("ls") {
             let p = f.expect("e").path();
-            if p.file_name()
-                .expect("n")
-                .to_string_lossy()
-                .starts_with(&prefix)
-            {
+            let h: [u8; 32] =
+                <sha2::Sha256 as sha2::Digest>::digest(std::fs::read(&p).expect("read")).into();
+            if ours.contains(&h) {
                 std::fs::remove_file(p).expect("rm");
             }
         }
@@ -504,4 +522,165 @@ fn a_drop_that_eats_loop_blobs_is_noticed_after_three_ticks() {
         honest.clock.0.store(t0() + i * 60, Ordering::SeqCst);
         assert!(tick(&mut honest, 5, &trace).dropping.is_empty());
     }
+}
+
+/// Alice with two more contacts (three in all), ticking every two hours for 14 days: the
+/// capabilities she presents, as the drop sees them, beside which ones are really hers.
+#[test]
+fn decoys_recur_like_real_capabilities_over_14_days_in_count_position_and_days() {
+    use std::collections::{HashMap, HashSet};
+    let mut w = world(1, 0, None);
+    for name in ["carol", "dave"] {
+        let other = Session::init(
+            Home::at(&w.t.path().join(name)),
+            InitOptions {
+                name: name.into(),
+                protection: Protection::None,
+                routes: vec![format!("dir:{}", w.drop.display()).parse().expect("route")],
+            },
+        )
+        .expect("init");
+        w.alice
+            .contact_add(name, &other.card().expect("card").encode())
+            .expect("add");
+    }
+    let trace = Arc::new(Mutex::new(Vec::new()));
+    let ticks_per_day = 12u64;
+    let mut real: HashSet<String> = HashSet::new();
+    for i in 0..14 * ticks_per_day {
+        w.clock.0.store(t0() + i * 7200, Ordering::SeqCst);
+        tick(&mut w, 11, &trace);
+        let day = hushpost_core::Day::of(w.clock.now()).0;
+        for d in day - 1..=day + 1 {
+            real.extend(
+                w.alice
+                    .capabilities(hushpost_core::Day(d))
+                    .iter()
+                    .map(|c| c.hex()),
+            );
+        }
+    }
+    let t = trace.lock().expect("trace");
+    let fetches: Vec<&WireEvent> = t.iter().filter(|e| e.op == "fetch").collect();
+    assert_eq!(fetches.len() as u64, 14 * ticks_per_day);
+    // Count: every tick presents the same number, and decoys are among them.
+    let n = fetches[0].caps.len();
+    assert!(fetches.iter().all(|e| e.caps.len() == n), "count varies");
+    let decoys: HashSet<&String> = fetches
+        .iter()
+        .flat_map(|e| e.caps.iter())
+        .filter(|c| !real.contains(*c))
+        .collect();
+    assert!(!decoys.is_empty(), "no decoys at all");
+    // Recurrence: a capability appears on the ticks of three consecutive days, whether
+    // real or decoy (those of the window's first and last days appear on fewer).
+    let mut days_of: HashMap<&String, HashSet<u64>> = HashMap::new();
+    for e in &fetches {
+        for c in &e.caps {
+            days_of.entry(c).or_default().insert(e.time / 86_400);
+        }
+    }
+    let first = fetches[0].time / 86_400;
+    let last = fetches[fetches.len() - 1].time / 86_400;
+    let mut spans: HashMap<bool, Vec<usize>> = HashMap::new();
+    for (c, days) in &days_of {
+        let lo = *days.iter().min().expect("day");
+        let hi = *days.iter().max().expect("day");
+        assert_eq!(
+            days.len() as u64,
+            hi - lo + 1,
+            "a gap in a capability's days"
+        );
+        if lo > first && hi < last {
+            spans.entry(real.contains(*c)).or_default().push(days.len());
+        }
+    }
+    for (is_real, v) in &spans {
+        assert!(
+            v.iter().all(|d| *d == 3),
+            "real={is_real}: not three days: {v:?}"
+        );
+    }
+    assert!(spans.get(&true).is_some_and(|v| !v.is_empty()));
+    assert!(spans.get(&false).is_some_and(|v| !v.is_empty()));
+    // Position: real capabilities are spread over the list like decoys (the list is
+    // shuffled every tick): the mean position of each is near the middle.
+    let mut pos: HashMap<bool, Vec<f64>> = HashMap::new();
+    for e in &fetches {
+        for (i, c) in e.caps.iter().enumerate() {
+            pos.entry(real.contains(c)).or_default().push(i as f64);
+        }
+    }
+    let mid = (n as f64 - 1.0) / 2.0;
+    for (is_real, v) in &pos {
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        // Standard error of the mean of a uniform position over n, times 4.
+        let se = (n as f64 * n as f64 / 12.0 / v.len() as f64).sqrt();
+        assert!(
+            (mean - mid).abs() < 4.0 * se,
+            "real={is_real}: mean position {mean:.2}, middle {mid:.2}"
+        );
+    }
+    // And the positions of the real ones are uniform over the list (χ², n − 1 degrees of
+    // freedom; drawing a subset per tick only makes the counts more even than that).
+    let mut h = vec![0f64; n];
+    for p in &pos[&true] {
+        h[*p as usize] += 1.0;
+    }
+    let e = pos[&true].len() as f64 / n as f64;
+    let x: f64 = h.iter().map(|c| (c - e) * (c - e) / e).sum();
+    assert!(
+        chi2_p(x, n as f64 - 1.0) > 1e-4,
+        "real capabilities sit at some positions more than others: {h:?}"
+    );
+}
+
+/// What `poll-keys.json` (readable by whoever takes the locked laptop) holds: no contact
+/// name, key or route, and no label saying which capability is whose.
+#[test]
+fn poll_keys_hold_no_contact_name_key_or_route() {
+    let mut w = world(1, 0, None);
+    let distinctive = "mail-carol-unique.example.org";
+    let carol = Session::init(
+        Home::at(&w.t.path().join("carol")),
+        InitOptions {
+            name: "Carol Distinctive".into(),
+            protection: Protection::None,
+            routes: vec![
+                format!("https://{distinctive}:8443")
+                    .parse()
+                    .expect("route"),
+            ],
+        },
+    )
+    .expect("init");
+    let card = carol.card().expect("card");
+    w.alice
+        .contact_add("carol-the-contact", &card.encode())
+        .expect("add");
+    tick(&mut w, 1, &Arc::new(Mutex::new(Vec::new())));
+    let text = std::fs::read_to_string(w.t.path().join("alice").join("poll-keys.json"))
+        .expect("poll-keys");
+    let bob_ed = hex::encode(w.bob.identity().ed_public());
+    let carol_ed = hex::encode(carol.identity().ed_public());
+    for needle in [
+        distinctive,
+        "carol-the-contact",
+        "Carol Distinctive",
+        "bob",
+        carol_ed.as_str(),
+        bob_ed.as_str(),
+        "contact",
+        "intro",
+        "loop",
+    ] {
+        assert!(
+            !text.to_lowercase().contains(&needle.to_lowercase()),
+            "poll-keys.json names {needle}"
+        );
+    }
+    // It still has what a locked poll needs: our route and capabilities.
+    assert!(text.contains(&w.drop.display().to_string()));
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert!(v["days"].as_array().is_some_and(|d| d.len() >= 14));
 }

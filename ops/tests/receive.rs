@@ -54,8 +54,10 @@ fn pair() -> Pair {
     alice
         .contact_add("bob", &bob.card().expect("card").encode())
         .expect("add");
+    alice.contact_allow_local("bob").expect("allow");
     bob.contact_add("alice", &alice.card().expect("card").encode())
         .expect("add");
+    bob.contact_allow_local("alice").expect("allow");
     Pair {
         _t: t,
         drop,
@@ -139,7 +141,7 @@ fn a_replayed_intro_is_refused_like_a_replayed_message() {
     let clock = Arc::new(TestClock(AtomicU64::new(hushpost_core::time::unix_now())));
     let mut carol = session(p._t.path(), "carol", &carol_dir, &clock);
     carol
-        .introduce("bob", &p.bob.card().expect("card").encode(), "hello")
+        .introduce("bob", &p.bob.card().expect("card").encode(), "hello", true)
         .expect("introduce");
     let blob = files(&p.drop).pop().expect("the intro post");
     let copy = std::fs::read(&blob).expect("read");

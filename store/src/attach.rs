@@ -8,8 +8,8 @@
 use rusqlite::params;
 use zeroize::Zeroizing;
 
-use crate::parts::{PartFile, PartLayout};
 use crate::partial::PartFileRef;
+use crate::parts::{PartFile, PartLayout};
 use crate::{Store, StoreError, from_sql_u64, to_sql_u64};
 
 /// Where an attachment's bytes are, for [`crate::Store::insert_full`].
@@ -80,7 +80,8 @@ impl PartSource {
     pub fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
         match self {
             PartSource::Inline(v) => {
-                let start = usize::try_from(offset).map_err(|_| std::io::ErrorKind::UnexpectedEof)?;
+                let start =
+                    usize::try_from(offset).map_err(|_| std::io::ErrorKind::UnexpectedEof)?;
                 let src = start
                     .checked_add(buf.len())
                     .and_then(|end| v.get(start..end))
@@ -131,10 +132,7 @@ pub(crate) fn insert_parts(
 }
 
 /// Part file names of message `id` (to remove once its deletion committed).
-pub(crate) fn files_of(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-) -> Result<Vec<String>, StoreError> {
+pub(crate) fn files_of(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<Vec<String>, StoreError> {
     let mut stmt =
         tx.prepare_cached("SELECT file FROM parts WHERE message = ?1 AND file IS NOT NULL")?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
@@ -208,6 +206,8 @@ impl Store {
             inline_len,
         };
         let r = PartFileRef { idx, file, salt };
-        Ok(Some(PartSource::File(self.part_file_open(&r, layout, false)?)))
+        Ok(Some(PartSource::File(
+            self.part_file_open(&r, layout, false)?,
+        )))
     }
 }

@@ -43,9 +43,9 @@ use rusqlite::Connection;
 
 pub use attach::{NewPart, PartData, PartSource, StoredPart};
 pub use deliveries::{Delivery, DeliveryState, Quarantined};
+pub use error::StoreError;
 pub use partial::{Early, NewPartial, PartFileRef, Partial};
 pub use parts::{CHUNK, PartFile, PartLayout};
-pub use error::StoreError;
 pub use seen::{ChainAlert, SeenSnapshot};
 
 /// Bodies larger than this go to an encrypted file of their own instead of the database, so

@@ -127,9 +127,17 @@ impl Store {
         rand::rngs::OsRng.fill_bytes(&mut salt);
         let path = dir.join(&name);
         let cipher = crate::parts::file_cipher(&self.part_key, &salt);
-        let f = PartFile::open(&path, cipher, layout, true).map_err(|e| StoreError::io(e, &path))?;
+        let f =
+            PartFile::open(&path, cipher, layout, true).map_err(|e| StoreError::io(e, &path))?;
         hushpost_durable::sync_dir(&dir).map_err(|e| StoreError::io(e, &dir))?;
-        Ok((PartFileRef { idx, file: name, salt }, f))
+        Ok((
+            PartFileRef {
+                idx,
+                file: name,
+                salt,
+            },
+            f,
+        ))
     }
 
     /// Opens a part file of a partial or stored message (`write`: to add records).
@@ -178,7 +186,13 @@ impl Store {
                 "INSERT INTO partial_files (sender, msg_id, idx, file, salt)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![&p.key.0[..], &p.key.1[..], f.idx, f.file, &f.salt[..]])?;
+            .execute(params![
+                &p.key.0[..],
+                &p.key.1[..],
+                f.idx,
+                f.file,
+                &f.salt[..]
+            ])?;
         }
         tx.commit()?;
         Ok(())

@@ -163,7 +163,10 @@ impl PartFile {
         cipher: ChaCha20Poly1305,
         layout: PartLayout,
     ) -> io::Result<PartFile> {
-        let file = std::fs::OpenOptions::new().read(true).write(true).open(path)?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)?;
         Ok(PartFile {
             file,
             path: path.to_path_buf(),
@@ -253,7 +256,15 @@ mod tests {
     fn layouts() -> Vec<PartLayout> {
         let mut v = Vec::new();
         for inline_len in [0, 10, 1000, CHUNK + 5] {
-            for start in [0, 5, 999, 1000, 1001, inline_len + CHUNK, inline_len + 3 * CHUNK - 1] {
+            for start in [
+                0,
+                5,
+                999,
+                1000,
+                1001,
+                inline_len + CHUNK,
+                inline_len + 3 * CHUNK - 1,
+            ] {
                 for len in [0, 1, 7, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17] {
                     v.push(PartLayout {
                         start,
@@ -274,7 +285,10 @@ mod tests {
             for r in 0..n {
                 assert_eq!(l.record_start(r), at, "{l:?} r{r}");
                 let len = l.record_len(r);
-                assert!(len > 0 && len <= CHUNK.max(l.inline_len), "{l:?} r{r}: {len}");
+                assert!(
+                    len > 0 && len <= CHUNK.max(l.inline_len),
+                    "{l:?} r{r}: {len}"
+                );
                 // A record never straddles a fragment boundary.
                 let first = l.start + at;
                 let last = l.start + at + len - 1;
@@ -316,7 +330,8 @@ mod tests {
         let mut mid = vec![0u8; 5000];
         // Across the record boundary at part offset 1000 - 300 + CHUNK.
         let b = (1000 - 300 + CHUNK) as usize;
-        g.read_exact_at(&mut mid, (b - 2500) as u64).expect("read across records");
+        g.read_exact_at(&mut mid, (b - 2500) as u64)
+            .expect("read across records");
         assert_eq!(mid, &data[b - 2500..b + 2500]);
         // Another file's key, a flipped bit: refused.
         let other = PartFile::open(&path, file_cipher(&key, &[8u8; 32]), l, false).expect("open");
@@ -326,6 +341,9 @@ mod tests {
         bad[100] ^= 1;
         std::fs::write(&path, &bad).expect("write");
         assert!(g.read_exact_at(&mut mid, 0).is_err());
-        assert!(!raw.windows(64).any(|w| w == &data[..64]), "plaintext on disk");
+        assert!(
+            !raw.windows(64).any(|w| w == &data[..64]),
+            "plaintext on disk"
+        );
     }
 }

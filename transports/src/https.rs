@@ -14,7 +14,10 @@
 //! Must not: connect directly when a proxy is set or the route needs Tor, resolve a name
 //! locally for a proxied route, or put a tag, capability or blob into an error message.
 
-use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, Result, TransportError};
+use crate::{
+    DeadDrop, DialOptions, Fetched, Flow, PageState, PartialBlob, PutOptions, Result, Resume,
+    TransportError,
+};
 use hushpost_core::route::HttpsRoute;
 use hushpost_core::route::Via;
 use hushpost_core::{FetchCap, Tag, pow};
@@ -484,48 +487,19 @@ impl RelayDrop {
             cursor: None,
         };
         // A large blob arrives as consecutive chunks, possibly across pages.
-        let mut partial: Option<(u16, api::BlobId, Vec<u8>, u16)> = None;
+        let mut partial: Option<PartialBlob> = None;
         loop {
-            let body = serde_json::to_vec(&req)
-                .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
-            let a = self.call(
-                Method::POST,
-                "/v1/fetch",
-                &[("content-type", "application/json".into())],
-                Some(body),
-            )?;
+            let body = self.post_fetch(&req)?;
             let slots = req.slots.unwrap_or(FIRST_SLOTS);
-            let page = api::decode_page(&a.body, caps.len(), slots)
+            let page = api::decode_page(&body, caps.len(), slots)
                 .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
             for (h, data) in page.slots {
-                let blob = if h.chunks == 1 {
-                    Some(data.to_vec())
-                } else {
-                    if h.chunk == 0 {
-                        let mut v = Vec::with_capacity(h.len as usize);
-                        v.extend_from_slice(data);
-                        partial = Some((h.cap, h.id, v, 1));
-                    } else if let Some((pc, pid, v, next)) = &mut partial {
-                        if *pc == h.cap && *pid == h.id && *next == h.chunk {
-                            v.extend_from_slice(data);
-                            *next += 1;
-                        } else {
-                            // The blob vanished mid-way (deleted or expired): skip it.
-                            partial = None;
-                        }
-                    }
-                    match &partial {
-                        Some((_, _, _, next)) if *next == h.chunks => {
-                            partial.take().map(|(_, _, v, _)| v)
-                        }
-                        _ => None,
-                    }
-                };
-                if let Some(blob) = blob {
+                if let Some(blob) = slot_blob(&mut partial, &caps[usize::from(h.cap)], &h, data) {
                     let f = Fetched {
                         cap: offset + usize::from(h.cap),
                         id: h.id.to_string(),
                         blob,
+                        unstamped: h.flags & api::FLAG_STAMPED == 0,
                     };
                     if sink(f) == Flow::Stop {
                         return Ok(Flow::Stop);
@@ -540,6 +514,127 @@ impl RelayDrop {
                 }
             }
         }
+    }
+}
+
+impl RelayDrop {
+    /// `POST /v1/fetch`; the answer's bytes.
+    fn post_fetch(&mut self, req: &FetchRequest) -> Result<Vec<u8>> {
+        let body = serde_json::to_vec(req)
+            .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
+        let a = self.call(
+            Method::POST,
+            "/v1/fetch",
+            &[("content-type", "application/json".into())],
+            Some(body),
+        )?;
+        Ok(a.body)
+    }
+
+    /// One fixed-shape page: exactly one request of `slots` slots over `caps`, starting where
+    /// the last page left off (its capability moved to the front: the list is shuffled per
+    /// tick, and the cursor counts from its first capability), continuing a large blob in
+    /// progress. What does not fit waits for the next tick.
+    fn page(
+        &mut self,
+        caps: &[FetchCap],
+        slots: usize,
+        state: &mut PageState,
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<()> {
+        let mut order: Vec<usize> = (0..caps.len()).collect();
+        let mut cursor = api::Cursor::default();
+        if let Some(r) = state.resume.take()
+            && let Some(i) = caps.iter().position(|c| *c == r.cap)
+        {
+            order.remove(i);
+            order.insert(0, i);
+            cursor.blob = r.blob;
+            cursor.chunk = r.chunk;
+        }
+        let mut partial = state.partial.take();
+        if cursor.chunk == 0 {
+            // A large blob continues only from its own position.
+            partial = None;
+        }
+        let req = FetchRequest {
+            caps: order.iter().map(|&i| caps[i].clone()).collect(),
+            slots: Some(slots),
+            // Always present (zeros at the start) so every request has the same length.
+            cursor: Some(cursor),
+        };
+        let body = self.post_fetch(&req)?;
+        let page = api::decode_page(&body, caps.len(), slots)
+            .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
+        let mut stopped = false;
+        for (h, data) in page.slots {
+            let cap = order[usize::from(h.cap)];
+            if let Some(blob) = slot_blob(&mut partial, &caps[cap], &h, data)
+                && !stopped
+                && sink(Fetched {
+                    cap,
+                    id: h.id.to_string(),
+                    blob,
+                    unstamped: h.flags & api::FLAG_STAMPED == 0,
+                }) == Flow::Stop
+            {
+                stopped = true;
+            }
+        }
+        state.resume = page.next.map(|c| Resume {
+            cap: caps[order[usize::from(c.cap)]].clone(),
+            blob: c.blob,
+            chunk: c.chunk,
+        });
+        state.partial = partial;
+        Ok(())
+    }
+}
+
+/// The blob a slot completes, if any: a small blob whole, a large one once its last chunk
+/// is in (`partial` carries it between slots and pages).
+fn slot_blob(
+    partial: &mut Option<PartialBlob>,
+    cap: &FetchCap,
+    h: &api::SlotHead,
+    data: &[u8],
+) -> Option<Vec<u8>> {
+    if h.chunks == 1 {
+        return Some(data.to_vec());
+    }
+    *partial = continue_partial(partial.take(), cap, &h.id.to_string(), h, data);
+    match partial {
+        Some(p) if p.data.len() == p.len as usize => partial.take().map(|p| p.data),
+        _ => None,
+    }
+}
+
+/// The large blob in progress after one more chunk: started over at chunk 0, extended by
+/// the chunk that follows, dropped when the drop hands over something else (the blob was
+/// deleted or expired meanwhile).
+fn continue_partial(
+    partial: Option<PartialBlob>,
+    cap: &FetchCap,
+    id: &str,
+    h: &api::SlotHead,
+    data: &[u8],
+) -> Option<PartialBlob> {
+    if h.chunk == 0 {
+        let mut v = Vec::with_capacity(h.len as usize);
+        v.extend_from_slice(data);
+        return Some(PartialBlob {
+            cap: cap.clone(),
+            id: id.to_string(),
+            len: h.len,
+            data: v,
+        });
+    }
+    let mut p = partial?;
+    if p.cap == *cap && p.id == id && p.data.len() / SMALL == usize::from(h.chunk) {
+        p.data.extend_from_slice(data);
+        Some(p)
+    } else {
+        None
     }
 }
 
@@ -576,27 +671,69 @@ impl DeadDrop for RelayDrop {
     }
 
     fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
-        let valid: Vec<DeleteItem> = items
-            .iter()
-            .filter_map(|(i, id)| {
-                Some(DeleteItem {
-                    cap: caps.get(*i)?.clone(),
-                    id: api::BlobId::parse(id)?,
-                })
-            })
-            .collect();
-        for group in valid.chunks(MAX_DELETE) {
-            let body = serde_json::to_vec(&DeleteRequest {
-                items: group.to_vec(),
-            })
-            .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
-            self.call(
-                Method::DELETE,
-                "/v1/blobs",
-                &[("content-type", "application/json".into())],
-                Some(body),
-            )?;
+        for group in delete_items(caps, items).chunks(MAX_DELETE) {
+            self.delete_request(group)?;
         }
+        Ok(())
+    }
+
+    fn fetch_page(
+        &mut self,
+        caps: &[FetchCap],
+        slots: usize,
+        state: &mut PageState,
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<()> {
+        self.page(caps, slots, state, sink)
+    }
+
+    fn delete_padded(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+        slots: usize,
+    ) -> Result<usize> {
+        let mut group = delete_items(caps, &items[..items.len().min(slots)]);
+        let handled = items.len().min(slots);
+        // Items that match nothing (a random capability names an empty tag) keep the
+        // request the same length whether there is anything to delete or not.
+        while group.len() < slots {
+            group.push(DeleteItem {
+                cap: FetchCap(rand::random()),
+                id: api::BlobId(rand::random()),
+            });
+        }
+        self.delete_request(&group)?;
+        Ok(handled)
+    }
+}
+
+/// `(capability index, id)` pairs as relay delete items (ids that are not relay ids are
+/// skipped).
+fn delete_items(caps: &[FetchCap], items: &[(usize, String)]) -> Vec<DeleteItem> {
+    items
+        .iter()
+        .filter_map(|(i, id)| {
+            Some(DeleteItem {
+                cap: caps.get(*i)?.clone(),
+                id: api::BlobId::parse(id)?,
+            })
+        })
+        .collect()
+}
+
+impl RelayDrop {
+    fn delete_request(&mut self, group: &[DeleteItem]) -> Result<()> {
+        let body = serde_json::to_vec(&DeleteRequest {
+            items: group.to_vec(),
+        })
+        .map_err(|e| TransportError::Protocol(self.host.clone(), e.to_string()))?;
+        self.call(
+            Method::DELETE,
+            "/v1/blobs",
+            &[("content-type", "application/json".into())],
+            Some(body),
+        )?;
         Ok(())
     }
 }

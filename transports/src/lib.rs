@@ -17,6 +17,8 @@ pub mod socks;
 pub mod ssh;
 
 pub use error::TransportError;
+/// Limits of the relay API a fixed-shape fetch must stay within.
+pub use hushpost_wire::api::{MAX_CAPS, MAX_DELETE, MAX_SLOTS};
 
 /// The result of a transport operation.
 pub type Result<T, E = TransportError> = std::result::Result<T, E>;
@@ -101,7 +103,13 @@ pub(crate) fn hand_over(
 ) -> Result<()> {
     for (cap, id) in mine {
         let Some(blob) = read(&id)? else { continue };
-        if sink(Fetched { cap, id, blob }) == Flow::Stop {
+        if sink(Fetched {
+            cap,
+            id,
+            blob,
+            unstamped: false,
+        }) == Flow::Stop
+        {
             break;
         }
     }
@@ -141,6 +149,9 @@ pub struct Fetched {
     pub id: String,
     /// The sealed bytes.
     pub blob: Vec<u8>,
+    /// The drop stamps posts with proof of work (the relay) and this one came without:
+    /// a contact request like that is refused.
+    pub unstamped: bool,
 }
 
 /// What the sink wants after each blob.
@@ -159,6 +170,63 @@ pub struct PutOptions {
     pub intro: bool,
 }
 
+/// Where a fixed-shape fetch left off, kept by the caller from one tick to the next: a page
+/// holds only so many slots, so a full mailbox is read over several ticks, and a large blob
+/// may arrive over several pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PageState {
+    /// Where the next page starts (the relay): more was waiting when the last page filled.
+    #[serde(default)]
+    pub resume: Option<Resume>,
+    /// The large blob in progress, if any.
+    #[serde(default)]
+    pub partial: Option<PartialBlob>,
+    /// Drops listed by name (SSH): the last name handed over; the next page starts after
+    /// it, and wraps around once the listing is exhausted.
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// A position in a relay mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resume {
+    /// The capability of the tag (its place in the list changes with every shuffle).
+    pub cap: FetchCap,
+    /// The position of the blob under that tag.
+    pub blob: u32,
+    /// The chunk of that blob.
+    pub chunk: u16,
+}
+
+/// The part of a large blob already fetched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PartialBlob {
+    /// The capability of its tag.
+    pub cap: FetchCap,
+    /// Its id on the drop.
+    pub id: String,
+    /// Its full length.
+    pub len: u32,
+    /// The chunks received so far, in order.
+    #[serde(with = "hex_bytes")]
+    pub data: Vec<u8>,
+}
+
+/// Sealed bytes as hex in the caller's state file.
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub(crate) fn serialize<S: Serializer>(b: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(b))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Vec<u8>, D::Error> {
+        hex::decode(String::deserialize(d)?).map_err(D::Error::custom)
+    }
+}
+
 /// The three operations every drop supports. (Named so it does not shadow `std::ops::Drop`.)
 pub trait DeadDrop {
     /// Stores `blob` under `tag`. When this returns `Ok`, the drop has the blob durably.
@@ -170,6 +238,35 @@ pub trait DeadDrop {
 
     /// Deletes blobs previously fetched: `(capability index, id)` pairs into `caps`.
     fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()>;
+
+    /// A fetch of one fixed shape, for cover traffic: on a drop that pages (the relay),
+    /// exactly one request of `slots` slots whatever waits, continuing a large blob from
+    /// `state` and leaving what does not fit for the next tick. Elsewhere: [`DeadDrop::fetch`].
+    fn fetch_page(
+        &mut self,
+        caps: &[FetchCap],
+        slots: usize,
+        state: &mut PageState,
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<()> {
+        let _ = (slots, state);
+        self.fetch(caps, sink)
+    }
+
+    /// Deletes `items`, on a drop that takes requests (the relay) as exactly one request of
+    /// `slots` items whatever there is to delete (padded with items that match nothing;
+    /// what does not fit is left to the caller's next tick). Elsewhere: [`DeadDrop::delete`].
+    /// Returns how many of `items` were handled.
+    fn delete_padded(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+        slots: usize,
+    ) -> Result<usize> {
+        let _ = slots;
+        self.delete(caps, items)?;
+        Ok(items.len())
+    }
 }
 
 /// How to reach network drops (Tor, timeouts, local accounts). Ignored by `dir:`.
@@ -259,5 +356,24 @@ impl DeadDrop for Transport {
 
     fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
         self.inner().delete(caps, items)
+    }
+
+    fn fetch_page(
+        &mut self,
+        caps: &[FetchCap],
+        slots: usize,
+        state: &mut PageState,
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<()> {
+        self.inner().fetch_page(caps, slots, state, sink)
+    }
+
+    fn delete_padded(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+        slots: usize,
+    ) -> Result<usize> {
+        self.inner().delete_padded(caps, items, slots)
     }
 }

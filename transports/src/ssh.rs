@@ -14,7 +14,7 @@
 //! Must not: log or print tags, capabilities, keys or file names.
 
 use crate::socks::{Proxy, pct_decode};
-use crate::{DeadDrop, DialOptions, Fetched, Flow, PutOptions, Result, TransportError};
+use crate::{DeadDrop, DialOptions, Fetched, Flow, PageState, PutOptions, Result, TransportError};
 use base64::Engine;
 use hushpost_core::route::SshRoute;
 use hushpost_core::{FetchCap, Tag};
@@ -577,6 +577,29 @@ impl SshDrop {
     }
 }
 
+impl SshDrop {
+    /// Our blobs in the folder, `(capability index, name)`; clears senders' uploads to our
+    /// tags that died half-way long ago.
+    fn listing(&mut self, caps: &[FetchCap]) -> Result<Vec<(usize, String)>> {
+        let tags: std::collections::HashSet<Tag> = caps.iter().map(FetchCap::tag).collect();
+        let entries = self.list()?;
+        let now = now_secs();
+        for (name, st) in &entries {
+            if parse_tmp_name(name).is_some_and(|t| tags.contains(&t))
+                && st.mtime.is_some_and(|m| m + STALE_TMP_SECS < now)
+                && let Some(c) = self.owner.as_ref()
+            {
+                let _ = c.sftp().unlink(&self.path_of(name));
+            }
+        }
+        Ok(crate::ours(
+            caps,
+            entries.into_iter().map(|(n, _)| n),
+            parse_name,
+        ))
+    }
+}
+
 /// `KEY.pub` beside a key file, if there is one (libssh2 derives it otherwise).
 fn public_key_file(key: &Path) -> Option<PathBuf> {
     let mut p = key.as_os_str().to_owned();
@@ -618,20 +641,33 @@ impl DeadDrop for SshDrop {
     }
 
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
-        let tags: std::collections::HashSet<Tag> = caps.iter().map(FetchCap::tag).collect();
-        let entries = self.list()?;
-        let now = now_secs();
-        for (name, st) in &entries {
-            if parse_tmp_name(name).is_some_and(|t| tags.contains(&t))
-                && st.mtime.is_some_and(|m| m + STALE_TMP_SECS < now)
-            {
-                // A sender's upload to one of our tags that died half-way long ago.
-                if let Some(c) = self.owner.as_ref() {
-                    let _ = c.sftp().unlink(&self.path_of(name));
-                }
-            }
-        }
-        let mine = crate::ours(caps, entries.into_iter().map(|(n, _)| n), parse_name);
+        let mine = self.listing(caps)?;
+        crate::hand_over(mine, |name| self.read_blob(name), sink)
+    }
+
+    /// At most `slots` blobs, going round the folder in name order from where the last
+    /// page stopped, so a full folder is read over several ticks and nothing kept in it
+    /// (pieces of a message not complete yet) starves what comes after.
+    fn fetch_page(
+        &mut self,
+        caps: &[FetchCap],
+        slots: usize,
+        state: &mut PageState,
+        sink: &mut dyn FnMut(Fetched) -> Flow,
+    ) -> Result<()> {
+        let mut mine = self.listing(caps)?;
+        mine.sort_by(|a, b| a.1.cmp(&b.1));
+        let from = state
+            .after
+            .as_ref()
+            .map_or(0, |after| mine.partition_point(|(_, n)| n <= after));
+        mine.rotate_left(from);
+        mine.truncate(slots);
+        state.after = if mine.len() < slots {
+            None
+        } else {
+            mine.last().map(|(_, n)| n.clone())
+        };
         crate::hand_over(mine, |name| self.read_blob(name), sink)
     }
 

@@ -249,8 +249,10 @@ fn world() -> World {
     alice
         .contact_add("bob", &bob.card().expect("card").encode())
         .expect("add");
+    alice.contact_allow_local("bob").expect("allow");
     bob.contact_add("alice", &alice.card().expect("card").encode())
         .expect("add");
+    bob.contact_allow_local("alice").expect("allow");
     bob.contact_verify("alice").expect("verify");
     let report = root.join("report.txt");
     std::fs::write(&report, "quarterly numbers\n").expect("write");

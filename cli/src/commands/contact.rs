@@ -43,6 +43,12 @@ pub enum Sub {
         /// A note for the contact request.
         #[arg(long, requires = "introduce", default_value = "")]
         note: String,
+        /// Also use the card's routes that point at local places: folders, and loopback or
+        /// private addresses. Without it they are listed but not used (a card must not be
+        /// able to make your client write into your folders or knock on your own ports);
+        /// `contact routes NAME ROUTE…` enables them one by one.
+        #[arg(long)]
+        allow_local: bool,
     },
     /// How to reach this contact's network routes: `tor` (only ever through the Tor
     /// proxy, never directly — not on a proxy failure, not for DNS), `direct`, or `default`
@@ -128,6 +134,13 @@ fn show(ctx: &Ctx, v: &ContactView) {
         ctx.ui
             .line(format!("route {}:       {}", i + 1, route_line(p)));
     }
+    for r in &v.held_local {
+        ctx.ui.line(format!(
+            "not used:      {} (a local place on their card: `hushpost contact routes {} …` enables it)",
+            one_line(r),
+            one_line(&v.name)
+        ));
+    }
 }
 
 /// A route with a short statement of what it protects: its dialing plan's badge (the same
@@ -193,7 +206,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             card,
             introduce,
             note,
-        } => add(ctx, &mut s, &name, card, introduce, &note)?,
+            allow_local,
+        } => add(ctx, &mut s, &name, card, (introduce, allow_local), &note)?,
         Sub::Accept { number, name } => {
             let v = s.contact_accept(number, &name)?;
             ctx.ui.note(format!(
@@ -282,7 +296,7 @@ fn add(
     s: &mut hushpost_ops::Session,
     name: &str,
     card: String,
-    introduce: bool,
+    (introduce, allow_local): (bool, bool),
     note: &str,
 ) -> Result<()> {
     let text = if card == "-" {
@@ -295,7 +309,10 @@ fn add(
         card
     };
     let v = if introduce {
-        s.introduce(name, &text, note)?
+        s.introduce(name, &text, note, allow_local)?
+    } else if allow_local {
+        s.contact_add(name, &text)?;
+        s.contact_allow_local(name)?
     } else {
         s.contact_add(name, &text)?
     };
@@ -309,5 +326,12 @@ fn add(
         }
     ));
     show(ctx, &v);
+    if !v.held_local.is_empty() {
+        ctx.ui.warn(format!(
+            "{}{}",
+            one_line(&v.name),
+            hushpost_ops::held_note(&v)
+        ));
+    }
     Ok(())
 }

@@ -46,7 +46,7 @@ fn one(ctx: &Ctx, session: Option<&mut Session>, report_always: bool) -> Result<
         ctx.ui.json_value(&r);
     } else if report_always && !r.skipped {
         ctx.ui.line(format!(
-            "sent {} (+{} chaff), {} new{}, {} still queued",
+            "sent {} (+{} chaff), {} new{}, {} still queued{}",
             r.sent,
             r.chaff,
             r.new,
@@ -55,7 +55,15 @@ fn one(ctx: &Ctx, session: Option<&mut Session>, report_always: bool) -> Result<
             } else {
                 String::new()
             },
-            r.queued
+            r.queued,
+            if r.waiting_unlock > 0 {
+                format!(
+                    " ({} for contacts' cover lanes, which run only unlocked)",
+                    r.waiting_unlock
+                )
+            } else {
+                String::new()
+            }
         ));
     }
     for (route, e) in &r.errors {

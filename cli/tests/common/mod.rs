@@ -119,8 +119,8 @@ pub fn pair(root: &Path) -> (Hp, Hp, PathBuf) {
     let b = Hp::new(root, "bob");
     a.init("Alice", &drop);
     b.init("Bob", &drop);
-    a.ok(&["contact", "add", "bob", &b.card()]);
-    b.ok(&["contact", "add", "alice", &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     (a, b, drop)
 }
 

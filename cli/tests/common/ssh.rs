@@ -114,8 +114,8 @@ pub fn init_on(hp: &Hp, name: &str, route: &str) {
 }
 
 pub fn befriend(a: &Hp, a_name: &str, b: &Hp, b_name: &str) {
-    a.ok(&["contact", "add", b_name, &b.card()]);
-    b.ok(&["contact", "add", a_name, &a.card()]);
+    a.ok(&["contact", "add", "--allow-local", b_name, &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", a_name, &a.card()]);
 }
 
 pub fn files(dir: &Path) -> Vec<String> {

@@ -189,6 +189,15 @@ pub fn plan(
     let contact_via = contact.via;
     let cover = config.cover.enabled_for(route);
     let ours = policy.own.contains(route);
+    if let Route::Ssh(r) = route
+        && r.dropkey.is_none()
+        && !ours
+    {
+        return Err(Error::Invalid(format!(
+            "{}: this SSH route has no drop key, and hushpost never offers your own SSH keys to a server that is not yours — ask for a card whose SSH route carries a drop key",
+            route.label()
+        )));
+    }
     let shape_tor = cover
         && op.in_cover_shape()
         && (config.network.via == Via::Tor || policy.someone_wants_tor(route));
@@ -247,13 +256,13 @@ pub fn plan(
     })
 }
 
-/// Our SSH key goes only to our own drops, or to a contact's drop that has no drop key (then
-/// it is the only way in); the owner login only to our own. Our mail account: SMTP to send
-/// to any `mailto:` route, IMAP only to fetch our own.
+/// Our SSH key (file and agent) and owner login go only to our own drops: a contact's drop
+/// is written with its drop key, and one without is refused by [`plan`]. Our mail account:
+/// SMTP to send to any `mailto:` route, IMAP only to fetch our own.
 fn grant(route: &Route, ours: bool, op: Operation) -> Grant {
     match route {
-        Route::Ssh(r) => Grant {
-            ssh_key: ours || r.dropkey.is_none(),
+        Route::Ssh(_) => Grant {
+            ssh_key: ours,
             ssh_owner: ours,
             ..Grant::default()
         },

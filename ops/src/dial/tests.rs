@@ -97,9 +97,10 @@ const TABLE: &str = "
     https Send       D T - - - => tor    Contact
     https Send       T D - - - => direct Contact
     https Send       T T D - - => direct Flag
-    ssh   Send       D D T - - => tor    Flag
+    ssh-dropkey Send D D T - - => tor    Flag
+    ssh   Send       D - - - - => refused -
     https SendQueued D T - c - => tor    Contact
-    ssh   SendQueued D T - c - => tor    Contact
+    ssh-dropkey SendQueued D T - c - => tor Contact
     mailto SendQueued D T - c - => tor   Contact
     https Chaff      D - - c s => tor    SharedCoverRoute
     https SendQueued D D - c s => tor    SharedCoverRoute
@@ -115,7 +116,7 @@ const TABLE: &str = "
     mailto Send      T - - - - => tor    Global
     mailto Intro     D T - - - => tor    Contact
     https Intro      D - T - - => tor    Flag
-    ssh   Check      T - - - - => tor    Global
+    ssh-dropkey Check T - - - - => tor   Global
     mailto AccountTest T - - - - => tor  Global
     https LoopFetch  D T - c - => tor    Contact
 ";
@@ -217,15 +218,27 @@ fn check(route: &Route, row: &Row, got: Result<Plan>) {
     let shape_tor = row.cover
         && row.op.in_cover_shape()
         && (row.global == Via::Tor || row.shared_tor || row.contact == Some(Via::Tor));
+    let ssh_without_dropkey = matches!(route, Route::Ssh(s) if s.dropkey.is_none());
     let p = match got {
+        // Someone else's SSH route without a drop key could only be entered with our own
+        // SSH keys: refused whatever the operation.
+        Err(e) if ssh_without_dropkey && !row.ours => {
+            assert!(e.to_string().contains("no drop key"), "{what}: {e}");
+            return;
+        }
         Err(_) => {
-            // Refusals happen only for an explicit --via direct that would break a promise.
+            // Other refusals happen only for an explicit --via direct that would break a
+            // promise.
             assert_eq!(row.flag, Some(Via::Direct), "{what}");
             assert!(requires_tor || shape_tor, "{what}");
             return;
         }
         Ok(p) => p,
     };
+    assert!(
+        !(ssh_without_dropkey && !row.ours),
+        "{what}: planned a way into someone else's SSH server with our keys"
+    );
     if !route.is_network() {
         assert!(!p.tor(), "{what}: a folder never dials");
         return;
@@ -237,11 +250,11 @@ fn check(route: &Route, row: &Row, got: Result<Plan>) {
         let chosen = row.flag.or(row.contact).unwrap_or(row.global);
         assert_eq!(p.tor(), chosen == Via::Tor, "{what}: flag, contact, global");
     }
-    // Credentials: our SSH key never goes to someone else's drop that has a drop key; the
-    // IMAP login only to our own account; the owner login only to our own drops.
+    // Credentials: our SSH key never goes to someone else's drop; the IMAP login only to
+    // our own account; the owner login only to our own drops.
     match route {
-        Route::Ssh(s) => {
-            assert_eq!(p.grant.ssh_key, row.ours || s.dropkey.is_none(), "{what}");
+        Route::Ssh(_) => {
+            assert_eq!(p.grant.ssh_key, row.ours, "{what}");
             assert_eq!(p.grant.ssh_owner, row.ours, "{what}");
         }
         Route::Mailto(_) => {
@@ -270,8 +283,11 @@ impl std::fmt::Debug for Row {
 #[test]
 fn cover_routes_have_one_network_mode_for_every_tick() {
     // Whatever fills a slot (chaff, queued mail of any contact, a fetch), one route's ticks
-    // all dial alike.
-    for (_, route) in routes() {
+    // all dial alike. (Someone else's SSH route without a drop key is never dialled.)
+    for (name, route) in routes() {
+        if name == "ssh" {
+            continue;
+        }
         for global in [Via::Direct, Via::Tor] {
             for shared in [None, Some(Via::Direct), Some(Via::Tor)] {
                 let cfg = config(global, &RouteKind::ALL);

@@ -146,7 +146,11 @@ impl Session {
 
     /// Every kind enters the replay window, not only stored mail: a replayed key update or
     /// intro is refused like a replayed message.
-    fn mark_others(&mut self, run: &mut Run, all: &[([u8; 32], [u8; 16], Kind, u64)]) -> Result<()> {
+    fn mark_others(
+        &mut self,
+        run: &mut Run,
+        all: &[([u8; 32], [u8; 16], Kind, u64)],
+    ) -> Result<()> {
         let now = self.now();
         for (sender, msg_id, kind, sent_at) in all {
             run.accepted.insert((*sender, *msg_id));

@@ -13,11 +13,11 @@ use super::process::{MsgKey, Piece, Run, Seen};
 use super::{RETENTION_DAYS, Rejection};
 use crate::error::{Error, Result};
 use crate::session::Session;
+use hushpost_core::envelope::Kind;
 use hushpost_core::envelope::v2::{
     self, Assembly, ContentSink, Envelope, FragmentError, FragmentPlan, PartMeta, PartWriter,
     PartsSink,
 };
-use hushpost_core::envelope::Kind;
 use hushpost_core::letter;
 use hushpost_store::{Incoming, NewPart, NewPartial, PartData, PartFile, PartFileRef, PartLayout};
 use rayon::prelude::*;
@@ -226,7 +226,8 @@ impl Session {
                     files.push(None);
                     continue;
                 }
-                let (r, f) = store.part_file_create(i as u32, layout(&e.parts, i, plan.inline_len))?;
+                let (r, f) =
+                    store.part_file_create(i as u32, layout(&e.parts, i, plan.inline_len))?;
                 refs.push(r);
                 files.push(Some(f));
             }
@@ -265,7 +266,11 @@ impl Session {
         let Some(p) = self.store()?.partial(key)? else {
             return Ok(false);
         };
-        let corrupt = || Error::Store(hushpost_store::StoreError::Corrupt("a partial message".into()));
+        let corrupt = || {
+            Error::Store(hushpost_store::StoreError::Corrupt(
+                "a partial message".into(),
+            ))
+        };
         let plan = FragmentPlan::decode(&p.plan).ok_or_else(corrupt)?;
         let asm = Assembly::resume(plan.clone(), &p.bitmap).ok_or_else(corrupt)?;
         let head: HeadRecord = serde_json::from_slice(&p.head).map_err(|_| corrupt())?;
@@ -364,7 +369,13 @@ impl Session {
                 let mut w = Writer(&a.files);
                 PartsSink::new(&a.parts, &mut w)
                     .write_at(c.offset, c.bytes)
-                    .map_err(|e| if is_full(&e) { PieceError::Full } else { PieceError::Io(e) })?;
+                    .map_err(|e| {
+                        if is_full(&e) {
+                            PieceError::Full
+                        } else {
+                            PieceError::Io(e)
+                        }
+                    })?;
                 Ok(c.index)
             })
             .collect();
@@ -436,13 +447,18 @@ impl Session {
         let Some(a) = run.large.remove(&key) else {
             return Ok(());
         };
-        let corrupt = || Error::Store(hushpost_store::StoreError::Corrupt("a partial message".into()));
+        let corrupt = || {
+            Error::Store(hushpost_store::StoreError::Corrupt(
+                "a partial message".into(),
+            ))
+        };
         let p = self.store()?.partial(&key)?.ok_or_else(corrupt)?;
         let letter_raw = match (&p.letter, a.files.first()) {
             (Some(l), _) => zeroize::Zeroizing::new(l.clone()),
             (None, Some(Some(f))) => {
                 let mut v = zeroize::Zeroizing::new(vec![0u8; a.parts[0].len as usize]);
-                f.read_exact_at(&mut v, 0).map_err(|e| Error::Io(e, self.home.store()))?;
+                f.read_exact_at(&mut v, 0)
+                    .map_err(|e| Error::Io(e, self.home.store()))?;
                 v
             }
             (None, _) => zeroize::Zeroizing::new(Vec::new()),
@@ -459,7 +475,13 @@ impl Session {
             chain,
         };
         let now = self.now();
-        let msg = self.new_message_from(&common, parsed.as_ref(), &letter_raw, a.parts.len() > 1, now);
+        let msg = self.new_message_from(
+            &common,
+            parsed.as_ref(),
+            &letter_raw,
+            a.parts.len() > 1,
+            now,
+        );
         let inline_len = a.asm.plan().inline_len;
         let parts: Vec<NewPart<'_>> = (1..a.parts.len())
             .map(|i| NewPart {
@@ -511,7 +533,10 @@ impl Session {
                 let (x, pq) = keys.refs();
                 let me = self.keys.identity().ed_public();
                 let base = self.store()?.seen_snapshot()?;
-                let seen = Seen { base: &base, run: &run.accepted };
+                let seen = Seen {
+                    base: &base,
+                    run: &run.accepted,
+                };
                 let contact = |k: &[u8; 32]| *k == key.0;
                 let rx = v2::Receiver {
                     me,
@@ -583,7 +608,9 @@ impl Session {
     pub(crate) fn arriving(&mut self) -> Result<Vec<super::Arriving>> {
         let mut out = Vec::new();
         for p in self.store()?.partials()? {
-            let Some(plan) = FragmentPlan::decode(&p.plan) else { continue };
+            let Some(plan) = FragmentPlan::decode(&p.plan) else {
+                continue;
+            };
             let got = Assembly::resume(plan.clone(), &p.bitmap).map_or(0, |a| a.received());
             out.push(super::Arriving {
                 from: self.who(&p.key.0),
@@ -598,7 +625,10 @@ impl Session {
     /// Pieces of this run's large messages stored so far, and in all.
     pub(super) fn run_pieces(run: &Run) -> (u64, u64) {
         run.large.values().fold((0, 0), |(g, t), a| {
-            (g + u64::from(a.asm.received()), t + u64::from(a.asm.plan().count))
+            (
+                g + u64::from(a.asm.received()),
+                t + u64::from(a.asm.plan().count),
+            )
         })
     }
 }
@@ -613,7 +643,9 @@ fn fragment_reason(e: FragmentError) -> String {
     match e {
         FragmentError::WrongMessage => "a fragment of another message was spliced in".into(),
         FragmentError::Inconsistent(i) => format!("fragment {i} disagrees with its head"),
-        FragmentError::BadProof(i) => format!("fragment {i} was altered (it does not match the signed head)"),
+        FragmentError::BadProof(i) => {
+            format!("fragment {i} was altered (it does not match the signed head)")
+        }
     }
 }
 

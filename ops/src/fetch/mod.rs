@@ -16,9 +16,7 @@ pub use quarantine::QuarantineItem;
 
 use crate::dial::{self, Operation};
 use crate::error::Result;
-use crate::keys::Owner;
 use crate::session::Session;
-use hushpost_core::FetchCap;
 use hushpost_core::tags::days_to_poll;
 use hushpost_core::time::Day;
 use hushpost_transports::{DeadDrop, Fetched, Flow, Transport};
@@ -148,7 +146,7 @@ impl Session {
             .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {
-                    let r = self.fetch_route(&route, &mut t, &[], &mut prog, progress)?;
+                    let r = self.fetch_route(&route, &mut t, &mut prog, progress)?;
                     report.merge(r);
                 }
                 Err(e) => report.route_errors.push((route.label(), e.to_string())),
@@ -158,6 +156,7 @@ impl Session {
         report.arriving = self.arriving()?;
         report.incomplete += report.arriving.len();
         self.finish_fetch()?;
+        crate::poll::loops_returned(&self.home, &report.loops_back)?;
         Ok(report)
     }
 
@@ -183,27 +182,23 @@ impl Session {
         Ok(self.keys.capabilities(&days).0.len())
     }
 
-    /// Fetches one route through an open transport: our capabilities for the days to poll,
-    /// plus `extra` (decoys padding a cover-traffic fetch). Stores, then deletes. A second
-    /// (and third) pass takes what the first had to leave on the drop because its head came
-    /// later than the bound on early fragments allows.
+    /// Fetches one route through an open transport: our capabilities for the days to poll.
+    /// Stores, then deletes; our own chaff (a loop blob of a poll still out) is only noted.
+    /// A second (and third) pass takes what the first had to leave on the drop because its
+    /// head came later than the bound on early fragments allows.
     pub(crate) fn fetch_route(
         &mut self,
         route: &hushpost_core::Route,
         transport: &mut Transport,
-        extra: &[FetchCap],
         prog: &mut FetchProgress,
         progress: &mut dyn FnMut(FetchProgress),
     ) -> Result<FetchReport> {
         let label = route.label();
         let today = Day::of(self.now());
         let days = self.days_for(route)?;
-        let (mut caps, mut owners) = self.keys.capabilities(&days);
-        for c in extra {
-            caps.push(c.clone());
-            owners.push(Owner::Decoy);
-        }
+        let (caps, owners) = self.keys.capabilities(&days);
         let mut run = Run::new(label.clone());
+        run.own_chaff = crate::poll::loop_hashes(&self.home)?;
         let mut fetched = Ok(());
         for _pass in 0..PASSES {
             run.left = 0;
@@ -244,7 +239,7 @@ impl Session {
         &mut self,
         run: &mut Run,
         transport: &mut Transport,
-        (caps, owners): (&[FetchCap], &[Owner]),
+        (caps, owners): (&[hushpost_core::FetchCap], &[crate::keys::Owner]),
         prog: &mut FetchProgress,
         progress: &mut dyn FnMut(FetchProgress),
     ) -> (hushpost_transports::Result<()>, Option<crate::Error>) {

@@ -51,6 +51,9 @@ pub(crate) struct Run {
     pub(super) left: usize,
     /// Heads that arrived in this batch (their early fragments are stored next).
     pub(super) new_heads: Vec<MsgKey>,
+    /// SHA-256 of our own chaff still out (a poll's loop blobs): noted and deleted, never
+    /// opened.
+    pub(crate) own_chaff: HashSet<[u8; 32]>,
 }
 
 impl Run {
@@ -69,6 +72,7 @@ impl Run {
             refused: HashSet::new(),
             left: 0,
             new_heads: Vec::new(),
+            own_chaff: HashSet::new(),
         }
     }
 
@@ -125,13 +129,20 @@ impl Session {
         owners: &[Owner],
     ) -> Result<()> {
         // Our own chaff: nothing to open (it is sealed to a throw-away key); note that it
-        // came back and delete it like real mail.
+        // came back and delete it like real mail. A contact request a relay took without
+        // its proof of work is refused: anyone could flood the intro mailbox that way.
         batch.retain(|f| {
-            if owners.get(f.cap) == Some(&Owner::Loop) {
-                run.report
-                    .loops_back
-                    .push(hushpost_core::pow::blob_hash(&f.blob));
+            let hash = hushpost_core::pow::blob_hash(&f.blob);
+            if owners.get(f.cap) == Some(&Owner::Loop) || run.own_chaff.contains(&hash) {
+                run.report.loops_back.push(hash);
                 run.delete.push((f.cap, f.id.clone()));
+                false
+            } else if owners.get(f.cap) == Some(&Owner::Intro) && f.unstamped {
+                run.reject(
+                    f.cap,
+                    f.id.clone(),
+                    "contact request posted without the relay's proof of work".into(),
+                );
                 false
             } else {
                 true
@@ -184,8 +195,10 @@ impl Session {
             }
         }
         self.keep_aside(run, owners)?;
-        let ids: Vec<(usize, String)> =
-            v1_complete.iter().flat_map(|(_, ids)| ids.clone()).collect();
+        let ids: Vec<(usize, String)> = v1_complete
+            .iter()
+            .flat_map(|(_, ids)| ids.clone())
+            .collect();
         self.accept(run, v1_complete.into_iter().map(|(m, _)| m).collect())?;
         run.delete.extend(ids);
         self.accept_v2(run, whole)?;

@@ -117,6 +117,8 @@ impl Session {
                 cap: i,
                 id: id.to_string(),
                 blob: blob.clone(),
+                // Only blobs that passed the intro check got this far.
+                unstamped: false,
             });
         }
         let mut run = Run::new("quarantine".into());

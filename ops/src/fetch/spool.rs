@@ -1,19 +1,25 @@
-//! What a locked `poll` fetched, still sealed, opened at the next unlock: the spool files
-//! (one JSON owner line, then the blob) are processed like a fetch and removed once stored
-//! or refused (pieces of incomplete large messages stay).
+//! What a poll fetched, still sealed, opened once the keyring is unlocked: the spool files
+//! (one JSON line naming the capability, then the blob) are processed like a fetch and
+//! removed once stored or refused (pieces of incomplete large messages stay). Whose
+//! capability it was is worked out here, with the keyring.
 
 use super::process::Run;
 use super::{BATCH, FetchReport, Rejection};
 use crate::error::{Error, Result};
 use crate::keys::Owner;
-use crate::poll::keys::CapOwner;
+use crate::poll::spool::SpoolHead;
 use crate::session::Session;
+use hushpost_core::FetchCap;
+use hushpost_core::time::Day;
 use hushpost_transports::Fetched;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// Days around today whose capabilities a spooled blob may have come under.
+const SPOOL_DAYS: u64 = super::RETENTION_DAYS + crate::poll::DAYS_AHEAD + 2;
+
 impl Session {
-    /// Opens and stores what a locked poll spooled (still sealed) since the last unlock.
+    /// Opens and stores what a poll spooled (still sealed) since the last unlock.
     pub fn process_spool(&mut self) -> Result<FetchReport> {
         let dir = crate::poll::spool_dir(&self.home);
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
@@ -31,8 +37,8 @@ impl Session {
             let Some(nl) = bytes.iter().position(|b| *b == b'\n') else {
                 continue;
             };
-            let owner: CapOwner = serde_json::from_slice(&bytes[..nl]).unwrap_or(CapOwner::Intro);
-            items.push((path, owner, bytes[nl + 1..].to_vec()));
+            let head: Option<SpoolHead> = serde_json::from_slice(&bytes[..nl]).ok();
+            items.push((path, head, bytes[nl + 1..].to_vec()));
         }
         if items.is_empty() {
             return Ok(FetchReport::default());
@@ -40,31 +46,46 @@ impl Session {
         self.ingest_spooled(items)
     }
 
-    fn ingest_spooled(&mut self, items: Vec<(PathBuf, CapOwner, Vec<u8>)>) -> Result<FetchReport> {
-        let by_key: HashMap<String, usize> = (0..self.keys.contact_states().len())
-            .filter_map(|i| self.keys.contact_ed(i).map(|ed| (hex::encode(ed), i)))
+    /// Who each capability of the days around today belongs to.
+    fn owners_by_cap(&self) -> HashMap<[u8; 32], Owner> {
+        let today = Day::of(self.now()).0;
+        let days: Vec<Day> = (today.saturating_sub(SPOOL_DAYS)..=today + SPOOL_DAYS)
+            .map(Day)
             .collect();
+        let (caps, owners) = self.keys.capabilities(&days);
+        caps.into_iter().map(|c| c.0).zip(owners).collect()
+    }
+
+    fn ingest_spooled(
+        &mut self,
+        items: Vec<(PathBuf, Option<SpoolHead>, Vec<u8>)>,
+    ) -> Result<FetchReport> {
+        let by_cap = self.owners_by_cap();
         let mut owners = Vec::new();
         let mut batch = Vec::new();
-        for (i, (path, owner, blob)) in items.into_iter().enumerate() {
-            owners.push(match owner {
-                CapOwner::Contact(k) => by_key.get(&k).map_or(Owner::Decoy, |i| Owner::Contact(*i)),
-                CapOwner::Intro => Owner::Intro,
-                CapOwner::Loop => Owner::Loop,
-            });
+        for (i, (path, head, blob)) in items.into_iter().enumerate() {
+            let cap = head.as_ref().and_then(|h| FetchCap::from_hex(&h.cap));
+            owners.push(
+                cap.and_then(|c| by_cap.get(&c.0).copied())
+                    .unwrap_or(Owner::Decoy),
+            );
             batch.push(Fetched {
                 cap: i,
                 id: path.to_string_lossy().into_owned(),
                 blob,
+                unstamped: head.is_some_and(|h| h.unstamped),
             });
         }
         let mut run = Run::new("spool".into());
-        // Blobs whose contact was removed meanwhile cannot be opened: refuse them.
+        // Blobs under no capability of ours (a contact removed meanwhile, a decoy someone
+        // wrote to, a spool file of an older version) cannot be opened: refuse them.
         for (f, o) in batch.iter().zip(owners.iter()) {
             if *o == Owner::Decoy {
                 run.report.rejected.push(Rejection {
                     route: "spool".into(),
-                    reason: "sender is not one of your contacts".into(),
+                    reason:
+                        "not under a capability of yours (the sender is not one of your contacts)"
+                            .into(),
                 });
                 run.delete.push((f.cap, f.id.clone()));
             }

@@ -44,6 +44,10 @@ pub struct ContactView {
     pub plans: Vec<ContactRoute>,
     /// All routes on their card, in the card's order.
     pub card_routes: Vec<String>,
+    /// Routes on their card that point at local places (folders, loopback or private
+    /// addresses), not used until enabled with `contact routes` (or `contact add
+    /// --allow-local`).
+    pub held_local: Vec<String>,
     /// `tor`/`direct` override for this contact.
     pub via: Option<Via>,
     /// Unix seconds.
@@ -94,6 +98,12 @@ impl Keys {
             routes: routes.iter().map(ToString::to_string).collect(),
             plans,
             card_routes: card.routes.iter().map(ToString::to_string).collect(),
+            held_local: card
+                .routes
+                .iter()
+                .filter(|r| r.is_local() && !routes.contains(r))
+                .map(ToString::to_string)
+                .collect(),
             via: c.via,
             added_at: c.added_at,
             forward_secrecy: self.prekey_state(&c.name),
@@ -166,6 +176,7 @@ impl Keys {
                 verified: false,
                 added_at: now,
                 use_routes: None,
+                allow_local: false,
                 via: None,
                 fallback: false,
                 my_prekeys: Vec::new(),
@@ -202,8 +213,16 @@ impl Keys {
         self.save()
     }
 
+    /// Lets the contact's card routes to local places be used, now and in newer cards
+    /// (what `contact add --allow-local` does: for folders and relays you run yourself).
+    pub fn contact_allow_local(&mut self, name: &str) -> Result<ContactView> {
+        self.contact_mut(name)?.allow_local = true;
+        self.save()?;
+        self.contact(name)
+    }
+
     /// Sets which of a contact's card routes to use, in order; an empty list restores the
-    /// card's own list and order.
+    /// card's own list and order (without its local routes).
     pub fn contact_set_routes(&mut self, name: &str, routes: &[Route]) -> Result<ContactView> {
         let view = self.contact(name)?;
         let mut chosen: Vec<Route> = Vec::new();

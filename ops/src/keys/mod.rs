@@ -263,7 +263,9 @@ impl Keys {
             .position(|c| contact_public(c).is_some_and(|(_, id)| id.ed == *ed))
     }
 
-    /// The routes used for a contact: the user's chosen subset and order, else the card's.
+    /// The routes used for a contact: the user's chosen subset and order, else the card's
+    /// without the ones that point at local places (a card cannot steer us into our own
+    /// folders or ports; the user enables those by choosing them).
     pub(crate) fn routes_of(&self, c: &ContactState) -> Vec<Route> {
         let Some((card, _)) = contact_public(c) else {
             return Vec::new();
@@ -274,7 +276,11 @@ impl Keys {
                 .filter(|r| card.routes.contains(r))
                 .cloned()
                 .collect(),
-            None => card.routes,
+            None => card
+                .routes
+                .into_iter()
+                .filter(|r| c.allow_local || !r.is_local())
+                .collect(),
         }
     }
 
@@ -356,11 +362,6 @@ impl Keys {
     pub(crate) fn loop_key(&self) -> Result<hushpost_core::tags::DirKey> {
         PairKeys::loopback(&self.identity).map_err(|e| Error::Invalid(e.to_string()))
     }
-
-    /// The intro capability of our card.
-    pub(crate) fn intro_cap(&self) -> &hushpost_core::Secret32 {
-        &self.state.intro_cap.0
-    }
 }
 
 /// Every key that opens mail sent to us, labelled (`key export --age`).
@@ -374,14 +375,29 @@ pub struct ReceivingKeys {
 
 impl ReceivingKeys {
     /// The age identity file: hybrid lines first unless `classical_only` (Go age before 1.3
-    /// refuses a file with a hybrid line).
+    /// refuses a file with a hybrid line); each key's comment names it and its recipient.
     pub fn age_identity_file(&self, classical_only: bool) -> zeroize::Zeroizing<String> {
-        let classical: Vec<(&str, &XKeyPair)> =
-            self.classical.iter().map(|(l, k)| (l.as_str(), k)).collect();
+        let label = |l: &str, r: String| format!("{l}: {r}");
+        let classical_labels: Vec<String> = (self.classical.iter())
+            .map(|(l, k)| {
+                label(
+                    l,
+                    hushpost_core::identity::age_recipient_string(&k.public()),
+                )
+            })
+            .collect();
+        let hybrid_labels: Vec<String> = (self.hybrid.iter())
+            .map(|(l, k)| label(l, k.public().to_age_string()))
+            .collect();
+        let classical: Vec<(&str, &XKeyPair)> = (classical_labels.iter().map(String::as_str))
+            .zip(self.classical.iter().map(|(_, k)| k))
+            .collect();
         let hybrid: Vec<(&str, &HybridKeyPair)> = if classical_only {
             Vec::new()
         } else {
-            self.hybrid.iter().map(|(l, k)| (l.as_str(), k)).collect()
+            (hybrid_labels.iter().map(String::as_str))
+                .zip(self.hybrid.iter().map(|(_, k)| k))
+                .collect()
         };
         hushpost_core::hybrid::age_identity_file(&classical, &hybrid)
     }

@@ -74,7 +74,12 @@ impl Opening {
     }
 }
 
-fn peer_key(k: &PeerHybridKey, role: KeyRole, owner: &[u8; 32], me: &[u8; 32]) -> Option<SignedKey> {
+fn peer_key(
+    k: &PeerHybridKey,
+    role: KeyRole,
+    owner: &[u8; 32],
+    me: &[u8; 32],
+) -> Option<SignedKey> {
     let key = HybridPublic::from_bytes(&hex::decode(&k.key).ok()?).ok()?;
     let sig: [u8; 64] = hex::decode(&k.sig).ok()?.try_into().ok()?;
     let sk = SignedKey {
@@ -335,7 +340,10 @@ impl Keys {
         let c = self.state.contact(name)?;
         let idx = self.contact_index(name)?;
         let now = self.now();
-        let pq_live = c.their_pq_prekey.as_ref().is_some_and(|p| p.not_after > now);
+        let pq_live = c
+            .their_pq_prekey
+            .as_ref()
+            .is_some_and(|p| p.not_after > now);
         Some(PrekeyState {
             our_prekey_age: c
                 .my_prekeys

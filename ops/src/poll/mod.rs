@@ -1,37 +1,41 @@
 //! `hushpost poll`: one tick of the unattended scheduler, made for cron and `--daemon`.
 //!
-//! Per destination (our receive routes, the contacts' routes cover traffic runs on, and
-//! anything queued): fetch, then put — on a cover route exactly `send_small` small and
-//! `send_large` large blobs per tick, real ones if queued and chaff otherwise; a fetch on a
-//! cover route presents exactly `max(fetch_tags, real)` capabilities (real ones padded with
-//! decoys). Chaff is a real age file to a throw-away key, put under our own loop tag and
-//! fetched back and deleted like mail; a loop blob not back within 3 ticks marks the route
-//! as possibly dropping mail. Every connection is dialled by its plan (`dial`).
+//! Per destination — our receive routes, the first routes of our contacts (unlocked), and
+//! anything queued — a tick on a cover route has one shape whatever it carries: a fixed
+//! number of puts per lane (`slots`: each contact whose mail goes this way gets real mail
+//! if queued, else chaff sealed to them; our own loop gets chaff under one of our
+//! capabilities), and on our own routes one fetch page of fixed size over a fixed-length,
+//! shuffled list of capabilities (real ones padded with decoys that recur like them) and
+//! one padded delete (`page`). Every connection is dialled by its plan (`dial`).
 //!
 //! The schedule's only inputs are the clock and the RNG: which blob fills a slot never
-//! changes what goes on the wire (time, destination, size). Without the passphrase, poll
-//! works from `poll-keys.json` (capabilities precomputed at unlock) and spools what it
-//! fetches, still sealed, until the next unlock.
+//! changes what goes on the wire (time, destination, size, count). Without the passphrase,
+//! poll works from `poll-keys.json` (capabilities precomputed at unlock, no contact in
+//! it), spools what it fetches, still sealed, until the next unlock, and leaves contacts'
+//! lanes — and mail queued for them — to the next unlocked poll.
 
 pub(crate) mod keys;
 mod locked;
+mod page;
 mod slots;
+pub(crate) mod spool;
 pub mod state;
 
 use crate::config::Config;
 use crate::dial::{self, Operation, Policy};
 use crate::error::{Error, Result};
-use crate::fetch::{FetchProgress, FetchReport, Rejection};
+use crate::fetch::{FetchProgress, Rejection};
 use crate::home::Home;
 use crate::outbox::Outbox;
 use crate::session::Session;
+use hushpost_core::Route;
 use hushpost_core::envelope::Bucket;
 use hushpost_core::identity::XKeyPair;
 use hushpost_core::route::Via;
 use hushpost_core::time::{Clock, Day};
-use hushpost_core::{FetchCap, Route, Tag};
 use hushpost_transports::Transport;
-use keys::{CapOwner, PollKeys};
+use keys::PollKeys;
+use page::Fetched1;
 use rand::{RngCore, SeedableRng};
 use serde::Serialize;
 use state::{LoopInFlight, PollState};
@@ -39,7 +43,8 @@ use std::sync::{Arc, Mutex};
 
 pub use keys::DAYS_AHEAD;
 
-/// Ticks after which a missing loop blob raises the alarm.
+/// Complete passes over a mailbox without one of our loop blobs after which it raises
+/// the alarm.
 pub const LOOP_ALARM_TICKS: u64 = 3;
 
 /// One request as the network sees it.
@@ -49,10 +54,13 @@ pub struct WireEvent {
     pub time: u64,
     /// The route (label).
     pub dest: String,
-    /// `put` or `fetch`.
+    /// `put`, `fetch` or `delete`.
     pub op: &'static str,
-    /// Bytes sent: the blob, or 32 per capability.
+    /// Bytes sent: the blob, or 32 per capability or delete item.
     pub bytes: usize,
+    /// A fetch: the capabilities presented, in order, hex (what the drop sees).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<String>,
 }
 
 /// How to run a tick.
@@ -88,6 +96,8 @@ pub struct PollReport {
     pub spooled: usize,
     /// Blobs still queued after this tick.
     pub queued: usize,
+    /// Of those, blobs for contacts' cover lanes that wait for an unlocked poll.
+    pub waiting_unlock: usize,
     /// Blobs refused while storing.
     pub rejected: Vec<Rejection>,
     /// Per-route errors.
@@ -104,17 +114,36 @@ pub(crate) fn spool_dir(home: &Home) -> std::path::PathBuf {
     home.data_dir.join("spool")
 }
 
+/// SHA-256 of every loop blob of ours still out: any fetch of our routes can meet them.
+pub(crate) fn loop_hashes(home: &Home) -> Result<std::collections::HashSet<[u8; 32]>> {
+    let sp = state_path(home);
+    let st: PollState = state::load(&sp).map_err(|e| Error::Io(e, sp))?;
+    Ok(st.loop_hashes())
+}
+
+/// Our loop blobs a fetch other than poll's took back: they are home, not lost.
+pub(crate) fn loops_returned(home: &Home, hashes: &[[u8; 32]]) -> Result<()> {
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    let sp = state_path(home);
+    let mut st: PollState = state::load(&sp).map_err(|e| Error::Io(e, sp.clone()))?;
+    let back: Vec<String> = hashes.iter().map(hex::encode).collect();
+    st.loops.retain(|l| !back.contains(&l.hash));
+    state::save(&sp, &st).map_err(|e| Error::Io(e, sp))
+}
+
 /// Whether a locked poll left sealed mail in the spool.
 pub fn spool_pending(home: &Home) -> bool {
     std::fs::read_dir(spool_dir(home)).is_ok_and(|mut d| d.next().is_some())
 }
 
-/// A chaff blob: a real age file to a throw-away key, of a bucket size. Real mail is sealed
-/// to hybrid (ML-KEM-768 + X25519) keys once the first exchange with a contact is done, and
-/// the stanza type is visible to a drop, so chaff carries one `mlkem768x25519` stanza too
-/// (PROTOCOL.md §7.7): only a pair's classical first message looks different.
+/// A chaff blob for our own loop: a real age file to a throw-away key, of a bucket size.
+/// Mail is sealed to hybrid (ML-KEM-768 + X25519) keys and the stanza type is visible to a
+/// drop, so chaff carries one `mlkem768x25519` stanza too (PROTOCOL.md §7.7), sized to the
+/// hybrid capacity of the bucket.
 pub fn chaff(bucket: Bucket, rng: &mut dyn RngCore) -> Vec<u8> {
-    use hushpost_core::agelayer::{SealKey, capacity, encrypt_to_into, HYBRID_HEADER_LEN};
+    use hushpost_core::agelayer::{HYBRID_HEADER_LEN, SealKey, capacity, encrypt_to_into};
     let throwaway = hushpost_core::hybrid::HybridKeyPair::generate();
     let mut plain = zeroize::Zeroizing::new(vec![0u8; bucket.capacity()]);
     rng.fill_bytes(&mut plain);
@@ -139,13 +168,23 @@ pub(crate) struct Tick<'a> {
     pub(crate) outbox: Outbox,
     pub(crate) rng: Box<dyn RngCore>,
     pub(crate) now: u64,
-    pub(crate) loop_tag: Option<Tag>,
     trace: Option<Arc<Mutex<Vec<WireEvent>>>>,
 }
 
 impl Tick<'_> {
     /// Records a request as the network sees it.
     pub(crate) fn record(&self, dest: &str, op: &'static str, bytes: usize) {
+        self.record_fetch(dest, op, bytes, &[]);
+    }
+
+    /// Records a request with the capabilities it presents.
+    pub(crate) fn record_fetch(
+        &self,
+        dest: &str,
+        op: &'static str,
+        bytes: usize,
+        caps: &[hushpost_core::FetchCap],
+    ) {
         if let Some(t) = &self.trace
             && let Ok(mut v) = t.lock()
         {
@@ -154,6 +193,7 @@ impl Tick<'_> {
                 dest: dest.to_string(),
                 op,
                 bytes,
+                caps: caps.iter().map(hushpost_core::FetchCap::hex).collect(),
             });
         }
     }
@@ -181,7 +221,7 @@ pub fn poll(
         Err(e) => return Err(e),
     };
     let mut tick = start(home, session.as_deref_mut(), opts)?;
-    for dest in destinations(&tick)? {
+    for dest in destinations(&tick, session.as_deref())? {
         run_dest(&mut tick, session.as_deref_mut(), &dest);
     }
     if let Some(s) = session {
@@ -214,18 +254,14 @@ fn start<'a>(
     };
     let kp = keys::path(home);
     let pk: PollKeys = state::load(&kp).map_err(|e| Error::Io(e, kp.clone()))?;
-    if pk.routes.is_empty() && report.locked {
+    if !pk.usable() && report.locked {
         return Err(Error::Invalid("poll has no capabilities yet: unlock once (any hushpost command) so it can precompute them".into()));
     }
-    // Locked: the plans of cover routes were made at unlock and travel in poll-keys.json.
+    // Locked, the only routes poll knows are ours (and those of queued blobs).
     let policy = if report.locked {
         Policy {
             own: pk.routes.clone(),
-            users: pk
-                .send_routes
-                .iter()
-                .map(|p| (p.route().clone(), p.via()))
-                .collect(),
+            users: Vec::new(),
         }
     } else {
         policy
@@ -240,13 +276,6 @@ fn start<'a>(
         Some(s) => Box::new(rand_chacha::ChaCha20Rng::seed_from_u64(s ^ state.tick)),
         None => Box::new(rand::rngs::OsRng),
     };
-    let today = Day::of(now);
-    let loop_tag = pk
-        .caps
-        .iter()
-        .find(|c| c.owner == CapOwner::Loop && c.day == today.0)
-        .and_then(|c| FetchCap::from_hex(&c.cap))
-        .map(|c| c.tag());
     Ok(Tick {
         home,
         config,
@@ -257,21 +286,27 @@ fn start<'a>(
         outbox: Outbox::new(&home.outbox()),
         rng,
         now,
-        loop_tag,
         trace: opts.trace.clone(),
     })
 }
 
-/// Our receive routes, the cover routes of contacts, and anything queued, sorted.
-fn destinations(tick: &Tick<'_>) -> Result<Vec<Route>> {
+/// Our receive routes, the first routes of contacts (unlocked, where cover runs), and
+/// anything queued, sorted.
+fn destinations(tick: &Tick<'_>, session: Option<&Session>) -> Result<Vec<Route>> {
     let mut dests: Vec<Route> = tick.keys.routes.clone();
     let mut add = |r: Route| {
         if !dests.contains(&r) {
             dests.push(r);
         }
     };
-    for p in &tick.keys.send_routes {
-        add(p.route().clone());
+    if let Some(s) = session {
+        for c in s.keys.contact_states() {
+            if let Some(r) = s.keys.routes_of(c).into_iter().next()
+                && tick.config.cover.enabled_for(&r)
+            {
+                add(r);
+            }
+        }
     }
     for (r, _) in tick
         .outbox
@@ -284,8 +319,8 @@ fn destinations(tick: &Tick<'_>) -> Result<Vec<Route>> {
     Ok(dests)
 }
 
-/// The plan for a destination's tick: the strictest of what its queued blobs and its
-/// stored cover plan say, so one route's ticks always dial alike.
+/// The plan for a destination's tick: the strictest of what its queued blobs and the
+/// contacts using it say, so one route's ticks always dial alike.
 fn dest_plan(tick: &Tick<'_>, dest: &Route) -> Result<dial::Plan> {
     let queued_tor = tick
         .outbox
@@ -313,7 +348,7 @@ fn dest_plan(tick: &Tick<'_>, dest: &Route) -> Result<dial::Plan> {
     )
 }
 
-fn run_dest(tick: &mut Tick<'_>, session: Option<&mut Session>, dest: &Route) {
+fn run_dest(tick: &mut Tick<'_>, mut session: Option<&mut Session>, dest: &Route) {
     let label = dest.label();
     let cover = tick.config.cover.enabled_for(dest);
     let opened = dest_plan(tick, dest)
@@ -329,27 +364,36 @@ fn run_dest(tick: &mut Tick<'_>, session: Option<&mut Session>, dest: &Route) {
             return;
         }
     };
-    let is_own = tick.keys.routes.contains(dest);
     // Fetch first, then send: a loop blob put in this tick is looked for from the next
     // tick on, so a drop that drops it has a whole interval to do so and is noticed.
-    if cover || is_own {
-        let fetched = match session.filter(|_| is_own) {
-            Some(s) => fetch_unlocked(tick, s, &mut t, dest, cover),
-            None => locked::fetch(tick, &mut t, dest, is_own, cover),
+    if tick.keys.routes.contains(dest) {
+        let fetched = match (cover, session.as_deref_mut()) {
+            (true, _) => page::fetch(tick, &mut t, dest),
+            (false, Some(s)) => fetch_unlocked(tick, s, &mut t, dest),
+            (false, None) => locked::fetch(tick, &mut t, dest),
         };
-        match fetched {
-            Ok((r, spooled)) => note_fetched(tick, dest, r, spooled),
+        let opened = match (fetched, session.as_deref_mut()) {
+            // An unlocked poll opens what it spooled at once.
+            (Ok(mut f), Some(s)) if f.spooled > 0 => s.process_spool().map(|r| {
+                f.report.merge(r);
+                f
+            }),
+            (r, _) => r,
+        };
+        match opened {
+            Ok(f) => note_fetched(tick, dest, f),
             Err(e) => tick.report.errors.push((label.clone(), e.to_string())),
         }
     }
-    if let Err(e) = slots::send(tick, &mut t, dest, cover) {
+    if let Err(e) = slots::send(tick, session, &mut t, dest, cover) {
         tick.report.errors.push((label, e));
     }
 }
 
-fn note_fetched(tick: &mut Tick<'_>, dest: &Route, r: FetchReport, spooled: usize) {
+fn note_fetched(tick: &mut Tick<'_>, dest: &Route, f: Fetched1) {
+    let r = f.report;
     tick.report.new += r.new.len();
-    tick.report.spooled += spooled;
+    tick.report.spooled += if tick.report.locked { f.spooled } else { 0 };
     tick.report.rejected.extend(r.rejected);
     tick.report.errors.extend(r.route_errors);
     let dest_text = dest.to_string();
@@ -359,15 +403,23 @@ fn note_fetched(tick: &mut Tick<'_>, dest: &Route, r: FetchReport, spooled: usiz
             .loops
             .retain(|l| !(l.route == dest_text && l.hash == hh));
     }
+    // A pass that saw the whole mailbox without a loop blob of ours counts against it.
+    if f.complete {
+        for l in tick.state.loops.iter_mut().filter(|l| l.route == dest_text) {
+            if l.tick < tick.state.tick {
+                l.passes += 1;
+            }
+        }
+    }
 }
 
 fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
-    // Loop alarm: our own chaff should be back within three ticks.
+    // Loop alarm: our own chaff should be back within three complete passes.
     let overdue: Vec<LoopInFlight> = tick
         .state
         .loops
         .iter()
-        .filter(|l| l.tick + LOOP_ALARM_TICKS <= tick.state.tick)
+        .filter(|l| l.passes >= LOOP_ALARM_TICKS as u32)
         .cloned()
         .collect();
     for l in overdue {
@@ -379,6 +431,10 @@ fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
         }
         tick.state.loops.retain(|x| x != &l);
     }
+    // Loops of routes that are no longer ours will never come back to be counted.
+    let own: Vec<String> = tick.keys.routes.iter().map(|r| r.to_string()).collect();
+    tick.state.loops.retain(|l| own.contains(&l.route));
+    tick.state.pages.retain(|r, _| own.contains(r));
     tick.report.dropping = tick.state.dropping.clone();
     tick.report.queued = tick.outbox.pending();
     tick.state.errors = tick.report.errors.clone();
@@ -387,35 +443,22 @@ fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
     Ok(tick.report)
 }
 
-/// `n` decoy capabilities.
-pub(crate) fn decoys(n: usize, rng: &mut dyn RngCore) -> Vec<FetchCap> {
-    (0..n)
-        .map(|_| {
-            let mut b = [0u8; 32];
-            rng.fill_bytes(&mut b);
-            FetchCap(b)
-        })
-        .collect()
-}
-
 fn fetch_unlocked(
     tick: &mut Tick<'_>,
     s: &mut Session,
     t: &mut Transport,
     dest: &Route,
-    cover: bool,
-) -> Result<(FetchReport, usize)> {
+) -> Result<Fetched1> {
     let real = s.capability_count(dest)?;
-    let pad = if cover {
-        tick.config.cover.fetch_tags.saturating_sub(real)
-    } else {
-        0
-    };
-    let extra = decoys(pad, &mut *tick.rng);
-    tick.record(&dest.label(), "fetch", 32 * (real + pad));
+    tick.record(&dest.label(), "fetch", 32 * real);
     let mut prog = FetchProgress::default();
-    let r = s.fetch_route(dest, t, &extra, &mut prog, &mut |_| {})?;
-    Ok((r, 0))
+    let report = s.fetch_route(dest, t, &mut prog, &mut |_| {})?;
+    let complete = report.route_errors.is_empty();
+    Ok(Fetched1 {
+        report,
+        spooled: 0,
+        complete,
+    })
 }
 
 /// The wait before the next `--daemon` tick: exponential with mean `mean_secs` (a Poisson

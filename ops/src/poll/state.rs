@@ -1,7 +1,10 @@
 //! What the scheduler remembers between ticks (`poll-state.json`): tick count, loop blobs
-//! in flight, warnings; and the JSON file helpers `poll` uses.
+//! in flight, where each of our cover routes' fetch left off, warnings; and the JSON file
+//! helpers `poll` uses.
 
+use hushpost_transports::PageState;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A chaff blob on its way around a loop.
@@ -13,6 +16,21 @@ pub struct LoopInFlight {
     pub hash: String,
     /// The tick it was sent in.
     pub tick: u64,
+    /// Fetches of the route since then that went through the whole mailbox without it.
+    #[serde(default)]
+    pub passes: u32,
+}
+
+/// One of our cover routes between ticks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RoutePage {
+    /// Where its fixed-shape fetch left off.
+    #[serde(default)]
+    pub page: PageState,
+    /// Blobs fetched but not deleted yet (a delete request holds only so many): capability
+    /// (hex) and drop id.
+    #[serde(default)]
+    pub pending: Vec<(String, String)>,
 }
 
 /// The scheduler's memory.
@@ -32,6 +50,19 @@ pub struct PollState {
     /// Per-route errors of the last tick.
     #[serde(default)]
     pub errors: Vec<(String, String)>,
+    /// Our cover routes' fetch positions, by route.
+    #[serde(default)]
+    pub pages: BTreeMap<String, RoutePage>,
+}
+
+impl PollState {
+    /// SHA-256 of every loop blob of ours still out, to tell our chaff from mail.
+    pub fn loop_hashes(&self) -> std::collections::HashSet<[u8; 32]> {
+        self.loops
+            .iter()
+            .filter_map(|l| hex::decode(&l.hash).ok()?.try_into().ok())
+            .collect()
+    }
 }
 
 /// Reads a JSON file, or the default when it does not exist.

@@ -58,7 +58,7 @@ impl Session {
             let to = self
                 .keys
                 .seal_to(target.index)
-                .ok_or_else(|| Error::NoRoute(target.name.clone()))?;
+                .ok_or_else(|| Error::NoRoute(target.name.clone(), String::new()))?;
             let draft = v2::Draft {
                 kind: Kind::Message,
                 msg_id,
@@ -77,7 +77,8 @@ impl Session {
                 now,
                 group: rand::random(),
             };
-            let r = self.deliver_one(req, &copy, message, (&draft, &to), (raw, files), &mut meter)?;
+            let r =
+                self.deliver_one(req, &copy, message, (&draft, &to), (raw, files), &mut meter)?;
             reports.push(r);
         }
         Ok(reports)
@@ -129,7 +130,8 @@ impl Session {
         };
         self.record(copy, message, &report, &plan.label, 0)?;
         let rec = DraftRecord::new(draft, to, files);
-        self.store()?.set_delivery_draft(&copy.group, &rec.encode())?;
+        self.store()?
+            .set_delivery_draft(&copy.group, &rec.encode())?;
         // Held while sealing: a resume (after a crash) never runs beside this.
         let _sealing = self.seal_lock(&copy.group)?;
         let queued = op == Operation::SendQueued;
@@ -159,7 +161,9 @@ impl Session {
             Err(e) => {
                 // Half a message in the outbox would be debris: take it out again.
                 let _ = Outbox::new(&self.home.outbox()).drop_group(&copy.group);
-                report.errors.push(format!("{}: could not queue: {e}", plan.label));
+                report
+                    .errors
+                    .push(format!("{}: could not queue: {e}", plan.label));
                 report.state = DeliveryState::Failed;
                 self.update(copy, &report, 0, None)?;
                 return Ok(report);
@@ -175,7 +179,9 @@ impl Session {
         if let Some(sig) = &sealed.sig {
             self.record_sealed(&copy.group, sealed.blobs, sig)?;
             let chain = envelope::chain_hash(&draft.msg_id, sig);
-            self.inbox.mailbox.set_chain_out(&copy.target.id.ed, &chain)?;
+            self.inbox
+                .mailbox
+                .set_chain_out(&copy.target.id.ed, &chain)?;
         }
         self.settle(copy, plan, op, &sealed, &mut report)?;
         self.update(copy, &report, u64::from(sealed.direct), None)?;
@@ -212,10 +218,7 @@ impl Session {
             report.state = DeliveryState::Queued;
             report.retrying = true;
             report.flowing = true;
-            report.reason = format!(
-                "{} of {} blobs are on the drop; {room}",
-                s.direct, s.blobs
-            );
+            report.reason = format!("{} of {} blobs are on the drop; {room}", s.direct, s.blobs);
         } else {
             if let Some(e) = &s.error {
                 report.errors.push(format!("{}: {e}", plan.label));

@@ -7,6 +7,7 @@
 //! Must not: read an attachment whole into memory, or lose the message: the sent copy is
 //! stored before anything is sealed.
 
+pub(crate) mod chaff;
 mod deliver;
 mod resume;
 mod seal;
@@ -238,8 +239,8 @@ impl Session {
                 .contact_index(name)
                 .ok_or_else(|| Error::UnknownContact(name.clone()))?;
             let c = &self.keys.contact_states()[index];
-            let (_, id) =
-                crate::keys::contact_public(c).ok_or_else(|| Error::NoRoute(name.clone()))?;
+            let (_, id) = crate::keys::contact_public(c)
+                .ok_or_else(|| Error::NoRoute(name.clone(), String::new()))?;
             let mut routes = self.keys.routes_of(c);
             if let Some(kind) = req.route {
                 routes.retain(|r| r.kind() == kind);
@@ -248,7 +249,7 @@ impl Session {
                 }
             }
             if routes.is_empty() {
-                return Err(Error::NoRoute(name.clone()));
+                return Err(Error::NoRoute(name.clone(), crate::intro::held_note(&view)));
             }
             out.push(Target {
                 name: view.name,

@@ -94,13 +94,21 @@ impl Session {
         };
         let (draft, to, files) = match rec.restore(self.keys.identity()) {
             Ok(x) => x,
-            Err(why) => return fail(self, format!("the interrupted send could not resume: {why}")),
+            Err(why) => {
+                return fail(
+                    self,
+                    format!("the interrupted send could not resume: {why}"),
+                );
+            }
         };
         let Some(letter) = self.store()?.get(d.message)?.map(|(_, raw)| raw) else {
             return fail(self, "the sent message is gone".into());
         };
         let Some((target, plan)) = self.resume_target(d)? else {
-            return fail(self, format!("{} has no usable route any more", d.recipient));
+            return fail(
+                self,
+                format!("{} has no usable route any more", d.recipient),
+            );
         };
         let outbox = Outbox::new(&self.home.outbox());
         let queued: Vec<_> = outbox
@@ -110,7 +118,11 @@ impl Session {
             .filter(|q| q.group == Some(d.group))
             .collect();
         let cover = queued.iter().any(|q| q.cover);
-        let direct = if cover { None } else { self.open_transport(&plan).ok() };
+        let direct = if cover {
+            None
+        } else {
+            self.open_transport(&plan).ok()
+        };
         let mut job = Job {
             route: &plan.route,
             tag: PairKeys::derive(self.keys.identity(), &target.id)
@@ -135,7 +147,12 @@ impl Session {
         let s = self.seal_copy(&mut job, (&draft, &to), &letter, &files, &mut meter)?;
         let sig = match (&s.failed, s.sig) {
             (None, Some(sig)) if rec.same_head(&sig) => sig,
-            _ => return fail(self, "an attachment changed while it was being sent; send it again".into()),
+            _ => {
+                return fail(
+                    self,
+                    "an attachment changed while it was being sent; send it again".into(),
+                );
+            }
         };
         self.record_sealed(&d.group, s.blobs, &sig)?;
         let chain = envelope::chain_hash(&draft.msg_id, &sig);
@@ -147,7 +164,11 @@ impl Session {
             group: d.group,
         };
         let mut report = RecipientReport::new(&d.recipient);
-        let op = if cover { Operation::SendQueued } else { Operation::Send };
+        let op = if cover {
+            Operation::SendQueued
+        } else {
+            Operation::Send
+        };
         self.settle(&copy, plan, op, &s, &mut report)?;
         self.update(&copy, &report, u64::from(s.direct), None)
     }

@@ -17,7 +17,9 @@ use super::{SendPhase, SendProgress};
 use crate::error::{Error, Result};
 use crate::outbox::{NewEntry, Outbox};
 use crate::session::Session;
-use hushpost_core::envelope::v2::{self, Body, ContentSource, FileSource, KeyRole, PartMeta, SealTo, SignedKey};
+use hushpost_core::envelope::v2::{
+    self, Body, ContentSource, FileSource, KeyRole, PartMeta, SealTo, SignedKey,
+};
 use hushpost_core::envelope::{Kind, LARGE};
 use hushpost_core::hybrid::HybridPublic;
 use hushpost_core::route::Via;
@@ -239,7 +241,11 @@ impl DraftRecord {
         };
         let mut keys = Vec::new();
         for (role, key, not_after) in &self.keys {
-            let role = if *role == KeyRole::Prekey as u8 { KeyRole::Prekey } else { KeyRole::Identity };
+            let role = if *role == KeyRole::Prekey as u8 {
+                KeyRole::Prekey
+            } else {
+                KeyRole::Identity
+            };
             let key = hex::decode(key)
                 .ok()
                 .and_then(|b| HybridPublic::from_bytes(&b).ok())
@@ -248,7 +254,10 @@ impl DraftRecord {
         }
         let draft = v2::Draft {
             kind: Kind::Message,
-            msg_id: hex::decode(&self.msg_id).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad)?,
+            msg_id: hex::decode(&self.msg_id)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(bad)?,
             prev_hash: h32(&self.prev_hash).ok_or_else(bad)?,
             sent_at: self.sent_at,
             expires_at: self.expires_at,
@@ -355,62 +364,76 @@ impl Session {
         meter: &mut Meter<'_>,
     ) -> Result<Sealed> {
         let read = AtomicU64::new(0);
-        let letter_src = Counted { inner: letter, n: &read };
+        let letter_src = Counted {
+            inner: letter,
+            n: &read,
+        };
         let handles: Vec<FileSource<File>> = files
             .iter()
             .map(|f| Ok(FileSource::new(f.file.try_clone()?, f.meta.len)))
             .collect::<io::Result<_>>()
             .map_err(|e| Error::Io(e, PathBuf::from("attachment")))?;
-        let counted: Vec<Counted<'_, FileSource<File>>> =
-            handles.iter().map(|h| Counted { inner: h, n: &read }).collect();
+        let counted: Vec<Counted<'_, FileSource<File>>> = handles
+            .iter()
+            .map(|h| Counted { inner: h, n: &read })
+            .collect();
         let mut body = Body::new(&letter_src);
         for (f, c) in files.iter().zip(counted.iter()) {
             body = body
                 .attach(&f.meta.name, &f.meta.content_type, c)
-                .ok_or_else(|| Error::Invalid(format!("{}: a name a receiver would refuse", f.path.display())))?;
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{}: a name a receiver would refuse",
+                        f.path.display()
+                    ))
+                })?;
         }
         // The sealing thread gets its own copy of the identity, so this one stays free to
         // record progress in the store while it runs.
         let id = self.keys.identity();
-        let me = hushpost_core::identity::Identity::from_secrets(&id.ed_seed(), &id.x().secret_bytes());
+        let me =
+            hushpost_core::identity::Identity::from_secrets(&id.ed_seed(), &id.x().secret_bytes());
         let outbox = Outbox::new(&self.home.outbox());
         let mut out = Sealed::default();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-        let sealed = std::thread::scope(|s| -> Result<std::result::Result<v2::SealedInfo, String>> {
-            let worker = s.spawn(move || {
-                v2::seal(&me, to, draft, &body, &mut |b| {
-                    tx.send(b.to_vec()).map_err(|_| io::Error::other("stopped"))
-                })
-            });
-            let mut i = 0u32;
-            let mut phase = SendPhase::Preparing;
-            let stopped = loop {
-                match rx.recv_timeout(Duration::from_millis(200)) {
-                    Ok(blob) => {
-                        phase = SendPhase::Sending;
-                        if let Err(e) = self.hand_on(job, &outbox, i, &blob, &mut out) {
-                            break Some(e);
+        let sealed =
+            std::thread::scope(|s| -> Result<std::result::Result<v2::SealedInfo, String>> {
+                let worker = s.spawn(move || {
+                    v2::seal(&me, to, draft, &body, &mut |b| {
+                        tx.send(b.to_vec()).map_err(|_| io::Error::other("stopped"))
+                    })
+                });
+                let mut i = 0u32;
+                let mut phase = SendPhase::Preparing;
+                let stopped = loop {
+                    match rx.recv_timeout(Duration::from_millis(200)) {
+                        Ok(blob) => {
+                            phase = SendPhase::Sending;
+                            if let Err(e) = self.hand_on(job, &outbox, i, &blob, &mut out) {
+                                break Some(e);
+                            }
+                            i += 1;
+                            meter.blobs += 1;
+                            meter.wire = out.wire;
+                            if i % RECORD_EVERY == 0 {
+                                self.record_handed(&job.group, i)?;
+                            }
                         }
-                        i += 1;
-                        meter.blobs += 1;
-                        meter.wire = out.wire;
-                        if i % RECORD_EVERY == 0 {
-                            self.record_handed(&job.group, i)?;
-                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
                     }
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
+                    meter.tick(phase, read.load(Ordering::Relaxed));
+                };
+                drop(rx);
+                let r = worker
+                    .join()
+                    .map_err(|_| Error::Invalid("the sealing thread failed".into()))?;
+                if let Some(e) = stopped {
+                    return Err(e);
                 }
-                meter.tick(phase, read.load(Ordering::Relaxed));
-            };
-            drop(rx);
-            let r = worker.join().map_err(|_| Error::Invalid("the sealing thread failed".into()))?;
-            if let Some(e) = stopped {
-                return Err(e);
-            }
-            out.blobs = i;
-            Ok(r.map_err(|e| e.to_string()))
-        })?;
+                out.blobs = i;
+                Ok(r.map_err(|e| e.to_string()))
+            })?;
         meter.base += read.load(Ordering::Relaxed);
         match sealed {
             Ok(info) => out.sig = Some(info.sig),
@@ -479,7 +502,12 @@ impl Session {
     }
 
     /// Records that sealing a delivery finished (with the head's signature).
-    pub(crate) fn record_sealed(&mut self, group: &[u8; 16], blobs: u32, sig: &[u8; 64]) -> Result<()> {
+    pub(crate) fn record_sealed(
+        &mut self,
+        group: &[u8; 16],
+        blobs: u32,
+        sig: &[u8; 64],
+    ) -> Result<()> {
         let Some(d) = self.store()?.delivery(group)? else {
             return Ok(());
         };

@@ -301,6 +301,7 @@ impl DeadDrop for MailDrop {
                         cap: cap_of[&uid],
                         id: format!("{}.{uid}", s.uidvalidity),
                         blob,
+                        unstamped: false,
                     };
                     if sink(f) == Flow::Stop {
                         return Ok(());
