@@ -182,6 +182,7 @@ fn hybrid_fields_are_optional_and_round_trip() {
         use_routes: None,
         via: None,
         fallback: false,
+        allow_local: false,
         my_prekeys: vec![hushpost_keyring::OwnPrekey {
             secret: SecretHex::from_bytes([0x44; 32]),
             public: "00".repeat(32),

@@ -196,11 +196,15 @@ fn old_names(dir: &Path, ours: fn(&str) -> bool) -> Result<Vec<String>, StoreErr
     Ok(out)
 }
 
+/// A sub-directory of the store, which of its names are ours, and the query listing the
+/// names rows still reference.
+type OrphanSet = (&'static str, fn(&str) -> bool, &'static str);
+
 impl Store {
     /// Removes part files and early fragments no row references (a crash between a file's
     /// creation and its row's commit, or between a deletion's commit and the file's removal).
     fn sweep_orphan_files(&self) -> Result<(), StoreError> {
-        let sets: [(&str, fn(&str) -> bool, &str); 2] = [
+        let sets: [OrphanSet; 2] = [
             (
                 crate::parts::PARTS_DIR,
                 crate::parts::is_part_name,

@@ -250,6 +250,10 @@ pub(crate) fn is_part_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "test fixtures are throw-away files"
+)]
 mod tests {
     use super::*;
 

@@ -95,7 +95,7 @@ fn metas(h: &HeadRecord) -> Vec<PartMeta> {
 /// Bytes free for us on the file system of `dir`.
 pub(super) fn free_space(dir: &std::path::Path) -> u64 {
     nix::sys::statvfs::statvfs(dir)
-        .map(|s| s.blocks_available() as u64 * s.fragment_size() as u64)
+        .map(|s| s.blocks_available() * s.fragment_size())
         .unwrap_or(u64::MAX)
 }
 
@@ -140,22 +140,26 @@ impl Session {
         let key = (e.header.sender, e.header.msg_id);
         self.keys.remember_keys(&e.header.sender, &e.keys);
         if e.header.kind != Kind::Message {
-            return Ok(run.reject(cap, id, "only messages may be fragmented".into()));
+            run.reject(cap, id, "only messages may be fragmented".into());
+            return Ok(());
         }
         if self.assembling(run, &key)? {
             run.delete.push((cap, id));
             return Ok(());
         }
         if e.parts[0].len > MAX_LETTER {
-            return Ok(run.reject(cap, id, "the text of this message is too large".into()));
+            run.reject(cap, id, "the text of this message is too large".into());
+            return Ok(());
         }
         let Some(plan) = e.plan() else {
-            return Ok(run.reject(cap, id, "a fragmented head without a plan".into()));
+            run.reject(cap, id, "a fragmented head without a plan".into());
+            return Ok(());
         };
         let dir = self.home.store();
         let needed = e.total_len() + 16 * u64::from(plan.count + e.parts.len() as u32);
         if needed + RESERVE + Self::pending_bytes(run) > free_space(&dir) {
-            return Ok(self.no_room(run, key, e.total_len()));
+            self.no_room(run, key, e.total_len());
+            return Ok(());
         }
         match self.create_parts(&e, &plan) {
             Ok((files, refs)) => {
@@ -663,10 +667,10 @@ enum PartsError {
 
 impl PartsError {
     fn is_full(&self) -> bool {
-        match self {
-            PartsError::Store(hushpost_store::StoreError::DiskFull) => true,
-            _ => false,
-        }
+        matches!(
+            self,
+            PartsError::Store(hushpost_store::StoreError::DiskFull)
+        )
     }
 }
 

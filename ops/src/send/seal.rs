@@ -415,7 +415,7 @@ impl Session {
                             i += 1;
                             meter.blobs += 1;
                             meter.wire = out.wire;
-                            if i % RECORD_EVERY == 0 {
+                            if i.is_multiple_of(RECORD_EVERY) {
                                 self.record_handed(&job.group, i)?;
                             }
                         }
