@@ -278,6 +278,7 @@ fn first_contact_through_the_intro_mailbox() {
     b.ok(&[
         "contact",
         "add",
+        "--allow-local",
         "alice",
         &a.card(),
         "--introduce",
@@ -293,6 +294,13 @@ fn first_contact_through_the_intro_mailbox() {
     );
     a.ok(&["contact", "accept", "1", "bob"]);
     assert!(a.ok(&["contact", "requests"]).is_empty());
+    // Bob's card names a folder: a local place, used once Alice allows it.
+    a.ok(&[
+        "contact",
+        "routes",
+        "bob",
+        &format!("dir:{}", drop.display()),
+    ]);
     a.ok_stdin(&["send", "--to", "bob", "-s", "welcome"], "hello Bob\n");
     b.ok(&["fetch"]);
     assert_eq!(b.list_json(&[])[0]["subject"], "welcome");

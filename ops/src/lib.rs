@@ -56,6 +56,8 @@ pub fn fmt_bytes(n: u64) -> String {
 }
 /// The store's delivery and quarantine records, as the front ends show them.
 pub mod core_store {
-    pub use hushpost_store::{ChainAlert, Delivery, DeliveryState, Quarantined};
+    pub use hushpost_store::{
+        ChainAlert, Delivery, DeliveryState, PartSource, Quarantined, StoredPart,
+    };
 }
 pub use hushpost_keyring::{KeyringError, Protection};

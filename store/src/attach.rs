@@ -94,6 +94,15 @@ impl PartSource {
     }
 }
 
+impl hushpost_core::envelope::v2::ContentSource for PartSource {
+    fn len(&self) -> u64 {
+        PartSource::len(self)
+    }
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        PartSource::read_exact_at(self, buf, offset)
+    }
+}
+
 pub(crate) fn insert_parts(
     tx: &rusqlite::Transaction<'_>,
     message: i64,

@@ -12,8 +12,10 @@ pub struct Reading {
     pub summary: super::Listed,
     /// The parsed letter.
     pub letter: Letter,
-    /// The RFC 5322 bytes.
+    /// The RFC 5322 bytes (for v2 mail: the letter alone, without its attachments).
     pub raw: Vec<u8>,
+    /// The attachments stored beside the letter (v2 mail), listed without reading them.
+    pub parts: Vec<hushpost_store::StoredPart>,
 }
 
 impl Inbox {
@@ -23,6 +25,7 @@ impl Inbox {
         self.expire_now()?;
         let (s, raw) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
         let summary = self.listed(&s);
+        let parts = self.store()?.parts_of(id)?;
         let letter = letter::parse(&raw).unwrap_or_else(|_| Letter {
             from: letter::Party {
                 name: summary.from.clone(),
@@ -48,6 +51,7 @@ impl Inbox {
             summary,
             letter,
             raw: raw.to_vec(),
+            parts,
         })
     }
 
@@ -81,7 +85,7 @@ impl Inbox {
         let host = "hushpost";
         let mut n = 0;
         for id in ids {
-            let Some((s, raw)) = self.store()?.get(id)? else {
+            let Some((s, _)) = self.store()?.get(id)? else {
                 continue;
             };
             let base = format!("{}.hp{}.{host}", s.received_at, id);
@@ -99,8 +103,9 @@ impl Inbox {
             if target.exists() || other.exists() {
                 continue;
             }
-            hushpost_durable::write_atomic(&target, &raw)
-                .map_err(|e| Error::Io(e, target.clone()))?;
+            // Streamed: attachments of any size are read from the store as they are
+            // written out.
+            self.write_message_file(id, &target)?;
             n += 1;
         }
         Ok(n)
