@@ -109,6 +109,10 @@ pub struct PartFile {
     path: PathBuf,
     cipher: ChaCha20Poly1305,
     layout: PartLayout,
+    /// The last record decrypted (its index and plaintext): readers that step through a
+    /// file in pieces smaller than a record (base64 lines for a Maildir export) decrypt
+    /// each record once, not once per piece.
+    last: std::sync::Mutex<Option<(u64, Zeroizing<Vec<u8>>)>>,
 }
 
 impl std::fmt::Debug for PartFile {
@@ -154,6 +158,7 @@ impl PartFile {
             path: path.to_path_buf(),
             cipher,
             layout,
+            last: std::sync::Mutex::new(None),
         })
     }
 
@@ -172,6 +177,7 @@ impl PartFile {
             path: path.to_path_buf(),
             cipher,
             layout,
+            last: std::sync::Mutex::new(None),
         })
     }
 
@@ -214,25 +220,35 @@ impl PartFile {
             .filter(|e| *e <= self.layout.len)
             .ok_or(io::ErrorKind::UnexpectedEof)?;
         let mut at = offset;
-        let mut rec = Zeroizing::new(Vec::new());
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         while at < end {
             let r = self.layout.record_of(at);
             let start = self.layout.record_start(r);
             let len = self.layout.record_len(r) as usize;
-            rec.resize(len + TAG_LEN as usize, 0);
-            self.file.read_exact_at(&mut rec, start + TAG_LEN * r)?;
-            let (data, tag) = rec.split_at_mut(len);
-            self.cipher
-                .decrypt_in_place_detached(&nonce(r), &[], data, Tag::from_slice(tag))
-                .map_err(|_| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "attachment file {} is damaged (record {r} does not authenticate)",
-                            self.path.display()
-                        ),
-                    )
-                })?;
+            if last.as_ref().is_none_or(|(i, _)| *i != r) {
+                let mut rec = last
+                    .take()
+                    .map(|(_, v)| v)
+                    .unwrap_or_else(|| Zeroizing::new(Vec::new()));
+                rec.resize(len + TAG_LEN as usize, 0);
+                self.file.read_exact_at(&mut rec, start + TAG_LEN * r)?;
+                let (data, tag) = rec.split_at_mut(len);
+                let tag = *Tag::from_slice(tag);
+                self.cipher
+                    .decrypt_in_place_detached(&nonce(r), &[], data, &tag)
+                    .map_err(|_| {
+                        io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!(
+                                "attachment file {} is damaged (record {r} does not authenticate)",
+                                self.path.display()
+                            ),
+                        )
+                    })?;
+                rec.truncate(len);
+                *last = Some((r, rec));
+            }
+            let data = &last.as_ref().map(|(_, v)| v).ok_or(io::ErrorKind::Other)?[..];
             let from = (at - start) as usize;
             let n = (len - from).min((end - at) as usize);
             let o = (at - offset) as usize;
