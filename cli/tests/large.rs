@@ -66,8 +66,8 @@ fn measured(hp: &Hp, args: &[&str], stdin: &str) -> (i32, String, String, u64) {
     let _ = std::fs::remove_file(&report);
     let rss = text
         .lines()
-        .filter_map(|l| l.trim().parse::<u64>().ok())
-        .last()
+        .rev()
+        .find_map(|l| l.trim().parse::<u64>().ok())
         .expect("peak RSS in the report");
     (
         out.status.code().unwrap_or(-1),
