@@ -64,6 +64,9 @@ _hushpost() {
             hushpost,poll)
                 cmd="hushpost__subcmd__poll"
                 ;;
+            hushpost,quarantine)
+                cmd="hushpost__subcmd__quarantine"
+                ;;
             hushpost,read)
                 cmd="hushpost__subcmd__read"
                 ;;
@@ -81,6 +84,9 @@ _hushpost() {
                 ;;
             hushpost,send)
                 cmd="hushpost__subcmd__send"
+                ;;
+            hushpost,sendmail)
+                cmd="hushpost__subcmd__sendmail"
                 ;;
             hushpost,tui)
                 cmd="hushpost__subcmd__tui"
@@ -229,6 +235,9 @@ _hushpost() {
             hushpost__subcmd__help,poll)
                 cmd="hushpost__subcmd__help__subcmd__poll"
                 ;;
+            hushpost__subcmd__help,quarantine)
+                cmd="hushpost__subcmd__help__subcmd__quarantine"
+                ;;
             hushpost__subcmd__help,read)
                 cmd="hushpost__subcmd__help__subcmd__read"
                 ;;
@@ -246,6 +255,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,send)
                 cmd="hushpost__subcmd__help__subcmd__send"
+                ;;
+            hushpost__subcmd__help,sendmail)
+                cmd="hushpost__subcmd__help__subcmd__sendmail"
                 ;;
             hushpost__subcmd__help,tui)
                 cmd="hushpost__subcmd__help__subcmd__tui"
@@ -306,6 +318,18 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__outbox,retry)
                 cmd="hushpost__subcmd__help__subcmd__outbox__subcmd__retry"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,drop)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__drop"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,list)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__list"
+                ;;
+            hushpost__subcmd__help__subcmd__quarantine,release)
+                cmd="hushpost__subcmd__help__subcmd__quarantine__subcmd__release"
+                ;;
+            hushpost__subcmd__help__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__help__subcmd__relay__subcmd__migrate"
                 ;;
             hushpost__subcmd__help__subcmd__relay,serve)
                 cmd="hushpost__subcmd__help__subcmd__relay__subcmd__serve"
@@ -370,14 +394,44 @@ _hushpost() {
             hushpost__subcmd__outbox__subcmd__help,retry)
                 cmd="hushpost__subcmd__outbox__subcmd__help__subcmd__retry"
                 ;;
+            hushpost__subcmd__quarantine,drop)
+                cmd="hushpost__subcmd__quarantine__subcmd__drop"
+                ;;
+            hushpost__subcmd__quarantine,help)
+                cmd="hushpost__subcmd__quarantine__subcmd__help"
+                ;;
+            hushpost__subcmd__quarantine,list)
+                cmd="hushpost__subcmd__quarantine__subcmd__list"
+                ;;
+            hushpost__subcmd__quarantine,release)
+                cmd="hushpost__subcmd__quarantine__subcmd__release"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,drop)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__drop"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,help)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,list)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__list"
+                ;;
+            hushpost__subcmd__quarantine__subcmd__help,release)
+                cmd="hushpost__subcmd__quarantine__subcmd__help__subcmd__release"
+                ;;
             hushpost__subcmd__relay,help)
                 cmd="hushpost__subcmd__relay__subcmd__help"
+                ;;
+            hushpost__subcmd__relay,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__migrate"
                 ;;
             hushpost__subcmd__relay,serve)
                 cmd="hushpost__subcmd__relay__subcmd__serve"
                 ;;
             hushpost__subcmd__relay__subcmd__help,help)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__help"
+                ;;
+            hushpost__subcmd__relay__subcmd__help,migrate)
+                cmd="hushpost__subcmd__relay__subcmd__help__subcmd__migrate"
                 ;;
             hushpost__subcmd__relay__subcmd__help,serve)
                 cmd="hushpost__subcmd__relay__subcmd__help__subcmd__serve"
@@ -419,7 +473,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll outbox leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,7 +741,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__accept)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,7 +759,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__add)
-            opts="-q -v -h -V --introduce --note --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --introduce --note --allow-local --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,7 +1191,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact account send reply fetch poll outbox leaks doctor list read delete search export completions relay tui gen-docs help"
+            opts="init id key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,6 +1694,62 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__quarantine)
+            opts="list release drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__quarantine__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__read)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1655,8 +1765,22 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__relay)
-            opts="serve"
+            opts="serve migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__relay__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1781,6 +1905,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__sendmail)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2194,6 +2332,148 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__quarantine)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version list release drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__drop)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help)
+            opts="list release drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__help__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__list)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__quarantine__subcmd__release)
+            opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__read)
             opts="-q -v -h -V --raw --save-attachments --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2217,7 +2497,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2235,7 +2515,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help)
-            opts="serve help"
+            opts="serve migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2249,6 +2529,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__relay__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__relay__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2276,8 +2570,38 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__relay__subcmd__migrate)
+            opts="-q -v -h -V --from --to --retention --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__relay__subcmd__serve)
-            opts="-q -v -h -V --listen --data --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --retention --pow-difficulty --max-store-size --min-free-space --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --data --store --tls-cert --tls-key --tls-self-signed --plain-http --tag-quota --tag-max-bytes --retention --pow-difficulty --max-store-size --min-free-space --max-connections --rate-per-connection --rate-global --put-pow-difficulty --lanes --segment-size --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2291,6 +2615,10 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2300,6 +2628,10 @@ _hushpost() {
                     return 0
                     ;;
                 --tag-quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag-max-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2316,6 +2648,22 @@ _hushpost() {
                     return 0
                     ;;
                 --min-free-space)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-per-connection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-global)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --put-pow-difficulty)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2655,6 +3003,24 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__sendmail)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
             cand outbox 'What has not left yet and why; retry or drop it'
+            cand quarantine 'Blobs kept aside because their date was outside the window; release or drop them'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
@@ -45,6 +46,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand delete 'Delete a message from the local store'
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+            cand sendmail 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)'
             cand completions 'Print shell completions'
             cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
@@ -245,6 +247,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --note 'A note for the contact request'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --introduce 'Also send them a contact request (your card, through their card''s intro mailbox) so they can add you without meeting again'
+            cand --allow-local 'Also use the card''s routes that point at local places: folders, and loopback or private addresses. Without it they are listed but not used (a card must not be able to make your client write into your folders or knock on your own ports); `contact routes NAME ROUTE…` enables them one by one'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -289,6 +292,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;contact;accept'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --allow-local 'Also use the card''s routes that point at local places (as `contact add --allow-local`)'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -617,6 +621,72 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;outbox;help;help'= {
         }
+        &'hushpost;quarantine'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;quarantine;list'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;release'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;drop'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --json 'Machine-readable output'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;quarantine;help'= {
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hushpost;quarantine;help;list'= {
+        }
+        &'hushpost;quarantine;help;release'= {
+        }
+        &'hushpost;quarantine;help;drop'= {
+        }
+        &'hushpost;quarantine;help;help'= {
+        }
         &'hushpost;leaks'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --json 'Machine-readable output'
@@ -658,15 +728,15 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
         }
         &'hushpost;read'= {
-            cand --save-attachments 'Save attachments into this folder under their original file names'
+            cand --save-attachments 'Save attachments into this folder (created if missing) under their file names, made safe: no directories, control or bidi characters or leading dots, at most 200 bytes; never over an existing file or through a link (a taken name gets a number)'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
-            cand --raw 'Print the RFC 5322 message as is (for piping into other mail tools)'
+            cand --raw 'Print the RFC 5322 message (for piping into other mail tools), with headers that name the verified sender'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
             cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -702,8 +772,19 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
             cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;sendmail'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -729,18 +810,25 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;relay;serve'= {
             cand --listen 'Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port)'
-            cand --data 'Data directory: blobs, and the self-signed certificate. Created 0700'
+            cand --data 'Data directory: blobs, and the self-signed certificate. Created 0700. With --store, only the certificate (nodes of one route may share the directory)'
+            cand --store 'Keep blobs in PostgreSQL instead of segment files under --data: postgres://USER@HOST:PORT/DB. Several relay nodes may share one database'
             cand --tls-cert 'PEM certificate chain (leaf first)'
             cand --tls-key 'PEM private key for --tls-cert'
             cand --tag-quota 'Unread blobs one tag may hold; more are refused (retryable), never evicted'
+            cand --tag-max-bytes 'Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted'
             cand --retention 'How long an unread blob is kept before it is deleted'
             cand --pow-difficulty 'Proof-of-work bits asked of intro posts; it rises by itself under load, up to 26'
             cand --max-store-size 'Refuse puts (retryable, HTTP 507) once the stored blobs take this much (e.g. 50G)'
             cand --min-free-space 'Refuse puts (retryable, HTTP 507) while the disk has less free space than this'
+            cand --max-connections 'Most open connections; more are closed at once (0: as the file-descriptor limit, raised to its hard value at start, allows)'
+            cand --rate-per-connection 'Requests per second one connection may make (bursts of twice that); 0 = no limit'
+            cand --rate-global 'Requests per second the relay takes in all (bursts of twice that); 0 = no limit'
+            cand --put-pow-difficulty 'Proof-of-work bits every PUT needs while the relay is busy (connections at half the cap, or the relay''s rate exceeded in the last 10 s)'
             cand --lanes 'Writer lanes: parallel group commits (each has its own segment file)'
             cand --segment-size 'Segment file size at which a lane starts a new one'
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
@@ -755,11 +843,28 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hushpost;relay;migrate'= {
+            cand --from 'The relay''s data directory (as given to `relay serve --data`); the relay must be stopped'
+            cand --to 'The PostgreSQL store, postgres://USER@HOST:PORT/DB'
+            cand --retention 'The retention the relay runs with: older blobs are not copied'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hushpost;relay;help'= {
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;relay;help;serve'= {
+        }
+        &'hushpost;relay;help;migrate'= {
         }
         &'hushpost;relay;help;help'= {
         }
@@ -798,6 +903,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fetch 'Fetch new mail from all your routes'
             cand poll 'One tick of the unattended scheduler (cron), or --daemon: queued sends, cover traffic, fetch'
             cand outbox 'What has not left yet and why; retry or drop it'
+            cand quarantine 'Blobs kept aside because their date was outside the window; release or drop them'
             cand leaks 'What each route lets the drop operator, the network and the contact observe'
             cand doctor 'Check that the Tor proxy and your routes answer'
             cand list 'List messages, newest first'
@@ -805,6 +911,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand delete 'Delete a message from the local store'
             cand search 'Full-text search over subject, body and sender'
             cand export 'Export all mail as a Maildir (for notmuch, mutt, aerc)'
+            cand sendmail 'Send a message a mail client wrote (sendmail/msmtp compatible: neomutt, aerc, git send-email)'
             cand completions 'Print shell completions'
             cand relay 'Run a relay: an HTTPS dead drop for anyone''s sealed blobs (see `relay serve --help`)'
             cand tui 'Open the inbox'
@@ -902,6 +1009,17 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;outbox;drop'= {
         }
+        &'hushpost;help;quarantine'= {
+            cand list 'List what is kept aside (the default)'
+            cand release 'Open blob ID whatever its date and store it like fetched mail'
+            cand drop 'Forget blob ID'
+        }
+        &'hushpost;help;quarantine;list'= {
+        }
+        &'hushpost;help;quarantine;release'= {
+        }
+        &'hushpost;help;quarantine;drop'= {
+        }
         &'hushpost;help;leaks'= {
         }
         &'hushpost;help;doctor'= {
@@ -916,12 +1034,17 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;export'= {
         }
+        &'hushpost;help;sendmail'= {
+        }
         &'hushpost;help;completions'= {
         }
         &'hushpost;help;relay'= {
             cand serve 'Serve until SIGTERM or SIGINT (then finish requests in flight and exit)'
+            cand migrate 'Copy a relay''s blobs from its segment store (--data DIR) into PostgreSQL'
         }
         &'hushpost;help;relay;serve'= {
+        }
+        &'hushpost;help;relay;migrate'= {
         }
         &'hushpost;help;tui'= {
         }

@@ -18,6 +18,13 @@ have age || need+=(age)
 have notmuch || need+=(notmuch)
 have chattr || need+=(e2fsprogs)
 have tmux || need+=(tmux)
+# mail clients on top of hushpost (cli/tests/clients.rs, maildir.rs): neomutt, aerc, git
+# send-email (which needs Mail::Address; --no-install-recommends leaves it out)
+have neomutt || need+=(neomutt)
+have aerc || need+=(aerc)
+have git || need+=(git)
+[ -e "$(git --exec-path 2>/dev/null)/git-send-email" ] || need+=(git-email)
+perl -MMail::Address -e1 2>/dev/null || need+=(libmailtools-perl)
 # the mailto: transport's loopback servers (scripts/servers/mail.sh)
 [ -x /usr/sbin/postfix ] || need+=(postfix)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
@@ -36,6 +43,9 @@ have nft || need+=(nftables)
 # the npm age-encryption interop oracle (core/tests/npm_interop.rs)
 have node || need+=(nodejs)
 have npm || need+=(npm)
+# the relay's PostgreSQL store (scripts/servers/postgres.sh: initdb as an unprivileged user)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+have psql || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -36,7 +36,8 @@ Exit status:
   0  success
   1  failure (one line on stderr says why)
   2  usage error
-  3  partly done: some recipients, routes or blobs failed (each is listed)";
+  3  partly done: some recipients, routes or blobs failed (each is listed)
+  64-78  `sendmail` only: sendmail's sysexits codes (see `hushpost sendmail --help`)";
 
 /// hushpost — private mail whose servers and wires learn neither the words nor who writes
 /// to whom.
@@ -100,14 +101,16 @@ pub enum Command {
     Doctor(commands::doctor::Args),
     /// List messages, newest first.
     List(commands::list::Args),
-    /// Show a message.
+    // --help: the doc comment of its Args.
     Read(commands::read::Args),
     /// Delete a message from the local store.
     Delete(commands::delete::Args),
     /// Full-text search over subject, body and sender.
     Search(commands::search::Args),
-    /// Export all mail as a Maildir (for notmuch, mutt, aerc).
+    // --help: the doc comment of its Args.
     Export(commands::export::Args),
+    // --help: the doc comment of its Args.
+    Sendmail(commands::sendmail::Args),
     /// Print shell completions.
     Completions(commands::completions::Args),
     /// Run a relay: an HTTPS dead drop for anyone's sealed blobs (see `relay serve --help`).
@@ -159,6 +162,23 @@ impl std::fmt::Display for Partial {
 }
 
 impl std::error::Error for Partial {}
+
+/// A command's own exit status (sendmail's sysexits) and the one line that says why.
+#[derive(Debug)]
+pub struct Exit {
+    /// The exit status.
+    pub code: u8,
+    /// Why, for stderr.
+    pub line: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+impl std::error::Error for Exit {}
 
 fn init_logging(verbose: u8, relay: bool) {
     let level = match verbose {
@@ -262,6 +282,7 @@ pub fn main() -> ExitCode {
         Some(Command::Delete(a)) => commands::delete::run(&ctx, a),
         Some(Command::Search(a)) => commands::search::run(&ctx, a),
         Some(Command::Export(a)) => commands::export::run(&ctx, a),
+        Some(Command::Sendmail(a)) => commands::sendmail::run(&ctx, a),
         Some(Command::Completions(a)) => commands::completions::run(&ctx, a),
         Some(Command::Relay(a)) => commands::relay::run(&ctx, a),
         Some(Command::GenDocs(a)) => commands::gen_docs::run(&ctx, a),
@@ -271,7 +292,7 @@ pub fn main() -> ExitCode {
         Err(e) if e.is::<Partial>() => ExitCode::from(EXIT_PARTIAL),
         Err(e) => {
             ctx.ui.error(&error_line(&e));
-            ExitCode::from(EXIT_FAILURE)
+            ExitCode::from(e.downcast_ref::<Exit>().map_or(EXIT_FAILURE, |x| x.code))
         }
     }
 }

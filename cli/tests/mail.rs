@@ -281,6 +281,7 @@ fn first_contact_through_the_intro_mailbox() {
         "--allow-local",
         "alice",
         &a.card(),
+        "--allow-local",
         "--introduce",
         "--note",
         "met at the conference",
@@ -292,7 +293,8 @@ fn first_contact_through_the_intro_mailbox() {
         reqs.contains("Bob") && reqs.contains("met at the conference"),
         "{reqs}"
     );
-    a.ok(&["contact", "accept", "1", "bob"]);
+    // Bob's card names a local folder: without --allow-local that route is not used.
+    a.ok(&["contact", "accept", "1", "bob", "--allow-local"]);
     assert!(a.ok(&["contact", "requests"]).is_empty());
     // Bob's card names a folder: a local place, used once Alice allows it.
     a.ok(&[

@@ -31,13 +31,14 @@ fn poll_is_silent_on_success_and_says_what_it_did_with_v() {
         out.is_empty() && err.is_empty(),
         "poll printed something: {out} {err}"
     );
+    // Two lanes of two slots: Bob's (the real message and one chaff) and Alice's own loop.
     assert_eq!(
         drop_files(&drop).len(),
-        2,
-        "one real + one chaff in the two slots"
+        4,
+        "one real + three chaff in two lanes of two slots"
     );
     let out = a.ok(&["-v", "poll"]);
-    assert!(out.contains("sent 0 (+2 chaff)"), "{out}");
+    assert!(out.contains("sent 0 (+4 chaff)"), "{out}");
     b.ok(&["fetch"]);
     assert_eq!(b.list_json(&[]).len(), 1);
     // --now sends at once and says it reveals the moment.
@@ -135,7 +136,13 @@ fn leaks_says_who_sees_what_for_each_route_and_the_cover_budget() {
         "BOTH e-mail addresses",
         "that you use Tor",
         // Defaults: cover traffic on the relay route with its daily budget, off for folders.
-        "cover traffic: on: a tick every 10m on average puts 1 small + 0 large blobs and fetches 8 tags — 2.25 MiB sent and 144 fetches a day",
+        "cover traffic: on: a tick every 10m on average puts 1 small + 0 large blobs per lane",
+        "2.25 MiB a lane a day",
+        "one fetch of 24 tags for 4 slots and one delete of 8 items — 144 ticks a day",
+        // What a folder's readers and a relay's operator learn, said plainly.
+        "names start with the pair's daily tag",
+        "the file's owner, which names the writer",
+        "how many blobs each pair's daily tag receives",
         "cover traffic: off: mail moves when you send or fetch",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");

@@ -6,7 +6,6 @@
 mod common;
 use common::*;
 use hushpost_core::{FetchCap, Route};
-use hushpost_transports::https::RelayDrop;
 use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions};
 use std::collections::HashMap;
 use std::io::Read;
@@ -382,16 +381,5 @@ fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
         assert_eq!(again.stop(), 0, "round {round}: clean exit");
         let log = std::fs::read_to_string(&again.log).unwrap_or_default();
         assert!(!log.contains("panicked"), "round {round}: {log}");
-    }
-}
-
-/// The typed constructor for a parsed route (tests build routes from strings).
-fn relay_drop(
-    r: &hushpost_core::Route,
-    d: &hushpost_transports::DialOptions,
-) -> Result<RelayDrop, hushpost_transports::TransportError> {
-    match r {
-        hushpost_core::Route::Https(x) => RelayDrop::new(x, d),
-        other => panic!("not a Https route: {other}"),
     }
 }

@@ -21,6 +21,75 @@ pub struct Config {
     pub account: Option<Account>,
     /// Cover traffic.
     pub cover: Cover,
+    /// A live Maildir for mail clients (plaintext at rest).
+    pub maildir: Option<Maildir>,
+}
+
+/// `[maildir]`: every stored message is delivered, in plaintext, to `path` (and sent mail to
+/// `sent`, if set) for a mail client to read; read/unread syncs both ways on each fetch and
+/// poll, and mail deleted in hushpost leaves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maildir {
+    /// The Maildir for received mail (created if missing).
+    pub path: MaildirPath,
+    /// A Maildir for sent mail; none = sent mail is not delivered.
+    #[serde(default)]
+    pub sent: Option<MaildirPath>,
+}
+
+/// A Maildir folder in `config.toml`: absolute, or `~/…` (under `$HOME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaildirPath {
+    written: String,
+    path: PathBuf,
+}
+
+impl MaildirPath {
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl std::str::FromStr for MaildirPath {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let path = match s.strip_prefix("~/") {
+            Some(rest) => match std::env::var_os("HOME") {
+                Some(home) if !home.is_empty() => PathBuf::from(home).join(rest),
+                _ => return Err(format!("{s:?} starts with ~/ but HOME is not set")),
+            },
+            None => PathBuf::from(s),
+        };
+        if !path.is_absolute() {
+            return Err(format!("{s:?} is not an absolute path (write /… or ~/…)"));
+        }
+        if path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(format!("{s:?} contains \"..\""));
+        }
+        Ok(MaildirPath {
+            written: s.to_string(),
+            path,
+        })
+    }
+}
+
+impl Serialize for MaildirPath {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.written)
+    }
+}
+
+impl<'de> Deserialize<'de> for MaildirPath {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// `[cover]`: cover traffic run by `hushpost poll`. On a route with cover traffic every tick
@@ -386,6 +455,11 @@ impl Config {
             )
         })?;
         config.cover.check()?;
+        if let Some(m) = &config.maildir
+            && m.sent.as_ref().is_some_and(|s| s.path() == m.path.path())
+        {
+            return Err(": maildir.sent: must be another folder than maildir.path".into());
+        }
         Ok(config)
     }
 
@@ -397,5 +471,53 @@ impl Config {
         }
         hushpost_durable::write_atomic(path, text.as_bytes())
             .map_err(|e| Error::Io(e, path.to_path_buf()))
+    }
+}
+
+#[cfg(test)]
+mod maildir_tests {
+    use super::Config;
+
+    #[test]
+    fn a_maildir_section_is_parsed_strictly() {
+        let c = Config::parse("[maildir]\npath = \"/m/in\"\nsent = \"/m/sent\"\n").expect("ok");
+        let m = c.maildir.expect("section");
+        assert_eq!(m.path.path(), std::path::Path::new("/m/in"));
+        assert_eq!(
+            m.sent.as_ref().map(|s| s.path().to_path_buf()),
+            Some("/m/sent".into())
+        );
+        assert!(Config::parse("").expect("ok").maildir.is_none());
+        for (text, says) in [
+            (
+                "[maildir]\npath = \"/m\"\nsnet = \"/s\"\n",
+                "unknown field `snet`",
+            ),
+            ("[maildir]\nsent = \"/s\"\n", "missing field `path`"),
+            ("[maildir]\npath = \"Mail\"\n", "not an absolute path"),
+            ("[maildir]\npath = \"/m/../etc\"\n", "contains \"..\""),
+            ("[maildir]\npath = 7\n", "invalid type"),
+            (
+                "[maildir]\npath = \"/m\"\nsent = \"/m\"\n",
+                "must be another folder",
+            ),
+        ] {
+            let e = Config::parse(text).expect_err(text);
+            assert!(e.contains(says), "{text:?}: {e}");
+            assert!(e.starts_with(':'), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_maildir_path_may_start_at_home() {
+        let home = std::env::var("HOME").unwrap_or_default();
+        if home.is_empty() {
+            return;
+        }
+        let c = Config::parse("[maildir]\npath = \"~/Mail/hp\"\n").expect("ok");
+        let m = c.maildir.expect("section");
+        assert_eq!(m.path.path(), std::path::Path::new(&home).join("Mail/hp"));
+        // Written back as the user wrote it.
+        assert!(toml::to_string(&m).expect("toml").contains("~/Mail/hp"));
     }
 }

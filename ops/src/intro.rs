@@ -117,28 +117,18 @@ impl Session {
 
 /// Why a contact's card routes are not all in use, for an error line (empty if they are).
 pub fn held_note(view: &ContactView) -> String {
-    if view.held_local.is_empty() {
+    let n = view.held_local.len();
+    if n == 0 {
         return String::new();
     }
+    let (what, pronoun) = if n == 1 {
+        ("route points at a local place and is", "it")
+    } else {
+        ("routes point at local places and are", "them")
+    };
     format!(
-        ": their card's {} local place{} ({}) {} used only once you enable {} (hushpost contact routes {} ROUTE…, or contact add --allow-local)",
-        if view.held_local.len() == 1 {
-            "route points at a"
-        } else {
-            "routes point at"
-        },
-        if view.held_local.len() == 1 { "" } else { "s" },
+        ": their card's {what} used only once you enable {pronoun} ({}; hushpost contact routes {} ROUTE…, or contact add --allow-local)",
         view.held_local.join(", "),
-        if view.held_local.len() == 1 {
-            "is"
-        } else {
-            "are"
-        },
-        if view.held_local.len() == 1 {
-            "it"
-        } else {
-            "them"
-        },
         view.name
     )
 }

@@ -18,10 +18,12 @@ mod intro;
 mod keys;
 mod leaks;
 mod mailbox;
+mod maildir;
 pub mod outbox;
 mod passfile;
 pub mod poll;
 mod send;
+mod sendmail;
 mod session;
 pub mod ssh_setup;
 
@@ -34,8 +36,10 @@ pub use intro::{ContactRequest, held_note};
 pub use keys::{ContactRoute, ContactView, PrekeyState, ReceivingKeys};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
+pub use maildir::Synced;
 pub use passfile::passphrase_from_file;
 pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest};
+pub use sendmail::{ClientBody, SendmailError, SendmailReport, SendmailRequest};
 pub use session::{InitOptions, Reader, Session};
 
 pub use hushpost_core as core;

@@ -6,6 +6,7 @@
 //! make a fetch answer's size depend on whether mail was waiting, or log a tag, capability,
 //! blob hash or client address.
 
+use crate::front::Front;
 use crate::pow::{NONCE_TTL_SECS, Pow, PowError};
 use crate::store::{BlobStore, FLAG_STAMPED, LARGE, SMALL, StoreError};
 use axum::Router;
@@ -38,6 +39,7 @@ pub struct App<S> {
     store: Arc<S>,
     pow: Pow,
     limits: Limits,
+    front: Arc<Front>,
     pad: Vec<u8>,
 }
 
@@ -51,7 +53,7 @@ impl<S: BlobStore> App<S> {
     /// State over `store`. Empty fetch slots are filled from one random buffer drawn here:
     /// inside TLS the filler's content is invisible on the wire, and drawing it per request
     /// would cost more than the rest of the fetch.
-    pub fn new(store: Arc<S>, pow: Pow, limits: Limits) -> App<S> {
+    pub fn new(store: Arc<S>, pow: Pow, limits: Limits, front: Arc<Front>) -> App<S> {
         use rand::RngCore;
         let mut pad = vec![0u8; SMALL];
         rand::rngs::OsRng.fill_bytes(&mut pad);
@@ -59,6 +61,7 @@ impl<S: BlobStore> App<S> {
             store,
             pow,
             limits,
+            front,
             pad,
         }
     }
@@ -114,7 +117,7 @@ fn bad(message: &str) -> Response {
 
 fn store_error(e: StoreError) -> Response {
     match e {
-        StoreError::QuotaFull(_) => error(
+        StoreError::QuotaFull(_) | StoreError::TagBytesFull(_) => error(
             StatusCode::TOO_MANY_REQUESTS,
             "quota_full",
             &e.to_string(),
@@ -133,8 +136,8 @@ fn store_error(e: StoreError) -> Response {
             Some(5),
         ),
         StoreError::BadSize(_) => error(StatusCode::BAD_REQUEST, "bad_size", &e.to_string(), None),
-        StoreError::Io(err) => {
-            tracing::warn!("storage error: {err}");
+        StoreError::Io(_) | StoreError::Db(_) => {
+            tracing::warn!("{e}");
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_error",
@@ -151,6 +154,8 @@ async fn not_found() -> Response {
 
 async fn info<S: BlobStore>(State(app): State<Arc<App<S>>>) -> Response {
     let (nonce, difficulty) = app.pow.issue();
+    let busy = app.front.busy();
+    let put = busy.then(|| app.pow.issue_at(app.front.put_difficulty()));
     let body = Info {
         software: "hushpost-relay".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -168,7 +173,9 @@ async fn info<S: BlobStore>(State(app): State<Arc<App<S>>>) -> Response {
             max_difficulty: MAX_DIFFICULTY,
             nonce: hex::encode(nonce),
             nonce_ttl_secs: NONCE_TTL_SECS,
-            puts: false,
+            puts: busy,
+            put_difficulty: put.map(|p| p.1),
+            put_nonce: put.map(|p| hex::encode(p.0)),
         },
     };
     (
@@ -204,6 +211,12 @@ async fn put_blob<S: BlobStore>(
         Ok(t) => t,
         Err(r) => return *r,
     };
+    // Under load every put pays for its place, as intro posts always do.
+    if app.front.busy()
+        && let Err(r) = stamped(&app, &headers, &tag, &body, app.front.put_difficulty()).await
+    {
+        return *r;
+    }
     match app.store.put(tag, body, 0).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
@@ -223,15 +236,36 @@ async fn put_intro<S: BlobStore>(
         Ok(t) => t,
         Err(r) => return *r,
     };
-    let checked = pow_header(&headers)
-        .ok_or(PowError::Missing)
-        .and_then(|st| app.pow.check(&st.nonce, st.counter, &tag, &body));
-    if let Err(e) = checked {
-        return error(StatusCode::FORBIDDEN, e.code(), &e.to_string(), None);
+    if let Err(r) = stamped(&app, &headers, &tag, &body, app.pow.base()).await {
+        return *r;
     }
     match app.store.put(tag, body, FLAG_STAMPED).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
+    }
+}
+
+/// Checks the put's proof-of-work stamp and spends its nonce (boxed: a `Response` is large).
+async fn stamped<S: BlobStore>(
+    app: &App<S>,
+    headers: &HeaderMap,
+    tag: &Tag,
+    body: &Bytes,
+    min: u8,
+) -> Result<(), Box<Response>> {
+    let refuse =
+        |e: PowError| Box::new(error(StatusCode::FORBIDDEN, e.code(), &e.to_string(), None));
+    let spend = pow_header(headers)
+        .ok_or(PowError::Missing)
+        .and_then(|st| app.pow.check(&st.nonce, st.counter, tag, body, min))
+        .map_err(refuse)?;
+    match app.store.spend_nonce(spend.key, spend.expires).await {
+        Ok(true) => {
+            app.pow.accepted();
+            Ok(())
+        }
+        Ok(false) => Err(refuse(PowError::Reused)),
+        Err(e) => Err(Box::new(store_error(e))),
     }
 }
 
@@ -244,7 +278,14 @@ async fn fetch<S: BlobStore>(State(app): State<Arc<App<S>>>, body: Bytes) -> Res
         return bad("1 to 256 capabilities and 1 to 64 slots per fetch");
     }
     let tags: Vec<Tag> = req.caps.iter().map(|c| c.tag()).collect();
-    let (plan, next) = app.store.plan(&tags, req.cursor.unwrap_or_default(), slots);
+    let (plan, next) = match app
+        .store
+        .plan(&tags, req.cursor.unwrap_or_default(), slots)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return store_error(e),
+    };
     let buf = api::encode_page(slots, next, &app.pad, |i, data| {
         let p = plan.get(i)?;
         if app.store.read(&p.loc, data).is_err() {

@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod front;
+pub mod migrate;
 pub mod pow;
 pub mod store;
 pub mod tls;
@@ -21,6 +23,16 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use store::BlobStore;
 use store::log::{LogStore, StoreConfig};
+
+/// Where the relay keeps its blobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreKind {
+    /// Segment files in `DATA/blobs/` (the default).
+    Segments,
+    /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`), which several relay nodes
+    /// may share.
+    Postgres(String),
+}
 
 /// Why the relay could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -59,12 +71,16 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Data directory (blobs in `blobs/`, self-signed certificate in `tls/`).
     pub data: PathBuf,
+    /// Where blobs live.
+    pub kind: StoreKind,
     /// TLS mode.
     pub tls: TlsMode,
     /// Storage limits.
     pub store: StoreConfig,
     /// Base proof-of-work difficulty for intro posts.
     pub pow_difficulty: u8,
+    /// Connection cap, timeouts, rate limits.
+    pub front: front::FrontConfig,
 }
 
 impl Config {
@@ -73,9 +89,11 @@ impl Config {
         Config {
             listen,
             data,
+            kind: StoreKind::Segments,
             tls,
             store: StoreConfig::default(),
             pow_difficulty: hushpost_wire::pow::DEFAULT_DIFFICULTY,
+            front: front::FrontConfig::default(),
         }
     }
 }
@@ -100,13 +118,94 @@ impl Clock for OffsetClock {
     }
 }
 
+/// What the server thread needs besides the store.
+struct Serving {
+    front: Arc<front::Front>,
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handle: axum_server::Handle<SocketAddr>,
+    pow_difficulty: u8,
+    limits: api::Limits,
+}
+
+impl Serving {
+    /// Serves `store` on a thread of its own that runs `rt`.
+    fn spawn<S: BlobStore>(
+        self,
+        rt: tokio::runtime::Runtime,
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<std::thread::JoinHandle<std::io::Result<()>>, RelayError> {
+        let pow = pow::Pow::new(self.pow_difficulty, store.pow_key(), clock);
+        let app = api::App::new(store.clone(), pow, self.limits, self.front.clone());
+        let router = api::router(Arc::new(app));
+        let (h, listener, tls, front) = (self.handle, self.listener, self.tls, self.front);
+        let st: Arc<dyn Admin> = store;
+        std::thread::Builder::new()
+            .name("relay-server".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    let sweeper = tokio::spawn(housekeeping(st));
+                    let reporter = tokio::spawn(report(front.clone()));
+                    let served = serve(listener, tls, h, front, router).await;
+                    sweeper.abort();
+                    reporter.abort();
+                    served
+                })
+            })
+            .map_err(|e| RelayError::Io(e, "server thread".into()))
+    }
+}
+
+/// Serves `router` behind the front (TLS when configured).
+async fn serve(
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handle: axum_server::Handle<SocketAddr>,
+    front: Arc<front::Front>,
+    router: axum::Router,
+) -> std::io::Result<()> {
+    let cfg = front.config().clone();
+    let acceptor = front::FrontAcceptor::new(front);
+    let mut server = axum_server::from_tcp(listener)?
+        .handle(handle)
+        .first_request_timeout(cfg.handshake_timeout);
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(cfg.header_timeout);
+    let service = router.into_make_service();
+    match tls {
+        Some(c) => {
+            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
+            let tls = axum_server::tls_rustls::RustlsAcceptor::new(c)
+                .handshake_timeout(cfg.handshake_timeout)
+                .acceptor(acceptor);
+            server.acceptor(tls).serve(service).await
+        }
+        None => server.acceptor(acceptor).serve(service).await,
+    }
+}
+
+/// Logs what the front refused, every 10 s when it refused anything.
+async fn report(front: Arc<front::Front>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        if let Some(line) = front.report() {
+            tracing::warn!("{line}");
+        }
+    }
+}
+
 /// A running relay.
 pub struct Relay {
     addr: SocketAddr,
     pin: Option<[u8; 32]>,
     cert_made: bool,
     handle: axum_server::Handle<SocketAddr>,
-    store: Arc<LogStore>,
+    store: Arc<dyn Admin>,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
@@ -120,7 +219,26 @@ fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
-async fn housekeeping(store: Arc<LogStore>) {
+/// What the relay itself needs of a store, whichever it is (object safe).
+trait Admin: Send + Sync {
+    fn stats(&self) -> store::StoreStats;
+    fn sweep(&self) -> Result<store::SweepStats, store::StoreError>;
+    fn shutdown(&self);
+}
+
+impl<S: BlobStore> Admin for S {
+    fn stats(&self) -> store::StoreStats {
+        BlobStore::stats(self)
+    }
+    fn sweep(&self) -> Result<store::SweepStats, store::StoreError> {
+        BlobStore::sweep(self)
+    }
+    fn shutdown(&self) {
+        BlobStore::shutdown(self)
+    }
+}
+
+async fn housekeeping(store: Arc<dyn Admin>) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     let mut n = 0u64;
     loop {
@@ -132,7 +250,11 @@ async fn housekeeping(store: Arc<LogStore>) {
                 r.expired,
                 r.segments_removed
             ),
+            Ok(Ok(r)) if r.skipped => {
+                tracing::debug!("retention sweep skipped: another node is sweeping")
+            }
             Ok(Err(e)) => tracing::warn!("sweep failed: {e}"),
+            Err(_) => tracing::warn!("sweep failed: the sweep task panicked"),
             _ => {}
         }
         if n.is_multiple_of(20) {
@@ -171,70 +293,64 @@ impl Relay {
                 (Some(tls::server_config(id)?), Some(pin), made)
             }
         };
-        let blobs = cfg.data.join("blobs");
-        let store = Arc::new(
-            LogStore::open(&blobs, cfg.store.clone(), clock.clone())
-                .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
-        );
-        let listener = std::net::TcpListener::bind(cfg.listen)
-            .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
-        let io = |e| RelayError::Io(e, "listener".into());
-        listener.set_nonblocking(true).map_err(io)?;
-        let addr = listener.local_addr().map_err(io)?;
-        let app = Arc::new(api::App::new(
-            store.clone(),
-            pow::Pow::new(cfg.pow_difficulty, clock),
-            api::Limits {
-                tag_quota: cfg.store.tag_quota,
-                retention_secs: cfg.store.retention_secs,
-            },
-        ));
-        let router = api::router(app);
-        let handle = axum_server::Handle::new();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("relay-worker")
             .build()
             .map_err(|e| RelayError::Io(e, "runtime".into()))?;
-        let (h, st) = (handle.clone(), store.clone());
-        let thread = std::thread::Builder::new()
-            .name("relay-server".into())
-            .spawn(move || {
-                rt.block_on(async move {
-                    let sweeper = tokio::spawn(housekeeping(st));
-                    let service = router.into_make_service();
-                    let served = match tls {
-                        // TCP_NODELAY on every accepted socket: without it, a response
-                        // written after TLS 1.3's session tickets (or as headers + body)
-                        // waits ~40 ms for the client's delayed ACK (Nagle), which made every
-                        // new connection cost 44 ms on loopback.
-                        Some(c) => {
-                            let c = axum_server::tls_rustls::RustlsConfig::from_config(c);
-                            axum_server::from_tcp_rustls(listener, c)?
-                                .map(|a| a.acceptor(axum_server::accept::NoDelayAcceptor::new()))
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                        None => {
-                            axum_server::from_tcp(listener)?
-                                .acceptor(axum_server::accept::NoDelayAcceptor::new())
-                                .handle(h)
-                                .serve(service)
-                                .await
-                        }
-                    };
-                    sweeper.abort();
-                    served
-                })
-            })
-            .map_err(|e| RelayError::Io(e, "server thread".into()))?;
+        let listener = std::net::TcpListener::bind(cfg.listen)
+            .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
+        let io = |e| RelayError::Io(e, "listener".into());
+        listener.set_nonblocking(true).map_err(io)?;
+        let addr = listener.local_addr().map_err(io)?;
+        let handle = axum_server::Handle::new();
+        let fds = front::raise_fd_limit();
+        let front = Arc::new(front::Front::new(cfg.front.clone(), fds));
         tracing::info!(
-            "relay started ({})",
+            "up to {} connections (file descriptor limit {fds})",
+            front.cap()
+        );
+        let serving = Serving {
+            front,
+            listener,
+            tls,
+            handle: handle.clone(),
+            pow_difficulty: cfg.pow_difficulty,
+            limits: api::Limits {
+                tag_quota: cfg.store.tag_quota,
+                retention_secs: cfg.store.retention_secs,
+            },
+        };
+        let (store, thread): (Arc<dyn Admin>, _) = match &cfg.kind {
+            StoreKind::Segments => {
+                let blobs = cfg.data.join("blobs");
+                let s = Arc::new(
+                    LogStore::open(&blobs, cfg.store.clone(), clock.clone())
+                        .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
+                );
+                (s.clone(), serving.spawn(rt, s, clock)?)
+            }
+            StoreKind::Postgres(url) => {
+                // On a thread of its own: `start` may itself run inside a runtime (as
+                // `run` calls it), where blocking on another one would panic.
+                let open = store::pg::PgStore::open(url, cfg.store.clone(), clock.clone());
+                let s = std::thread::scope(|sc| sc.spawn(|| rt.block_on(open)).join())
+                    .map_err(|_| RelayError::Config("PostgreSQL store: open panicked".into()))?
+                    .map_err(|e| RelayError::Config(format!("PostgreSQL store: {e}")))?;
+                let s = Arc::new(s);
+                (s.clone(), serving.spawn(rt, s, clock)?)
+            }
+        };
+        tracing::info!(
+            "relay started ({}, {})",
             match cfg.tls {
                 TlsMode::Plain => "plain HTTP on loopback",
                 TlsMode::Files { .. } => "TLS",
                 TlsMode::SelfSigned => "TLS, self-signed certificate",
+            },
+            match cfg.kind {
+                StoreKind::Segments => "segment store",
+                StoreKind::Postgres(_) => "PostgreSQL store",
             }
         );
         Ok(Relay {

@@ -5,16 +5,18 @@
 //! those 16 bytes)[..16]`, with a key drawn at start. The relay remembers nothing about a
 //! nonce it hands out, only the nonces already spent (for their 10-minute life), so asking
 //! for nonces costs it no memory. The difficulty is sealed into the nonce: a client is held to
-//! what it was told, even if the load changes while it works. A restart forgets the key, so
-//! every outstanding nonce stops working (clients fetch a fresh one) and no spent nonce can
-//! be replayed against the new process.
+//! what it was told, even if the load changes while it works. The key and the spent set
+//! belong to the store ([`crate::store::BlobStore::pow_key`], `spend_nonce`): a store of its
+//! own draws a key per process, so a restart makes every outstanding nonce unknown and no
+//! spent nonce can be replayed; a shared PostgreSQL store shares both between its nodes, so a
+//! nonce from one node is good — once — at any other.
 
 use hmac::{Hmac, Mac};
 use hushpost_wire::Tag;
 use hushpost_wire::pow;
 use hushpost_wire::time::Clock;
 use sha2::Sha256;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 /// How long a nonce stays valid.
@@ -60,8 +62,16 @@ pub struct Pow {
     key: [u8; 32],
     base: u8,
     clock: Arc<dyn Clock>,
-    spent: Mutex<HashMap<[u8; 16], u64>>,
     recent: Mutex<VecDeque<u64>>,
+}
+
+/// A stamp that passed every check but the last: its nonce must still be spent (once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spend {
+    /// The nonce's first 16 bytes (time, difficulty, random): what the spent set holds.
+    pub key: [u8; 16],
+    /// When the nonce expires anyway (unix seconds): the spent entry may go then.
+    pub expires: u64,
 }
 
 impl std::fmt::Debug for Pow {
@@ -71,13 +81,13 @@ impl std::fmt::Debug for Pow {
 }
 
 impl Pow {
-    /// A fresh state with base difficulty `base` (clamped to [`pow::MAX_DIFFICULTY`]).
-    pub fn new(base: u8, clock: Arc<dyn Clock>) -> Pow {
+    /// A fresh state with base difficulty `base` (clamped to [`pow::MAX_DIFFICULTY`]) that
+    /// seals nonces with `key`.
+    pub fn new(base: u8, key: [u8; 32], clock: Arc<dyn Clock>) -> Pow {
         Pow {
-            key: rand::random(),
+            key,
             base: base.min(pow::MAX_DIFFICULTY),
             clock,
-            spent: Mutex::new(HashMap::new()),
             recent: Mutex::new(VecDeque::new()),
         }
     }
@@ -110,7 +120,12 @@ impl Pow {
 
     /// A new nonce and the difficulty sealed into it.
     pub fn issue(&self) -> ([u8; 32], u8) {
-        let d = self.difficulty();
+        self.issue_at(self.difficulty())
+    }
+
+    /// A new nonce with difficulty `d` sealed into it.
+    pub fn issue_at(&self, d: u8) -> ([u8; 32], u8) {
+        let d = d.min(pow::MAX_DIFFICULTY);
         let mut n = [0u8; 32];
         n[..8].copy_from_slice(&self.clock.now().to_be_bytes());
         n[8] = d;
@@ -121,14 +136,22 @@ impl Pow {
         (n, d)
     }
 
-    /// Checks a stamp for a post of `blob` under `tag` and spends its nonce.
+    /// The base difficulty of intro posts.
+    pub fn base(&self) -> u8 {
+        self.base
+    }
+
+    /// Checks a stamp for a post of `blob` under `tag` whose nonce was sealed with at least
+    /// `min` bits. The caller then spends the nonce in the store and, if that worked, calls
+    /// [`Pow::accepted`].
     pub fn check(
         &self,
         nonce: &[u8; 32],
         counter: u64,
         tag: &Tag,
         blob: &[u8],
-    ) -> Result<(), PowError> {
+        min: u8,
+    ) -> Result<Spend, PowError> {
         let mac = self.mac(&nonce[..16]);
         let mut diff = 0u8;
         for (a, b) in mac.iter().zip(&nonce[16..]) {
@@ -142,23 +165,24 @@ impl Pow {
         if issued + NONCE_TTL_SECS <= now || issued > now + 60 {
             return Err(PowError::Expired);
         }
-        if !pow::verify(nonce, tag, &pow::blob_hash(blob), nonce[8], counter) {
+        if nonce[8] < min || !pow::verify(nonce, tag, &pow::blob_hash(blob), nonce[8], counter) {
             return Err(PowError::TooWeak);
         }
         let mut key = [0u8; 16];
         key.copy_from_slice(&nonce[..16]);
-        {
-            let mut spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());
-            spent.retain(|_, exp| *exp > now);
-            if spent.insert(key, issued + NONCE_TTL_SECS).is_some() {
-                return Err(PowError::Reused);
-            }
-        }
+        Ok(Spend {
+            key,
+            expires: issued + NONCE_TTL_SECS,
+        })
+    }
+
+    /// Counts an accepted stamped post towards the load that raises the difficulty.
+    pub fn accepted(&self) {
+        let now = self.clock.now();
         self.recent
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push_back(now);
-        Ok(())
     }
 }
 
@@ -169,7 +193,7 @@ mod tests {
 
     #[test]
     fn difficulty_rises_with_load_and_is_bounded() {
-        let p = Pow::new(20, Arc::new(FixedClock(1_000)));
+        let p = Pow::new(20, [1; 32], Arc::new(FixedClock(1_000)));
         assert_eq!(p.difficulty(), 20);
         p.recent
             .lock()
@@ -185,11 +209,11 @@ mod tests {
 
     #[test]
     fn forged_nonces_are_unknown() {
-        let p = Pow::new(1, Arc::new(FixedClock(1_000)));
+        let p = Pow::new(1, [2; 32], Arc::new(FixedClock(1_000)));
         let (mut n, _) = p.issue();
         n[8] = 0;
         assert_eq!(
-            p.check(&n, 0, &Tag([0; 32]), b"x"),
+            p.check(&n, 0, &Tag([0; 32]), b"x", 0),
             Err(PowError::UnknownNonce)
         );
     }

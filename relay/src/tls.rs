@@ -90,15 +90,34 @@ pub fn self_signed(dir: &Path, listen: &SocketAddr) -> Result<(Identity, bool), 
         .mode(0o700)
         .create(dir)
         .map_err(|e| RelayError::Io(e, dir.display().to_string()))?;
+    // Nodes of one route may share this directory and start together: one makes the
+    // certificate, the others wait for it and load it (so all have the same pin).
+    let lock_path = dir.join("lock");
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&lock_path)
+        .map_err(|e| RelayError::Io(e, lock_path.display().to_string()))?;
+    lock.lock()
+        .map_err(|e| RelayError::Io(e, lock_path.display().to_string()))?;
+    if cert.exists() && key.exists() {
+        return Ok((load(&cert, &key)?, false));
+    }
     let mut names = vec!["hushpost-relay".to_string(), "localhost".to_string()];
     if !listen.ip().is_unspecified() {
         names.push(listen.ip().to_string());
     }
-    let made = rcgen::generate_simple_self_signed(names)
+    // Ed25519, not rcgen's default ECDSA: an ECDSA signature is DER with a length that
+    // varies by a byte or two per handshake, which would make otherwise identical cover
+    // ticks differ on the wire; Ed25519 signatures are always 64 bytes.
+    let made = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)
+        .and_then(|k| Ok((rcgen::CertificateParams::new(names)?.self_signed(&k)?, k)))
         .map_err(|e| RelayError::Tls(format!("cannot make a certificate: {e}")))?;
-    write_private(&key, made.signing_key.serialize_pem().as_bytes())
+    write_private(&key, made.1.serialize_pem().as_bytes())
         .map_err(|e| RelayError::Io(e, key.display().to_string()))?;
-    write_private(&cert, made.cert.pem().as_bytes())
+    write_private(&cert, made.0.pem().as_bytes())
         .map_err(|e| RelayError::Io(e, cert.display().to_string()))?;
     Ok((load(&cert, &key)?, true))
 }

@@ -534,3 +534,50 @@ impl T {
         (s, b)
     }
 }
+
+/// Over its rate, a connection gets retryable 503s while a fresh one is served; over the
+/// relay's rate everyone does, and the relay, busy, asks puts for proof of work.
+#[test]
+fn rate_limits_refuse_with_a_retryable_503_per_connection_and_for_the_relay() {
+    let t = start(|c| {
+        c.front.per_connection_rate = 5;
+        c.front.global_rate = 0;
+    });
+    let status = |http: &reqwest::Client| t.send(http.get(format!("{}/v1/info", t.base))).0;
+    let one = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let got: Vec<u16> = (0..40).map(|_| status(&one)).collect();
+    assert!(got.contains(&503), "{got:?}");
+    assert!(got.iter().filter(|s| **s == 200).count() >= 10, "{got:?}");
+    let fresh = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    assert_eq!(status(&fresh), 200, "another connection is not limited");
+
+    let t = start(|c| {
+        c.front.per_connection_rate = 0;
+        c.front.global_rate = 5;
+    });
+    let mut refused = 0;
+    for _ in 0..40 {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
+        let (s, h, _) = t.send(http.get(format!("{}/v1/info", t.base)));
+        if s == 503 {
+            assert_eq!(h.get("retry-after").map(|v| v.as_bytes()), Some(&b"1"[..]));
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "the relay's rate was never enforced");
+    std::thread::sleep(std::time::Duration::from_millis(1_200));
+    let v = t.info();
+    assert_eq!(v["pow"]["puts"], true, "busy after refusing: {v}");
+    let (s, _, body) = t.put(&cap().tag(), &blob(SMALL));
+    assert_eq!(s, 403, "{body}");
+    assert!(body.contains("pow_missing"), "{body}");
+}

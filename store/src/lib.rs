@@ -166,6 +166,19 @@ pub struct Summary {
     pub message_id: String,
 }
 
+/// A message's id and flags ([`Store::flags`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flags {
+    /// Local id.
+    pub id: i64,
+    /// Sent by us.
+    pub outgoing: bool,
+    /// Not read yet.
+    pub unread: bool,
+    /// Delete after reading.
+    pub burn: bool,
+}
+
 /// The outcome of storing one message of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {

@@ -128,6 +128,26 @@ impl Store {
         Ok(())
     }
 
+    /// Marks many messages read or unread in one transaction (one fsync, not one per
+    /// message); ids that no longer exist are skipped. Returns how many rows changed.
+    pub fn set_unread_many(&mut self, changes: &[(i64, bool)]) -> Result<usize, StoreError> {
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        {
+            let mut stmt = tx.prepare_cached("UPDATE messages SET unread = ?2 WHERE id = ?1")?;
+            for (id, unread) in changes {
+                n += stmt.execute(rusqlite::params![id, unread])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Deletes a message: its row, body, full-text entry and body file. Its replay-window
     /// entry stays, so the same message is never accepted again; its words stay in the
     /// encrypted full-text index (unsearchable) until [`Store::compact`] or the next merge
@@ -183,6 +203,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every message's id and flags, by id: what a Maildir sync compares (no text).
+    pub fn flags(&self) -> Result<Vec<crate::Flags>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, outgoing, unread, burn FROM messages ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::Flags {
+                id: r.get(0)?,
+                outgoing: r.get(1)?,
+                unread: r.get(2)?,
+                burn: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every message id, oldest first (by `sent_at`, then id) — the export order.
     pub fn all_ids(&self) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self
@@ -215,6 +251,45 @@ mod tests {
         blocks
             .map(Result::unwrap)
             .any(|b| b.windows(needle.len()).any(|w| w == needle))
+    }
+
+    #[test]
+    fn many_flags_change_in_one_transaction_and_missing_ids_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path(), &[1; 32]).unwrap();
+        let raw = b"Subject: x\r\n\r\nbody\r\n".to_vec();
+        let msgs: Vec<crate::NewMessage<'_>> = (1..=3u8)
+            .map(|n| crate::NewMessage {
+                sender: [n; 32],
+                msg_id: [n; 16],
+                outgoing: false,
+                peer: "p".into(),
+                subject: "s".into(),
+                sent_at: u64::from(n),
+                received_at: u64::from(n),
+                message_id: String::new(),
+                in_reply_to: None,
+                references: Vec::new(),
+                text: String::new(),
+                has_attachments: false,
+                expires_at: 0,
+                burn: false,
+                verified: false,
+                prev_hash: [0; 32],
+                chain: [0; 32],
+                raw: &raw,
+            })
+            .collect();
+        store.insert_batch(&msgs).unwrap();
+        let ids: Vec<i64> = store.flags().unwrap().iter().map(|f| f.id).collect();
+        assert_eq!(store.unread_count().unwrap(), 3);
+        let n = store
+            .set_unread_many(&[(ids[0], false), (9_999, false), (ids[2], false)])
+            .unwrap();
+        assert_eq!(n, 2);
+        let unread: Vec<bool> = store.flags().unwrap().iter().map(|f| f.unread).collect();
+        assert_eq!(unread, vec![false, true, false]);
+        assert_eq!(store.set_unread_many(&[]).unwrap(), 0);
     }
 
     #[test]

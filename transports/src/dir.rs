@@ -46,14 +46,19 @@ impl DirDrop {
     }
 }
 
-/// What a folder drop exposes.
-pub(crate) fn exposure(_: &hushpost_core::route::DirRoute, _: crate::Usage) -> crate::Exposure {
+/// What a folder drop exposes. A file's name starts with the pair's daily tag, so everyone
+/// who can list the folder can count one conversation's files per day; on a shared Unix
+/// folder (or a sync service) the file's owner (the uploading account) names the writer.
+pub(crate) fn exposure(_: &hushpost_core::route::DirRoute, u: crate::Usage) -> crate::Exposure {
+    let timing = u.timing();
     crate::Exposure {
         how: "folder drop".into(),
-        who: "sender hidden",
-        seen: "folder readers see file times".into(),
-        operator: "anyone who can read the folder: fixed-size files under random daily names, and their times; not who, not content".into(),
-        network: "nothing (a local folder; a sync service sees file times)".into(),
+        who: "sender not in the file",
+        seen: "folder readers see file times, owners and per-conversation daily counts".into(),
+        operator: format!(
+            "anyone who can read the folder: fixed-size files whose names start with the pair's daily tag (so how many files each conversation writes a day, and when), and on a shared folder the file's owner, which names the writer; not content{timing}"
+        ),
+        network: "nothing (a local folder; a sync service sees file times and the account that wrote each file)".into(),
         contact_sees: crate::CONTACT_KEEPS,
     }
 }

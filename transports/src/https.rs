@@ -193,11 +193,11 @@ pub(crate) fn exposure(r: &HttpsRoute, u: crate::Usage) -> crate::Exposure {
         .into(),
         operator: if u.tor {
             format!(
-                "the relay: per-tag counts and times, tags fetched together; not your IP, not who, not content{timing}"
+                "the relay: per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not your IP, not who, not content{timing}"
             )
         } else {
             format!(
-                "the relay: your IP address, per-tag counts and times; not who, not content{timing}"
+                "the relay: your IP address, per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not who, not content{timing}"
             )
         },
         network: u.network_text(&r.host),
@@ -435,8 +435,11 @@ impl RelayDrop {
         }
     }
 
-    fn put_intro(&mut self, tag: &Tag, blob: &[u8]) -> Result<()> {
+    /// A put with a proof-of-work stamp: to `/v1/intro` (always stamped), or to `/v1/blobs`
+    /// when the relay said it is busy (`pow_missing`; `/v1/info` then carries a put nonce).
+    fn put_stamped(&mut self, tag: &Tag, blob: &[u8], intro: bool) -> Result<()> {
         let hash = pow::blob_hash(blob);
+        let path = if intro { "/v1/intro" } else { "/v1/blobs" };
         let mut tries = 0;
         loop {
             tries += 1;
@@ -444,9 +447,17 @@ impl RelayDrop {
             let info: Info = serde_json::from_slice(&info.body).map_err(|_| {
                 TransportError::Protocol(self.host.clone(), "relay info is not JSON".into())
             })?;
+            let (hex_nonce, difficulty) = if intro {
+                (info.pow.nonce, info.pow.difficulty)
+            } else {
+                match (info.pow.puts, info.pow.put_nonce, info.pow.put_difficulty) {
+                    (true, Some(n), Some(d)) => (n, d),
+                    // No longer busy: a plain put will do.
+                    _ => return self.put_plain(tag, blob).map(|_| ()),
+                }
+            };
             let mut nonce = [0u8; 32];
-            let difficulty = info.pow.difficulty;
-            let ok = hex::decode_to_slice(&info.pow.nonce, &mut nonce).is_ok();
+            let ok = hex::decode_to_slice(&hex_nonce, &mut nonce).is_ok();
             if !ok || difficulty > pow::MAX_DIFFICULTY {
                 return Err(TransportError::Protocol(
                     self.host.clone(),
@@ -461,7 +472,7 @@ impl RelayDrop {
             let stamp = Stamp { nonce, counter }.header();
             match self.call(
                 Method::PUT,
-                "/v1/intro",
+                path,
                 &[(TAG_HEADER, tag.hex()), (POW_HEADER, stamp)],
                 Some(blob.to_vec()),
             ) {
@@ -473,6 +484,15 @@ impl RelayDrop {
                 r => return r.map(|_| ()),
             }
         }
+    }
+
+    fn put_plain(&mut self, tag: &Tag, blob: &[u8]) -> Result<Answer, TransportError> {
+        self.call(
+            Method::PUT,
+            "/v1/blobs",
+            &[(TAG_HEADER, tag.hex())],
+            Some(blob.to_vec()),
+        )
     }
 
     fn fetch_group(
@@ -650,15 +670,15 @@ impl DeadDrop for RelayDrop {
             ));
         }
         if opts.intro {
-            return self.put_intro(tag, blob);
+            return self.put_stamped(tag, blob, true);
         }
-        self.call(
-            Method::PUT,
-            "/v1/blobs",
-            &[(TAG_HEADER, tag.hex())],
-            Some(blob.to_vec()),
-        )
-        .map(|_| ())
+        match self.put_plain(tag, blob) {
+            // The relay is under load and wants every put to pay for its place.
+            Err(TransportError::Protocol(_, m)) if m.contains("[pow_missing]") => {
+                self.put_stamped(tag, blob, false)
+            }
+            r => r.map(|_| ()),
+        }
     }
 
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {

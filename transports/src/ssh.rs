@@ -268,7 +268,12 @@ pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
                 "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
             )
         },
-        network: u.network_text(&r.host),
+        // SFTP answers a directory listing and each read in its own packets, so the size of
+        // a fetch follows how much waits in the drop; a relay page has one fixed shape.
+        network: format!(
+            "{}; the size of each fetch (how many files the drop lists and you read)",
+            u.network_text(&r.host)
+        ),
         contact_sees: crate::CONTACT_KEEPS,
     }
 }

@@ -386,7 +386,7 @@ fn reply_with_route_badge_is_sent_and_threads() {
     h.keys("Yes, see you at noon.");
     let s = h.screen();
     assert!(
-        s.contains("folder drop · padded · sender hidden · folder readers see file times"),
+        s.contains("folder drop · padded · sender not in the file · folder readers see file times, owners and per-conversation daily counts"),
         "{s}"
     );
     insta::assert_snapshot!("compose_reply", s);

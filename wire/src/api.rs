@@ -167,6 +167,12 @@ pub struct PowInfo {
     /// posts always do.
     #[serde(default)]
     pub puts: bool,
+    /// While `puts` is set: the leading zero bits a PUT's stamp needs (less than an intro's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put_difficulty: Option<u8>,
+    /// While `puts` is set: a fresh single-use nonce for a PUT's stamp (64 hex digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put_nonce: Option<String>,
 }
 
 /// `GET /v1/info`. Clients ignore fields they do not know, so relays may add some.

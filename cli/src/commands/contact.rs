@@ -78,6 +78,10 @@ pub enum Sub {
         number: usize,
         /// Your name for them.
         name: String,
+        /// Also use the card's routes that point at local places (as `contact add
+        /// --allow-local`).
+        #[arg(long)]
+        allow_local: bool,
     },
     /// List contacts.
     List {
@@ -208,8 +212,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             note,
             allow_local,
         } => add(ctx, &mut s, &name, card, (introduce, allow_local), &note)?,
-        Sub::Accept { number, name } => {
-            let v = s.contact_accept(number, &name)?;
+        Sub::Accept {
+            number,
+            name,
+            allow_local,
+        } => {
+            let mut v = s.contact_accept(number, &name)?;
+            if allow_local {
+                v = s.contact_allow_local(&name)?;
+            }
+            warn_held(ctx, &v);
             ctx.ui.note(format!(
                 "added {} — compare the safety number before trusting them",
                 one_line(&v.name)
@@ -326,12 +338,17 @@ fn add(
         }
     ));
     show(ctx, &v);
+    warn_held(ctx, &v);
+    Ok(())
+}
+
+/// The line saying which of a new contact's card routes wait for the user's say-so.
+fn warn_held(ctx: &Ctx, v: &hushpost_ops::ContactView) {
     if !v.held_local.is_empty() {
         ctx.ui.warn(format!(
             "{}{}",
             one_line(&v.name),
-            hushpost_ops::held_note(&v)
+            hushpost_ops::held_note(v)
         ));
     }
-    Ok(())
 }

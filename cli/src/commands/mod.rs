@@ -23,6 +23,7 @@ pub mod reply;
 pub mod route;
 pub mod search;
 pub mod send;
+pub mod sendmail;
 pub mod tui;
 
 use hushpost_ops::Listed;

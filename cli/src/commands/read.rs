@@ -1,21 +1,31 @@
 //! `hushpost read`.
 
-use crate::Ctx;
+use crate::{Ctx, Partial};
 use anyhow::Result;
-use hushpost_ops::core::sanitize::{file_name, for_terminal, one_line};
+use hushpost_ops::attachments::safe_name;
+use hushpost_ops::core::sanitize::{for_terminal, one_line};
 use std::path::PathBuf;
 
-/// Show a message and mark it read. Terminal control sequences in anything the sender
+/// Show a message.
+///
+/// Shows it and marks it read. Terminal control sequences in anything the sender
 /// wrote are shown as harmless symbols. The sender shown is the verified one from the
-/// sealed envelope, never a header.
+/// sealed envelope, never a header; `--raw` writes it into the headers too (From,
+/// Authentication-Results; a different From the sender claimed is kept only as
+/// X-Hushpost-Claimed-From).
+///
+/// Exit status 3: some attachments could not be saved (the others were; each is listed).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The message id.
     pub id: i64,
-    /// Print the RFC 5322 message as is (for piping into other mail tools).
+    /// Print the RFC 5322 message (for piping into other mail tools), with headers that
+    /// name the verified sender.
     #[arg(long)]
     pub raw: bool,
-    /// Save attachments into this folder under their original file names.
+    /// Save attachments into this folder (created if missing) under their file names,
+    /// made safe: no directories, control or bidi characters or leading dots, at most 200
+    /// bytes; never over an existing file or through a link (a taken name gets a number).
     #[arg(long, value_name = "DIR")]
     pub save_attachments: Option<PathBuf>,
 }
@@ -39,25 +49,44 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         std::io::Write::flush(&mut out)?;
     }
     let m = s.inbox().read(args.id, false)?;
+    let mut unsaved = 0;
     if let Some(dir) = &args.save_attachments {
         for a in &m.letter.attachments {
-            let p = hushpost_ops::attachments::save_into(dir, &a.name, &a.data)?;
-            ctx.ui.note(format!("saved {}", p.display()));
+            match hushpost_ops::attachments::save_into(dir, &a.name, &a.data) {
+                Ok(p) => ctx
+                    .ui
+                    .note(format!("saved {}", one_line(&p.display().to_string()))),
+                Err(e) => {
+                    unsaved += 1;
+                    ctx.ui.error(&format!(
+                        "{}: not saved: {}",
+                        one_line(&safe_name(&a.name)),
+                        one_line(&e.to_string())
+                    ));
+                }
+            }
         }
         save_parts(ctx, dir, &sources)?;
     }
+    let verdict = || {
+        if unsaved > 0 {
+            Err(Partial.into())
+        } else {
+            Ok(())
+        }
+    };
     if args.raw {
         if ctx.ui.stdout_tty {
             ctx.ui.line(for_terminal(&String::from_utf8_lossy(&m.raw)));
             for p in &m.parts {
                 ctx.ui.line(format!(
                     "[attachment {} ({}): pipe `read --raw` or use --save-attachments]",
-                    one_line(&file_name(&p.name)),
+                    one_line(&hushpost_ops::attachments::safe_name(&p.name)),
                     hushpost_ops::fmt_bytes(p.len)
                 ));
             }
         }
-        return Ok(());
+        return verdict();
     }
     let l = &m.letter;
     let from = if m.summary.from == "me" {
@@ -101,7 +130,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.ui.line(format!(
             "{} {} ({} bytes)",
             ctx.ui.bold("Attach: "),
-            one_line(&file_name(&a.name)),
+            one_line(&safe_name(&a.name)),
             a.data.len()
         ));
     }
@@ -109,7 +138,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.ui.line(format!(
             "{} {} ({}){}",
             ctx.ui.bold("Attach: "),
-            one_line(&file_name(&p.name)),
+            one_line(&hushpost_ops::attachments::safe_name(&p.name)),
             hushpost_ops::fmt_bytes(p.len),
             if p.kept {
                 ""
@@ -120,7 +149,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     ctx.ui.line("");
     ctx.ui.line(for_terminal(&l.text.replace("\r\n", "\n")));
-    Ok(())
+    verdict()
 }
 
 /// Streams the stored attachments into `dir`, with a progress bar in bytes on a terminal

@@ -1,4 +1,5 @@
-//! `hushpost relay serve`: run the HTTPS dead-drop relay from the same binary.
+//! `hushpost relay serve` and `relay migrate`: run the HTTPS dead-drop relay from the same
+//! binary, and move a relay's blobs from its segment store into PostgreSQL.
 //!
 //! Only argument checking and the start-up banner live here; the server is
 //! `hushpost-relay`.
@@ -6,7 +7,7 @@
 use crate::Ctx;
 use anyhow::{Result, bail};
 use hushpost_relay::store::log::StoreConfig;
-use hushpost_relay::{Config, TlsMode};
+use hushpost_relay::{Config, StoreKind, TlsMode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,12 +28,40 @@ pub struct Args {
 pub enum RelayTask {
     /// Serve until SIGTERM or SIGINT (then finish requests in flight and exit).
     Serve(ServeArgs),
+    /// Copy a relay's blobs from its segment store (--data DIR) into PostgreSQL.
+    Migrate(MigrateArgs),
+}
+
+/// Copy every unexpired blob of a stopped relay's segment store into a PostgreSQL store,
+/// keeping ids, flags and arrival times, so clients notice nothing once the relay serves
+/// from PostgreSQL. Idempotent and resumable: blobs already there are skipped, so run it
+/// again after an interruption. The segment store is left in place; remove it yourself
+/// once the relay serves from PostgreSQL.
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    /// The relay's data directory (as given to `relay serve --data`); the relay must be
+    /// stopped.
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The PostgreSQL store, postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The retention the relay runs with: older blobs are not copied.
+    #[arg(long, value_name = "DURATION", default_value = "14days", value_parser = humantime::parse_duration)]
+    pub retention: Duration,
 }
 
 const SERVE_HELP: &str = "\
 Examples:
   Self-signed certificate (clients pin it; the pin and a route URL are printed):
     hushpost relay serve --listen 0.0.0.0:8443 --data /var/lib/hushpost-relay --tls-self-signed
+
+  Several nodes on one PostgreSQL database serve one route (give them the same --data
+  directory for the self-signed certificate, or the same --tls-cert/--tls-key):
+    hushpost relay serve --listen 0.0.0.0:8443 --data /srv/relay-tls --tls-self-signed \
+        --store postgres://relay@db.internal:5432/hushpost
+  Moving an existing relay's blobs there (stop it first):
+    hushpost relay migrate --from /var/lib/hushpost-relay --to postgres://relay@db:5432/hushpost
 
   With a certificate from your CA (e.g. Let's Encrypt):
     hushpost relay serve --listen [::]:443 --data /var/lib/hushpost-relay \\
@@ -84,9 +113,14 @@ pub struct ServeArgs {
     /// Address to listen on, e.g. 0.0.0.0:8443 or [::]:443 (port 0 picks a free port).
     #[arg(long, value_name = "ADDR")]
     pub listen: SocketAddr,
-    /// Data directory: blobs, and the self-signed certificate. Created 0700.
+    /// Data directory: blobs, and the self-signed certificate. Created 0700. With --store,
+    /// only the certificate (nodes of one route may share the directory).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+    /// Keep blobs in PostgreSQL instead of segment files under --data:
+    /// postgres://USER@HOST:PORT/DB. Several relay nodes may share one database.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
     /// PEM certificate chain (leaf first).
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -103,6 +137,9 @@ pub struct ServeArgs {
     /// Unread blobs one tag may hold; more are refused (retryable), never evicted.
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub tag_quota: usize,
+    /// Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted.
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size)]
+    pub tag_max_bytes: u64,
     /// How long an unread blob is kept before it is deleted.
     #[arg(long, value_name = "DURATION", default_value = "14days", value_parser = humantime::parse_duration)]
     pub retention: Duration,
@@ -115,6 +152,20 @@ pub struct ServeArgs {
     /// Refuse puts (retryable, HTTP 507) while the disk has less free space than this.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub min_free_space: u64,
+    /// Most open connections; more are closed at once (0: as the file-descriptor limit,
+    /// raised to its hard value at start, allows).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_connections: usize,
+    /// Requests per second one connection may make (bursts of twice that); 0 = no limit.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub rate_per_connection: u32,
+    /// Requests per second the relay takes in all (bursts of twice that); 0 = no limit.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub rate_global: u32,
+    /// Proof-of-work bits every PUT needs while the relay is busy (connections at half the
+    /// cap, or the relay's rate exceeded in the last 10 s).
+    #[arg(long, value_name = "BITS", default_value_t = 16, value_parser = clap::value_parser!(u8).range(0..=26))]
+    pub put_pow_difficulty: u8,
     /// Writer lanes: parallel group commits (each has its own segment file).
     #[arg(long, value_name = "N", default_value_t = 4, hide = true)]
     pub lanes: usize,
@@ -149,7 +200,31 @@ fn parse_size(s: &str) -> Result<u64, String> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.task {
         RelayTask::Serve(a) => serve(ctx, a),
+        RelayTask::Migrate(a) => migrate(ctx, a),
     }
+}
+
+fn migrate(ctx: &Ctx, a: MigrateArgs) -> Result<()> {
+    if !a.to.starts_with("postgres://") && !a.to.starts_with("postgresql://") {
+        bail!("--to must be a PostgreSQL URL, postgres://USER@HOST:PORT/DB");
+    }
+    let cfg = StoreConfig {
+        retention_secs: a.retention.as_secs().max(1),
+        min_free_bytes: 0,
+        ..StoreConfig::default()
+    };
+    let done = hushpost_relay::migrate::migrate(&a.from, &a.to, cfg, |_| {})?;
+    ctx.ui.line(format!(
+        "copied {} blobs ({} MiB) to PostgreSQL; {} were there already",
+        done.copied,
+        done.bytes.div_ceil(1 << 20),
+        done.present
+    ));
+    ctx.ui.line(format!(
+        "the segment store in {} is unchanged: start the relay with --store, then remove it",
+        a.from.display()
+    ));
+    Ok(())
 }
 
 fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
@@ -169,8 +244,19 @@ fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     let plain = matches!(tls, TlsMode::Plain);
     let mut cfg = Config::new(a.listen, a.data, tls);
     cfg.pow_difficulty = a.pow_difficulty;
+    cfg.front.max_connections = a.max_connections;
+    cfg.front.per_connection_rate = a.rate_per_connection;
+    cfg.front.global_rate = a.rate_global;
+    cfg.front.put_pow_difficulty = a.put_pow_difficulty;
+    if let Some(url) = a.store {
+        if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+            bail!("--store must be a PostgreSQL URL, postgres://USER@HOST:PORT/DB");
+        }
+        cfg.kind = StoreKind::Postgres(url);
+    }
     cfg.store = StoreConfig {
         tag_quota: a.tag_quota.max(1),
+        tag_max_bytes: a.tag_max_bytes.max(hushpost_relay::store::LARGE as u64),
         retention_secs: a.retention.as_secs().max(1),
         segment_bytes: a.segment_size.max(1 << 20),
         lanes: a.lanes.clamp(1, 64),

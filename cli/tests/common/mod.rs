@@ -5,9 +5,11 @@
 )]
 #![allow(dead_code)]
 
+pub mod recorder;
 pub mod ssh;
 
 use assert_cmd::Command;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
@@ -180,12 +182,18 @@ impl RelayProc {
     // The child is waited for by `stop` or by `Drop`.
     #[allow(clippy::zombie_processes)]
     pub fn spawn(data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
+        Self::spawn_on("127.0.0.1:0", data, logs, extra)
+    }
+
+    /// As [`RelayProc::spawn`], listening on `listen`.
+    #[allow(clippy::zombie_processes)]
+    pub fn spawn_on(listen: &str, data: &Path, logs: &Path, extra: &[&str]) -> RelayProc {
         std::fs::create_dir_all(logs).expect("mkdir");
         let n = std::fs::read_dir(logs).expect("ls").count();
         let out = logs.join(format!("out-{n}.txt"));
         let log = logs.join(format!("log-{n}.txt"));
         let child = StdCommand::new(assert_cmd::cargo::cargo_bin("hushpost"))
-            .args(["relay", "serve", "--listen", "127.0.0.1:0", "--data"])
+            .args(["relay", "serve", "--listen", listen, "--data"])
             .arg(data)
             .args(extra)
             .env_remove("HUSHPOST_LOG")
@@ -238,5 +246,80 @@ impl std::ops::Drop for RelayProc {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// A bare HTTP/1.1 client on one kept connection: relay tests that must know exactly
+/// which request was answered (the relay client retries) or send what no client would.
+pub struct Http {
+    r: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl Http {
+    pub fn connect(port: u16) -> std::io::Result<Http> {
+        let s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(Http {
+            r: std::io::BufReader::new(s),
+        })
+    }
+
+    /// One request on the kept connection: (status, body).
+    pub fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        header: Option<(&str, &str)>,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Vec<u8>)> {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: relay\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some((k, v)) = header {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let s = self.r.get_mut();
+        s.write_all(head.as_bytes())?;
+        s.write_all(body)?;
+        let mut line = String::new();
+        self.r.read_line(&mut line)?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            if self.r.read_line(&mut line)? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; len];
+        self.r.read_exact(&mut body)?;
+        Ok((status, body))
+    }
+}
+
+/// The relay client for a route parsed from a string (tests build routes from strings).
+pub fn relay_drop(
+    r: &hushpost_core::Route,
+    d: &hushpost_transports::DialOptions,
+) -> Result<hushpost_transports::https::RelayDrop, hushpost_transports::TransportError> {
+    match r {
+        hushpost_core::Route::Https(x) => hushpost_transports::https::RelayDrop::new(x, d),
+        other => panic!("not a relay route: {other}"),
     }
 }

@@ -92,6 +92,8 @@ impl Session {
                 }
                 _ => {}
             }
+            // The live Maildir, if any, gets what was just stored (logic in `maildir/`).
+            self.sync_live_maildir();
         }
         let parsed: Vec<Option<letter::Letter>> = letters
             .iter()

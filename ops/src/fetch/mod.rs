@@ -165,6 +165,8 @@ impl Session {
     pub(crate) fn finish_fetch(&mut self) -> Result<()> {
         // (A `fetch` said what expired already; for `poll` it happens quietly.)
         self.expire_large(&mut Vec::new())?;
+        // Read/unread and deletions sync with the live Maildir on every fetch and poll.
+        self.sync_live_maildir();
         self.keys.prune_prekeys();
         self.keys.commit()
     }

@@ -7,6 +7,7 @@
 
 mod parts;
 mod read;
+mod truth;
 
 use crate::error::Result;
 use crate::mailbox::Mailbox;
@@ -17,6 +18,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use read::{Reading, ReplyPlan};
+pub use truth::AUTHSERV_ID;
+pub(crate) use truth::{outside_copy, outside_header};
 
 /// Who is who, as of when it was built: sender key → (contact name, verified), fingerprint
 /// → contact name, and our own fingerprint.
@@ -50,6 +53,11 @@ impl PeerIndex {
                 .or_insert_with(|| c.name.clone());
         }
         idx
+    }
+
+    /// The contact name for a fingerprint (lower-case hex).
+    pub(crate) fn name_by_fingerprint(&self, fp: &str) -> Option<&str> {
+        self.by_fingerprint.get(fp).map(String::as_str)
     }
 
     /// The contact name for a sender key.
@@ -97,7 +105,7 @@ impl Inbox {
         self.clock.now()
     }
 
-    fn store(&mut self) -> Result<&mut hushpost_store::Store> {
+    pub(crate) fn store(&mut self) -> Result<&mut hushpost_store::Store> {
         self.mailbox.store()
     }
 

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use hushpost_core::envelope::v2::{ContentSource, PartMeta};
 use hushpost_store::{PartSource, StoredPart};
 use std::io::{self, Write};
-use std::path::Path;
 
 /// One message's content for `mime::write_message`: the letter, then the attachments the
 /// store keeps, concatenated (parts we sent but did not keep are left out).
@@ -80,7 +79,9 @@ impl Inbox {
     /// Writes message `id` as standard RFC 5322 (attachments as base64 MIME parts), as a
     /// stream, to `out`.
     pub fn write_message(&mut self, id: i64, out: &mut dyn Write) -> Result<()> {
-        let (_, raw) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
+        let (s, stored) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
+        // The copy that leaves hushpost: headers that tell the truth about the sender.
+        let raw = zeroize::Zeroizing::new(super::outside_copy(&self.peers, &s, &stored));
         let sources = self.part_sources(id)?;
         let io = |e| Error::Io(e, std::path::PathBuf::from("-"));
         if sources.is_empty() {
@@ -108,35 +109,5 @@ impl Inbox {
             len: at,
         };
         hushpost_core::mime::write_message(&raw, &metas, &content, out).map_err(io)
-    }
-
-    /// Writes message `id` into a new file at `path` atomically (tmp → fsync → rename →
-    /// fsync of the folder); a failure removes the temporary file.
-    pub(super) fn write_message_file(&mut self, id: i64, path: &Path) -> Result<()> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", rand::random::<u64>()));
-        let io = |e| Error::Io(e, path.to_path_buf());
-        let f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
-        let mut w = io::BufWriter::with_capacity(1 << 20, f);
-        let written = self.write_message(id, &mut w).and_then(|()| {
-            let f = w.into_inner().map_err(|e| io(e.into_error()))?;
-            f.sync_all().map_err(io)?;
-            std::fs::rename(&tmp, path).map_err(io)
-        });
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        hushpost_durable::sync_dir(dir).map_err(io)
     }
 }

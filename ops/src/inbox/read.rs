@@ -3,7 +3,7 @@
 use super::Inbox;
 use crate::error::{Error, Result};
 use hushpost_core::letter::{self, Letter};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A message opened for reading.
 #[derive(Debug, Clone)]
@@ -12,7 +12,8 @@ pub struct Reading {
     pub summary: super::Listed,
     /// The parsed letter.
     pub letter: Letter,
-    /// The RFC 5322 bytes (for v2 mail: the letter alone, without its attachments).
+    /// The RFC 5322 bytes as they may leave hushpost (`read --raw`): headers that tell the
+    /// truth about the sender (see `truth.rs`), the body as sent.
     pub raw: Vec<u8>,
     /// The attachments stored beside the letter (v2 mail), listed without reading them.
     pub parts: Vec<hushpost_store::StoredPart>,
@@ -50,7 +51,7 @@ impl Inbox {
         Ok(Reading {
             summary,
             letter,
-            raw: raw.to_vec(),
+            raw: super::outside_copy(&self.peers, &s, &raw),
             parts,
         })
     }
@@ -72,43 +73,12 @@ impl Inbox {
         Ok(())
     }
 
-    /// Writes every message into a Maildir (`cur/` for read, `new/` for unread) that
-    /// notmuch, mutt and aerc can read. Plaintext leaves the encrypted store: the caller
-    /// should say so.
-    pub fn export_maildir(&mut self, dir: &Path) -> Result<usize> {
-        self.expire_now()?;
-        for sub in ["cur", "new", "tmp"] {
-            let p = dir.join(sub);
-            hushpost_durable::create_private_dir(&p).map_err(|e| Error::Io(e, p.clone()))?;
-        }
-        let ids = self.store()?.all_ids()?;
-        let host = "hushpost";
-        let mut n = 0;
-        for id in ids {
-            let Some((s, _)) = self.store()?.get(id)? else {
-                continue;
-            };
-            let base = format!("{}.hp{}.{host}", s.received_at, id);
-            let (sub, name) = if s.unread {
-                ("new", base.clone())
-            } else {
-                ("cur", format!("{base}:2,S"))
-            };
-            let target: PathBuf = dir.join(sub).join(&name);
-            let other: PathBuf = if s.unread {
-                dir.join("cur").join(format!("{base}:2,S"))
-            } else {
-                dir.join("new").join(&base)
-            };
-            if target.exists() || other.exists() {
-                continue;
-            }
-            // Streamed: attachments of any size are read from the store as they are
-            // written out.
-            self.write_message_file(id, &target)?;
-            n += 1;
-        }
-        Ok(n)
+    /// Brings a Maildir that notmuch, mutt and aerc read up to date with every message
+    /// (received and sent): new ones delivered (`new/` unread, `cur/` read), read/unread
+    /// synced both ways, messages deleted here removed there; a file the client deleted is
+    /// not written again. Plaintext leaves the encrypted store: the caller should say so.
+    pub fn export_maildir(&mut self, dir: &Path) -> Result<crate::maildir::Synced> {
+        self.sync_maildir(dir, crate::maildir::Which::Both)
     }
 }
 
@@ -137,17 +107,19 @@ impl Inbox {
         };
         let me = self.peers.me.clone();
         let by_fp = |fp: &str| self.peers.by_fingerprint.get(fp).cloned();
+        // Everyone it went to: To and (since `hushpost sendmail` keeps a client's Cc) Cc.
+        let mut everyone = m.letter.to.clone();
+        everyone.extend(cc_of(&m.raw));
         let mut to = Vec::new();
         if outgoing {
-            to.extend(m.letter.to.iter().filter_map(|p| by_fp(&p.fingerprint)));
+            to.extend(everyone.iter().filter_map(|p| by_fp(&p.fingerprint)));
         } else {
             if let Some(n) = self.peers.name_of(&summary_sender) {
                 to.push(n.to_string());
             }
             if all {
                 to.extend(
-                    m.letter
-                        .to
+                    everyone
                         .iter()
                         .filter(|p| p.fingerprint != me)
                         .filter_map(|p| by_fp(&p.fingerprint)),
@@ -172,4 +144,23 @@ impl Inbox {
             quote: m.letter.text.replace("\r\n", "\n"),
         })
     }
+}
+
+/// The Cc parties of a message (hushpost addresses only).
+fn cc_of(raw: &[u8]) -> Vec<letter::Party> {
+    let Some(m) = mail_parser::MessageParser::default().parse_headers(raw) else {
+        return Vec::new();
+    };
+    m.cc()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.address())
+                .filter_map(|a| a.strip_suffix(&format!("@{}", letter::DOMAIN)))
+                .map(|fp| letter::Party {
+                    name: String::new(),
+                    fingerprint: fp.to_ascii_lowercase(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

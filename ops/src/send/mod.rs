@@ -51,6 +51,9 @@ pub struct SendRequest {
     pub now: bool,
     /// A later route of a recipient may take it if the first fails (`--fallback`).
     pub fallback: bool,
+    /// A mail client's message (`hushpost sendmail`): its MIME body and the To/Cc it showed
+    /// replace `text` and `attachments`; everything else is as for any send.
+    pub client: Option<crate::sendmail::ClientBody>,
 }
 
 /// Where one recipient's copy went.
@@ -190,7 +193,7 @@ impl Session {
         let now = self.now();
         let msg_id = envelope::new_msg_id();
         let me = self.keys.identity().public();
-        let raw = letter::build(&Letter {
+        let l = Letter {
             from: Party {
                 name: self.keys.name().to_string(),
                 fingerprint: me.fingerprint().hex(),
@@ -208,8 +211,13 @@ impl Session {
             in_reply_to: req.in_reply_to.clone(),
             references: req.references.clone(),
             text: req.text.clone(),
+            // Attachments are parts of the v2 envelope, not MIME inside the letter.
             attachments: Vec::new(),
-        });
+        };
+        let raw = match &req.client {
+            Some(c) => c.compose(&l),
+            None => letter::build(&l),
+        };
         // The sent copy is stored before anything is sealed or dialled: whatever happens
         // next, the message (a piped body too) is not lost, and its deliveries say where
         // each copy stands.
@@ -221,6 +229,8 @@ impl Session {
             }
             None => Vec::new(),
         };
+        // A sent folder in `[maildir]` gets the copy (logic in `maildir/`).
+        self.sync_live_maildir();
         Ok(SendReport {
             id,
             message_id: letter::message_id_for(&msg_id),
@@ -304,7 +314,7 @@ impl Session {
             in_reply_to: req.in_reply_to.clone(),
             references: req.references.clone(),
             text: parsed.map(|p| p.text).unwrap_or_default(),
-            has_attachments: !files.is_empty(),
+            has_attachments: !files.is_empty() || req.client.as_ref().is_some_and(|c| c.has_attachments()),
             expires_at,
             burn: false,
             verified: true,
