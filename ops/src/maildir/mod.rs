@@ -144,7 +144,9 @@ impl Folder {
         parts: &[&[u8]],
         seen: bool,
     ) -> std::io::Result<Pending> {
-        self.write_with(base, seen, &mut |w| parts.iter().try_for_each(|p| w.write_all(p)))
+        self.write_with(base, seen, &mut |w| {
+            parts.iter().try_for_each(|p| w.write_all(p))
+        })
     }
 
     /// [`Folder::write`] with the message written by `fill` as a stream (a message with

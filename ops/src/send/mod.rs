@@ -314,7 +314,8 @@ impl Session {
             in_reply_to: req.in_reply_to.clone(),
             references: req.references.clone(),
             text: parsed.map(|p| p.text).unwrap_or_default(),
-            has_attachments: !files.is_empty() || req.client.as_ref().is_some_and(|c| c.has_attachments()),
+            has_attachments: !files.is_empty()
+                || req.client.as_ref().is_some_and(|c| c.has_attachments()),
             expires_at,
             burn: false,
             verified: true,
