@@ -278,7 +278,6 @@ fn first_contact_through_the_intro_mailbox() {
     b.ok(&[
         "contact",
         "add",
-        "--allow-local",
         "alice",
         &a.card(),
         "--allow-local",
@@ -296,13 +295,6 @@ fn first_contact_through_the_intro_mailbox() {
     // Bob's card names a local folder: without --allow-local that route is not used.
     a.ok(&["contact", "accept", "1", "bob", "--allow-local"]);
     assert!(a.ok(&["contact", "requests"]).is_empty());
-    // Bob's card names a folder: a local place, used once Alice allows it.
-    a.ok(&[
-        "contact",
-        "routes",
-        "bob",
-        &format!("dir:{}", drop.display()),
-    ]);
     a.ok_stdin(&["send", "--to", "bob", "-s", "welcome"], "hello Bob\n");
     b.ok(&["fetch"]);
     assert_eq!(b.list_json(&[])[0]["subject"], "welcome");

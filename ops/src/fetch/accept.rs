@@ -114,7 +114,14 @@ impl Session {
                 };
                 let raw = e.letter().unwrap_or_default();
                 Incoming {
-                    msg: self.new_message_from(&c, l.as_ref(), raw, e.parts.len() > 1, now),
+                    // Attachments are v2 parts, or MIME inside a mail client's letter.
+                    msg: self.new_message_from(
+                        &c,
+                        l.as_ref(),
+                        raw,
+                        e.parts.len() > 1 || l.as_ref().is_some_and(|l| !l.attachments.is_empty()),
+                        now,
+                    ),
                     parts: inline_parts(e),
                     completes_partial: false,
                 }
