@@ -247,9 +247,25 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         .expect("hex")
         .try_into()
         .expect("32");
+    put_late_blobs(&w, &bob_identity, a1_key, &pq1[0]);
+    let r = fetch(&mut w.alice);
+    assert_eq!(r.new.len(), 0);
+    assert_eq!(r.rejected.len(), 2, "{r:?}");
+    assert!(
+        r.rejected
+            .iter()
+            .all(|x| x.reason.contains("key we do not hold")),
+        "{:?}",
+        r.rejected
+    );
+}
+
+/// What an adversary kept: a v1 blob sealed to A1 and a post-quantum blob sealed to A1's
+/// hybrid half (the key Bob really used), both from Bob to Alice, put in the drop.
+fn put_late_blobs(w: &World, bob_identity: &Identity, a1_key: [u8; 32], pq1_seed: &str) {
     let alice_pub = w.alice.identity().public();
     let sealed = envelope::seal(
-        &bob_identity,
+        bob_identity,
         &Recipient {
             ed: alice_pub.ed,
             key: a1_key,
@@ -266,7 +282,7 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         },
     )
     .expect("seal");
-    let tag = PairKeys::derive(&bob_identity, &alice_pub)
+    let tag = PairKeys::derive(bob_identity, &alice_pub)
         .expect("pair")
         .outgoing
         .tag(Day::of(w.clock.now()));
@@ -277,27 +293,17 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     .expect("write");
     // And a post-quantum blob sealed to A1's hybrid half, the key Bob really used.
     let pq1_key =
-        HybridKeyPair::from_seed(&hex::decode(&pq1[0]).expect("hex").try_into().expect("32"));
+        HybridKeyPair::from_seed(&hex::decode(pq1_seed).expect("hex").try_into().expect("32"));
     put_v2(
-        &w,
-        &bob_identity,
+        w,
+        bob_identity,
         &w.alice,
         SealTo::Hybrid {
             ed: alice_pub.ed,
             key: pq1_key.public().clone(),
         },
-        v2_draft(&w, Kind::Message, vec![]),
+        v2_draft(w, Kind::Message, vec![]),
         "0000000000000002",
-    );
-    let r = fetch(&mut w.alice);
-    assert_eq!(r.new.len(), 0);
-    assert_eq!(r.rejected.len(), 2, "{r:?}");
-    assert!(
-        r.rejected
-            .iter()
-            .all(|x| x.reason.contains("key we do not hold")),
-        "{:?}",
-        r.rejected
     );
 }
 
