@@ -2069,7 +2069,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__key__subcmd__export)
-            opts="-q -v -h -V --age --passphrase-file --quiet --verbose --help --version"
+            opts="-q -v -h -V --age --classical-only --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -111,12 +111,13 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand export 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+            cand export 'Print your receiving keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you: the post-quantum (ML-KEM-768 + X25519) keys as `AGE-SECRET-KEY-PQ-1…` lines (age 1.3 and newer, rage, npm age-encryption) and the X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail: keep it offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;key;export'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --age 'Age identity file format (the only format so far)'
+            cand --classical-only 'Only the X25519 keys: for age before 1.3 (Debian''s Go age 1.1), which refuses a file with a post-quantum line. It opens only mail sealed classically'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -127,7 +128,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --version 'Print version'
         }
         &'hushpost;key;help'= {
-            cand export 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+            cand export 'Print your receiving keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you: the post-quantum (ML-KEM-768 + X25519) keys as `AGE-SECRET-KEY-PQ-1…` lines (age 1.3 and newer, rage, npm age-encryption) and the X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail: keep it offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hushpost;key;help;export'= {
@@ -926,7 +927,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;id;card'= {
         }
         &'hushpost;help;key'= {
-            cand export 'Print your receiving X25519 keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you. Anyone holding this output can read your mail: keep it offline'
+            cand export 'Print your receiving keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you: the post-quantum (ML-KEM-768 + X25519) keys as `AGE-SECRET-KEY-PQ-1…` lines (age 1.3 and newer, rage, npm age-encryption) and the X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail: keep it offline'
         }
         &'hushpost;help;key;export'= {
         }
