@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzing for real (not a test, not in CI): every target of every cargo-fuzz workspace in
-# the repository (core/fuzz, relay/fuzz, and any other */fuzz with cargo-fuzz metadata), each
+# the repository (core/fuzz, relay/fuzz, transports/fuzz — the client side: SFTP listings,
+# IMAP FETCH answers, relay pages — and any other */fuzz with cargo-fuzz metadata), each
 # for 10 million executions or 20 minutes, whichever comes first, on the nightly toolchain.
 # Installs cargo-fuzz if it is missing. Prints executions, coverage (edges), corpus size and
 # crashes per target; crashing inputs stay in <workspace>/artifacts/<target>/ — turn each
-# into a regression test (relay: the CRASHES list in relay/tests/fuzz_smoke.rs).
+# into a regression test (the CRASHES list in relay/tests/fuzz_smoke.rs or
+# transports/tests/fuzz_smoke.rs). Seeds in <workspace>/seeds/<target>/ are read too.
 #
 # Usage: bench/fuzz.sh            (env: RUNS=10000000 SECS=1200 TARGETS="name…" JOBS=1)
 set -euo pipefail
@@ -25,7 +27,8 @@ for ws in $(grep -l 'cargo-fuzz = true' */fuzz/Cargo.toml | xargs -n1 dirname); 
     mkdir -p "$ws/corpus/$t"
     echo "== $ws $t (up to $RUNS runs or $SECS s)" >&2
     set +e
-    (cd "$ws" && cargo +nightly fuzz run "$t" -j "$JOBS" -- \
+    seeds=(); [ -d "$ws/seeds/$t" ] && seeds=("seeds/$t")
+    (cd "$ws" && cargo +nightly fuzz run "$t" -j "$JOBS" "corpus/$t" "${seeds[@]}" -- \
       -runs="$RUNS" -max_total_time="$SECS" -print_final_stats=1) >"$log" 2>&1
     code=$?
     set -e

@@ -581,7 +581,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Reply to everyone the message went to (who is also your contact)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching')
-            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones')
+            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable report')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')

@@ -520,7 +520,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --all 'Reply to everyone the message went to (who is also your contact)'
             cand --now 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
-            cand --fallback 'If a recipient''s first route fails, try their next ones'
+            cand --fallback 'If a recipient''s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)'
             cand --json 'Machine-readable report'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'

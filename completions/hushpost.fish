@@ -304,7 +304,7 @@ mailto\t''"
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l passphrase-file -d 'Read the keyring passphrase from this file instead of prompting' -r -F
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l all -d 'Reply to everyone the message went to (who is also your contact)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l now -d 'On a route with cover traffic, send at once instead of waiting for the next `hushpost poll` slot. This reveals the moment of sending to anyone watching'
-complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l fallback -d 'If a recipient\'s first route fails, try their next ones'
+complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l fallback -d 'If a recipient\'s first route fails, try their next ones (normally only where `contact fallback NAME on` allows it: the route order is a privacy order)'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -l json -d 'Machine-readable report'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s q -l quiet -d 'Only print errors'
 complete -c hushpost -n "__fish_hushpost_using_subcommand reply" -s v -l verbose -d 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'

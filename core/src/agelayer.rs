@@ -336,10 +336,21 @@ pub fn decrypt_x25519(
     blob: &[u8],
     keys: &[&XKeyPair],
 ) -> Result<(Zeroizing<Vec<u8>>, usize), AgeError> {
-    let tracked: Vec<Tracking<'_>> = keys
-        .iter()
-        .map(|k| Tracking {
-            inner: k.age_identity(),
+    decrypt_tracked(
+        blob,
+        keys.iter().map(|k| k.age_identity() as &dyn age::Identity),
+    )
+}
+
+/// Decrypts with `identities`, noting which one unwrapped the file key; returns the
+/// plaintext and that identity's position.
+fn decrypt_tracked<'a>(
+    blob: &[u8],
+    identities: impl Iterator<Item = &'a dyn age::Identity>,
+) -> Result<(Zeroizing<Vec<u8>>, usize), AgeError> {
+    let tracked: Vec<Tracking<'_>> = identities
+        .map(|inner| Tracking {
+            inner,
             hit: AtomicBool::new(false),
         })
         .collect();
@@ -369,20 +380,13 @@ pub fn decrypt_any(
     pq_keys: &[&HybridKeyPair],
 ) -> Result<(Zeroizing<Vec<u8>>, KeyHit), AgeError> {
     let hybrid: Vec<AgeHybridIdentity<'_>> = pq_keys.iter().map(|k| AgeHybridIdentity(k)).collect();
-    let tracked: Vec<Tracking<'_>> = x_keys
-        .iter()
-        .map(|k| k.age_identity() as &dyn age::Identity)
-        .chain(hybrid.iter().map(|h| h as &dyn age::Identity))
-        .map(|inner| Tracking {
-            inner,
-            hit: AtomicBool::new(false),
-        })
-        .collect();
-    let pt = decrypt_with(blob, tracked.iter().map(|t| t as &dyn age::Identity))?;
-    let idx = tracked
-        .iter()
-        .position(|t| t.hit.load(Ordering::Relaxed))
-        .ok_or(AgeError::NoMatch)?;
+    let (pt, idx) = decrypt_tracked(
+        blob,
+        x_keys
+            .iter()
+            .map(|k| k.age_identity() as &dyn age::Identity)
+            .chain(hybrid.iter().map(|h| h as &dyn age::Identity)),
+    )?;
     let hit = if idx < x_keys.len() {
         KeyHit::X25519(idx)
     } else {

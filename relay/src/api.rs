@@ -207,17 +207,30 @@ async fn put_blob<S: BlobStore>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let tag = match put_target(&headers, &body) {
+    // Under load every put pays for its place, as intro posts always do.
+    let min = || app.front.busy().then(|| app.front.put_difficulty());
+    put_checked(&app, &headers, body, min, 0).await
+}
+
+/// A put of either kind: the tag and size checked, then a stamp of at least `min()` bits
+/// where `min` asks for one (asked only once the tag and size are right), then the store.
+async fn put_checked<S: BlobStore>(
+    app: &App<S>,
+    headers: &HeaderMap,
+    body: Bytes,
+    min: impl FnOnce() -> Option<u8>,
+    flags: u8,
+) -> Response {
+    let tag = match put_target(headers, &body) {
         Ok(t) => t,
         Err(r) => return *r,
     };
-    // Under load every put pays for its place, as intro posts always do.
-    if app.front.busy()
-        && let Err(r) = stamped(&app, &headers, &tag, &body, app.front.put_difficulty()).await
+    if let Some(bits) = min()
+        && let Err(r) = stamped(app, headers, &tag, &body, bits).await
     {
         return *r;
     }
-    match app.store.put(tag, body, 0).await {
+    match app.store.put(tag, body, flags).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
     }
@@ -232,17 +245,7 @@ async fn put_intro<S: BlobStore>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let tag = match put_target(&headers, &body) {
-        Ok(t) => t,
-        Err(r) => return *r,
-    };
-    if let Err(r) = stamped(&app, &headers, &tag, &body, app.pow.base()).await {
-        return *r;
-    }
-    match app.store.put(tag, body, FLAG_STAMPED).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => store_error(e),
-    }
+    put_checked(&app, &headers, body, || Some(app.pow.base()), FLAG_STAMPED).await
 }
 
 /// Checks the put's proof-of-work stamp and spends its nonce (boxed: a `Response` is large).

@@ -181,28 +181,15 @@ struct Answer {
 
 /// What a relay exposes.
 pub(crate) fn exposure(r: &HttpsRoute, u: crate::Usage) -> crate::Exposure {
-    let timing = u.timing();
-    crate::Exposure {
-        how: format!("relay {}", if u.tor { "via tor" } else { "direct" }),
-        who: "sender hidden",
-        seen: if u.tor {
-            "IP hidden"
-        } else {
-            "the relay sees your IP"
-        }
-        .into(),
-        operator: if u.tor {
-            format!(
-                "the relay: per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not your IP, not who, not content{timing}"
-            )
-        } else {
-            format!(
-                "the relay: your IP address, per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not who, not content{timing}"
-            )
-        },
-        network: u.network_text(&r.host),
-        contact_sees: crate::CONTACT_KEEPS,
-    }
+    u.dialled(
+        "relay",
+        &r.host,
+        "the relay sees your IP",
+        (
+            "the relay: per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not your IP, not who, not content",
+            "the relay: your IP address, per-tag counts and times (how many blobs each pair's daily tag receives, and when), which tags are fetched together; not who, not content",
+        ),
+    )
 }
 
 impl RelayDrop {
@@ -613,7 +600,7 @@ impl RelayDrop {
 
 /// The blob a slot completes, if any: a small blob whole, a large one once its last chunk
 /// is in (`partial` carries it between slots and pages).
-fn slot_blob(
+pub(crate) fn slot_blob(
     partial: &mut Option<PartialBlob>,
     cap: &FetchCap,
     h: &api::SlotHead,

@@ -11,6 +11,8 @@
 pub mod conformance;
 pub mod dir;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod https;
 pub mod mail;
 pub mod socks;
@@ -67,6 +69,31 @@ pub(crate) const CONTACT_KEEPS: &str =
     "your conversation with them (and they could keep it: signatures prove who wrote)";
 
 impl Usage {
+    /// What a drop of `kind` dialled at `host` exposes: Tor hides your IP from it
+    /// (`seen_direct` says who sees it otherwise); what its operator sees is the drop's own
+    /// text, `operator.0` through Tor and `operator.1` direct, before the timing clause.
+    pub(crate) fn dialled(
+        self,
+        kind: &str,
+        host: &str,
+        seen_direct: &str,
+        operator: (&str, &str),
+    ) -> Exposure {
+        let (seen, operator) = if self.tor {
+            ("IP hidden", operator.0)
+        } else {
+            (seen_direct, operator.1)
+        };
+        Exposure {
+            how: format!("{kind} {}", if self.tor { "via tor" } else { "direct" }),
+            who: "sender hidden",
+            seen: seen.into(),
+            operator: format!("{operator}{}", self.timing()),
+            network: self.network_text(host),
+            contact_sees: CONTACT_KEEPS,
+        }
+    }
+
     /// What the local network sees of a connection to `host`.
     pub(crate) fn network_text(self, host: &str) -> String {
         if self.tor {

@@ -227,7 +227,7 @@ enum Op {
 }
 
 /// Splits `<64 hex>.<16 hex>` into its tag; anything else is not ours to touch.
-fn parse_name(name: &str) -> Option<Tag> {
+pub(crate) fn parse_name(name: &str) -> Option<Tag> {
     let (tag, id) = name.split_once('.')?;
     if id.len() != 16 || !id.bytes().all(|c| c.is_ascii_hexdigit()) {
         return None;
@@ -236,7 +236,7 @@ fn parse_name(name: &str) -> Option<Tag> {
 }
 
 /// Splits `<64 hex>.<16 hex>.tmp` (an upload in progress) into its tag.
-fn parse_tmp_name(name: &str) -> Option<Tag> {
+pub(crate) fn parse_tmp_name(name: &str) -> Option<Tag> {
     parse_name(name.strip_suffix(".tmp")?)
 }
 
@@ -249,33 +249,22 @@ fn random_id() -> String {
 
 /// What an SSH drop exposes.
 pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
-    let timing = u.timing();
-    crate::Exposure {
-        how: format!("ssh drop {}", if u.tor { "via tor" } else { "direct" }),
-        who: "sender hidden",
-        seen: if u.tor {
-            "IP hidden"
-        } else {
-            "the host sees your IP"
-        }
-        .into(),
-        operator: if u.tor {
-            format!(
-                "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content{timing}"
-            )
-        } else {
-            format!(
-                "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content{timing}"
-            )
-        },
-        // SFTP answers a directory listing and each read in its own packets, so the size of
-        // a fetch follows how much waits in the drop; a relay page has one fixed shape.
-        network: format!(
-            "{}; the size of each fetch (how many files the drop lists and you read)",
-            u.network_text(&r.host)
+    let mut e = u.dialled(
+        "ssh drop",
+        &r.host,
+        "the host sees your IP",
+        (
+            "the SSH host: the login used, per-file times and fixed sizes; not your IP, not who, not content",
+            "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content",
         ),
-        contact_sees: crate::CONTACT_KEEPS,
-    }
+    );
+    // SFTP answers a directory listing and each read in its own packets, so the size of
+    // a fetch follows how much waits in the drop; a relay page has one fixed shape.
+    e.network = format!(
+        "{}; the size of each fetch (how many files the drop lists and you read)",
+        e.network
+    );
+    e
 }
 
 impl SshDrop {
@@ -553,7 +542,7 @@ impl SshDrop {
         match conn.sftp().readdir(&dir) {
             Ok(v) => Ok(v
                 .into_iter()
-                .filter_map(|(p, st)| Some((p.file_name()?.to_string_lossy().into_owned(), st)))
+                .filter_map(|(p, st)| Some((entry_name(&p)?, st)))
                 .collect()),
             Err(e) => {
                 let f = fail_of(&e);
@@ -580,6 +569,12 @@ impl SshDrop {
             Err(f) => Err(self.error(Role::Owner, Op::Read, f)),
         }
     }
+}
+
+/// The name of one directory entry as the server listed it (any bytes; not UTF-8 is made
+/// lossy, and such a name then simply fails [`parse_name`]).
+pub(crate) fn entry_name(p: &Path) -> Option<String> {
+    Some(p.file_name()?.to_string_lossy().into_owned())
 }
 
 impl SshDrop {

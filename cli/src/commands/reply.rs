@@ -23,13 +23,9 @@ pub struct Args {
     /// How to dial.
     #[command(flatten)]
     pub dial: super::send::DialArgs,
-    /// On a route with cover traffic, send at once instead of waiting for the next
-    /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
-    #[arg(long)]
-    pub now: bool,
-    /// If a recipient's first route fails, try their next ones.
-    #[arg(long)]
-    pub fallback: bool,
+    /// When and over which routes to deliver.
+    #[command(flatten)]
+    pub delivery: super::send::DeliveryArgs,
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
@@ -55,8 +51,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         attachments: args.attach,
         via,
         route,
-        now: args.now,
-        fallback: args.fallback,
+        now: args.delivery.now,
+        fallback: args.delivery.fallback,
         in_reply_to: Some(plan.in_reply_to),
         references: plan.references,
         ..Default::default()

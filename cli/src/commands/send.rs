@@ -33,6 +33,17 @@ pub struct Args {
     /// client honours, not something you can enforce.
     #[arg(long)]
     pub burn_after_reading: bool,
+    /// When and over which routes to deliver.
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+    /// Machine-readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--now` and `--fallback`, shared by `send` and `reply`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeliveryArgs {
     /// On a route with cover traffic, send at once instead of waiting for the next
     /// `hushpost poll` slot. This reveals the moment of sending to anyone watching.
     #[arg(long)]
@@ -41,9 +52,6 @@ pub struct Args {
     /// `contact fallback NAME on` allows it: the route order is a privacy order).
     #[arg(long)]
     pub fallback: bool,
-    /// Machine-readable report.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `--via` and `--route`, shared by `send` and `reply`.
@@ -226,8 +234,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         route,
         expire_secs: args.expire.map(|d| d.as_secs()),
         burn_after_reading: args.burn_after_reading,
-        now: args.now,
-        fallback: args.fallback,
+        now: args.delivery.now,
+        fallback: args.delivery.fallback,
         ..Default::default()
     };
     let r = send_with_progress(ctx, &mut s, &req)?;

@@ -56,9 +56,17 @@ pub struct Header {
     pub msg_id: [u8; 16],
 }
 
-/// A parsed inner envelope.
+/// A parsed inner envelope that owns its body and chunk.
+pub type Inner = InnerOf<Vec<u8>, Vec<u8>>;
+
+/// A parsed inner envelope borrowing its body (and naming where its chunk lies) in the
+/// plaintext buffer, so the opener does not copy up to 256 KiB per fragment.
+pub(crate) type View<'a> = InnerOf<&'a [u8], std::ops::Range<usize>>;
+
+/// A parsed inner envelope, holding its body as `B` and a fragment's chunk as `C`
+/// ([`Inner`] owns both).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inner {
+pub enum InnerOf<B, C> {
     /// Every kind but `Fragment`.
     Signed {
         /// Common fields.
@@ -72,7 +80,7 @@ pub enum Inner {
         /// The sender's newest receiving prekey for the reverse direction.
         prekey: Option<SignedPrekey>,
         /// The body bytes.
-        body: Vec<u8>,
+        body: B,
         /// Ed25519 signature over the envelope label and every byte before it.
         sig: [u8; 64],
     },
@@ -85,15 +93,16 @@ pub enum Inner {
         /// Number of fragments in the message.
         count: u32,
         /// The body bytes of this piece.
-        chunk: Vec<u8>,
+        chunk: C,
         /// HMAC under the head's fragment key.
         mac: [u8; MAC_LEN],
     },
 }
 
-pub(crate) fn put_common(out: &mut Vec<u8>, h: &Header) {
+/// Writes the common fields of an envelope of `version` (v1 and v2 share them).
+pub(crate) fn put_common(out: &mut Vec<u8>, h: &Header, version: u8) {
     out.extend_from_slice(MAGIC);
-    out.push(VERSION);
+    out.push(version);
     out.push(h.kind as u8);
     out.push(h.flags);
     out.extend_from_slice(&h.sender);
@@ -112,7 +121,7 @@ pub(crate) fn signed_prefix(
     body: &[u8],
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(SIGNED_OVERHEAD + PREKEY_LEN + body.len());
-    put_common(&mut out, header);
+    put_common(&mut out, header, VERSION);
     out.extend_from_slice(prev_hash);
     out.extend_from_slice(&sent_at.to_be_bytes());
     out.extend_from_slice(&expires_at.to_be_bytes());
@@ -133,7 +142,7 @@ pub(crate) fn signed_prefix(
 /// The bytes a fragment's MAC covers (everything before the MAC).
 pub(crate) fn fragment_prefix(header: &Header, index: u32, count: u32, chunk: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(FRAGMENT_OVERHEAD + chunk.len());
-    put_common(&mut out, header);
+    put_common(&mut out, header, VERSION);
     out.extend_from_slice(&index.to_be_bytes());
     out.extend_from_slice(&count.to_be_bytes());
     out.extend_from_slice(&(chunk.len() as u32).to_be_bytes());
@@ -181,123 +190,130 @@ pub fn encode(inner: &Inner, capacity: usize) -> Vec<u8> {
     out
 }
 
-struct Cursor<'a> {
+/// Reads an envelope front to back; every read names what was truncated (v1 and v2 share
+/// it).
+pub(crate) struct Cursor<'a> {
     b: &'a [u8],
-    at: usize,
+    /// Bytes read so far.
+    pub(crate) at: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Malformed> {
+    pub(crate) fn new(b: &'a [u8]) -> Self {
+        Cursor { b, at: 0 }
+    }
+    pub(crate) fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Malformed> {
         let end = self.at.checked_add(n).ok_or(Malformed(what))?;
         let s = self.b.get(self.at..end).ok_or(Malformed(what))?;
         self.at = end;
         Ok(s)
     }
-    fn arr<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], Malformed> {
+    pub(crate) fn arr<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], Malformed> {
         let s = self.take(N, what)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
     }
-    fn u8(&mut self, what: &'static str) -> Result<u8, Malformed> {
+    pub(crate) fn u8(&mut self, what: &'static str) -> Result<u8, Malformed> {
         Ok(self.arr::<1>(what)?[0])
     }
-    fn u32(&mut self, what: &'static str) -> Result<u32, Malformed> {
+    pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32, Malformed> {
         Ok(u32::from_be_bytes(self.arr(what)?))
     }
-    fn u64(&mut self, what: &'static str) -> Result<u64, Malformed> {
+    pub(crate) fn u64(&mut self, what: &'static str) -> Result<u64, Malformed> {
         Ok(u64::from_be_bytes(self.arr(what)?))
     }
-}
+    /// A UTF-8 text of at most 255 bytes behind its `u8` length.
+    pub(crate) fn text(&mut self, what: &'static str) -> Result<String, Malformed> {
+        let n = self.u8(what)? as usize;
+        let b = self.take(n, what)?;
+        std::str::from_utf8(b)
+            .map(str::to_string)
+            .map_err(|_| Malformed(what))
+    }
 
-/// A parsed inner envelope borrowing its body or chunk from the plaintext buffer, so the
-/// opener does not copy up to 256 KiB per fragment.
-pub(crate) enum View<'a> {
-    Signed {
-        header: Header,
-        prev_hash: [u8; 32],
-        sent_at: u64,
-        expires_at: u64,
-        prekey: Option<SignedPrekey>,
-        body: &'a [u8],
-        sig: [u8; 64],
-    },
-    Fragment {
-        header: Header,
-        index: u32,
-        count: u32,
-        chunk: std::ops::Range<usize>,
-        mac: [u8; MAC_LEN],
-    },
+    /// A fragment's `u32 index | u32 count`, in range for at most `max` fragments (and
+    /// its `header` without flags: fragments carry none).
+    pub(crate) fn fragment_position(
+        &mut self,
+        header: &Header,
+        max: u32,
+    ) -> Result<(u32, u32), Malformed> {
+        if header.flags != 0 {
+            return Err(Malformed("fragments carry no flags"));
+        }
+        let index = self.u32("truncated fragment index")?;
+        let count = self.u32("truncated fragment count")?;
+        if count == 0 || count > max || index >= count {
+            return Err(Malformed("fragment index or count out of range"));
+        }
+        Ok((index, count))
+    }
+
+    /// The `prev_hash[32] | u64 sent_at | u64 expires_at` a signed envelope starts with
+    /// (after checking that only a message of this `header` may be fragmented).
+    pub(crate) fn signed_times(
+        &mut self,
+        header: &Header,
+    ) -> Result<([u8; 32], u64, u64), Malformed> {
+        if header.flags & FLAG_FRAGMENTED != 0 && header.kind != Kind::Message {
+            return Err(Malformed("only messages may be fragmented"));
+        }
+        let prev_hash = self.arr("truncated previous hash")?;
+        let sent_at = self.u64("truncated sent_at")?;
+        let expires_at = self.u64("truncated expires_at")?;
+        if expires_at != 0 && expires_at <= sent_at {
+            return Err(Malformed("expires before it was sent"));
+        }
+        Ok((prev_hash, sent_at, expires_at))
+    }
+
+    /// The common fields of an envelope of `version` whose flags may only be `known_flags`.
+    pub(crate) fn common(&mut self, version: u8, known_flags: u8) -> Result<Header, Malformed> {
+        if self.take(8, "truncated magic")? != MAGIC {
+            return Err(Malformed("not a hushpost envelope (bad magic)"));
+        }
+        if self.u8("truncated version")? != version {
+            return Err(Malformed("unsupported envelope version"));
+        }
+        let kind = Kind::from_u8(self.u8("truncated kind")?).ok_or(Malformed("unknown kind"))?;
+        let flags = self.u8("truncated flags")?;
+        if flags & !known_flags != 0 {
+            return Err(Malformed("unknown flag bits"));
+        }
+        Ok(Header {
+            kind,
+            flags,
+            sender: self.arr("truncated sender")?,
+            recipient: self.arr("truncated recipient")?,
+            recipient_key: self.arr("truncated recipient key")?,
+            msg_id: self.arr("truncated message id")?,
+        })
+    }
 }
 
 /// Parses inner bytes (the whole decrypted payload, padding included).
 pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
-    Ok(match parse_view(b)? {
-        View::Signed {
-            header,
-            prev_hash,
-            sent_at,
-            expires_at,
-            prekey,
-            body,
-            sig,
-        } => Inner::Signed {
-            header,
-            prev_hash,
-            sent_at,
-            expires_at,
-            prekey,
-            body: body.to_vec(),
-            sig,
-        },
-        View::Fragment {
-            header,
-            index,
-            count,
-            chunk,
-            mac,
-        } => Inner::Fragment {
-            header,
-            index,
-            count,
-            chunk: b[chunk].to_vec(),
-            mac,
-        },
-    })
+    parse_as(b, <[u8]>::to_vec, |chunk| b[chunk].to_vec())
 }
 
 /// [`parse`] without copying the body or chunk.
 pub(crate) fn parse_view(b: &[u8]) -> Result<View<'_>, Malformed> {
-    let mut c = Cursor { b, at: 0 };
-    if c.take(8, "truncated magic")? != MAGIC {
-        return Err(Malformed("not a hushpost envelope (bad magic)"));
-    }
-    if c.u8("truncated version")? != VERSION {
-        return Err(Malformed("unsupported envelope version"));
-    }
-    let kind = Kind::from_u8(c.u8("truncated kind")?).ok_or(Malformed("unknown kind"))?;
-    let flags = c.u8("truncated flags")?;
-    if flags & !KNOWN_FLAGS != 0 {
-        return Err(Malformed("unknown flag bits"));
-    }
-    let header = Header {
-        kind,
-        flags,
-        sender: c.arr("truncated sender")?,
-        recipient: c.arr("truncated recipient")?,
-        recipient_key: c.arr("truncated recipient key")?,
-        msg_id: c.arr("truncated message id")?,
-    };
+    parse_as(b, |body| body, |chunk| chunk)
+}
+
+/// Parses `b`, keeping the body as `keep_body` makes it and a fragment's chunk (where it
+/// lies in `b`) as `keep_chunk` does.
+fn parse_as<'a, B, C>(
+    b: &'a [u8],
+    keep_body: impl FnOnce(&'a [u8]) -> B,
+    keep_chunk: impl FnOnce(std::ops::Range<usize>) -> C,
+) -> Result<InnerOf<B, C>, Malformed> {
+    let mut c = Cursor::new(b);
+    let header = c.common(VERSION, KNOWN_FLAGS)?;
+    let (kind, flags) = (header.kind, header.flags);
     let inner = if kind == Kind::Fragment {
-        if flags != 0 {
-            return Err(Malformed("fragments carry no flags"));
-        }
-        let index = c.u32("truncated fragment index")?;
-        let count = c.u32("truncated fragment count")?;
-        if count == 0 || count > MAX_FRAGMENTS || index >= count {
-            return Err(Malformed("fragment index or count out of range"));
-        }
+        let (index, count) = c.fragment_position(&header, MAX_FRAGMENTS)?;
         let len = c.u32("truncated chunk length")? as usize;
         if len == 0 || len > FRAGMENT_CAPACITY {
             return Err(Malformed("fragment chunk length out of range"));
@@ -308,25 +324,16 @@ pub(crate) fn parse_view(b: &[u8]) -> Result<View<'_>, Malformed> {
         }
         let start = c.at;
         c.take(len, "truncated chunk")?;
-        let chunk = start..start + len;
         let mac = c.arr("truncated fragment MAC")?;
-        View::Fragment {
+        InnerOf::Fragment {
             header,
             index,
             count,
-            chunk,
+            chunk: keep_chunk(start..start + len),
             mac,
         }
     } else {
-        if flags & FLAG_FRAGMENTED != 0 && kind != Kind::Message {
-            return Err(Malformed("only messages may be fragmented"));
-        }
-        let prev_hash = c.arr("truncated previous hash")?;
-        let sent_at = c.u64("truncated sent_at")?;
-        let expires_at = c.u64("truncated expires_at")?;
-        if expires_at != 0 && expires_at <= sent_at {
-            return Err(Malformed("expires before it was sent"));
-        }
+        let (prev_hash, sent_at, expires_at) = c.signed_times(&header)?;
         let prekey = match c.u8("truncated prekey flag")? {
             0 => None,
             1 => Some(SignedPrekey {
@@ -342,13 +349,13 @@ pub(crate) fn parse_view(b: &[u8]) -> Result<View<'_>, Malformed> {
             return Err(Malformed("fragment manifest has the wrong length"));
         }
         let sig = c.arr("truncated signature")?;
-        View::Signed {
+        InnerOf::Signed {
             header,
             prev_hash,
             sent_at,
             expires_at,
             prekey,
-            body,
+            body: keep_body(body),
             sig,
         }
     };

@@ -18,7 +18,8 @@ pub mod v2;
 
 pub use fragment::{AddOutcome, Reassembly, ReassemblyError};
 pub use inner::{
-    FRAGMENT_CAPACITY, Header, Inner, Malformed, encode as encode_inner, parse as parse_inner,
+    FRAGMENT_CAPACITY, Header, Inner, InnerOf, Malformed, encode as encode_inner,
+    parse as parse_inner,
 };
 pub use open::{OpenContext, OpenError, Opened, OpenedFragment, OpenedMessage, open};
 pub use seal::{Draft, Recipient, SealError, Sealed, seal, seal_each};

@@ -118,7 +118,9 @@ impl Session {
     /// Fetches from every receive route.
     pub fn fetch(&mut self, progress: &mut dyn FnMut(FetchProgress)) -> Result<FetchReport> {
         let _lock = self.home.lock()?;
-        self.process_spool()?;
+        // What a poll spooled joins the first route's run: pieces of one large message may
+        // be partly in the spool and partly still in the drop.
+        let mut spooled = self.spooled()?;
         let mut report = FetchReport::default();
         // Mail kept in the outbox after a failure goes again once its backoff passed (cover
         // routes wait for their slots).
@@ -146,11 +148,15 @@ impl Session {
             .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {
-                    let r = self.fetch_route(&route, &mut t, &mut prog, progress)?;
+                    let r =
+                        self.fetch_route(&route, &mut t, (&mut prog, progress), &mut spooled)?;
                     report.merge(r);
                 }
                 Err(e) => report.route_errors.push((route.label(), e.to_string())),
             }
+        }
+        if !spooled.is_empty() {
+            report.merge(self.ingest_spooled(spooled)?);
         }
         self.expire_large(&mut report.notes)?;
         report.arriving = self.arriving()?;
@@ -192,8 +198,8 @@ impl Session {
         &mut self,
         route: &hushpost_core::Route,
         transport: &mut Transport,
-        prog: &mut FetchProgress,
-        progress: &mut dyn FnMut(FetchProgress),
+        (prog, progress): (&mut FetchProgress, &mut dyn FnMut(FetchProgress)),
+        spooled: &mut Vec<spool::Spooled>,
     ) -> Result<FetchReport> {
         let label = route.label();
         let today = Day::of(self.now());
@@ -201,14 +207,29 @@ impl Session {
         let (caps, owners) = self.keys.capabilities(&days);
         let mut run = Run::new(label.clone());
         run.own_chaff = crate::poll::loop_hashes(&self.home)?;
+        let mut first: Vec<Fetched> = Vec::new();
+        Self::take_spooled(spooled, &caps, &mut first);
         let mut fetched = Ok(());
         for _pass in 0..PASSES {
             run.left = 0;
-            let (r, failure) = self.one_pass(&mut run, transport, (&caps, &owners), prog, progress);
+            let (r, failure) = self.one_pass(
+                &mut run,
+                transport,
+                (&caps, &owners),
+                std::mem::take(&mut first),
+                (&mut *prog, &mut *progress),
+            );
             fetched = r;
-            // Whatever was stored durably (or refused) is deleted from the drop, even if the
-            // fetch stopped early.
-            let deleted = std::mem::take(&mut run.delete);
+            // Whatever was stored durably (or refused) is deleted from the drop (or the
+            // spool), even if the fetch stopped early.
+            let (from_spool, deleted): (Vec<_>, Vec<_>) = std::mem::take(&mut run.delete)
+                .into_iter()
+                .partition(|(_, id)| id.starts_with(spool::SPOOL_ID));
+            for (_, id) in &from_spool {
+                let _ = hushpost_durable::remove_durable(std::path::Path::new(
+                    &id[spool::SPOOL_ID.len()..],
+                ));
+            }
             if !deleted.is_empty()
                 && let Err(e) = transport.delete(&caps, &deleted)
             {
@@ -242,10 +263,11 @@ impl Session {
         run: &mut Run,
         transport: &mut Transport,
         (caps, owners): (&[hushpost_core::FetchCap], &[crate::keys::Owner]),
-        prog: &mut FetchProgress,
-        progress: &mut dyn FnMut(FetchProgress),
+        first: Vec<Fetched>,
+        (prog, progress): (&mut FetchProgress, &mut dyn FnMut(FetchProgress)),
     ) -> (hushpost_transports::Result<()>, Option<crate::Error>) {
-        let mut batch: Vec<Fetched> = Vec::new();
+        // Blobs spooled by a poll go first, in the first pass.
+        let mut batch: Vec<Fetched> = first;
         let mut bytes = 0usize;
         let mut failure = None;
         let fetched = transport.fetch(caps, &mut |f| {

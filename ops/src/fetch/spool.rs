@@ -15,19 +15,34 @@ use hushpost_transports::Fetched;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// A spool file: its path, its head line, the blob.
+pub(super) type Spooled = (PathBuf, Option<SpoolHead>, Vec<u8>);
+
+/// The id prefix of a spooled blob inside a fetch's run (a drop's ids never start so).
+pub(super) const SPOOL_ID: &str = "spool:";
+
 /// Days around today whose capabilities a spooled blob may have come under.
 const SPOOL_DAYS: u64 = super::RETENTION_DAYS + crate::poll::DAYS_AHEAD + 2;
 
 impl Session {
     /// Opens and stores what a poll spooled (still sealed) since the last unlock.
     pub fn process_spool(&mut self) -> Result<FetchReport> {
+        let items = self.spooled()?;
+        if items.is_empty() {
+            return Ok(FetchReport::default());
+        }
+        self.ingest_spooled(items)
+    }
+
+    /// The spool's files, oldest first, as (path, head, blob).
+    pub(super) fn spooled(&self) -> Result<Vec<Spooled>> {
         let dir = crate::poll::spool_dir(&self.home);
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
             Ok(e) => e
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "blob"))
                 .collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FetchReport::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::Io(e, dir)),
         };
         files.sort();
@@ -40,10 +55,35 @@ impl Session {
             let head: Option<SpoolHead> = serde_json::from_slice(&bytes[..nl]).ok();
             items.push((path, head, bytes[nl + 1..].to_vec()));
         }
-        if items.is_empty() {
-            return Ok(FetchReport::default());
-        }
-        self.ingest_spooled(items)
+        Ok(items)
+    }
+
+    /// Moves the spooled blobs that came under one of `caps` into a fetch's batch, so
+    /// pieces of one large message — some spooled by a poll, the rest still in the drop —
+    /// are reassembled in one run. Their ids say they are spool files ([`SPOOL_ID`]).
+    pub(super) fn take_spooled(
+        items: &mut Vec<Spooled>,
+        caps: &[FetchCap],
+        batch: &mut Vec<Fetched>,
+    ) {
+        let index: HashMap<[u8; 32], usize> =
+            caps.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
+        items.retain_mut(|(path, head, blob)| {
+            let Some(i) = head
+                .as_ref()
+                .and_then(|h| FetchCap::from_hex(&h.cap))
+                .and_then(|c| index.get(&c.0).copied())
+            else {
+                return true;
+            };
+            batch.push(Fetched {
+                cap: i,
+                id: format!("{SPOOL_ID}{}", path.display()),
+                blob: std::mem::take(blob),
+                unstamped: head.as_ref().is_some_and(|h| h.unstamped),
+            });
+            false
+        });
     }
 
     /// Who each capability of the days around today belongs to.
@@ -53,13 +93,22 @@ impl Session {
             .map(Day)
             .collect();
         let (caps, owners) = self.keys.capabilities(&days);
-        caps.into_iter().map(|c| c.0).zip(owners).collect()
+        let mut by_cap: HashMap<[u8; 32], Owner> =
+            caps.into_iter().map(|c| c.0).zip(owners).collect();
+        // Nobody but us can derive a decoy capability, and our loop chaff goes under them
+        // too: a blob under one is our own chaff whose record a killed poll did not keep.
+        if let Ok(lp) = self.keys.loop_key() {
+            let per_day = self.keys.config().cover.tags_per_day();
+            for d in &days {
+                for (_, i) in (0..per_day).zip(0u32..) {
+                    by_cap.entry(lp.decoy_cap(*d, i).0).or_insert(Owner::Loop);
+                }
+            }
+        }
+        by_cap
     }
 
-    fn ingest_spooled(
-        &mut self,
-        items: Vec<(PathBuf, Option<SpoolHead>, Vec<u8>)>,
-    ) -> Result<FetchReport> {
+    pub(super) fn ingest_spooled(&mut self, items: Vec<Spooled>) -> Result<FetchReport> {
         let by_cap = self.owners_by_cap();
         let mut owners = Vec::new();
         let mut batch = Vec::new();

@@ -37,17 +37,6 @@ pub(super) fn fetch(tick: &mut Tick<'_>, t: &mut Transport, dest: &Route) -> Res
             format!("could not delete fetched blobs: {e}"),
         ));
     }
-    report.loops_back = sorter.loops_back;
-    if let Some(e) = sorter.failure {
-        return Err(e);
-    }
     let complete = r.is_ok();
-    if let Err(e) = r {
-        report.route_errors.push((label, e.to_string()));
-    }
-    Ok(Fetched1 {
-        report,
-        spooled: sorter.spooled,
-        complete,
-    })
+    Fetched1::finish(report, sorter, label, r, complete)
 }

@@ -423,6 +423,11 @@ fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
         .cloned()
         .collect();
     for l in overdue {
+        if !l.confirmed {
+            // Its put may never have happened (the poll that made it was killed).
+            tick.state.loops.retain(|x| x != &l);
+            continue;
+        }
         if let Ok(r) = l.route.parse::<Route>() {
             let lbl = r.label();
             if !tick.state.dropping.contains(&lbl) {
@@ -452,7 +457,7 @@ fn fetch_unlocked(
     let real = s.capability_count(dest)?;
     tick.record(&dest.label(), "fetch", 32 * real);
     let mut prog = FetchProgress::default();
-    let report = s.fetch_route(dest, t, &mut prog, &mut |_| {})?;
+    let report = s.fetch_route(dest, t, (&mut prog, &mut |_| {}), &mut Vec::new())?;
     let complete = report.route_errors.is_empty();
     Ok(Fetched1 {
         report,

@@ -28,6 +28,32 @@ pub(super) struct Fetched1 {
     pub(super) complete: bool,
 }
 
+impl Fetched1 {
+    /// What a fetch of the route `label` came to once `sorter` has seen all it handed
+    /// over: a blob the spool could not take fails the tick; the transport's own error `r`
+    /// is reported against the route.
+    pub(super) fn finish(
+        mut report: FetchReport,
+        sorter: super::spool::Sorter,
+        label: String,
+        r: hushpost_transports::Result<()>,
+        complete: bool,
+    ) -> Result<Fetched1> {
+        report.loops_back = sorter.loops_back;
+        if let Some(e) = sorter.failure {
+            return Err(e);
+        }
+        if let Err(e) = r {
+            report.route_errors.push((label, e.to_string()));
+        }
+        Ok(Fetched1 {
+            report,
+            spooled: sorter.spooled,
+            complete,
+        })
+    }
+}
+
 /// Yesterday's, today's and tomorrow's capabilities, shuffled.
 fn cover_caps(tick: &mut Tick<'_>) -> Vec<FetchCap> {
     let today = tick.today();
@@ -93,16 +119,5 @@ pub(super) fn fetch(tick: &mut Tick<'_>, t: &mut Transport, dest: &Route) -> Res
         .collect();
     let complete = r.is_ok() && rp.page.resume.is_none() && rp.page.after.is_none();
     tick.state.pages.insert(key, rp);
-    report.loops_back = sorter.loops_back;
-    if let Some(e) = sorter.failure {
-        return Err(e);
-    }
-    if let Err(e) = r {
-        report.route_errors.push((label, e.to_string()));
-    }
-    Ok(Fetched1 {
-        report,
-        spooled: sorter.spooled,
-        complete,
-    })
+    Fetched1::finish(report, sorter, label, r, complete)
 }

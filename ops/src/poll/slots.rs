@@ -208,15 +208,29 @@ fn put_loop_chaff(
         Bucket::Large
     };
     let blob = super::chaff(bucket, &mut *tick.rng);
-    tick.record(&dest.label(), "put", blob.len());
-    t.put(&tag, &blob, PutOptions::default())
-        .map_err(|e| e.to_string())?;
+    // Written ahead: a poll killed after the put must still know the blob as its own when
+    // it comes back (it may sit under a contact's capability, where it would not open).
+    let hash = hex::encode(hushpost_core::pow::blob_hash(&blob));
     tick.state.loops.push(LoopInFlight {
         route: dest.to_string(),
-        hash: hex::encode(hushpost_core::pow::blob_hash(&blob)),
+        hash: hash.clone(),
         tick: tick.state.tick,
         passes: 0,
+        confirmed: false,
     });
+    let sp = super::state_path(tick.home);
+    super::state::save(&sp, &tick.state).map_err(|e| format!("{}: {e}", sp.display()))?;
+    tick.record(&dest.label(), "put", blob.len());
+    let put = t.put(&tag, &blob, PutOptions::default());
+    let mine = tick.state.loops.iter_mut().rev().find(|l| l.hash == hash);
+    match (put, mine) {
+        (Ok(()), Some(l)) => l.confirmed = true,
+        (Ok(()), None) => {}
+        (Err(e), _) => {
+            tick.state.loops.retain(|l| l.hash != hash);
+            return Err(e.to_string());
+        }
+    }
     tick.report.chaff += 1;
     Ok(())
 }

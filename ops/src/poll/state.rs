@@ -19,6 +19,15 @@ pub struct LoopInFlight {
     /// Fetches of the route since then that went through the whole mailbox without it.
     #[serde(default)]
     pub passes: u32,
+    /// Whether the put is known to have succeeded. The record is written before the put
+    /// (so a poll killed in between still knows the blob as ours when it comes back); one
+    /// never confirmed is forgotten after its passes without raising the loop alarm.
+    #[serde(default = "yes")]
+    pub confirmed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One of our cover routes between ticks.

@@ -66,6 +66,30 @@ async fn step<T>(
 }
 
 /// A UID set for a command: "1,5,9".
+/// The tag of each hushpost mail among the server's `BODY.PEEK[HEADER]` answers to a fetch
+/// of `asked` (answers for other UIDs, and others' mail, are left out).
+pub(crate) fn tagged(fetched: &[async_imap::types::Fetch], asked: &[u32]) -> Vec<(u32, Tag)> {
+    let mut out = Vec::new();
+    for f in fetched {
+        if let (Some(uid), Some(h)) = (f.uid, f.header())
+            && asked.contains(&uid)
+            && let Some(tag) = wire::tag_of(h)
+        {
+            out.push((uid, tag));
+        }
+    }
+    out
+}
+
+/// The bodies among the server's `BODY.PEEK[TEXT]` answers to a fetch of `asked`.
+pub(crate) fn texts(fetched: &[async_imap::types::Fetch], asked: &[u32]) -> Vec<(u32, Vec<u8>)> {
+    fetched
+        .iter()
+        .filter_map(|f| Some((f.uid?, f.text()?.to_vec())))
+        .filter(|(uid, _)| asked.contains(uid))
+        .collect()
+}
+
 fn uid_set(uids: &[u32]) -> String {
     uids.iter()
         .map(u32::to_string)
@@ -201,14 +225,7 @@ impl Session {
                     .await
             })
             .await?;
-            for f in &fetched {
-                if let (Some(uid), Some(h)) = (f.uid, f.header())
-                    && chunk.contains(&uid)
-                    && let Some(tag) = wire::tag_of(h)
-                {
-                    out.push((uid, tag));
-                }
-            }
+            out.extend(tagged(&fetched, chunk));
             self.drain();
         }
         Ok(out)
@@ -227,11 +244,7 @@ impl Session {
         })
         .await?;
         self.drain();
-        Ok(fetched
-            .iter()
-            .filter_map(|f| Some((f.uid?, f.text()?.to_vec())))
-            .filter(|(uid, _)| uids.contains(uid))
-            .collect())
+        Ok(texts(&fetched, uids))
     }
 
     /// Removes `uids` (already checked to be ours): UID MOVE to `move_to`, or \Deleted +

@@ -15,7 +15,7 @@
 //! Must not: see plaintext, names or subjects; put a tag or password into an error or log
 //! line, or an address into a log line; touch a mail that is not ours.
 
-mod imap;
+pub(crate) mod imap;
 mod net;
 mod smtp;
 pub mod wire;

@@ -17,7 +17,7 @@
 //! checked against the bytes actually present) or panic.
 
 use super::super::Kind;
-use super::super::inner::{Header, Malformed};
+use super::super::inner::{Cursor, Header, MAGIC, Malformed, put_common};
 use super::merkle;
 use super::{
     CHUNK, FLAG_BURN, FLAG_FRAGMENTED, KeyRole, MAX_FRAGMENTS, MAX_PARTS, PartMeta, SignedKey,
@@ -25,9 +25,8 @@ use super::{
 };
 use crate::hybrid::{HybridPublic, PUBLIC_LEN};
 
-const MAGIC: &[u8; 8] = b"hushpost";
-/// Bytes of the common fields.
-pub(crate) const COMMON_LEN: usize = 8 + 1 + 1 + 1 + 32 + 32 + 32 + 16;
+/// Bytes of the common fields (the same as v1's).
+pub(crate) use super::super::inner::COMMON_LEN;
 /// Fixed bytes of a fragment besides chunk and proof.
 pub(crate) const FRAGMENT_FIXED: usize = COMMON_LEN + 4 + 4 + 4 + 1;
 
@@ -87,17 +86,6 @@ pub enum Inner {
     Fragment(Fragment),
 }
 
-pub(crate) fn put_common(out: &mut Vec<u8>, h: &Header) {
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
-    out.push(h.kind as u8);
-    out.push(h.flags);
-    out.extend_from_slice(&h.sender);
-    out.extend_from_slice(&h.recipient);
-    out.extend_from_slice(&h.recipient_key);
-    out.extend_from_slice(&h.msg_id);
-}
-
 /// Bytes of the signed fields besides the inline content: what a head costs.
 pub(crate) fn signed_overhead(keys: usize, parts: &[PartMeta], fragmented: bool) -> usize {
     let parts_len: usize = parts
@@ -124,7 +112,7 @@ pub fn encode_signed(s: &Signed) -> Vec<u8> {
     let mut out = Vec::with_capacity(
         signed_overhead(s.keys.len(), &s.parts, s.root.is_some()) + s.inline.len(),
     );
-    put_common(&mut out, &s.header);
+    put_common(&mut out, &s.header, VERSION);
     out.extend_from_slice(&s.prev_hash);
     out.extend_from_slice(&s.sent_at.to_be_bytes());
     out.extend_from_slice(&s.expires_at.to_be_bytes());
@@ -161,7 +149,7 @@ pub(crate) fn fragment_fields(
     chunk_len: usize,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(FRAGMENT_FIXED);
-    put_common(&mut out, header);
+    put_common(&mut out, header, VERSION);
     out.extend_from_slice(&index.to_be_bytes());
     out.extend_from_slice(&count.to_be_bytes());
     out.extend_from_slice(&(chunk_len as u32).to_be_bytes());
@@ -190,7 +178,7 @@ pub(crate) fn encode_fragment_frame(
     proof: &[[u8; 32]],
 ) -> usize {
     out.clear();
-    put_common(out, header);
+    put_common(out, header, VERSION);
     out.extend_from_slice(&index.to_be_bytes());
     out.extend_from_slice(&count.to_be_bytes());
     out.extend_from_slice(&(chunk_len as u32).to_be_bytes());
@@ -203,41 +191,6 @@ pub(crate) fn encode_fragment_frame(
     at
 }
 
-struct Cursor<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], Malformed> {
-        let end = self.at.checked_add(n).ok_or(Malformed(what))?;
-        let s = self.b.get(self.at..end).ok_or(Malformed(what))?;
-        self.at = end;
-        Ok(s)
-    }
-    fn arr<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], Malformed> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N, what)?);
-        Ok(a)
-    }
-    fn u8(&mut self, what: &'static str) -> Result<u8, Malformed> {
-        Ok(self.arr::<1>(what)?[0])
-    }
-    fn u32(&mut self, what: &'static str) -> Result<u32, Malformed> {
-        Ok(u32::from_be_bytes(self.arr(what)?))
-    }
-    fn u64(&mut self, what: &'static str) -> Result<u64, Malformed> {
-        Ok(u64::from_be_bytes(self.arr(what)?))
-    }
-    fn text(&mut self, what: &'static str) -> Result<String, Malformed> {
-        let n = self.u8(what)? as usize;
-        let b = self.take(n, what)?;
-        std::str::from_utf8(b)
-            .map(str::to_string)
-            .map_err(|_| Malformed(what))
-    }
-}
-
 /// Whether `b` starts like a v2 inner (magic and version), before any other check.
 pub fn is_v2(b: &[u8]) -> bool {
     b.len() > 9 && &b[..8] == MAGIC && b[8] == VERSION
@@ -245,27 +198,9 @@ pub fn is_v2(b: &[u8]) -> bool {
 
 /// Parses v2 inner bytes (the whole decrypted payload, padding included).
 pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
-    let mut c = Cursor { b, at: 0 };
-    if c.take(8, "truncated magic")? != MAGIC {
-        return Err(Malformed("not a hushpost envelope (bad magic)"));
-    }
-    if c.u8("truncated version")? != VERSION {
-        return Err(Malformed("unsupported envelope version"));
-    }
-    let kind = Kind::from_u8(c.u8("truncated kind")?).ok_or(Malformed("unknown kind"))?;
-    let flags = c.u8("truncated flags")?;
-    if flags & !(FLAG_FRAGMENTED | FLAG_BURN) != 0 {
-        return Err(Malformed("unknown flag bits"));
-    }
-    let header = Header {
-        kind,
-        flags,
-        sender: c.arr("truncated sender")?,
-        recipient: c.arr("truncated recipient")?,
-        recipient_key: c.arr("truncated recipient key")?,
-        msg_id: c.arr("truncated message id")?,
-    };
-    let inner = if kind == Kind::Fragment {
+    let mut c = Cursor::new(b);
+    let header = c.common(VERSION, FLAG_FRAGMENTED | FLAG_BURN)?;
+    let inner = if header.kind == Kind::Fragment {
         Inner::Fragment(parse_fragment(&mut c, header)?)
     } else {
         Inner::Signed(parse_signed(&mut c, header)?)
@@ -284,14 +219,7 @@ pub fn parse(b: &[u8]) -> Result<Inner, Malformed> {
 }
 
 fn parse_fragment(c: &mut Cursor<'_>, header: Header) -> Result<Fragment, Malformed> {
-    if header.flags != 0 {
-        return Err(Malformed("fragments carry no flags"));
-    }
-    let index = c.u32("truncated fragment index")?;
-    let count = c.u32("truncated fragment count")?;
-    if count == 0 || count > MAX_FRAGMENTS || index >= count {
-        return Err(Malformed("fragment index or count out of range"));
-    }
+    let (index, count) = c.fragment_position(&header, MAX_FRAGMENTS)?;
     let len = c.u32("truncated chunk length")? as usize;
     if len == 0 || len > CHUNK || (index + 1 < count && len != CHUNK) {
         return Err(Malformed("fragment chunk length out of range"));
@@ -382,15 +310,7 @@ fn parse_parts(c: &mut Cursor<'_>, kind: Kind) -> Result<(u64, Vec<PartMeta>), M
 
 fn parse_signed(c: &mut Cursor<'_>, header: Header) -> Result<Signed, Malformed> {
     let fragmented = header.flags & FLAG_FRAGMENTED != 0;
-    if fragmented && header.kind != Kind::Message {
-        return Err(Malformed("only messages may be fragmented"));
-    }
-    let prev_hash = c.arr("truncated previous hash")?;
-    let sent_at = c.u64("truncated sent_at")?;
-    let expires_at = c.u64("truncated expires_at")?;
-    if expires_at != 0 && expires_at <= sent_at {
-        return Err(Malformed("expires before it was sent"));
-    }
+    let (prev_hash, sent_at, expires_at) = c.signed_times(&header)?;
     let keys = parse_keys(c)?;
     let (total_len, parts) = parse_parts(c, header.kind)?;
     let fragment_count = c.u32("truncated fragment count")?;
