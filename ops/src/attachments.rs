@@ -107,13 +107,31 @@ fn open_dir(dir: &Path) -> std::io::Result<std::os::fd::OwnedFd> {
 /// Writes a new file at `path` (the TUI's "save to"); fails if anything — a file, a link —
 /// is already there. The name is used as given, inside the folder it names.
 pub fn save_new(path: &Path, data: &[u8]) -> Result<()> {
+    save_new_with(path, &mut |f| f.write_all(data))
+}
+
+/// [`save_new`] for an attachment of any size read as a stream (a stored part), copied one
+/// MiB at a time with `progress` told the bytes written so far; a failure (a full disk)
+/// leaves no file behind.
+pub fn save_stream_new(
+    path: &Path,
+    src: &dyn hushpost_core::envelope::v2::ContentSource,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    save_new_with(path, &mut |f| copy_stream(src, f, progress))
+}
+
+fn save_new_with(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let io = |e| Error::Io(e, path.to_path_buf());
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Invalid(format!("{} is not a file name", path.display())))?;
     let dir = open_dir(path.parent().unwrap_or(Path::new(""))).map_err(io)?;
-    create_in(&dir, name, data).map_err(io)?;
+    create_in_with(&dir, name, fill).map_err(io)?;
     std::fs::File::from(dir).sync_all().map_err(io)
 }
 
@@ -148,6 +166,25 @@ pub fn save_into(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
 /// Bytes copied per step when streaming an attachment out.
 const STREAM_STEP: usize = 1 << 20;
 
+/// Copies `src` into `f` one [`STREAM_STEP`] at a time, telling `progress` the bytes so far.
+fn copy_stream(
+    src: &dyn hushpost_core::envelope::v2::ContentSource,
+    f: &mut std::fs::File,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<()> {
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; STREAM_STEP]);
+    let len = src.len();
+    let mut at = 0u64;
+    while at < len {
+        let n = (len - at).min(STREAM_STEP as u64) as usize;
+        src.read_exact_at(&mut buf[..n], at)?;
+        f.write_all(&buf[..n])?;
+        at += n as u64;
+        progress(at);
+    }
+    Ok(())
+}
+
 /// [`save_into`] for an attachment of any size read as a stream (a stored part): copied one
 /// MiB at a time, `progress` told the bytes written so far; a failure (a full disk) leaves
 /// no file behind.
@@ -161,19 +198,7 @@ pub fn save_stream_into(
     hushpost_durable::create_private_dir(dir).map_err(io)?;
     let fd = open_dir(dir).map_err(io)?;
     let base = safe_name(name);
-    let mut fill = |f: &mut std::fs::File| -> std::io::Result<()> {
-        let mut buf = zeroize::Zeroizing::new(vec![0u8; STREAM_STEP]);
-        let len = src.len();
-        let mut at = 0u64;
-        while at < len {
-            let n = (len - at).min(STREAM_STEP as u64) as usize;
-            src.read_exact_at(&mut buf[..n], at)?;
-            f.write_all(&buf[..n])?;
-            at += n as u64;
-            progress(at);
-        }
-        Ok(())
-    };
+    let mut fill = |f: &mut std::fs::File| copy_stream(src, f, progress);
     for n in 1..=10_000 {
         let candidate = if n == 1 {
             base.clone()
