@@ -31,7 +31,10 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create your identity (keys, a local drop, the mail store)')
-            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, or your contact card')
+            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock the keyring now: the agent forgets it')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
@@ -109,6 +112,45 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;id;help;help' {
+            break
+        }
+        'hushpost;unlock' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Lock after this long without use (e.g. 30m, 2h; 0 = only on `hushpost lock`)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;lock' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;agent' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Default idle timeout (e.g. 30m; 0 = only on `hushpost lock`); else `[agent] timeout`')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
+            [CompletionResult]::new('--detached', '--detached', [CompletionResultType]::ParameterName, 'Started by `unlock`: the socket is stdin; exit once locked')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hushpost;key' {
@@ -263,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -325,6 +368,18 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         'hushpost;contact;accept' {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('--allow-local', '--allow-local', [CompletionResultType]::ParameterName, 'Also use the card''s routes that point at local places (as `contact add --allow-local`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hushpost;contact;reject' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the keyring passphrase from this file instead of prompting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses')
@@ -404,6 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -425,6 +481,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;contact;help;accept' {
+            break
+        }
+        'hushpost;contact;help;reject' {
             break
         }
         'hushpost;contact;help;list' {
@@ -994,7 +1053,10 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         }
         'hushpost;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create your identity (keys, a local drop, the mail store)')
-            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, or your contact card')
+            [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock the keyring now: the agent forgets it')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Export keys')
             [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage your own receive routes (they appear in your card)')
             [CompletionResult]::new('contact', 'contact', [CompletionResultType]::ParameterValue, 'Add, verify and configure contacts')
@@ -1030,6 +1092,15 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
         'hushpost;help;id;card' {
             break
         }
+        'hushpost;help;unlock' {
+            break
+        }
+        'hushpost;help;lock' {
+            break
+        }
+        'hushpost;help;agent' {
+            break
+        }
         'hushpost;help;key' {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print your receiving keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you: the post-quantum (ML-KEM-768 + X25519) keys as `AGE-SECRET-KEY-PQ-1…` lines (age 1.3 and newer, rage, npm age-encryption) and the X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail: keep it offline')
             break
@@ -1062,6 +1133,7 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             [CompletionResult]::new('fallback', 'fallback', [CompletionResultType]::ParameterValue, 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message')
             [CompletionResult]::new('requests', 'requests', [CompletionResultType]::ParameterValue, 'Contact requests received (someone holding your card introduced themselves)')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Accept contact request N (from `contact requests`) under your NAME for them')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contacts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a contact: fingerprint, safety number, verified or not, routes')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Mark a contact verified after comparing safety numbers')
@@ -1082,6 +1154,9 @@ Register-ArgumentCompleter -Native -CommandName 'hushpost' -ScriptBlock {
             break
         }
         'hushpost;help;contact;accept' {
+            break
+        }
+        'hushpost;help;contact;reject' {
             break
         }
         'hushpost;help;contact;list' {

@@ -19,6 +19,9 @@ _hushpost() {
             hushpost,account)
                 cmd="hushpost__subcmd__account"
                 ;;
+            hushpost,agent)
+                cmd="hushpost__subcmd__agent"
+                ;;
             hushpost,completions)
                 cmd="hushpost__subcmd__completions"
                 ;;
@@ -58,6 +61,9 @@ _hushpost() {
             hushpost,list)
                 cmd="hushpost__subcmd__list"
                 ;;
+            hushpost,lock)
+                cmd="hushpost__subcmd__lock"
+                ;;
             hushpost,outbox)
                 cmd="hushpost__subcmd__outbox"
                 ;;
@@ -90,6 +96,9 @@ _hushpost() {
                 ;;
             hushpost,tui)
                 cmd="hushpost__subcmd__tui"
+                ;;
+            hushpost,unlock)
+                cmd="hushpost__subcmd__unlock"
                 ;;
             hushpost__subcmd__account,add)
                 cmd="hushpost__subcmd__account__subcmd__add"
@@ -136,6 +145,9 @@ _hushpost() {
             hushpost__subcmd__contact,list)
                 cmd="hushpost__subcmd__contact__subcmd__list"
                 ;;
+            hushpost__subcmd__contact,reject)
+                cmd="hushpost__subcmd__contact__subcmd__reject"
+                ;;
             hushpost__subcmd__contact,remove)
                 cmd="hushpost__subcmd__contact__subcmd__remove"
                 ;;
@@ -169,6 +181,9 @@ _hushpost() {
             hushpost__subcmd__contact__subcmd__help,list)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__list"
                 ;;
+            hushpost__subcmd__contact__subcmd__help,reject)
+                cmd="hushpost__subcmd__contact__subcmd__help__subcmd__reject"
+                ;;
             hushpost__subcmd__contact__subcmd__help,remove)
                 cmd="hushpost__subcmd__contact__subcmd__help__subcmd__remove"
                 ;;
@@ -189,6 +204,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help,account)
                 cmd="hushpost__subcmd__help__subcmd__account"
+                ;;
+            hushpost__subcmd__help,agent)
+                cmd="hushpost__subcmd__help__subcmd__agent"
                 ;;
             hushpost__subcmd__help,completions)
                 cmd="hushpost__subcmd__help__subcmd__completions"
@@ -229,6 +247,9 @@ _hushpost() {
             hushpost__subcmd__help,list)
                 cmd="hushpost__subcmd__help__subcmd__list"
                 ;;
+            hushpost__subcmd__help,lock)
+                cmd="hushpost__subcmd__help__subcmd__lock"
+                ;;
             hushpost__subcmd__help,outbox)
                 cmd="hushpost__subcmd__help__subcmd__outbox"
                 ;;
@@ -262,6 +283,9 @@ _hushpost() {
             hushpost__subcmd__help,tui)
                 cmd="hushpost__subcmd__help__subcmd__tui"
                 ;;
+            hushpost__subcmd__help,unlock)
+                cmd="hushpost__subcmd__help__subcmd__unlock"
+                ;;
             hushpost__subcmd__help__subcmd__account,add)
                 cmd="hushpost__subcmd__help__subcmd__account__subcmd__add"
                 ;;
@@ -285,6 +309,9 @@ _hushpost() {
                 ;;
             hushpost__subcmd__help__subcmd__contact,list)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__list"
+                ;;
+            hushpost__subcmd__help__subcmd__contact,reject)
+                cmd="hushpost__subcmd__help__subcmd__contact__subcmd__reject"
                 ;;
             hushpost__subcmd__help__subcmd__contact,remove)
                 cmd="hushpost__subcmd__help__subcmd__contact__subcmd__remove"
@@ -473,7 +500,7 @@ _hushpost() {
 
     case "${cmd}" in
         hushpost)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -704,6 +731,28 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__agent)
+            opts="-q -v -h -V --timeout --detached --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__completions)
             opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -723,7 +772,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact)
-            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via fallback requests accept list show verify remove routes help"
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version add via fallback requests accept reject list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +848,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help)
-            opts="add via fallback requests accept list show verify remove routes help"
+            opts="add via fallback requests accept reject list show verify remove routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,6 +918,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__contact__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__help__subcmd__reject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -968,6 +1031,24 @@ _hushpost() {
             ;;
         hushpost__subcmd__contact__subcmd__list)
             opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__contact__subcmd__reject)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,7 +1272,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help)
-            opts="init id key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
+            opts="init id unlock lock agent key route contact account send reply fetch poll outbox quarantine leaks doctor list read delete search export sendmail completions relay tui gen-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1274,6 +1355,20 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1289,7 +1384,7 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact)
-            opts="add via fallback requests accept list show verify remove routes"
+            opts="add via fallback requests accept reject list show verify remove routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,6 +1440,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__contact__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__contact__subcmd__reject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1611,6 +1720,20 @@ _hushpost() {
             return 0
             ;;
         hushpost__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__help__subcmd__lock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1946,6 +2069,20 @@ _hushpost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hushpost__subcmd__help__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hushpost__subcmd__id)
             opts="-q -v -h -V --json --passphrase-file --quiet --verbose --help --version card help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2161,6 +2298,24 @@ _hushpost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__lock)
+            opts="-q -v -h -V --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3039,6 +3194,28 @@ _hushpost() {
                 return 0
             fi
             case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hushpost__subcmd__unlock)
+            opts="-q -v -h -V --timeout --passphrase-file --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

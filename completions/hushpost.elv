@@ -28,7 +28,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand init 'Create your identity (keys, a local drop, the mail store)'
-            cand id 'Show your name, fingerprint and routes, or your contact card'
+            cand id 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card'
+            cand unlock 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout'
+            cand lock 'Lock the keyring now: the agent forgets it'
+            cand agent 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself'
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
@@ -100,6 +103,42 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;id;help;card'= {
         }
         &'hushpost;id;help;help'= {
+        }
+        &'hushpost;unlock'= {
+            cand --timeout 'Lock after this long without use (e.g. 30m, 2h; 0 = only on `hushpost lock`)'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;lock'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;agent'= {
+            cand --timeout 'Default idle timeout (e.g. 30m; 0 = only on `hushpost lock`); else `[agent] timeout`'
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
+            cand --detached 'Started by `unlock`: the socket is stdin; exit once locked'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'hushpost;key'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
@@ -237,6 +276,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -294,6 +334,17 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;accept'= {
             cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand --allow-local 'Also use the card''s routes that point at local places (as `contact add --allow-local`)'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand --verbose 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hushpost;contact;reject'= {
+            cand --passphrase-file 'Read the keyring passphrase from this file instead of prompting'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
             cand -v 'More detail on stderr (repeat for debug); never shows secrets, tags or addresses'
@@ -367,6 +418,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -383,6 +435,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;contact;help;requests'= {
         }
         &'hushpost;contact;help;accept'= {
+        }
+        &'hushpost;contact;help;reject'= {
         }
         &'hushpost;contact;help;list'= {
         }
@@ -894,7 +948,10 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help'= {
             cand init 'Create your identity (keys, a local drop, the mail store)'
-            cand id 'Show your name, fingerprint and routes, or your contact card'
+            cand id 'Show your name, fingerprint and routes, whether the keyring is unlocked, or your card'
+            cand unlock 'Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout'
+            cand lock 'Lock the keyring now: the agent forgets it'
+            cand agent 'Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself'
             cand key 'Export keys'
             cand route 'Manage your own receive routes (they appear in your card)'
             cand contact 'Add, verify and configure contacts'
@@ -926,6 +983,12 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         }
         &'hushpost;help;id;card'= {
         }
+        &'hushpost;help;unlock'= {
+        }
+        &'hushpost;help;lock'= {
+        }
+        &'hushpost;help;agent'= {
+        }
         &'hushpost;help;key'= {
             cand export 'Print your receiving keys as an age identity file, so `age -d -i FILE` can open blobs sealed to you: the post-quantum (ML-KEM-768 + X25519) keys as `AGE-SECRET-KEY-PQ-1…` lines (age 1.3 and newer, rage, npm age-encryption) and the X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail: keep it offline'
         }
@@ -951,6 +1014,7 @@ set edit:completion:arg-completer[hushpost] = {|@words|
             cand fallback 'Whether a later route of this contact may take mail their first route could not (`on`), or mail waits in the outbox for the first route (`off`, the default: the order of their routes is a privacy order, and falling back silently would override it). `send --fallback` allows it for one message'
             cand requests 'Contact requests received (someone holding your card introduced themselves)'
             cand accept 'Accept contact request N (from `contact requests`) under your NAME for them'
+            cand reject 'Reject contact request N (from `contact requests`): it is dropped and its sender is not added'
             cand list 'List contacts'
             cand show 'Show a contact: fingerprint, safety number, verified or not, routes'
             cand verify 'Mark a contact verified after comparing safety numbers'
@@ -966,6 +1030,8 @@ set edit:completion:arg-completer[hushpost] = {|@words|
         &'hushpost;help;contact;requests'= {
         }
         &'hushpost;help;contact;accept'= {
+        }
+        &'hushpost;help;contact;reject'= {
         }
         &'hushpost;help;contact;list'= {
         }

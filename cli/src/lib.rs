@@ -11,6 +11,7 @@ pub mod ui;
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
+use hushpost_ops::agent::{self, Access};
 use hushpost_ops::{Home, Session};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,8 +74,14 @@ pub struct Cli {
 pub enum Command {
     /// Create your identity (keys, a local drop, the mail store).
     Init(commands::init::Args),
-    /// Show your name, fingerprint and routes, or your contact card.
+    /// Show your name, fingerprint and routes, whether the keyring is unlocked, or your card.
     Id(commands::id::Args),
+    /// Unlock the keyring once: an agent keeps it in memory until `lock` or the idle timeout.
+    Unlock(commands::unlock::Args),
+    /// Lock the keyring now: the agent forgets it.
+    Lock(commands::lock::Args),
+    /// Run the agent in the foreground (for a systemd user unit); `unlock` starts one itself.
+    Agent(commands::agent::Args),
     /// Export keys.
     Key(commands::key::Args),
     /// Manage your own receive routes (they appear in your card).
@@ -136,18 +143,35 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Unlocks the keyring (prompting on a terminal if needed).
+    /// Opens the keyring: through the running agent when it holds it unlocked; else with
+    /// the passphrase file, or a prompt on the terminal — after which an agent is started
+    /// with it (`[agent] autostart`), so the next commands ask nothing.
     pub fn session(&self) -> Result<Session> {
-        let home = self.home.clone();
-        let pass = if Session::needs_passphrase(&home)? {
-            Some(match &self.passphrase_file {
-                Some(f) => passphrase::from_file(f)?,
-                None => passphrase::prompt("Passphrase: ")?,
-            })
-        } else {
-            None
-        };
-        Ok(Session::unlock(home, pass)?)
+        match agent::access(&self.home)? {
+            Access::Unlocked(c, snap) => Ok(Session::attach(self.home.clone(), c, *snap)?),
+            Access::Plain => Ok(Session::unlock(self.home.clone(), None)?),
+            Access::NeedPassphrase(running) => {
+                let (pass, prompted) = match &self.passphrase_file {
+                    Some(f) => (passphrase::from_file(f)?, false),
+                    None => (
+                        passphrase::prompt(&passphrase::unlock_prompt(&self.home))?,
+                        true,
+                    ),
+                };
+                let config = hushpost_ops::config::Config::load(&self.home.config_file())?;
+                let start = prompted && config.agent.autostart;
+                Ok(agent::open_with(&self.home, pass, running, start, None)?)
+            }
+        }
+    }
+
+    /// A session if one can be had without asking anyone (cron's `poll`): the agent, an
+    /// unprotected keyring, or the passphrase file. `None`: locked.
+    pub fn session_if_open(&self) -> Result<Option<Session>> {
+        match agent::access(&self.home)? {
+            Access::NeedPassphrase(_) if self.passphrase_file.is_none() => Ok(None),
+            _ => self.session().map(Some),
+        }
     }
 }
 
@@ -193,8 +217,10 @@ fn init_logging(verbose: u8, relay: bool) {
         // async-imap traces every command and response verbatim: LOGIN with the password,
         // and every header (addresses, tags). Never shown, whatever HUSHPOST_LOG says.
         .add_directive("async_imap=info".parse().expect("a valid directive"));
+    // Colours only for a terminal: a relay's log file or journal gets plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
@@ -265,6 +291,9 @@ pub fn main() -> ExitCode {
         None | Some(Command::Tui) => commands::tui::run(&ctx),
         Some(Command::Init(a)) => commands::init::run(&ctx, a),
         Some(Command::Id(a)) => commands::id::run(&ctx, a),
+        Some(Command::Unlock(a)) => commands::unlock::run(&ctx, a),
+        Some(Command::Lock(a)) => commands::lock::run(&ctx, a),
+        Some(Command::Agent(a)) => commands::agent::run(&ctx, a),
         Some(Command::Key(a)) => commands::key::run(&ctx, a),
         Some(Command::Route(a)) => commands::route::run(&ctx, a),
         Some(Command::Contact(a)) => commands::contact::run(&ctx, a),

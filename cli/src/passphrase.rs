@@ -1,10 +1,11 @@
 //! Getting the passphrase: from `--passphrase-file` / `HUSHPOST_PASSPHRASE_FILE` for
-//! scripts, else a prompt on the terminal. Never from an argument (it would sit in the
-//! process list and shell history).
+//! scripts, else a prompt on the controlling terminal (`/dev/tty`, so it works when stdin
+//! and stdout are pipes, as in `echo hi | hushpost send …` or `$(hushpost id card)`).
+//! Never from an argument (it would sit in the process list and shell history).
 
 use anyhow::{Context, Result, bail};
+use hushpost_ops::core::sanitize::one_line;
 use secrecy::SecretString;
-use std::io::IsTerminal;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -13,15 +14,30 @@ pub fn from_file(path: &Path) -> Result<SecretString> {
     Ok(hushpost_ops::passphrase_from_file(path)?)
 }
 
+/// rpassword reads and writes `/dev/tty` itself; whether stdin is a pipe does not matter.
 fn can_prompt() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
+}
+
+/// What the unlock prompt says: whose keyring, and which file (two installations on one
+/// machine, as in the Quick start, must not be confused).
+pub fn unlock_prompt(home: &hushpost_ops::Home) -> String {
+    let file = one_line(&home.keyring().display().to_string());
+    match home.hint() {
+        Some((name, fp)) => format!("Passphrase for {} ({fp}), {file}: ", one_line(&name)),
+        None => format!("Passphrase for {file}: "),
+    }
 }
 
 /// Prompts once (unlock).
 pub fn prompt(what: &str) -> Result<SecretString> {
     if !can_prompt() {
         bail!(
-            "the keyring is passphrase-protected and there is no terminal to ask on; pass --passphrase-file or set HUSHPOST_PASSPHRASE_FILE"
+            "the keyring is passphrase-protected and there is no terminal to ask on; run `hushpost unlock` first, or pass --passphrase-file (HUSHPOST_PASSPHRASE_FILE)"
         );
     }
     let p = Zeroizing::new(rpassword::prompt_password(what).context("cannot read the passphrase")?);

@@ -2,6 +2,7 @@
 //! colour, `NO_COLOR` and "is stdout a terminal" are decided in one place. Data goes to
 //! stdout, diagnostics to stderr.
 
+use hushpost_ops::core::sanitize::one_line;
 use std::io::{IsTerminal, Write};
 
 /// How and where output goes.
@@ -61,14 +62,16 @@ impl Ui {
         }
     }
 
-    /// A warning on stderr (always shown).
+    /// A warning on stderr (always shown), made one inert line: warnings carry outside
+    /// text (server answers, route labels from cards).
     pub fn warn(&self, s: impl AsRef<str>) {
-        eprintln!("warning: {}", s.as_ref());
+        eprintln!("warning: {}", one_line(s.as_ref()));
     }
 
-    /// An error line on stderr.
+    /// An error line on stderr, made one inert line like message text (errors quote what
+    /// relays and mail servers answered).
     pub fn error(&self, s: &str) {
-        eprintln!("hushpost: {s}");
+        eprintln!("hushpost: {}", one_line(s));
     }
 
     /// Bold text when colour is on.
@@ -97,7 +100,7 @@ impl Ui {
         let pb = indicatif::ProgressBar::new(len);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
-                "{msg:>10} [{bar:30}] {pos}/{len} blobs {bytes_per_sec}",
+                "{msg:>10} [{bar:30}] {pos}/{len} blobs, {per_sec}, {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),

@@ -135,8 +135,9 @@ fn wrong_passphrase_rewrites_nothing() {
     let (code, out, _) = hp.run(&["--passphrase-file", pw.to_str().expect("utf8"), "id"]);
     assert_eq!(code, 0);
     assert!(out.contains("Alice"));
-    // No terminal and no passphrase file: a clear refusal, not a hang.
-    let (code, _, err) = hp.run(&["id"]);
+    // No terminal and no passphrase file: a clear refusal, not a hang (`id` itself answers
+    // from the public identity.json and says the keyring is locked).
+    let (code, _, err) = hp.run(&["contact", "list"]);
     assert_eq!(code, 1);
     assert!(one_line(&err).contains("--passphrase-file"), "{err}");
 }

@@ -15,24 +15,8 @@ use common::*;
 #[test]
 fn pieces_split_between_the_spool_and_the_drop_still_make_the_message() {
     let t = tempdir();
-    let relay = RelayProc::spawn(
-        &t.path().join("data"),
-        &t.path().join("logs"),
-        &["--tls-self-signed"],
-    );
-    let (a, b) = (Hp::new(t.path(), "alice"), Hp::new(t.path(), "bob"));
-    for (hp, name) in [(&a, "Alice"), (&b, "Bob")] {
-        hp.ok(&[
-            "init",
-            "--name",
-            name,
-            "--no-passphrase",
-            "--route",
-            &relay.route,
-        ]);
-        // Cover traffic on (the default for relay routes), with large slots.
-        std::fs::write(hp.home.join("config.toml"), "[cover]\nsend_large = 2\n").expect("cfg");
-    }
+    // Cover traffic on (the default for relay routes), with large slots.
+    let (_relay, a, b) = pair_on_relay(t.path(), "[cover]\nsend_large = 2\n");
     a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
     b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     let att = t.path().join("photo.bin");

@@ -207,9 +207,9 @@ fn a_tor_contact_makes_no_connection_when_the_proxy_is_stopped() {
     let (code, out) = seal.check(&a, &["send", "--to", "bob", "--route", "mailto"], "m\n");
     assert_eq!(code, 1, "{out}");
     // Reply (to our own sent copy: it goes to bob again), queued and --now.
-    let (code, out) = seal.check(&a, &["reply", "1"], "r\n");
+    let (code, out) = seal.check(&a, &["reply", "s1"], "r\n");
     assert_eq!(code, 0, "{out}");
-    let (code, out) = seal.check(&a, &["reply", "1", "--now"], "r\n");
+    let (code, out) = seal.check(&a, &["reply", "s1", "--now"], "r\n");
     assert_eq!(code, 1, "{out}");
     // Our own folder route needs no network; fetch must not dial bob's routes.
     let (code, out) = seal.check(&a, &["fetch"], "");

@@ -15,23 +15,7 @@ use hushpost_transports::{DeadDrop, DialOptions, Flow, PutOptions};
 #[test]
 fn a_contact_request_posted_without_the_relays_stamp_is_refused() {
     let t = tempdir();
-    let relay = RelayProc::spawn(
-        &t.path().join("data"),
-        &t.path().join("logs"),
-        &["--tls-self-signed"],
-    );
-    let (a, b) = (Hp::new(t.path(), "alice"), Hp::new(t.path(), "bob"));
-    for (hp, name) in [(&a, "Alice"), (&b, "Bob")] {
-        hp.ok(&[
-            "init",
-            "--name",
-            name,
-            "--no-passphrase",
-            "--route",
-            &relay.route,
-        ]);
-        hp.cover_off();
-    }
+    let (relay, a, b) = pair_on_relay(t.path(), "[cover]\nschemes = []\n");
     // Bob introduces himself the proper way: a stamped post to /v1/intro.
     b.ok(&[
         "contact",

@@ -38,7 +38,8 @@ fn a_send_that_cannot_leave_is_kept_and_sent_later() {
     let sent = a.list_json(&["--sent"]);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["deliveries"][0]["state"], "queued");
-    let id = sent[0]["id"].as_i64().expect("id").to_string();
+    let id = format!("s{}", sent[0]["id"].as_i64().expect("id"));
+    assert_eq!(sent[0]["ref"], id.as_str());
     assert!(
         a.ok(&["read", &id]).contains("must not be lost"),
         "the body is in the store"

@@ -383,3 +383,53 @@ fn the_relay_restarts_after_40_puts_and_36_deletes_under_one_tag() {
         assert!(!log.contains("panicked"), "round {round}: {log}");
     }
 }
+
+/// A start that fails after the relay made its runtime — the port taken, as a crash-looping
+/// unit would meet it, or a store it cannot open (a full disk) — is one error line and exit
+/// 1, never a panic ("Cannot drop a runtime in a context where blocking is not allowed").
+#[test]
+fn a_start_that_cannot_listen_or_open_its_store_says_why_without_panicking() {
+    let t = tempdir();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("hushpost"))
+        .args(["relay", "serve", "--tls-self-signed", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data")
+        .arg(t.path().join("data"))
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("cannot listen"), "{err}");
+    // A store it cannot open: the blobs directory is a file.
+    let data = t.path().join("data2");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(data.join("blobs"))
+            .and_then(|mut f| f.write_all(b"not a directory"))
+            .expect("file");
+    }
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("hushpost"))
+        .args([
+            "relay",
+            "serve",
+            "--tls-self-signed",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -123,6 +123,16 @@ pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>
     sync_dir(parent_of(path))
 }
 
+/// Opens `path` for writing, creating it 0600 if missing (lock files); never truncates.
+pub fn open_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(FILE_MODE)
+        .open(path)
+}
+
 /// Creates `path` with `bytes` only if it does not exist yet (durably, atomically):
 /// tmp → fsync → link → fsync(dir). Fails with `AlreadyExists` otherwise.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {

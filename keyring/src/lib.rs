@@ -7,8 +7,10 @@
 //! and whose `Debug` is redacted; the serialized form only exists in zeroizing buffers.
 #![forbid(unsafe_code)]
 
+mod seal;
 mod state;
 
+pub use seal::Sealer;
 pub use state::{ContactState, OwnPrekey, PeerHybridKey, PeerPrekey, SecretHex, SecretText, State};
 
 use hushpost_core::agelayer::{self, AgeError};
@@ -107,7 +109,13 @@ fn read(path: &Path) -> Result<(Zeroizing<Vec<u8>>, bool), KeyringError> {
 /// Reads and decrypts the keyring. Nothing is ever written by a load, so a wrong passphrase
 /// cannot damage anything.
 pub fn load(path: &Path, passphrase: Option<&SecretString>) -> Result<State, KeyringError> {
-    let (bytes, _) = read(path)?;
+    parse(read(path)?.0, passphrase)
+}
+
+fn parse(
+    bytes: Zeroizing<Vec<u8>>,
+    passphrase: Option<&SecretString>,
+) -> Result<State, KeyringError> {
     let plain = if bytes.starts_with(b"{") {
         bytes
     } else {
@@ -132,16 +140,72 @@ pub fn load(path: &Path, passphrase: Option<&SecretString>) -> Result<State, Key
     Ok(disk.keyring)
 }
 
+/// What identifies one written version of the keyring file: the SHA-256 of its bytes. A
+/// process that holds the state compares it with the file's before a change, to tell
+/// whether someone else wrote it since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp([u8; 32]);
+
+fn stamp_of(bytes: &[u8]) -> Stamp {
+    use sha2::Digest;
+    Stamp(sha2::Sha256::digest(bytes).into())
+}
+
+/// The stamp of the keyring as it is on disk now.
+pub fn stamp(path: &Path) -> Result<Stamp, KeyringError> {
+    Ok(stamp_of(&read(path)?.0))
+}
+
+/// [`load`], and the stamp of the bytes it read.
+pub fn load_stamped(
+    path: &Path,
+    passphrase: Option<&SecretString>,
+) -> Result<(State, Stamp), KeyringError> {
+    let (bytes, _) = read(path)?;
+    let stamp = stamp_of(&bytes);
+    Ok((parse(bytes, passphrase)?, stamp))
+}
+
+/// Takes the keyring's write lock (`keyring.lock` beside it, 0600), waiting for another
+/// process that holds it. Held across read, change and write, so two processes' changes
+/// are applied one after the other, never to the same old state.
+pub fn lock(path: &Path) -> Result<std::fs::File, KeyringError> {
+    let p = path.with_extension("lock");
+    let f = hushpost_durable::open_private(&p).map_err(|e| KeyringError::Io(e, p.clone()))?;
+    f.lock().map_err(|e| KeyringError::Io(e, p))?;
+    Ok(f)
+}
+
+/// How [`save_with`] encrypts.
+#[derive(Debug, Clone, Copy)]
+pub enum Writer<'a> {
+    /// Plain JSON (`init --no-passphrase`).
+    Plain,
+    /// A fresh scrypt derivation for this file (≈0.9 s).
+    Passphrase(&'a SecretString),
+    /// A key a [`Sealer`] derived beforehand.
+    Sealer(&'a Sealer),
+}
+
 /// Encrypts (or not) and writes the keyring durably.
 pub fn save(path: &Path, protection: &Protection, state: &State) -> Result<(), KeyringError> {
+    let w = match protection {
+        Protection::None => Writer::Plain,
+        Protection::Passphrase(p) => Writer::Passphrase(p),
+    };
+    save_with(path, w, state).map(|_| ())
+}
+
+/// Writes the keyring durably with `writer`; returns the stamp of what it wrote.
+pub fn save_with(path: &Path, writer: Writer<'_>, state: &State) -> Result<Stamp, KeyringError> {
     let io_err = |e| KeyringError::Io(e, path.to_path_buf());
     if let Some(dir) = path.parent() {
         hushpost_durable::create_private_dir(dir).map_err(io_err)?;
     }
     let disk = state::OnDiskRef {
-        format: match protection {
-            Protection::None => PLAIN_MAGIC,
-            Protection::Passphrase(_) => ENCRYPTED_MAGIC,
+        format: match writer {
+            Writer::Plain => PLAIN_MAGIC,
+            _ => ENCRYPTED_MAGIC,
         },
         version: state::VERSION,
         keyring: state,
@@ -149,11 +213,13 @@ pub fn save(path: &Path, protection: &Protection, state: &State) -> Result<(), K
     let mut json = Zeroizing::new(Vec::with_capacity(4096));
     serde_json::to_writer_pretty(&mut *json, &disk)
         .map_err(|e| KeyringError::Corrupt(e.to_string()))?;
-    let bytes = match protection {
-        Protection::None => json,
-        Protection::Passphrase(p) => Zeroizing::new(agelayer::encrypt_passphrase(p, &json)),
+    let bytes = match writer {
+        Writer::Plain => json,
+        Writer::Passphrase(p) => Zeroizing::new(agelayer::encrypt_passphrase(p, &json)),
+        Writer::Sealer(s) => Zeroizing::new(s.seal(&json)),
     };
-    hushpost_durable::write_generation(path, &bytes).map_err(io_err)
+    hushpost_durable::write_generation(path, &bytes).map_err(io_err)?;
+    Ok(stamp_of(&bytes))
 }
 
 /// Creates a new keyring; refuses to overwrite an existing one.

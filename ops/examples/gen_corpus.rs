@@ -68,6 +68,8 @@ const WORDS: &[&str] = &[
     "museum",
     "station",
     "harbour",
+    "lunch",
+    "日本語",
 ];
 
 fn words(rng: &mut impl Rng, n: usize) -> String {

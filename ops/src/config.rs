@@ -21,8 +21,63 @@ pub struct Config {
     pub account: Option<Account>,
     /// Cover traffic.
     pub cover: Cover,
+    /// The agent that keeps the keyring unlocked.
+    pub agent: AgentSettings,
     /// A live Maildir for mail clients (plaintext at rest).
     pub maildir: Option<Maildir>,
+}
+
+/// `[agent]`: how long the agent keeps the keyring unlocked, and whether a command that
+/// asked for the passphrase on the terminal starts one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgentSettings {
+    /// Lock after this long without use (`15m`, `1h30m`; `0` = only on `hushpost lock`).
+    pub timeout: Timeout,
+    /// After a terminal prompt, hand the passphrase to a new agent so the next commands
+    /// ask nothing (as gpg-agent does).
+    pub autostart: bool,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            timeout: Timeout(std::time::Duration::from_secs(15 * 60)),
+            autostart: true,
+        }
+    }
+}
+
+/// A duration written the human way (`15m`, `2h`, `90s`, `0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub std::time::Duration);
+
+impl std::str::FromStr for Timeout {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if s.trim() == "0" {
+            return Ok(Timeout(std::time::Duration::ZERO));
+        }
+        humantime::parse_duration(s.trim())
+            .map(Timeout)
+            .map_err(|e| {
+                format!("{s:?} is not a duration ({e}); write e.g. \"15m\", \"1h30m\" or \"0\"")
+            })
+    }
+}
+
+impl Serialize for Timeout {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timeout {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// `[maildir]`: every stored message is delivered, in plaintext, to `path` (and sent mail to

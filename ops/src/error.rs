@@ -67,6 +67,9 @@ pub enum Error {
     /// Another hushpost process holds the lock.
     #[error("another hushpost is running fetch/send/poll on this home")]
     Locked,
+    /// The agent refused or could not be reached.
+    #[error("agent: {0}")]
+    Agent(String),
     /// A local I/O error.
     #[error("{1}: {0}")]
     Io(#[source] std::io::Error, PathBuf),

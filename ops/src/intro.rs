@@ -11,6 +11,12 @@ use hushpost_core::envelope::{self, Draft, Kind, Recipient};
 use hushpost_transports::{DeadDrop, PutOptions, Transport};
 use serde::{Deserialize, Serialize};
 
+fn no_request(index: usize) -> Error {
+    Error::Invalid(format!(
+        "no contact request number {index} (see `hushpost contact requests`)"
+    ))
+}
+
 /// A first-contact request received under our intro tag.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContactRequest {
@@ -24,19 +30,59 @@ pub struct ContactRequest {
     pub received_at: u64,
 }
 
-impl Session {
-    /// Pending contact requests (kept in the encrypted store).
+impl crate::session::Reader {
+    /// Pending contact requests, without those from people among the snapshot's contacts
+    /// (what the inbox lists; accepting and rejecting go through the session).
     pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {
-        self.inbox.mailbox.contact_requests()
+        let mut reqs = self.inbox.mailbox.contact_requests()?;
+        reqs.retain(|r| {
+            Card::parse(&r.card).is_ok_and(|c| {
+                let fp = c.identity.fingerprint().to_string();
+                !self.contacts.iter().any(|v| v.fingerprint == fp)
+            })
+        });
+        Ok(reqs)
+    }
+}
+
+impl Session {
+    /// The number (1-based) of the pending request carrying `card`, as
+    /// [`Session::contact_accept`] and [`Session::contact_reject`] take it.
+    pub fn contact_request_number(&mut self, card: &str) -> Result<usize> {
+        self.contact_requests()?
+            .iter()
+            .position(|r| r.card == card)
+            .map(|i| i + 1)
+            .ok_or_else(|| Error::Invalid("that contact request is gone".into()))
+    }
+
+    /// Pending contact requests (kept in the encrypted store), without those from people
+    /// who are contacts by now (added by card, or accepted in another process).
+    pub fn contact_requests(&mut self) -> Result<Vec<ContactRequest>> {
+        let mut reqs = self.inbox.mailbox.contact_requests()?;
+        reqs.retain(|r| {
+            Card::parse(&r.card)
+                .is_ok_and(|c| self.keys.contact_name_by_key(&c.identity.ed).is_none())
+        });
+        Ok(reqs)
+    }
+
+    /// Drops request `index` (1-based) without adding its sender.
+    pub fn contact_reject(&mut self, index: usize) -> Result<ContactRequest> {
+        let mut reqs = self.contact_requests()?;
+        if index == 0 || index > reqs.len() {
+            return Err(no_request(index));
+        }
+        let r = reqs.remove(index - 1);
+        self.inbox.mailbox.set_contact_requests(&reqs)?;
+        Ok(r)
     }
 
     /// Accepts request `index` (1-based) under the local `name`.
     pub fn contact_accept(&mut self, index: usize, name: &str) -> Result<ContactView> {
         let mut reqs = self.contact_requests()?;
         if index == 0 || index > reqs.len() {
-            return Err(Error::Invalid(format!(
-                "no contact request number {index} (see `hushpost contact requests`)"
-            )));
+            return Err(no_request(index));
         }
         let r = reqs.remove(index - 1);
         let v = self.contact_add(name, &r.card)?;

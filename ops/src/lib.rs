@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod agent;
 pub mod attachments;
 pub mod config;
 pub mod dial;
@@ -31,9 +32,11 @@ pub use doctor::Check;
 pub use error::{Error, Result};
 pub use fetch::{Arriving, FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
-pub use inbox::{ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, ReplyPlan, rfc3339};
+pub use inbox::{
+    ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, Recipient, ReplyPlan, rfc3339,
+};
 pub use intro::{ContactRequest, held_note};
-pub use keys::{ContactRoute, ContactView, PrekeyState, ReceivingKeys};
+pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState, ReceivingKeys};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
 pub use maildir::Synced;

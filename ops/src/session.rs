@@ -102,11 +102,49 @@ impl Session {
         Ok(s)
     }
 
-    /// Unlocks an existing installation.
+    /// Unlocks an existing installation; this process owns the keyring file.
     pub fn unlock(home: Home, passphrase: Option<SecretString>) -> Result<Session> {
         home.check()?;
         let config = Arc::new(Config::load(&home.config_file())?);
         let keys = Keys::unlock(&home, passphrase, config.clone(), Arc::new(SystemClock))?;
+        Session::opened(home, config, keys)
+    }
+
+    /// A session on the keyring a running, unlocked agent holds: reads come from its
+    /// snapshot, every change goes to it.
+    pub fn attach(
+        home: Home,
+        client: crate::agent::Client,
+        snapshot: crate::agent::Snapshot,
+    ) -> Result<Session> {
+        home.check()?;
+        let config = Arc::new(Config::load(&home.config_file())?);
+        let keys = Keys::from_agent(
+            &home,
+            client,
+            snapshot,
+            config.clone(),
+            Arc::new(SystemClock),
+        );
+        Session::opened(home, config, keys)
+    }
+
+    /// Whether the keyring came from an agent.
+    pub fn via_agent(&self) -> bool {
+        matches!(self.keys.backend, crate::keys::Backend::Agent { .. })
+    }
+
+    /// Picks up keyring changes other processes made since this session read it (the
+    /// inbox calls this before each operation). Returns whether anything changed.
+    pub fn refresh(&mut self) -> Result<bool> {
+        let changed = self.keys.reload_if_changed()?;
+        if changed {
+            self.contacts_changed();
+        }
+        Ok(changed)
+    }
+
+    fn opened(home: Home, config: Arc<Config>, keys: Keys) -> Result<Session> {
         let mut s = Session::assemble(home, config, keys);
         // Mail a locked `poll` fetched waits, still sealed, for the next unlock: this one.
         if crate::poll::spool_pending(&s.home) {

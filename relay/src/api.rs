@@ -87,6 +87,38 @@ pub fn router<S: BlobStore>(app: Arc<App<S>>) -> Router {
         )
         .fallback(not_found)
         .with_state(app)
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// Errors axum answers by itself (a body over the route's limit: 413; a wrong method: 405;
+/// an unreadable body: 400) in the documented JSON shape, like every other error.
+async fn json_errors(r: Response) -> Response {
+    let status = r.status();
+    let json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::BAD_REQUEST => "bad_request",
+        _ => "error",
+    };
+    let mut out = error(
+        status,
+        code,
+        status.canonical_reason().unwrap_or(code),
+        None,
+    );
+    for (k, v) in r.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
 }
 
 fn error(status: StatusCode, code: &str, message: &str, retry_after: Option<u64>) -> Response {

@@ -293,11 +293,13 @@ impl Relay {
                 (Some(tls::server_config(id)?), Some(pin), made)
             }
         };
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("relay-worker")
-            .build()
-            .map_err(|e| RelayError::Io(e, "runtime".into()))?;
+        let rt = RtGuard(Some(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("relay-worker")
+                .build()
+                .map_err(|e| RelayError::Io(e, "runtime".into()))?,
+        ));
         let listener = std::net::TcpListener::bind(cfg.listen)
             .map_err(|e| RelayError::Io(e, format!("cannot listen on {}", cfg.listen)))?;
         let io = |e| RelayError::Io(e, "listener".into());
@@ -328,17 +330,17 @@ impl Relay {
                     LogStore::open(&blobs, cfg.store.clone(), clock.clone())
                         .map_err(|e| RelayError::Io(e, blobs.display().to_string()))?,
                 );
-                (s.clone(), serving.spawn(rt, s, clock)?)
+                (s.clone(), serving.spawn(rt.take(), s, clock)?)
             }
             StoreKind::Postgres(url) => {
                 // On a thread of its own: `start` may itself run inside a runtime (as
                 // `run` calls it), where blocking on another one would panic.
                 let open = store::pg::PgStore::open(url, cfg.store.clone(), clock.clone());
-                let s = std::thread::scope(|sc| sc.spawn(|| rt.block_on(open)).join())
+                let s = std::thread::scope(|sc| sc.spawn(|| rt.get().block_on(open)).join())
                     .map_err(|_| RelayError::Config("PostgreSQL store: open panicked".into()))?
                     .map_err(|e| RelayError::Config(format!("PostgreSQL store: {e}")))?;
                 let s = Arc::new(s);
-                (s.clone(), serving.spawn(rt, s, clock)?)
+                (s.clone(), serving.spawn(rt.take(), s, clock)?)
             }
         };
         tracing::info!(
@@ -441,4 +443,30 @@ pub fn run(cfg: Config, ready: impl FnOnce(&Relay)) -> Result<(), RelayError> {
     relay.shutdown();
     tracing::info!("relay stopped");
     Ok(())
+}
+
+/// The relay's runtime until it is handed to the server. `start` may run inside another
+/// runtime (as `run` calls it), where dropping a runtime panics: a start that fails after
+/// making it (the port taken, the store unreadable, the disk full) must shut it down in the
+/// background instead, so the failure is an error line, not a panic.
+struct RtGuard(Option<tokio::runtime::Runtime>);
+
+impl RtGuard {
+    fn get(&self) -> &tokio::runtime::Runtime {
+        self.0
+            .as_ref()
+            .expect("the runtime is held until it is taken")
+    }
+
+    fn take(mut self) -> tokio::runtime::Runtime {
+        self.0.take().expect("the runtime is taken once")
+    }
+}
+
+impl Drop for RtGuard {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }

@@ -204,12 +204,21 @@ fn only_the_two_bucket_sizes_are_accepted() {
         assert_eq!(s, 400, "size {len}");
         assert!(body.contains("bad_size"), "{body}");
     }
-    let (s, _, _) = t.put(&tag, &blob(LARGE + 1));
+    let (s, _, body) = t.put(&tag, &blob(LARGE + 1));
     assert_eq!(s, 413, "bigger than the large bucket");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("413 is JSON");
+    assert_eq!(v["error"], "too_large", "{body}");
+    assert!(v["message"].is_string(), "{body}");
     assert_eq!(t.put(&tag, &blob(SMALL)).0, 204);
     assert_eq!(t.put(&tag, &blob(LARGE)).0, 204);
     let (s, _, body) = t.send(t.http.put(format!("{}/v1/blobs", t.base)).body(blob(SMALL)));
     assert_eq!(s, 400, "no tag header: {}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("400 is JSON");
+    assert_eq!(v["error"], "bad_request");
+    let (s, _, body) = t.send(t.http.get(format!("{}/v1/blobs", t.base)));
+    assert_eq!(s, 405);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("405 is JSON");
+    assert_eq!(v["error"], "method_not_allowed");
 }
 
 #[test]

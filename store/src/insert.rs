@@ -8,6 +8,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::bodies::Bodies;
+use crate::search::index_text;
 use crate::{INLINE_BODY_MAX, Incoming, Inserted, NewMessage, Store, StoreError, to_sql_u64};
 
 impl Store {
@@ -93,9 +94,15 @@ fn insert_all(
     let mut insert_fts =
         tx.prepare_cached("INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)")?;
 
-    let mut out = Vec::with_capacity(msgs.len());
-    for inc in msgs {
+    // Ids follow `sent_at` within a batch (mail fetched together reads in the order it was
+    // written, whatever order the drop listed it in); results keep the callers' order.
+    let mut order: Vec<usize> = (0..msgs.len()).collect();
+    order.sort_by_key(|&i| msgs[i].msg.sent_at);
+    let mut out: Vec<Option<Inserted>> = (0..msgs.len()).map(|_| None).collect();
+    for i in order {
+        let inc = &msgs[i];
         let m = &inc.msg;
+        let slot = &mut out[i];
         if inc.completes_partial {
             // The part files now belong to the message's rows (or, for a duplicate, are
             // swept as orphans): the partial goes either way.
@@ -121,7 +128,7 @@ fn insert_all(
         ])? == 1;
         // A message older than the window may still be stored after its seen entry went.
         if !fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])? {
-            out.push(Inserted::Duplicate);
+            *slot = Some(Inserted::Duplicate);
             continue;
         }
 
@@ -165,12 +172,17 @@ fn insert_all(
         if body_file.is_none() {
             insert_body.execute(params![id, m.raw])?;
         }
-        insert_fts.execute(params![id, m.subject, m.text, m.peer])?;
+        insert_fts.execute(params![
+            id,
+            index_text(&m.subject),
+            index_text(&m.text),
+            index_text(&m.peer)
+        ])?;
         crate::attach::insert_parts(tx, id, &inc.parts)?;
         adopt_replies(tx, m, thread)?;
-        out.push(Inserted::New(id));
+        *slot = Some(Inserted::New(id));
     }
-    Ok(out)
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// The thread of the message this one answers: the one whose Message-ID is In-Reply-To,

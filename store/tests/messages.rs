@@ -491,3 +491,65 @@ fn an_empty_batch_is_fine() {
     let mut s = Store::open(&dir.path().join("x"), &common::KEY).unwrap();
     assert!(s.insert_batch(&[]).unwrap().is_empty());
 }
+
+#[test]
+fn short_words_and_cjk_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let r = raw("s", "b");
+    let mut a = msg(1, &r);
+    a.subject = "Lunch".into();
+    a.text = "at noon".into();
+    let mut b = msg(2, &r);
+    b.subject = "旅行".into();
+    b.text = "東京の日本橋で日本語を話します".into();
+    let mut c = msg(3, &r);
+    c.subject = "本".into();
+    c.text = "語本日".into();
+    let ids: Vec<i64> = s
+        .insert_batch(&[a, b, c])
+        .unwrap()
+        .into_iter()
+        .map(|i| match i {
+            Inserted::New(id) => id,
+            Inserted::Duplicate => panic!(),
+        })
+        .collect();
+    let found = |q: &str| -> Vec<i64> { s.search(q, 50).unwrap().iter().map(|m| m.id).collect() };
+    assert_eq!(found("lun"), [ids[0]], "a 3-letter prefix");
+    assert_eq!(found("noon"), [ids[0]]);
+    assert_eq!(
+        found("日本"),
+        [ids[1]],
+        "two characters in the middle of a run"
+    );
+    assert_eq!(found("日本語"), [ids[1]]);
+    assert_eq!(found("本語"), [ids[1]], "side by side, not anywhere");
+    assert_eq!(found("本"), [ids[2], ids[1]], "one character");
+    assert_eq!(found("語本"), [ids[2]]);
+    assert_eq!(
+        found("旅行 日本"),
+        [ids[1]],
+        "subject and body words together"
+    );
+    assert!(found("日語").is_empty(), "characters that are not adjacent");
+}
+
+#[test]
+fn ids_within_a_batch_follow_sent_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let r = raw("s", "b");
+    let mut late = msg(1, &r);
+    late.sent_at = T0 + 300;
+    let mut early = msg(2, &r);
+    early.sent_at = T0 + 100;
+    let mut middle = msg(3, &r);
+    middle.sent_at = T0 + 200;
+    let got = s.insert_batch(&[late, early, middle]).unwrap();
+    let id = |i: usize| match got[i] {
+        Inserted::New(id) => id,
+        Inserted::Duplicate => panic!("{got:?}"),
+    };
+    assert!(id(1) < id(2) && id(2) < id(0), "{got:?}");
+}

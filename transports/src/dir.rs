@@ -54,7 +54,7 @@ pub(crate) fn exposure(_: &hushpost_core::route::DirRoute, u: crate::Usage) -> c
     crate::Exposure {
         how: "folder drop".into(),
         who: "sender not in the file",
-        seen: "folder readers see file times, owners and per-conversation daily counts".into(),
+        seen: "folder readers see file times and owners".into(),
         operator: format!(
             "anyone who can read the folder: fixed-size files whose names start with the pair's daily tag (so how many files each conversation writes a day, and when), and on a shared folder the file's owner, which names the writer; not content{timing}"
         ),

@@ -55,10 +55,17 @@ impl App {
             Event::Outbox(n) => self.status.outbox = n,
             Event::Polled(Ok(r)) => self.polled(&r, fx),
             Event::Polled(Err(e)) => self.error(e),
-            Event::Contacts { contacts, card } => {
-                self.contacts.selected =
-                    self.contacts.selected.min(contacts.len().saturating_sub(1));
+            Event::Contacts {
+                contacts,
+                requests,
+                card,
+            } => {
+                self.contacts.selected = self
+                    .contacts
+                    .selected
+                    .min((contacts.len() + requests.len()).saturating_sub(1));
                 self.contacts.list = contacts;
+                self.contacts.requests = requests;
                 self.contacts.loaded = true;
                 if card.is_some() {
                     self.card = card;
@@ -213,6 +220,10 @@ impl App {
             Ok(rep) => {
                 self.status.last_fetch = Some(self.now);
                 self.status.route_errors = rep.route_errors.clone();
+                if rep.intros > 0 {
+                    // New contact requests: the contacts screen lists them.
+                    fx.push(Effect::Store(StoreCmd::Contacts));
+                }
                 let n = rep.new.len();
                 if n > 0 {
                     self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));

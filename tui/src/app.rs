@@ -83,6 +83,10 @@ pub enum PromptKind {
     ContactName,
     /// Their card.
     ContactCard(String),
+    /// Our name for the sender of the contact request with this card.
+    AcceptName(String),
+    /// y/n: reject the contact request with this card.
+    Reject(String),
 }
 
 impl PromptKind {
@@ -90,7 +94,11 @@ impl PromptKind {
     pub fn is_text(&self) -> bool {
         !matches!(
             self,
-            PromptKind::Delete(_) | PromptKind::Verify(_) | PromptKind::Quit | PromptKind::Discard
+            PromptKind::Delete(_)
+                | PromptKind::Verify(_)
+                | PromptKind::Quit
+                | PromptKind::Discard
+                | PromptKind::Reject(_)
         )
     }
 }
@@ -141,6 +149,8 @@ pub struct ThreadView {
 pub struct ContactsView {
     /// Sorted by name.
     pub list: Vec<ContactView>,
+    /// Pending contact requests, listed after the contacts.
+    pub requests: Vec<hushpost_ops::ContactRequest>,
     /// Selected row.
     pub selected: usize,
     /// At least one answer came.
@@ -392,8 +402,13 @@ impl App {
     /// Keys every mail screen shares: compose, contacts, card, fetch, quit.
     pub(crate) fn common_key(&mut self, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
         match k.code {
-            KeyCode::Char('c') => self.open_compose(),
+            KeyCode::Char('c') => {
+                // Contacts another process added meanwhile are offered in the To field.
+                fx.push(Effect::Net(NetCmd::Refresh));
+                self.open_compose();
+            }
             KeyCode::Char('C') => {
+                fx.push(Effect::Net(NetCmd::Refresh));
                 fx.push(Effect::Store(StoreCmd::Contacts));
                 self.push(Screen::Contacts);
             }
@@ -463,6 +478,10 @@ impl App {
                 self.note(format!("verifying {name}…"));
                 fx.push(Effect::Net(NetCmd::ContactVerify { name }));
             }
+            PromptKind::Reject(card) => {
+                self.note("rejecting the request…".to_string());
+                fx.push(Effect::Net(NetCmd::RequestReject { card }));
+            }
             PromptKind::Quit => fx.push(Effect::Quit),
             PromptKind::Discard => {
                 self.compose = None;
@@ -498,7 +517,12 @@ impl App {
                 self.note(format!("adding {}…", one_line(&name)));
                 fx.push(Effect::Net(NetCmd::ContactAdd { name, card: text }));
             }
+            PromptKind::AcceptName(card) => {
+                self.note(format!("adding {}…", one_line(&text)));
+                fx.push(Effect::Net(NetCmd::RequestAccept { card, name: text }));
+            }
             PromptKind::Delete(_)
+            | PromptKind::Reject(_)
             | PromptKind::Verify(_)
             | PromptKind::Quit
             | PromptKind::Discard => {}

@@ -4,11 +4,11 @@
 //!
 //! Must not carry anything that needs the terminal to interpret: workers never draw.
 
-use hushpost_ops::{
-    ContactView, FetchProgress, FetchReport, Listed, Reader, Reading, ReplyPlan, SendReport,
-    SendRequest,
-};
 use hushpost_ops::core_store::PartSource;
+use hushpost_ops::{
+    ContactRequest, ContactView, FetchProgress, FetchReport, Listed, Reader, Reading, ReplyPlan,
+    SendReport, SendRequest,
+};
 use ratatui::crossterm::event::Event as TermEvent;
 use secrecy::SecretString;
 use std::path::PathBuf;
@@ -128,6 +128,20 @@ pub enum NetCmd {
         /// The contact.
         name: String,
     },
+    /// Accept the contact request carrying this card under our name for them.
+    RequestAccept {
+        /// Their card (identifies the request).
+        card: String,
+        /// Our name for them.
+        name: String,
+    },
+    /// Drop the contact request carrying this card.
+    RequestReject {
+        /// Their card (identifies the request).
+        card: String,
+    },
+    /// Pick up keyring changes other processes (the CLI, cron's poll) made.
+    Refresh,
 }
 
 /// Our own card, ready to show.
@@ -215,6 +229,8 @@ pub enum Event {
     Contacts {
         /// Every contact, sorted.
         contacts: Vec<ContactView>,
+        /// Pending contact requests.
+        requests: Vec<ContactRequest>,
         /// Our card.
         card: Option<OwnCard>,
     },

@@ -20,6 +20,7 @@
 //! Must not touch the terminal: a worker that printed would corrupt the screen.
 
 use crate::event::{Event, Folder, NetCmd, OwnCard, Saving, StoreCmd};
+use hushpost_ops::agent::{self, Access};
 use hushpost_ops::core::sanitize::one_line;
 use hushpost_ops::core::time::Clock;
 use hushpost_ops::{Home, InitOptions, KeyringError, Page, Protection, Reader, Session};
@@ -157,8 +158,10 @@ impl StoreWorker {
                     qr: c.qr(),
                     routes: c.routes.iter().map(ToString::to_string).collect(),
                 });
+                let requests = reader.contact_requests().unwrap_or_default();
                 out.event(Event::Contacts {
                     contacts: reader.contacts.clone(),
+                    requests,
                     card,
                 });
             }
@@ -238,8 +241,20 @@ impl NetWorker {
         self.session = Some(s);
     }
 
+    /// Opens with the passphrase: through the running agent, else a new one when
+    /// `[agent] autostart` (so `poll` and commands share the unlock), else locally.
     fn unlock(&mut self, pass: Option<secrecy::SecretString>, out: &mut dyn Sink) {
-        match Session::unlock(self.home.clone(), pass) {
+        let opened = match pass {
+            None => Session::unlock(self.home.clone(), None),
+            Some(p) => {
+                let start = hushpost_ops::config::Config::load(&self.home.config_file())
+                    .map(|c| c.agent.autostart)
+                    .unwrap_or(false);
+                let running = agent::live(&self.home);
+                agent::open_with(&self.home, p, running, start, None)
+            }
+        };
+        match opened {
             Ok(s) => self.ready(s, false, out),
             Err(hushpost_ops::Error::Keyring(KeyringError::WrongPassphrase)) => {
                 out.event(Event::NeedPassphrase {
@@ -299,11 +314,20 @@ impl NetWorker {
                     });
                     return;
                 }
-                match Session::needs_passphrase(&self.home) {
-                    Ok(false) => self.unlock(None, out),
-                    Ok(true) => match &self.passphrase_file {
+                match agent::access(&self.home) {
+                    Ok(Access::Unlocked(c, snap)) => {
+                        match Session::attach(self.home.clone(), c, *snap) {
+                            Ok(s) => self.ready(s, false, out),
+                            Err(e) => out.event(Event::Fatal(err_line(e))),
+                        }
+                    }
+                    Ok(Access::Plain) => self.unlock(None, out),
+                    Ok(Access::NeedPassphrase(running)) => match &self.passphrase_file {
                         Some(f) => match hushpost_ops::passphrase_from_file(f) {
-                            Ok(p) => self.unlock(Some(p), out),
+                            Ok(p) => match agent::open_with(&self.home, p, running, false, None) {
+                                Ok(s) => self.ready(s, false, out),
+                                Err(e) => out.event(Event::Fatal(err_line(e))),
+                            },
                             Err(e) => out.event(Event::Fatal(err_line(e))),
                         },
                         None => out.event(Event::NeedPassphrase { error: None }),
@@ -340,6 +364,18 @@ impl NetWorker {
                     out.event(Event::Failed("not unlocked yet".into()));
                     return;
                 };
+                // Another process (the CLI, cron's poll) may have changed the keyring.
+                match s.refresh() {
+                    Ok(true) => {
+                        out.store(StoreCmd::Replace(Box::new(s.reader())));
+                        out.store(StoreCmd::Contacts);
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        out.event(Event::Failed(err_line(e)));
+                        return;
+                    }
+                }
                 match cmd {
                     NetCmd::Fetch => {
                         let mut last = Instant::now();
@@ -377,10 +413,53 @@ impl NetWorker {
                         }
                         Err(e) => out.event(Event::Failed(err_line(e))),
                     },
+                    cmd @ (NetCmd::RequestAccept { .. } | NetCmd::RequestReject { .. }) => {
+                        request(s, cmd, out)
+                    }
+                    // Done above, before every command.
+                    NetCmd::Refresh => {}
                     NetCmd::Probe | NetCmd::Unlock(_) | NetCmd::Init { .. } => {}
                 }
             }
         }
+    }
+}
+
+/// Accepts or rejects the contact request that carries a card.
+fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
+    match cmd {
+        NetCmd::RequestAccept { card, name } => {
+            let r = s
+                .contact_request_number(&card)
+                .and_then(|n| s.contact_accept(n, &name));
+            match r {
+                Ok(v) => {
+                    out.store(StoreCmd::Replace(Box::new(s.reader())));
+                    out.store(StoreCmd::Contacts);
+                    out.event(Event::ContactChanged(format!(
+                        "added {} — compare the safety number, then press v",
+                        one_line(&v.name)
+                    )));
+                }
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            }
+        }
+        NetCmd::RequestReject { card } => {
+            match s
+                .contact_request_number(&card)
+                .and_then(|n| s.contact_reject(n))
+            {
+                Ok(r) => {
+                    out.store(StoreCmd::Contacts);
+                    out.event(Event::ContactChanged(format!(
+                        "rejected the request from {}",
+                        one_line(&r.name)
+                    )));
+                }
+                Err(e) => out.event(Event::Failed(err_line(e))),
+            }
+        }
+        _ => {}
     }
 }
 

@@ -386,7 +386,7 @@ fn reply_with_route_badge_is_sent_and_threads() {
     h.keys("Yes, see you at noon.");
     let s = h.screen();
     assert!(
-        s.contains("folder drop · padded · sender not in the file · folder readers see file times, owners and per-conversation daily counts"),
+        s.contains("folder drop · padded · sender not in the file · folder readers see file times and owners"),
         "{s}"
     );
     insta::assert_snapshot!("compose_reply", s);
@@ -768,4 +768,30 @@ fn the_inbox_runs_cover_ticks_that_move_queued_mail() {
         1,
         "alice received the queued message: {got:?}"
     );
+}
+
+#[test]
+fn contact_requests_are_listed_accepted_and_rejected() {
+    let w = world();
+    let card = w.bob.card().expect("card").encode();
+    for (dir, name) in [("carol", "Carol"), ("dave", "Dave")] {
+        let mut p = person(&w.root, dir, name, &w.root.join("shared"));
+        p.introduce("bob", &card, name, true).expect("introduce");
+    }
+    let mut h = w.bob_tui();
+    h.keys("Cj"); // contacts, then the first request (right after alice)
+    let s = h.screen();
+    assert!(s.contains("requests (2)"), "{s}");
+    assert!(s.contains("contact request"), "{s}");
+    let (a, b) = [("carol", "Dave"), ("dave", "Carol")][usize::from(!s.contains("\"Carol\""))];
+    h.key(KeyCode::Enter);
+    h.keys(a);
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains(&format!("added {a}")), "{s}");
+    assert!(s.contains("requests (1)"), "{s}");
+    h.keys("Gxy"); // the other one, past both contacts now: reject it
+    let s = h.screen();
+    assert!(s.contains(&format!("rejected the request from {b}")), "{s}");
+    assert!(!s.contains("requests ("), "{s}");
 }

@@ -83,6 +83,12 @@ pub enum Sub {
         #[arg(long)]
         allow_local: bool,
     },
+    /// Reject contact request N (from `contact requests`): it is dropped and its sender is
+    /// not added.
+    Reject {
+        /// The request number.
+        number: usize,
+    },
     /// List contacts.
     List {
         /// Machine-readable output.
@@ -227,6 +233,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 one_line(&v.name)
             ));
             show(ctx, &v);
+        }
+        Sub::Reject { number } => {
+            let r = s.contact_reject(number)?;
+            ctx.ui
+                .note(format!("rejected the request from {}", one_line(&r.name)));
         }
         Sub::Show { name, .. } => {
             let v = s.contact(&name)?;

@@ -7,14 +7,15 @@ use anyhow::Result;
 /// not shown again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id.
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
 }
 
 /// Runs `delete`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    s.inbox().delete(args.id)?;
+    let id = args.id.resolve(s.inbox())?;
+    s.inbox().delete(id)?;
     ctx.ui.note(format!("deleted message {}", args.id));
     Ok(())
 }

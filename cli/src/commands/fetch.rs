@@ -24,28 +24,50 @@ struct Json<'a> {
     rejected: &'a [hushpost_ops::Rejection],
     quarantined: &'a [hushpost_ops::Rejection],
     retried: usize,
+    /// Blobs and bytes received from the routes.
+    blobs: usize,
+    bytes: u64,
     warnings: Vec<String>,
     route_errors: Vec<serde_json::Value>,
 }
 
-/// Runs `fetch`.
-pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    let mut s = ctx.session()?;
+/// Fetches with a progress bar in bytes; the report, the blobs and bytes received, and
+/// their totals as text (" (N blobs, X in Ys)", empty when nothing came).
+fn fetch_with_progress(
+    ctx: &Ctx,
+    s: &mut hushpost_ops::Session,
+) -> Result<(
+    hushpost_ops::FetchReport,
+    hushpost_ops::FetchProgress,
+    String,
+)> {
     let mut bar = None;
+    let mut last = hushpost_ops::FetchProgress::default();
+    let started = std::time::Instant::now();
     let r = s.fetch(&mut |p| {
+        last = p;
         if p.blobs >= 8 {
+            // How much waits is unknown until it arrived: bytes so far and their rate, no ETA.
             let b = bar.get_or_insert_with(|| {
                 ctx.ui.progress(0, "fetching").inspect(|b| {
                     b.set_style(
                         indicatif::ProgressStyle::with_template(
-                            "{msg:>10} {pos} blobs {bytes_per_sec}",
+                            "{msg:>10} {binary_bytes} in {prefix}, {binary_bytes_per_sec}",
                         )
                         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
                     )
                 })
             });
             if let Some(b) = b {
-                b.set_position(p.blobs as u64);
+                let mut what = format!("{} blobs", p.blobs);
+                if let Some(pct) = (p.pieces * 100).checked_div(p.pieces_total) {
+                    what.push_str(&format!(
+                        " · large mail {pct}% ({} of {} pieces)",
+                        p.pieces, p.pieces_total
+                    ));
+                }
+                b.set_prefix(what);
+                b.set_position(p.bytes);
             }
         }
     });
@@ -53,6 +75,32 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         b.finish_and_clear();
     }
     let r = r?;
+    let totals = if last.blobs > 0 {
+        format!(
+            " ({} blob{}, {} in {:.1}s)",
+            last.blobs,
+            if last.blobs == 1 { "" } else { "s" },
+            indicatif::BinaryBytes(last.bytes),
+            started.elapsed().as_secs_f64()
+        )
+    } else {
+        String::new()
+    };
+    Ok((r, last, totals))
+}
+
+/// Runs `fetch`.
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    let mut s = ctx.session()?;
+    let (r, last, totals) = fetch_with_progress(ctx, &mut s)?;
+    // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
+    let routes = s.routes().len();
+    if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
+        for (route, e) in &r.route_errors {
+            ctx.ui.error(&format!("{route}: {e}"));
+        }
+        bail!("no route could be fetched");
+    }
     let warnings: Vec<String> = s
         .inbox()
         .chain_warnings()?
@@ -68,6 +116,8 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             rejected: &r.rejected,
             quarantined: &r.quarantined,
             retried: r.retried,
+            blobs: last.blobs,
+            bytes: last.bytes,
             warnings,
             route_errors: r
                 .route_errors
@@ -77,7 +127,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         });
     } else {
         ctx.ui.line(format!(
-            "{} new message{}",
+            "{} new message{}{totals}",
             r.new.len(),
             if r.new.len() == 1 { "" } else { "s" }
         ));
@@ -120,10 +170,6 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         for w in &warnings {
             ctx.ui.warn(w);
         }
-    }
-    let routes = s.routes().len();
-    if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
-        bail!("no route could be fetched");
     }
     if !r.rejected.is_empty() || !r.route_errors.is_empty() {
         return Err(Partial.into());

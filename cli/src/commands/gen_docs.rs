@@ -19,7 +19,13 @@ fn man_pages(cmd: &clap::Command, prefix: &str, dir: &Path) -> Result<()> {
     } else {
         format!("{prefix}-{}", cmd.get_name())
     };
-    let page = cmd.clone().name(name.clone());
+    let mut page = cmd.clone().name(name.clone());
+    // NAME reads "hushpost \- ABOUT": an about that starts with the name would say it twice.
+    if let Some(about) = cmd.get_about().map(ToString::to_string)
+        && let Some(rest) = about.strip_prefix(&format!("{name} — "))
+    {
+        page = page.about(rest.to_string());
+    }
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     let path = dir.join(format!("{name}.1"));

@@ -37,6 +37,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for r in &args.routes {
         routes.push(r.parse::<Route>()?);
     }
+    // A passphrase typed at the prompt goes on to an agent afterwards (`[agent]
+    // autostart`), so the commands right after `init` ask nothing.
+    let mut typed = None;
     let protection = if args.no_passphrase {
         if ctx.passphrase_file.is_some() {
             bail!("--no-passphrase and --passphrase-file contradict each other");
@@ -45,7 +48,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         match &ctx.passphrase_file {
             Some(f) => Protection::Passphrase(crate::passphrase::from_file(f)?),
-            None => Protection::Passphrase(crate::passphrase::prompt_new()?),
+            None => {
+                let p = crate::passphrase::prompt_new()?;
+                typed = Some(p.clone());
+                Protection::Passphrase(p)
+            }
         }
     };
     let s = Session::init(
@@ -65,5 +72,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     ctx.ui
         .note("Give your card (`hushpost id card`) to the people who may write to you.");
+    drop(s);
+    let config = hushpost_ops::config::Config::load(&ctx.home.config_file())?;
+    if let Some(p) = typed.filter(|_| config.agent.autostart) {
+        hushpost_ops::agent::open_with(&ctx.home, p, None, true, None)?;
+        ctx.ui.note(format!(
+            "Unlocked for {} of inactivity (`hushpost lock` locks it now).",
+            humantime::format_duration(config.agent.timeout.0)
+        ));
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! `run(ctx, args)`.
 
 pub mod account;
+pub mod agent;
 pub mod completions;
 pub mod contact;
 pub mod delete;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod key;
 pub mod leaks;
 pub mod list;
+pub mod lock;
 pub mod outbox;
 pub mod poll;
 pub mod quarantine;
@@ -25,9 +27,80 @@ pub mod search;
 pub mod send;
 pub mod sendmail;
 pub mod tui;
+pub mod unlock;
 
 use hushpost_ops::Listed;
 use hushpost_ops::core::sanitize::one_line;
+
+/// "expires in 45s" in the last minute, whole minutes up to a day, hours and minutes up to a
+/// year, then the date (never "0s", never "99years 2months…").
+pub fn expires_in(left: u64, at: u64) -> String {
+    let d = |s| humantime::format_duration(std::time::Duration::from_secs(s));
+    match left {
+        0 => "expired".into(),
+        1..60 => format!("expires in {}", d(left)),
+        60..86_400 => format!("expires in {}", d(left - left % 60)),
+        86_400..31_536_000 => format!("expires in {}", d(left - left % 3600)),
+        _ => format!(
+            "expires on {}",
+            hushpost_ops::rfc3339(at).get(..10).unwrap_or_default()
+        ),
+    }
+}
+
+/// A message as `read`, `reply` and `delete` take it: `12` is received mail, `s12` mail you
+/// sent (as `list` and `list --sent` show them), so `read 1` never opens your own copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRef {
+    /// The store id.
+    pub id: i64,
+    /// Written with the `s`: sent mail.
+    pub sent: bool,
+}
+
+impl std::str::FromStr for MessageRef {
+    type Err = String;
+    fn from_str(s: &str) -> Result<MessageRef, String> {
+        let (sent, digits) = match s.strip_prefix(['s', 'S']) {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        match digits.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(MessageRef { id, sent }),
+            _ => Err(format!(
+                "{s:?} is not a message id (a number from `hushpost list`, or s and a number \
+                 from `hushpost list --sent`)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for MessageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", if self.sent { "s" } else { "" }, self.id)
+    }
+}
+
+impl MessageRef {
+    /// The store id, once the message is known to be the kind the reference names.
+    pub fn resolve(self, inbox: &mut hushpost_ops::Inbox) -> anyhow::Result<i64> {
+        let outgoing = inbox.read(self.id, true)?.summary.from == "me";
+        match (outgoing, self.sent) {
+            (true, false) => anyhow::bail!(
+                "message {} is mail you sent: `hushpost read s{}` (received mail is in \
+                 `hushpost list`)",
+                self.id,
+                self.id
+            ),
+            (false, true) => anyhow::bail!(
+                "message s{} is not mail you sent: `hushpost read {}`",
+                self.id,
+                self.id
+            ),
+            _ => Ok(self.id),
+        }
+    }
+}
 
 /// Prints list rows as a table (or JSON).
 pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
@@ -51,7 +124,7 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
             }
         );
         let who = if r.from == "me" {
-            format!("to {}", r.to.clone().unwrap_or_default())
+            format!("to {}", r.to_names())
         } else {
             r.from.clone()
         };
@@ -68,16 +141,13 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
             let left = r
                 .expires_at
                 .saturating_sub(hushpost_ops::core::time::unix_now());
-            format!(
-                "  (expires in {})",
-                humantime::format_duration(std::time::Duration::from_secs(left - left % 60))
-            )
+            format!("  ({})", expires_in(left, r.expires_at))
         } else {
             String::new()
         };
         let line = format!(
             "{:>6} {flags} {date}  {:<24.24}  {subject}{life}",
-            r.id, who
+            r.reference, who
         );
         ctx.ui
             .line(if r.unread { ctx.ui.bold(&line) } else { line });
@@ -107,4 +177,21 @@ pub(crate) fn delivery_line(d: &hushpost_ops::core_store::Delivery) -> String {
         "{} via {}: {state}{progress}",
         d.recipient, d.route
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expires_in;
+
+    #[test]
+    fn expiry_reads_right_at_every_scale() {
+        assert_eq!(expires_in(45, 0), "expires in 45s");
+        assert_eq!(expires_in(0, 0), "expired");
+        assert_eq!(expires_in(125, 0), "expires in 2m");
+        assert_eq!(expires_in(2 * 86_400 + 3_700, 0), "expires in 2days 1h");
+        assert_eq!(
+            expires_in(u64::MAX / 2, 4_102_444_800),
+            "expires on 2100-01-01"
+        );
+    }
 }

@@ -12,7 +12,8 @@ use std::sync::Arc;
 /// nothing is queued), then fetches (real tags padded with decoys). Prints nothing on
 /// success unless -v. If another poll is running it exits quietly.
 ///
-/// Without a passphrase (no terminal, no --passphrase-file) poll works from the
+/// With the agent unlocked (`hushpost unlock`) poll opens and stores what it fetches.
+/// Locked (no agent, no --passphrase-file; it never prompts) poll works from the
 /// capabilities precomputed the last time the keyring was unlocked: it moves only
 /// ciphertext, and what it fetches waits, still sealed, until you next unlock.
 ///
@@ -29,10 +30,7 @@ pub struct Args {
 }
 
 fn unlocked(ctx: &Ctx) -> Result<Option<Session>> {
-    if !Session::needs_passphrase(&ctx.home)? || ctx.passphrase_file.is_some() {
-        return Ok(Some(ctx.session()?));
-    }
-    Ok(None)
+    ctx.session_if_open()
 }
 
 fn one(ctx: &Ctx, session: Option<&mut Session>, report_always: bool) -> Result<PollReport> {

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 /// Exit status 3: some attachments could not be saved (the others were; each is listed).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id.
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
     /// Print the RFC 5322 message (for piping into other mail tools), with headers that
     /// name the verified sender.
     #[arg(long)]
@@ -33,11 +33,12 @@ pub struct Args {
 /// Runs `read`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
+    let id = args.id.resolve(s.inbox())?;
     // Attachments stored beside the letter are opened before the message is read (a
     // burn-after-reading message is gone from the store once read; open files stay
     // readable) and streamed out; they are never decrypted just to show the message.
     let sources = if args.save_attachments.is_some() {
-        s.inbox().part_sources(args.id)?
+        s.inbox().part_sources(id)?
     } else {
         Vec::new()
     };
@@ -45,10 +46,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         // Streamed: a message with attachments of any size is rebuilt as standard
         // multipart MIME while it is written.
         let mut out = std::io::stdout().lock();
-        s.inbox().write_message(args.id, &mut out)?;
+        s.inbox().write_message(id, &mut out)?;
         std::io::Write::flush(&mut out)?;
     }
-    let m = s.inbox().read(args.id, false)?;
+    let m = s.inbox().read(id, false)?;
     let mut unsaved = 0;
     if let Some(dir) = &args.save_attachments {
         for a in &m.letter.attachments {

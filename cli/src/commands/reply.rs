@@ -9,8 +9,8 @@ use std::path::PathBuf;
 /// stdin when piped, otherwise $EDITOR opens with the quoted original.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The message id (from `hushpost list`).
-    pub id: i64,
+    /// The message id (from `hushpost list`; `sN` for sent mail, from `list --sent`).
+    pub id: super::MessageRef,
     /// Reply to everyone the message went to (who is also your contact).
     #[arg(long)]
     pub all: bool,
@@ -35,7 +35,8 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let (via, route) = args.dial.resolve(ctx)?;
-    let plan = s.inbox().reply_plan(args.id, args.all)?;
+    let id = args.id.resolve(s.inbox())?;
+    let plan = s.inbox().reply_plan(id, args.all)?;
     if plan.to.is_empty() {
         bail!(
             "none of the people on message {} is your contact; nobody to reply to",

@@ -114,7 +114,10 @@ fn ssh_setup(ctx: &Ctx, a: SshSetupArgs) -> Result<()> {
     let config = hushpost_ops::config::Config::load(&ctx.home.config_file())?;
     let owner_key_file = config.ssh.key_file.clone();
     let owner_pub = match (&a.owner_key, &owner_key_file) {
-        (Some(p), _) => p.clone(),
+        // Absolute: the printed config is read from wherever hushpost runs later.
+        (Some(p), _) => {
+            std::path::absolute(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+        }
         (None, Some(k)) => PathBuf::from(format!("{}.pub", k.display())),
         (None, None) => anyhow::bail!(
             "pass --owner-key FILE.pub (your own public key), or set key_file under [ssh] in {}",

@@ -118,11 +118,15 @@ fn parse(args: &[String]) -> Result<Line> {
     Ok(line)
 }
 
-/// The keyring for a mail client, which cannot answer a prompt: opened when it needs no
-/// passphrase or one comes from --passphrase-file / HUSHPOST_PASSPHRASE_FILE; `None` when it
-/// is locked with no way to unlock it without asking. (The agent of issue 18 is one more way
-/// in, to be added here.)
+/// The keyring for a mail client, which cannot answer a prompt: held by an unlocked agent
+/// (`hushpost unlock`), or opened when it needs no passphrase or one comes from
+/// --passphrase-file / HUSHPOST_PASSPHRASE_FILE; `None` when it is locked with no way to
+/// unlock it without asking.
 pub fn session_without_prompt(ctx: &Ctx) -> Result<Option<Session>> {
+    if let hushpost_ops::agent::Access::Unlocked(c, snap) = hushpost_ops::agent::access(&ctx.home)?
+    {
+        return Ok(Some(Session::attach(ctx.home.clone(), c, *snap)?));
+    }
     if Session::needs_passphrase(&ctx.home)? && ctx.passphrase_file.is_none() {
         return Ok(None);
     }
@@ -143,7 +147,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let Some(mut s) = session_without_prompt(ctx)? else {
         return Err(exit(
             EX_TEMPFAIL,
-            "sendmail: the keyring is locked and there is no way to unlock it without a prompt (use --passphrase-file or HUSHPOST_PASSPHRASE_FILE); try again later".into(),
+            "sendmail: the keyring is locked and there is no way to unlock it without a prompt (run `hushpost unlock`, or use --passphrase-file or HUSHPOST_PASSPHRASE_FILE); try again later".into(),
         ));
     };
     let req = SendmailRequest {

@@ -7,6 +7,7 @@
 
 pub mod recorder;
 pub mod ssh;
+pub mod tmux;
 
 use assert_cmd::Command;
 use std::io::{BufRead, Read, Write};
@@ -322,4 +323,27 @@ pub fn relay_drop(
         hushpost_core::Route::Https(x) => hushpost_transports::https::RelayDrop::new(x, d),
         other => panic!("not a relay route: {other}"),
     }
+}
+
+/// A relay with a self-signed certificate, and Alice and Bob (no passphrase) each with it as
+/// their route and `config` as their config.toml.
+pub fn pair_on_relay(root: &Path, config: &str) -> (RelayProc, Hp, Hp) {
+    let relay = RelayProc::spawn(
+        &root.join("data"),
+        &root.join("logs"),
+        &["--tls-self-signed"],
+    );
+    let (a, b) = (Hp::new(root, "alice"), Hp::new(root, "bob"));
+    for (hp, name) in [(&a, "Alice"), (&b, "Bob")] {
+        hp.ok(&[
+            "init",
+            "--name",
+            name,
+            "--no-passphrase",
+            "--route",
+            &relay.route,
+        ]);
+        std::fs::write(hp.home.join("config.toml"), config).expect("config.toml");
+    }
+    (relay, a, b)
 }

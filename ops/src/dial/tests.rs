@@ -362,7 +362,7 @@ fn the_badge_describes_the_plan() {
     .expect("plan");
     assert_eq!(
         p.badge(),
-        "folder drop · padded · sender not in the file · folder readers see file times, owners and per-conversation daily counts"
+        "folder drop · padded · sender not in the file · folder readers see file times and owners"
     );
     let mail = r("mailto:a@example.org");
     let p = plan(

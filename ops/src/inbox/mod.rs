@@ -27,6 +27,7 @@ pub(crate) use truth::{outside_copy, outside_header};
 pub struct PeerIndex {
     by_key: HashMap<[u8; 32], (String, bool)>,
     by_fingerprint: HashMap<String, String>,
+    by_name: HashMap<String, String>,
     me: String,
 }
 
@@ -51,6 +52,7 @@ impl PeerIndex {
             idx.by_fingerprint
                 .entry(id.fingerprint().hex())
                 .or_insert_with(|| c.name.clone());
+            idx.by_name.insert(c.name.clone(), id.fingerprint().hex());
         }
         idx
     }
@@ -247,9 +249,11 @@ pub struct Listed {
     pub id: i64,
     /// Sender (contact name) or, for sent mail, "me".
     pub from: String,
-    /// Recipients of sent mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    /// Who it went to: the recipients of sent mail; "me" for received mail.
+    pub to: Vec<Recipient>,
+    /// What `read` and `reply` take: the id, with an `s` in front for sent mail.
+    #[serde(rename = "ref")]
+    pub reference: String,
     /// Subject.
     pub subject: String,
     /// RFC 3339 UTC.
@@ -273,6 +277,23 @@ pub struct Listed {
     pub deliveries: Vec<hushpost_store::Delivery>,
 }
 
+/// One recipient of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    /// Contact name ("me" for ourselves).
+    pub name: String,
+    /// Identity fingerprint, lower-case hex; `None` for a name no contact has any more.
+    pub fingerprint: Option<String>,
+}
+
+impl Listed {
+    /// The recipients' names, comma-separated.
+    pub fn to_names(&self) -> String {
+        let names: Vec<&str> = self.to.iter().map(|r| r.name.as_str()).collect();
+        names.join(", ")
+    }
+}
+
 /// Formats unix seconds as RFC 3339 UTC.
 pub fn rfc3339(ts: u64) -> String {
     humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(ts))
@@ -288,14 +309,42 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
         } else {
             known.map_or_else(|| s.peer.clone(), |(n, _)| n.clone())
         },
-        to: s.outgoing.then(|| s.peer.clone()),
+        to: if s.outgoing {
+            s.peer
+                .split(", ")
+                .map(|n| Recipient {
+                    name: n.to_string(),
+                    fingerprint: peers.by_name.get(n).cloned(),
+                })
+                .collect()
+        } else {
+            vec![Recipient {
+                name: "me".into(),
+                fingerprint: Some(peers.me.clone()),
+            }]
+        },
+        reference: if s.outgoing {
+            format!("s{}", s.id)
+        } else {
+            s.id.to_string()
+        },
         subject: s.subject.clone(),
         date: rfc3339(s.date),
         timestamp: s.date,
         unread: s.unread,
         thread: s.thread,
         attachments: s.has_attachments,
-        verified: s.outgoing || known.is_some_and(|(_, v)| *v),
+        // Sent mail: verified only when every recipient is a verified contact.
+        verified: if s.outgoing {
+            s.peer.split(", ").all(|n| {
+                peers
+                    .by_key
+                    .values()
+                    .any(|(name, verified)| name == n && *verified)
+            })
+        } else {
+            known.is_some_and(|(_, v)| *v)
+        },
         expires_at: s.expires_at,
         burn_after_reading: s.burn,
         deliveries: Vec::new(),

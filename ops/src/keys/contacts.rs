@@ -1,10 +1,9 @@
 //! Contacts: adding from a card (keys pinned, never silently replaced), verification by
 //! safety number, and the per-contact choice of routes and network mode.
 
-use super::{Keys, contact_public};
+use super::{KeyOp, Keys, contact_public};
 use crate::dial::{self, Operation};
 use crate::error::{Error, Result};
-use hushpost_core::card::Card;
 use hushpost_core::identity::SafetyNumber;
 use hushpost_core::route::{Route, Via};
 use hushpost_keyring::ContactState;
@@ -142,104 +141,40 @@ impl Keys {
     /// Adds a contact from a card, or refreshes the routes of an existing contact from a
     /// newer card with the same key. A different key under an existing name is refused.
     pub fn contact_add(&mut self, name: &str, card_text: &str) -> Result<ContactView> {
-        let name = name.trim();
-        if !hushpost_core::card::valid_name(name) {
-            return Err(Error::Invalid(
-                "contact names must be 1–64 bytes of printable text".into(),
-            ));
-        }
-        let card = Card::parse(card_text)?;
-        if card.identity.ed == self.identity.ed_public() {
-            return Err(Error::OwnCard);
-        }
-        if let Some(existing) = self.state.contacts.iter().find(|c| {
-            c.name != name && contact_public(c).is_some_and(|(_, id)| id.ed == card.identity.ed)
-        }) {
-            return Err(Error::SameKeyOtherName(existing.name.clone()));
-        }
-        let now = self.now();
-        match self.state.contact_mut(name) {
-            Some(c) => {
-                let (old, id) =
-                    contact_public(c).ok_or_else(|| Error::ContactExists(name.into()))?;
-                if id != card.identity {
-                    return Err(Error::KeyChanged(name.into()));
-                }
-                if card.issued_at <= old.issued_at {
-                    return Err(Error::ContactExists(name.into()));
-                }
-                c.card = card.encode();
-            }
-            None => self.state.contacts.push(ContactState {
-                name: name.to_string(),
-                card: card.encode(),
-                verified: false,
-                added_at: now,
-                use_routes: None,
-                allow_local: false,
-                via: None,
-                fallback: false,
-                my_prekeys: Vec::new(),
-                their_prekey: None,
-                their_pq_prekey: None,
-                their_pq_identity: None,
-                pq_seen_at: None,
-            }),
-        }
-        self.save()?;
-        self.contact(name)
-    }
-
-    fn contact_mut(&mut self, name: &str) -> Result<&mut ContactState> {
-        self.state
-            .contact_mut(name)
-            .ok_or_else(|| Error::UnknownContact(name.into()))
+        let at = self.now();
+        self.write(Some(KeyOp::ContactAdd {
+            name: name.trim().to_string(),
+            card: card_text.to_string(),
+            at,
+        }))?;
+        self.contact(name.trim())
     }
 
     /// Marks a contact verified (after comparing safety numbers).
     pub fn contact_verify(&mut self, name: &str) -> Result<ContactView> {
-        self.contact_mut(name)?.verified = true;
-        self.save()?;
+        self.write(Some(KeyOp::ContactVerify { name: name.into() }))?;
         self.contact(name)
     }
 
     /// Removes a contact (their mail stays in the store).
     pub fn contact_remove(&mut self, name: &str) -> Result<()> {
-        let before = self.state.contacts.len();
-        self.state.contacts.retain(|c| c.name != name);
-        if before == self.state.contacts.len() {
-            return Err(Error::UnknownContact(name.into()));
-        }
-        self.save()
+        self.write(Some(KeyOp::ContactRemove { name: name.into() }))
     }
 
     /// Lets the contact's card routes to local places be used, now and in newer cards
     /// (what `contact add --allow-local` does: for folders and relays you run yourself).
     pub fn contact_allow_local(&mut self, name: &str) -> Result<ContactView> {
-        self.contact_mut(name)?.allow_local = true;
-        self.save()?;
+        self.write(Some(KeyOp::ContactAllowLocal { name: name.into() }))?;
         self.contact(name)
     }
 
     /// Sets which of a contact's card routes to use, in order; an empty list restores the
     /// card's own list and order (without its local routes).
     pub fn contact_set_routes(&mut self, name: &str, routes: &[Route]) -> Result<ContactView> {
-        let view = self.contact(name)?;
-        let mut chosen: Vec<Route> = Vec::new();
-        for r in routes {
-            let text = r.to_string();
-            if !view.card_routes.contains(&text) {
-                return Err(Error::Invalid(format!(
-                    "{text} is not on {name}'s card (their routes: {})",
-                    view.card_routes.join(", ")
-                )));
-            }
-            if !chosen.contains(r) {
-                chosen.push(r.clone());
-            }
-        }
-        self.contact_mut(name)?.use_routes = (!chosen.is_empty()).then_some(chosen);
-        self.save()?;
+        self.write(Some(KeyOp::ContactSetRoutes {
+            name: name.into(),
+            routes: routes.to_vec(),
+        }))?;
         self.contact(name)
     }
 
@@ -255,15 +190,19 @@ impl Keys {
 
     /// Allows (or not) a later route of the contact to take mail the first could not.
     pub fn contact_set_fallback(&mut self, name: &str, on: bool) -> Result<ContactView> {
-        self.contact_mut(name)?.fallback = on;
-        self.save()?;
+        self.write(Some(KeyOp::ContactSetFallback {
+            name: name.into(),
+            on,
+        }))?;
         self.contact(name)
     }
 
     /// Sets the per-contact network mode (`None`: the global default).
     pub fn contact_set_via(&mut self, name: &str, via: Option<Via>) -> Result<ContactView> {
-        self.contact_mut(name)?.via = via;
-        self.save()?;
+        self.write(Some(KeyOp::ContactSetVia {
+            name: name.into(),
+            via,
+        }))?;
         self.contact(name)
     }
 }

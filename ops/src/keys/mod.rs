@@ -1,14 +1,21 @@
 //! The one owner of the keyring state: identity, receive routes, contacts, prekeys and the
-//! mail password. Every change goes through a method here, and [`Keys::save`] (private) is
-//! the only code that writes the keyring — then refreshes `poll-keys.json`, which is derived
-//! from it. Changes that happen as a side effect of mail moving (prekeys used, received or
-//! rotated) mark the state dirty and are written by [`Keys::commit`].
+//! mail password. Every change is a [`KeyOp`] made by a method here and applied by
+//! `change::apply`; `backend.rs` is the only code that writes the keyring (under its lock,
+//! then `poll-keys.json`, which is derived from it) or sends the op to the running agent,
+//! which applies it to the state it holds. Changes that happen as a side effect of mail
+//! moving (prekeys used, received or rotated) are applied here at once and kept pending
+//! until [`Keys::commit`].
 //!
 //! Must not: dial out, touch the mail store, or hand out a secret except to the code that
 //! seals and opens.
 
+mod backend;
+mod change;
 mod contacts;
 pub(crate) mod prekeys;
+
+pub(crate) use backend::Backend;
+pub use change::KeyOp;
 
 use crate::config::Config;
 use crate::dial::Policy;
@@ -43,14 +50,15 @@ pub(crate) enum Owner {
 /// The unlocked keyring.
 pub struct Keys {
     home: Home,
-    protection: Protection,
+    pub(crate) backend: Backend,
     state: State,
     identity: Identity,
     /// Our long-term hybrid key (expanded once: ML-KEM key generation is not free).
     hybrid: HybridKeyPair,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
-    dirty: bool,
+    /// Side effects applied to `state` but not yet written (or sent to the agent).
+    pending: Vec<KeyOp>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -63,6 +71,14 @@ fn identity_of(state: &State) -> Identity {
     Identity::from_secrets(state.ed_seed.expose(), state.x_secret.expose())
 }
 
+fn hybrid_of(state: &State) -> HybridKeyPair {
+    match &state.pq_seed {
+        Some(seed) => HybridKeyPair::from_seed(seed.expose()),
+        // Only a state that `unlock` has not upgraded yet (never saved like this).
+        None => HybridKeyPair::generate(),
+    }
+}
+
 impl Keys {
     /// Writes a new keyring (refuses to overwrite one).
     pub(crate) fn create(
@@ -73,76 +89,108 @@ impl Keys {
         clock: Arc<dyn Clock>,
     ) -> Result<Keys> {
         hushpost_keyring::create(&home.keyring(), &protection, &state)?;
-        let keys = Keys::assemble(home, protection, state, config, clock);
+        let stamp = hushpost_keyring::stamp(&home.keyring())?;
+        let backend = Backend::file(protection, Some(stamp));
+        let keys = Keys::assemble(home, backend, state, config, clock);
         keys.write_derived()?;
         Ok(keys)
     }
 
-    /// Opens the keyring with `passphrase` (or none, for an unprotected one).
+    /// Opens the keyring file with `passphrase` (or none, for an unprotected one); this
+    /// process then writes it itself.
     pub(crate) fn unlock(
         home: &Home,
         passphrase: Option<secrecy::SecretString>,
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
     ) -> Result<Keys> {
-        let mut state = hushpost_keyring::load(&home.keyring(), passphrase.as_ref())?;
+        let (state, stamp) = hushpost_keyring::load_stamped(&home.keyring(), passphrase.as_ref())?;
         let protection = match passphrase {
             Some(p) if hushpost_keyring::is_protected(&home.keyring())? => {
                 Protection::Passphrase(p)
             }
             _ => Protection::None,
         };
+        let backend = Backend::file(protection, Some(stamp));
+        let mut keys = Keys::assemble(home, backend, state, config, clock);
         // A keyring from before envelope v2 gets its long-term hybrid key now, durably,
         // before any message could announce it.
-        let upgrade = state.pq_seed.is_none();
-        if upgrade {
-            state.pq_seed = Some(hushpost_keyring::SecretHex::random());
-        }
-        let mut keys = Keys::assemble(home, protection, state, config, clock);
-        if upgrade {
-            keys.save()?;
+        if keys.state.pq_seed.is_none() {
+            keys.record(KeyOp::HybridSeed {
+                seed: hushpost_keyring::SecretHex::random(),
+            });
+            keys.hybrid = hybrid_of(&keys.state);
+            keys.commit()?;
+            // Another process may have upgraded it first: the file's seed is the one.
+            keys.reload_if_changed()?;
         }
         Ok(keys)
     }
 
+    /// The keyring as a running agent holds it; changes go to the agent.
+    pub(crate) fn from_agent(
+        home: &Home,
+        client: crate::agent::Client,
+        snapshot: crate::agent::Snapshot,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+    ) -> Keys {
+        let backend = Backend::Agent {
+            client,
+            encrypted: snapshot.encrypted,
+            generation: snapshot.generation,
+        };
+        Keys::assemble(home, backend, snapshot.state, config, clock)
+    }
+
     fn assemble(
         home: &Home,
-        protection: Protection,
+        backend: Backend,
         state: State,
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
     ) -> Keys {
-        let hybrid = match &state.pq_seed {
-            Some(seed) => HybridKeyPair::from_seed(seed.expose()),
-            // Only a state that `unlock` has not upgraded yet (never saved like this).
-            None => HybridKeyPair::generate(),
-        };
         Keys {
             home: home.clone(),
             identity: identity_of(&state),
-            hybrid,
-            protection,
+            hybrid: hybrid_of(&state),
+            backend,
             state,
             config,
             clock,
-            dirty: false,
+            pending: Vec::new(),
         }
     }
 
-    /// The only writer of the keyring: durably, then what unattended polls derive from it.
-    fn save(&mut self) -> Result<()> {
-        hushpost_keyring::save(&self.home.keyring(), &self.protection, &self.state)?;
-        self.dirty = false;
-        self.write_derived()
-    }
-
     fn write_derived(&self) -> Result<()> {
-        crate::poll::keys::write(self, &self.home)
+        crate::poll::keys::write(self, &self.home)?;
+        self.write_hint()
     }
 
     /// Saves changes that mail moving made (prekeys used, received, rotated, pruned).
     pub(crate) fn commit(&mut self) -> Result<()> {
-        if self.dirty { self.save() } else { Ok(()) }
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.write(None)
+    }
+
+    /// Applies a side effect of mail moving now; written by [`Keys::commit`].
+    fn record(&mut self, op: KeyOp) -> bool {
+        debug_assert!(op.is_side_effect());
+        let changed = change::apply(&mut self.state, &self.identity, &op).unwrap_or(false);
+        if changed {
+            self.pending.push(op);
+        }
+        changed
+    }
+
+    /// Takes `state` as ours (re-read from the file or the agent): the keys derived from it
+    /// follow.
+    fn adopt(&mut self, state: State) {
+        self.identity = identity_of(&state);
+        self.hybrid = hybrid_of(&state);
+        self.state = state;
     }
 
     /// Replaces the clock (tests and simulations).
@@ -152,6 +200,11 @@ impl Keys {
 
     pub(crate) fn now(&self) -> u64 {
         self.clock.now()
+    }
+
+    /// Replaces the settings (the agent re-reads config.toml before each change).
+    pub(crate) fn set_config(&mut self, config: Arc<Config>) {
+        self.config = config;
     }
 
     /// The settings these keys plan and derive with.
@@ -181,7 +234,7 @@ impl Keys {
 
     /// Whether the keyring file is encrypted.
     pub fn encrypted(&self) -> bool {
-        matches!(self.protection, Protection::Passphrase(_))
+        self.backend.encrypted()
     }
 
     /// The mail account's password, if the keyring keeps it.
@@ -191,8 +244,9 @@ impl Keys {
 
     /// Keeps (or with `None` forgets) the mail account's password, durably.
     pub fn set_mail_password(&mut self, password: Option<String>) -> Result<()> {
-        self.state.mail_password = password.map(hushpost_keyring::SecretText::new);
-        self.save()
+        self.write(Some(KeyOp::SetMailPassword {
+            password: password.map(hushpost_keyring::SecretText::new),
+        }))
     }
 
     /// Our current card.
@@ -208,36 +262,17 @@ impl Keys {
 
     /// Adds a receive route (the card changes).
     pub fn route_add(&mut self, route: Route) -> Result<()> {
-        if self.state.routes.contains(&route) {
-            return Err(Error::Invalid(format!(
-                "{route} is already one of your routes"
-            )));
-        }
-        if self.state.routes.len() >= 8 {
-            return Err(Error::Invalid("a card holds at most 8 routes".into()));
-        }
-        if let Route::Dir(d) = &route
-            && !d.path.is_dir()
-        {
-            return Err(Error::Invalid(format!(
-                "drop folder {} does not exist",
-                d.path.display()
-            )));
-        }
-        self.state.routes.push(route);
-        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
-        self.save()
+        let at = self.now();
+        self.write(Some(KeyOp::RouteAdd { route, at }))
     }
 
     /// Removes a receive route.
     pub fn route_remove(&mut self, route: &Route) -> Result<()> {
-        let before = self.state.routes.len();
-        self.state.routes.retain(|r| r != route);
-        if self.state.routes.len() == before {
-            return Err(Error::Invalid(format!("{route} is not one of your routes")));
-        }
-        self.state.card_issued_at = self.now().max(self.state.card_issued_at + 1);
-        self.save()
+        let at = self.now();
+        self.write(Some(KeyOp::RouteRemove {
+            route: route.clone(),
+            at,
+        }))
     }
 
     /// The contacts as stored.

@@ -13,7 +13,8 @@
 //!
 //! Must not: hand out a key whose signature does not verify, or keep one that expired.
 
-use super::{Keys, contact_public};
+use super::change::HybridSlot;
+use super::{KeyOp, Keys, contact_public};
 use hushpost_core::agelayer::KeyHit;
 use hushpost_core::envelope::SignedPrekey;
 use hushpost_core::envelope::v2::{KeyRole, SealTo, SignedKey};
@@ -93,13 +94,13 @@ fn peer_key(
 
 impl Keys {
     /// The keys our next message to contact `idx` carries: our newest hybrid prekey for
-    /// them (rotated first if due — then the state is dirty: commit before anything carrying
-    /// it leaves), and our long-term hybrid key until they are seen sealing to one of ours.
+    /// them (rotated first if due — then the change is pending: commit before anything
+    /// carrying it leaves), and our long-term hybrid key until they are seen sealing to one
+    /// of ours.
     pub(crate) fn outgoing_keys(&mut self, idx: usize) -> Option<Vec<SignedKey>> {
         let now = self.now();
         let (_, their) = contact_public(self.state.contacts.get(idx)?)?;
-        let c = &mut self.state.contacts[idx];
-        let due = match c.my_prekeys.last() {
+        let due = match self.state.contacts[idx].my_prekeys.last() {
             None => true,
             // A generation from before envelope v2 has no hybrid half to announce.
             Some(p) if p.pq_seed.is_none() => true,
@@ -110,20 +111,20 @@ impl Keys {
         };
         if due {
             let kp = XKeyPair::generate();
-            c.my_prekeys.push(OwnPrekey {
-                secret: SecretHex::from_bytes(*kp.secret_bytes()),
-                public: hex::encode(kp.public()),
-                created_at: now,
-                not_after: now + VALIDITY_SECS,
-                seen_in_use_at: None,
-                superseded_at: None,
-                pq_seed: Some(SecretHex::random()),
+            self.record(KeyOp::PrekeyAdd {
+                contact: hex::encode(their.ed),
+                prekey: OwnPrekey {
+                    secret: SecretHex::from_bytes(*kp.secret_bytes()),
+                    public: hex::encode(kp.public()),
+                    created_at: now,
+                    not_after: now + VALIDITY_SECS,
+                    seen_in_use_at: None,
+                    superseded_at: None,
+                    pq_seed: Some(SecretHex::random()),
+                },
             });
-            while c.my_prekeys.len() > MAX_LIVE {
-                c.my_prekeys.remove(0);
-            }
-            self.dirty = true;
         }
+        let c = &self.state.contacts[idx];
         let p = c.my_prekeys.last()?;
         let pq = HybridKeyPair::from_seed(p.pq_seed.as_ref()?.expose());
         let mut keys = vec![SignedKey::sign(
@@ -170,58 +171,35 @@ impl Keys {
     /// Records which of our keys contact `idx` sealed to; a prekey in use makes older ones
     /// superseded, and any hybrid key in use means they hold our hybrid keys.
     pub(crate) fn note_key_used(&mut self, idx: usize, opening: &Opening, hit: KeyHit) {
-        let now = self.now();
         let (prekey, hybrid) = match hit {
             KeyHit::X25519(i) => (opening.x_prekey.get(i).copied().flatten(), false),
             KeyHit::Hybrid(i) => (opening.pq_prekey.get(i).copied().flatten(), true),
         };
-        let Some(c) = self.state.contacts.get_mut(idx) else {
+        let Some(ed) = self.contact_ed(idx) else {
             return;
         };
-        if hybrid && c.pq_seen_at.is_none() {
-            c.pq_seen_at = Some(now);
-            self.dirty = true;
+        let contact = hex::encode(ed);
+        let at = self.now();
+        if hybrid {
+            self.record(KeyOp::HybridSeen {
+                contact: contact.clone(),
+                at,
+            });
         }
-        let Some(pos) = prekey.filter(|p| *p < c.my_prekeys.len()) else {
-            return;
-        };
-        if c.my_prekeys[pos].seen_in_use_at.is_none() {
-            c.my_prekeys[pos].seen_in_use_at = Some(now);
-            self.dirty = true;
-        }
-        for p in &mut c.my_prekeys[..pos] {
-            if p.superseded_at.is_none() {
-                p.superseded_at = Some(now);
-                self.dirty = true;
-            }
+        // A generation is named by its X25519 half, whichever half they sealed to.
+        let key = prekey.and_then(|pos| self.state.contacts[idx].my_prekeys.get(pos));
+        if let Some(key) = key.map(|p| p.public.clone()) {
+            self.record(KeyOp::PrekeyUsed { contact, key, at });
         }
     }
 
     /// Deletes private prekeys (both halves) past their deadline; returns how many.
     pub(crate) fn prune_prekeys(&mut self) -> usize {
-        let now = self.now();
-        let mut n = 0;
-        for c in &mut self.state.contacts {
-            // A prekey was replaced when the next one was created; the newest is never due.
-            let replaced: Vec<Option<u64>> = (0..c.my_prekeys.len())
-                .map(|i| c.my_prekeys.get(i + 1).map(|next| next.created_at))
-                .collect();
-            let mut i = 0;
-            c.my_prekeys.retain(|p| {
-                let due = replaced[i].is_some_and(|replaced_at| {
-                    let grace_over = p.superseded_at.is_some_and(|t| now >= t + GRACE_SECS);
-                    let cap_over = now >= replaced_at + HARD_CAP_SECS;
-                    grace_over || cap_over
-                });
-                i += 1;
-                n += usize::from(due);
-                !due
-            });
-        }
-        if n > 0 {
-            self.dirty = true;
-        }
-        n
+        let at = self.now();
+        let before: usize = self.state.contacts.iter().map(|c| c.my_prekeys.len()).sum();
+        self.record(KeyOp::PrekeysPrune { at });
+        let after: usize = self.state.contacts.iter().map(|c| c.my_prekeys.len()).sum();
+        before - after
     }
 
     /// Keeps a contact's newer v1 prekey if its signature verifies; returns whether it
@@ -233,24 +211,18 @@ impl Keys {
             tracing::warn!("ignored a prekey whose signature does not verify or that has expired");
             return false;
         }
-        let Some(i) = self.contact_by_key(sender) else {
+        if self.contact_by_key(sender).is_none() {
             return false;
-        };
-        let c = &mut self.state.contacts[i];
-        let newer = c
-            .their_prekey
-            .as_ref()
-            .is_none_or(|p| p.not_after < spk.not_after);
-        if newer {
-            c.their_prekey = Some(hushpost_keyring::PeerPrekey {
+        }
+        self.record(KeyOp::PrekeyReceived {
+            contact: hex::encode(sender),
+            prekey: hushpost_keyring::PeerPrekey {
                 key: hex::encode(spk.key),
                 not_after: spk.not_after,
                 sig: hex::encode(spk.sig),
                 received_at: now,
-            });
-            self.dirty = true;
-        }
-        newer
+            },
+        })
     }
 
     /// Keeps the hybrid keys a contact signed for us (v2 heads and messages): the newest
@@ -259,35 +231,30 @@ impl Keys {
     pub(crate) fn remember_keys(&mut self, sender: &[u8; 32], keys: &[SignedKey]) {
         let now = self.now();
         let me = self.identity.ed_public();
-        let Some(i) = self.contact_by_key(sender) else {
+        if self.contact_by_key(sender).is_none() {
             return;
-        };
+        }
         for k in keys {
             if !k.verify(sender, &me) {
                 tracing::warn!("ignored a hybrid key whose signature does not verify");
                 continue;
             }
-            let c = &mut self.state.contacts[i];
-            let stored = PeerHybridKey {
-                key: hex::encode(k.key.as_bytes()),
-                not_after: k.not_after,
-                sig: hex::encode(k.sig),
-                received_at: now,
-            };
-            let slot = match k.role {
-                KeyRole::Prekey if k.not_after > now => &mut c.their_pq_prekey,
-                KeyRole::Prekey => continue,
-                KeyRole::Identity => &mut c.their_pq_identity,
-            };
-            let replace = match (slot.as_ref(), k.role) {
-                (None, _) => true,
-                (Some(old), KeyRole::Prekey) => old.not_after < k.not_after,
-                (Some(old), KeyRole::Identity) => old.key != stored.key,
-            };
-            if replace {
-                *slot = Some(stored);
-                self.dirty = true;
+            if k.role == KeyRole::Prekey && k.not_after <= now {
+                continue;
             }
+            self.record(KeyOp::HybridReceived {
+                contact: hex::encode(sender),
+                slot: match k.role {
+                    KeyRole::Prekey => HybridSlot::Prekey,
+                    KeyRole::Identity => HybridSlot::LongTerm,
+                },
+                key: PeerHybridKey {
+                    key: hex::encode(k.key.as_bytes()),
+                    not_after: k.not_after,
+                    sig: hex::encode(k.sig),
+                    received_at: now,
+                },
+            });
         }
     }
 

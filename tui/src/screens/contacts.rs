@@ -1,7 +1,8 @@
 //! Contacts: the list with verification state, and for the selected one the safety
 //! number, fingerprint, and routes in the order they are tried, each with what it
 //! protects. Add from a pasted card, verify after comparing safety numbers, and show our
-//! own card as text and as a QR code.
+//! own card as text and as a QR code. Pending contact requests follow the contacts
+//! (see `requests.rs`).
 //!
 //! Must not mark anyone verified without the user confirming the safety number on screen.
 
@@ -17,7 +18,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 impl App {
     pub(crate) fn contacts_move(&mut self, delta: isize) {
-        let last = self.contacts.list.len().saturating_sub(1);
+        let last = (self.contacts.list.len() + self.contacts.requests.len()).saturating_sub(1);
         self.contacts.selected = self
             .contacts
             .selected
@@ -26,6 +27,9 @@ impl App {
     }
 
     pub(crate) fn contacts_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        if self.request_key(&k) {
+            return;
+        }
         match k.code {
             KeyCode::Char('j') | KeyCode::Down => self.contacts_move(1),
             KeyCode::Char('k') | KeyCode::Up => self.contacts_move(-1),
@@ -93,11 +97,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         };
         names.push(Line::from(Span::styled(crate::fmt::pad(&text, 25), style)));
     }
+    crate::screens::requests::list_lines(app, &mut names);
     f.render_widget(
         Paragraph::new(names).block(Block::new().borders(Borders::RIGHT).border_style(t.dim())),
         left,
     );
     let Some(v) = app.contacts.list.get(app.contacts.selected) else {
+        crate::screens::requests::render(app, f, right);
         return;
     };
     let label = |x: &str| Span::styled(format!("{x:<15}"), t.label());

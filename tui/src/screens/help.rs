@@ -58,6 +58,8 @@ fn screen_keys(s: Screen) -> &'static [(&'static str, &'static str)] {
             ("a", "add a contact from their card (paste it)"),
             ("v", "mark verified after comparing the safety number"),
             ("Enter", "write to the selected contact"),
+            ("A", "accept the selected contact request (Enter too)"),
+            ("x", "reject the selected contact request"),
             ("Esc", "back"),
         ],
         Screen::Card => &[("Esc", "back")],

@@ -467,7 +467,7 @@ pub fn subject(r: &Listed) -> String {
 /// Who, as a list shows it: the sender, or for sent mail the recipients.
 pub fn who(r: &Listed) -> String {
     let name = if r.from == "me" {
-        format!("to {}", r.to.clone().unwrap_or_default())
+        format!("to {}", r.to_names())
     } else {
         r.from.clone()
     };

@@ -6,4 +6,5 @@ pub mod contacts;
 pub mod help;
 pub mod list;
 pub mod reader;
+pub mod requests;
 pub mod setup;

@@ -10,8 +10,8 @@ use crate::event::{Effect, Saving, StoreCmd};
 use crate::fmt::{relative, size, wrap, wrapped_len};
 use hushpost_ops::Reading;
 use hushpost_ops::attachments::safe_name as file_name;
-use hushpost_ops::core_store::PartSource;
 use hushpost_ops::core::sanitize::{for_terminal, one_line};
+use hushpost_ops::core_store::PartSource;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -51,11 +51,7 @@ pub struct Att {
 
 impl ReaderView {
     /// Prepares a message for showing; `sources` are its stored parts opened by index.
-    pub fn new(
-        reading: Reading,
-        sources: Vec<(u32, Arc<PartSource>)>,
-        burned: bool,
-    ) -> ReaderView {
+    pub fn new(reading: Reading, sources: Vec<(u32, Arc<PartSource>)>, burned: bool) -> ReaderView {
         let text = for_terminal(&reading.letter.text.replace("\r\n", "\n"));
         let body = text.split('\n').map(|l| l.replace('\t', "    ")).collect();
         let inline = reading.letter.attachments.iter().map(|a| Att {

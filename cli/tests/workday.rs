@@ -1,0 +1,375 @@
+//! Issue 18 §3, what trips a new user up, through the real binary: `list --sent` marks a
+//! recipient verified only when they are; a fetch that fails prints nothing on stdout and
+//! one inert line per route on stderr; lock files are 0600; `read N` opens received mail
+//! and `read sN` sent mail; `--json` `to` is a list of {name, fingerprint}; ids of mail
+//! fetched together follow `sent_at`; search finds short prefixes and CJK.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test and benchmark fixtures are throw-away files"
+)]
+
+mod common;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn sent_mail_is_marked_verified_only_when_the_recipient_is() {
+    let tmp = tempdir();
+    let (a, _b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob", "--subject", "Hi"], "hello\n");
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0]["verified"], false,
+        "bob is not verified yet: {sent:?}"
+    );
+    assert!(!a.ok(&["list", "--sent"]).contains('✓'));
+    a.ok(&["contact", "verify", "bob"]);
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent[0]["verified"], true, "{sent:?}");
+    assert!(a.ok(&["list", "--sent"]).contains('✓'));
+}
+
+#[test]
+fn a_failed_fetch_prints_nothing_on_stdout() {
+    let tmp = tempdir();
+    let (a, _b, drop) = pair(tmp.path());
+    std::fs::remove_dir_all(&drop).expect("rm");
+    let (code, out, err) = a.run(&["fetch"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "stdout: {out:?}");
+    assert!(err.contains("no route could be fetched"), "{err}");
+    assert!(err.lines().all(|l| l.starts_with("hushpost: ")), "{err}");
+    let (code, out, _) = a.run(&["fetch", "--json"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "stdout: {out:?}");
+}
+
+#[test]
+fn lock_files_are_private() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob"], "hi\n");
+    b.ok(&["fetch"]);
+    for (hp, f) in [(&a, "keyring.lock"), (&b, "lock"), (&b, "keyring.lock")] {
+        let mode = std::fs::metadata(hp.home.join(f))
+            .expect(f)
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{f} is {mode:o}");
+    }
+}
+
+fn fingerprint_hex(hp: &Hp) -> String {
+    let v: serde_json::Value = serde_json::from_str(&hp.ok(&["id", "--json"])).expect("json");
+    v["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .replace(' ', "")
+        .to_lowercase()
+}
+
+#[test]
+fn received_and_sent_mail_do_not_share_read_ids() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "Lunch"],
+        "Lunch at noon?\n",
+    );
+    b.ok(&["fetch"]);
+    b.ok_stdin(&["reply", "1"], "Yes.\n");
+    a.ok(&["fetch"]);
+    // Alice's store: her sent message came first, bob's answer second.
+    let got = a.list_json(&[]);
+    assert_eq!(got.len(), 1);
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent[0]["ref"], format!("s{}", sent[0]["id"]));
+    let sid = sent[0]["ref"].as_str().expect("ref").to_string();
+    let rid = got[0]["ref"].as_str().expect("ref").to_string();
+    assert_eq!(rid, got[0]["id"].to_string());
+    assert!(a.ok(&["read", &rid]).contains("Yes."));
+    assert!(a.ok(&["read", &sid]).contains("Lunch at noon?"));
+    let plain = sid.trim_start_matches('s');
+    let (code, _, err) = a.run(&["read", plain]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("read {sid}")), "{err}");
+    let (code, _, err) = a.run(&["read", &format!("s{rid}")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(a.ok(&["list", "--sent"]).contains(&sid));
+
+    // `to`: a list of {name, fingerprint}, for sent and for received mail.
+    assert_eq!(
+        sent[0]["to"],
+        serde_json::json!([{"name": "bob", "fingerprint": fingerprint_hex(&b)}])
+    );
+    assert_eq!(
+        got[0]["to"],
+        serde_json::json!([{"name": "me", "fingerprint": fingerprint_hex(&a)}])
+    );
+}
+
+#[test]
+fn mail_fetched_together_is_numbered_in_the_order_it_was_written() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    for s in ["first", "second", "third"] {
+        a.ok_stdin(&["send", "--to", "bob", "--subject", s], "x\n");
+        // Sent one second apart: sent_at has whole seconds.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    b.ok(&["fetch"]);
+    let mut rows = b.list_json(&[]);
+    rows.sort_by_key(|r| r["id"].as_i64());
+    let subjects: Vec<&str> = rows
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(subjects, ["first", "second", "third"]);
+}
+
+#[test]
+fn search_finds_short_prefixes_and_cjk() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob", "--subject", "Lunch"], "at noon\n");
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "旅行"],
+        "東京で日本語を話します\n",
+    );
+    b.ok(&["fetch"]);
+    let hits = |q: &str| -> Vec<String> {
+        let v: Vec<serde_json::Value> =
+            serde_json::from_str(&b.ok(&["search", "--json", q])).expect("json");
+        v.iter()
+            .map(|m| m["subject"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(hits("lun"), ["Lunch"]);
+    assert_eq!(hits("日本"), ["旅行"]);
+    assert_eq!(hits("語を"), ["旅行"]);
+    assert!(hits("日語").is_empty());
+}
+
+#[test]
+fn contact_requests_can_be_rejected_and_go_once_the_sender_is_a_contact() {
+    let tmp = tempdir();
+    let drop = tmp.path().join("shared");
+    std::fs::create_dir_all(&drop).expect("mkdir");
+    let bob = Hp::new(tmp.path(), "bob");
+    bob.init("Bob", &drop);
+    let mut others = Vec::new();
+    for (dir, name) in [("carol", "Carol"), ("dave", "Dave")] {
+        let hp = Hp::new(tmp.path(), dir);
+        hp.init(name, &drop);
+        hp.ok(&[
+            "contact",
+            "add",
+            "--allow-local",
+            "bob",
+            &bob.card(),
+            "--introduce",
+        ]);
+        others.push(hp);
+    }
+    let (code, _, err) = bob.run(&["fetch"]);
+    assert_eq!(code, 0, "{err}");
+    let reqs = bob.ok(&["contact", "requests"]);
+    assert_eq!(reqs.lines().count(), 2, "{reqs}");
+    let carol = reqs
+        .lines()
+        .find(|l| l.contains("Carol"))
+        .and_then(|l| l.split('.').next())
+        .expect("Carol's request")
+        .to_string();
+    let (_, _, err) = bob.run(&["contact", "reject", &carol]);
+    assert!(err.contains("rejected the request from Carol"), "{err}");
+    let reqs = bob.ok(&["contact", "requests"]);
+    assert!(
+        !reqs.contains("Carol") && reqs.contains("1. Dave"),
+        "{reqs}"
+    );
+    assert!(
+        bob.ok(&["contact", "list"])
+            .lines()
+            .all(|l| !l.contains("carol"))
+    );
+    let (code, _, err) = bob.run(&["contact", "reject", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no contact request number 2"), "{err}");
+    // Dave's card reaches Bob another way: the request is gone without an accept.
+    bob.ok(&["contact", "add", "--allow-local", "dave", &others[1].card()]);
+    let (_, out, err) = bob.run(&["contact", "requests"]);
+    assert!(!out.contains("Dave"), "{out}");
+    assert!(err.contains("no contact requests"), "{err}");
+}
+
+#[test]
+fn ssh_setup_writes_absolute_key_paths() {
+    if !require("ssh-keygen") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, _, _) = pair(tmp.path());
+    let keys = tmp.path().join("keys");
+    std::fs::create_dir_all(&keys).expect("mkdir");
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(keys.join("owner"))
+        .status()
+        .expect("ssh-keygen");
+    assert!(status.success());
+    let host = keys.join("owner.pub");
+    let out = a
+        .cmd()
+        .current_dir(&keys)
+        .args(["route", "ssh-setup", "--host", "example.org", "--json"])
+        .args(["--host-key", host.to_str().expect("utf8")])
+        .args(["--owner-key", "owner.pub"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let config = v["config_toml"].as_str().expect("config_toml");
+    let want = format!("{:?}", keys.join("owner").display().to_string());
+    assert!(config.contains(&want), "{config}");
+}
+
+#[test]
+fn saved_attachments_are_private() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let file = tmp.path().join("plan.txt");
+    std::fs::write(&file, "the plan\n").expect("write");
+    a.ok_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "-s",
+            "plan",
+            "-a",
+            file.to_str().expect("utf8"),
+        ],
+        "attached\n",
+    );
+    b.ok(&["fetch"]);
+    let id = b.list_json(&[])[0]["ref"]
+        .as_str()
+        .expect("ref")
+        .to_string();
+    let dir = tmp.path().join("saved").join("here");
+    b.ok(&[
+        "read",
+        &id,
+        "--save-attachments",
+        dir.to_str().expect("utf8"),
+    ]);
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the folder it made");
+    assert_eq!(mode(&dir.join("plan.txt")), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("plan.txt")).expect("read"),
+        "the plan\n"
+    );
+}
+
+#[test]
+fn the_relay_log_has_no_colours_when_stderr_is_a_file() {
+    let tmp = tempdir();
+    let mut relay = RelayProc::spawn(
+        &tmp.path().join("relay-data"),
+        &tmp.path().join("logs"),
+        &["--tls-self-signed"],
+    );
+    relay.stop();
+    let log = std::fs::read_to_string(&relay.log).expect("log");
+    assert!(!log.trim().is_empty(), "the relay logged nothing");
+    assert!(!log.contains('\x1b'), "{log:?}");
+}
+
+/// The README's install line, with its `cargo install` left out (the test runs the
+/// binary it built): afterwards `man hushpost` finds the page, whose NAME says hushpost once.
+#[test]
+fn man_hushpost_works_after_the_readme_install() {
+    if !require("man") {
+        return;
+    }
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo install --locked --path cli && "))
+        .expect("the install line");
+    let steps: Vec<&str> = line.split(" && ").collect();
+    assert_eq!(steps.last(), Some(&"hushpost"), "{line}");
+    let man_step = steps[1..steps.len() - 1].join(" && ");
+    assert!(man_step.contains("man/"), "{line}");
+    let tmp = tempdir();
+    let home = tmp.path();
+    std::fs::create_dir_all(home.join(".cargo/bin")).expect("mkdir");
+    let run = |cmd: &str| {
+        let out = std::process::Command::new("bash")
+            .args(["-c", cmd])
+            .current_dir(root)
+            .env("HOME", home)
+            .env(
+                "PATH",
+                format!("{}/.cargo/bin:/usr/bin:/bin", home.display()),
+            )
+            .env_remove("MANPATH")
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&man_step);
+    let page = run("man -w hushpost");
+    assert!(
+        page.trim().starts_with(&home.display().to_string()),
+        "{page}"
+    );
+    let text = run("MANWIDTH=200 man -P cat hushpost 2>/dev/null");
+    let name = text
+        .lines()
+        .skip_while(|l| l.trim() != "NAME")
+        .nth(1)
+        .expect("NAME");
+    assert_eq!(name.matches("hushpost").count(), 1, "{name}");
+}
+
+#[test]
+fn fetch_reports_its_totals_in_bytes() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    a.ok_stdin(&["send", "--to", "bob", "-s", "one"], "x\n");
+    a.ok_stdin(&["send", "--to", "bob", "-s", "two"], "y\n");
+    let (code, out, err) = b.run(&["fetch"]);
+    assert_eq!(code, 0, "{err}");
+    // Two 16,384-byte blobs.
+    assert!(
+        out.contains("2 new messages (2 blobs, 32.00 KiB in "),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&b.ok(&["fetch", "--json"])).expect("json");
+    assert_eq!(
+        (v["blobs"].as_u64(), v["bytes"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(b.ok(&["fetch"]).trim(), "0 new messages", "nothing came");
+    a.ok_stdin(&["send", "--to", "bob", "-s", "three"], "z\n");
+    let v: serde_json::Value = serde_json::from_str(&b.ok(&["fetch", "--json"])).expect("json");
+    assert_eq!(
+        (v["blobs"].as_u64(), v["bytes"].as_u64()),
+        (Some(1), Some(16_384))
+    );
+}
