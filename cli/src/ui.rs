@@ -108,4 +108,22 @@ impl Ui {
         pb.set_message(what.to_string());
         Some(pb)
     }
+
+    /// A progress bar in bytes for `len` bytes: done/total, rate, percentage and ETA
+    /// (terminals only; `None` in pipes, with --json or -q).
+    pub fn progress_bytes(&self, len: u64, what: &str) -> Option<indicatif::ProgressBar> {
+        if !self.stderr_tty || self.json || self.quiet {
+            return None;
+        }
+        let pb = indicatif::ProgressBar::new(len);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>10} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {percent}% ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        pb.set_message(what.to_string());
+        Some(pb)
+    }
 }

@@ -231,7 +231,9 @@ fn key_export_opens_blobs_with_stock_age() {
         &["send", "--to", "bob", "-s", "for age"],
         "opened by age -d\n",
     );
-    let (code, keys, err) = b.run(&["key", "export", "--age"]);
+    // Debian's Go age is 1.1: it refuses a file with a post-quantum line, so the classical
+    // keys alone (the first message to a contact is sealed to the card's X25519 key).
+    let (code, keys, err) = b.run(&["key", "export", "--age", "--classical-only"]);
     assert_eq!(code, 0);
     assert!(err.contains("SECRET"), "warning on stderr: {err}");
     let kf = t.path().join("bob.key");

@@ -11,7 +11,7 @@ mod seal;
 mod state;
 
 pub use seal::Sealer;
-pub use state::{ContactState, OwnPrekey, PeerPrekey, SecretHex, SecretText, State};
+pub use state::{ContactState, OwnPrekey, PeerHybridKey, PeerPrekey, SecretHex, SecretText, State};
 
 use hushpost_core::agelayer::{self, AgeError};
 use secrecy::SecretString;

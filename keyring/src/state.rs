@@ -119,6 +119,10 @@ pub struct OwnPrekey {
     /// When the contact was first seen using a newer prekey instead.
     #[serde(default)]
     pub superseded_at: Option<u64>,
+    /// The hybrid (ML-KEM-768 + X25519) half of this prekey generation: its 32-byte seed.
+    /// Same lifecycle as `secret`. `None` for v1-only prekeys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pq_seed: Option<SecretHex>,
 }
 
 /// The newest verified prekey a contact gave us.
@@ -127,6 +131,19 @@ pub struct PeerPrekey {
     /// Hex of the X25519 public key.
     pub key: String,
     /// Unix time after which we must not use it.
+    pub not_after: u64,
+    /// Hex of their signature.
+    pub sig: String,
+    /// When we received it.
+    pub received_at: u64,
+}
+
+/// A hybrid key a contact signed for us (envelope v2 `SignedKey`), as received.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PeerHybridKey {
+    /// Hex of the 1,216-byte hybrid public key.
+    pub key: String,
+    /// Unix time after which we must not use it (0: a long-term key, no expiry).
     pub not_after: u64,
     /// Hex of their signature.
     pub sig: String,
@@ -168,6 +185,16 @@ pub struct ContactState {
     /// Their newest verified prekey for us.
     #[serde(default)]
     pub their_prekey: Option<PeerPrekey>,
+    /// Their newest verified hybrid prekey for us (envelope v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub their_pq_prekey: Option<PeerHybridKey>,
+    /// Their long-term hybrid key (envelope v2), sealed to when no hybrid prekey is live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub their_pq_identity: Option<PeerHybridKey>,
+    /// When the contact was first seen sealing to a hybrid key of ours: from then on our
+    /// messages stop carrying our long-term hybrid key (they have it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pq_seen_at: Option<u64>,
 }
 
 /// Everything the keyring holds.
@@ -192,6 +219,10 @@ pub struct State {
     /// Contacts.
     #[serde(default)]
     pub contacts: Vec<ContactState>,
+    /// Seed of our long-term hybrid key (announced as `KeyRole::Identity`); keyrings from
+    /// before envelope v2 get one on their first unlock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pq_seed: Option<SecretHex>,
     /// The password of the `[account]` in config.toml, when the user chose to keep it here
     /// rather than behind a `password_command`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

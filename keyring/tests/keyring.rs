@@ -21,6 +21,7 @@ fn state() -> State {
         card_issued_at: 1,
         created_at: 1,
         contacts: vec![],
+        pq_seed: None,
         mail_password: None,
     }
 }
@@ -148,4 +149,74 @@ fn save_replaces_and_deleted_secrets_are_gone() {
         !all.windows(old.len()).any(|w| w == old.as_bytes()),
         "old secret still on disk"
     );
+}
+
+/// Envelope v2 added hybrid seeds and keys: a keyring written without them loads (and is
+/// written back byte for byte the same), and one with them keeps them, encrypted.
+#[test]
+fn hybrid_fields_are_optional_and_round_trip() {
+    let d = tempfile::tempdir().expect("tmp");
+    let p = d.path().join("home/keyring.json");
+    create(&p, &Protection::None, &state()).expect("create");
+    let old = std::fs::read(&p).expect("read");
+    assert!(
+        !String::from_utf8_lossy(&old).contains("pq_"),
+        "no hybrid fields written"
+    );
+    let loaded = load(&p, None).expect("old keyring loads");
+    assert!(loaded.pq_seed.is_none());
+    save(&p, &Protection::None, &loaded).expect("save");
+    assert_eq!(
+        std::fs::read(&p).expect("read"),
+        old,
+        "unchanged when unused"
+    );
+
+    let mut s = state();
+    s.pq_seed = Some(SecretHex::from_bytes([0x33; 32]));
+    s.contacts.push(hushpost_keyring::ContactState {
+        name: "bob".into(),
+        card: "hushpost:x".into(),
+        verified: false,
+        added_at: 1,
+        use_routes: None,
+        via: None,
+        fallback: false,
+        allow_local: false,
+        my_prekeys: vec![hushpost_keyring::OwnPrekey {
+            secret: SecretHex::from_bytes([0x44; 32]),
+            public: "00".repeat(32),
+            created_at: 1,
+            not_after: 2,
+            seen_in_use_at: None,
+            superseded_at: None,
+            pq_seed: Some(SecretHex::from_bytes([0x55; 32])),
+        }],
+        their_prekey: None,
+        their_pq_prekey: Some(hushpost_keyring::PeerHybridKey {
+            key: "ab".repeat(1216),
+            not_after: 9,
+            sig: "cd".repeat(64),
+            received_at: 3,
+        }),
+        their_pq_identity: None,
+        pq_seen_at: Some(4),
+    });
+    let e = d.path().join("enc/keyring.age");
+    create(&e, &Protection::Passphrase(pass("pw")), &s).expect("create");
+    let bytes = std::fs::read(&e).expect("read");
+    assert!(
+        !bytes
+            .windows(8)
+            .any(|w| w == b"33333333" || w == b"55555555")
+    );
+    let back = load(&e, Some(&pass("pw"))).expect("load");
+    assert_eq!(back.pq_seed.as_ref().map(|x| *x.expose()), Some([0x33; 32]));
+    let c = &back.contacts[0];
+    assert_eq!(
+        c.my_prekeys[0].pq_seed.as_ref().map(|x| *x.expose()),
+        Some([0x55; 32])
+    );
+    assert_eq!(c.their_pq_prekey.as_ref().map(|k| k.not_after), Some(9));
+    assert_eq!(c.pq_seen_at, Some(4));
 }

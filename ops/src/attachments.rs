@@ -4,6 +4,8 @@
 //! (fsync of the file and its folder); under a name cleaned of directories, control and
 //! bidi characters and leading dots, and shortened (keeping its extension) to fit.
 //!
+//! Attachments of any size are streamed (`save_stream_into`), never held whole.
+//!
 //! Must not: replace a file, follow a planted link, write outside the chosen folder, or
 //! leave a half-written file behind.
 
@@ -66,6 +68,15 @@ pub fn safe_name(name: &str) -> String {
 /// Creates `name` inside the open folder `dir` (never following a link, never replacing
 /// anything), writes `data` and syncs it; on failure nothing is left under that name.
 fn create_in(dir: &std::os::fd::OwnedFd, name: &str, data: &[u8]) -> std::io::Result<()> {
+    create_in_with(dir, name, &mut |f| f.write_all(data))
+}
+
+/// [`create_in`] with the content written by `fill` (a stream of any size).
+fn create_in_with(
+    dir: &std::os::fd::OwnedFd,
+    name: &str,
+    fill: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let fd = rustix::fs::openat(
         dir,
         name,
@@ -73,7 +84,7 @@ fn create_in(dir: &std::os::fd::OwnedFd, name: &str, data: &[u8]) -> std::io::Re
         Mode::from_raw_mode(0o600),
     )?;
     let mut f = std::fs::File::from(fd);
-    let written = f.write_all(data).and_then(|()| f.sync_all());
+    let written = fill(&mut f).and_then(|()| f.sync_all());
     if written.is_err() {
         let _ = rustix::fs::unlinkat(dir, name, AtFlags::empty());
     }
@@ -96,13 +107,31 @@ fn open_dir(dir: &Path) -> std::io::Result<std::os::fd::OwnedFd> {
 /// Writes a new file at `path` (the TUI's "save to"); fails if anything — a file, a link —
 /// is already there. The name is used as given, inside the folder it names.
 pub fn save_new(path: &Path, data: &[u8]) -> Result<()> {
+    save_new_with(path, &mut |f| f.write_all(data))
+}
+
+/// [`save_new`] for an attachment of any size read as a stream (a stored part), copied one
+/// MiB at a time with `progress` told the bytes written so far; a failure (a full disk)
+/// leaves no file behind.
+pub fn save_stream_new(
+    path: &Path,
+    src: &dyn hushpost_core::envelope::v2::ContentSource,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    save_new_with(path, &mut |f| copy_stream(src, f, progress))
+}
+
+fn save_new_with(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let io = |e| Error::Io(e, path.to_path_buf());
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Invalid(format!("{} is not a file name", path.display())))?;
     let dir = open_dir(path.parent().unwrap_or(Path::new(""))).map_err(io)?;
-    create_in(&dir, name, data).map_err(io)?;
+    create_in_with(&dir, name, fill).map_err(io)?;
     std::fs::File::from(dir).sync_all().map_err(io)
 }
 
@@ -120,6 +149,63 @@ pub fn save_into(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
             format!("{n}-{base}")
         };
         match create_in(&fd, &candidate, data) {
+            Ok(()) => {
+                std::fs::File::from(fd).sync_all().map_err(io)?;
+                return Ok(dir.join(candidate));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::Io(e, dir.join(candidate))),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "{}: 10000 files named like {base} already",
+        dir.display()
+    )))
+}
+
+/// Bytes copied per step when streaming an attachment out.
+const STREAM_STEP: usize = 1 << 20;
+
+/// Copies `src` into `f` one [`STREAM_STEP`] at a time, telling `progress` the bytes so far.
+fn copy_stream(
+    src: &dyn hushpost_core::envelope::v2::ContentSource,
+    f: &mut std::fs::File,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<()> {
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; STREAM_STEP]);
+    let len = src.len();
+    let mut at = 0u64;
+    while at < len {
+        let n = (len - at).min(STREAM_STEP as u64) as usize;
+        src.read_exact_at(&mut buf[..n], at)?;
+        f.write_all(&buf[..n])?;
+        at += n as u64;
+        progress(at);
+    }
+    Ok(())
+}
+
+/// [`save_into`] for an attachment of any size read as a stream (a stored part): copied one
+/// MiB at a time, `progress` told the bytes written so far; a failure (a full disk) leaves
+/// no file behind.
+pub fn save_stream_into(
+    dir: &Path,
+    name: &str,
+    src: &dyn hushpost_core::envelope::v2::ContentSource,
+    progress: &mut dyn FnMut(u64),
+) -> Result<PathBuf> {
+    let io = |e| Error::Io(e, dir.to_path_buf());
+    hushpost_durable::create_private_dir(dir).map_err(io)?;
+    let fd = open_dir(dir).map_err(io)?;
+    let base = safe_name(name);
+    let mut fill = |f: &mut std::fs::File| copy_stream(src, f, progress);
+    for n in 1..=10_000 {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{n}-{base}")
+        };
+        match create_in_with(&fd, &candidate, &mut fill) {
             Ok(()) => {
                 std::fs::File::from(fd).sync_all().map_err(io)?;
                 return Ok(dir.join(candidate));

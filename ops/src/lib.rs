@@ -30,13 +30,13 @@ pub mod ssh_setup;
 
 pub use doctor::Check;
 pub use error::{Error, Result};
-pub use fetch::{FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
+pub use fetch::{Arriving, FetchProgress, FetchReport, QuarantineItem, RETENTION_DAYS, Rejection};
 pub use home::Home;
 pub use inbox::{
     ChainWarning, Inbox, Listed, Page, PeerIndex, Reading, Recipient, ReplyPlan, rfc3339,
 };
 pub use intro::{ContactRequest, held_note};
-pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState};
+pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState, ReceivingKeys};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
 pub use maildir::Synced;
@@ -46,8 +46,25 @@ pub use sendmail::{ClientBody, SendmailError, SendmailReport, SendmailRequest};
 pub use session::{InitOptions, Reader, Session};
 
 pub use hushpost_core as core;
+
+/// A size for people: `812 B`, `4.0 KiB`, `1.5 GiB`.
+pub fn fmt_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
 /// The store's delivery and quarantine records, as the front ends show them.
 pub mod core_store {
-    pub use hushpost_store::{ChainAlert, Delivery, DeliveryState, Quarantined};
+    pub use hushpost_store::{
+        ChainAlert, Delivery, DeliveryState, PartSource, Quarantined, StoredPart,
+    };
 }
 pub use hushpost_keyring::{KeyringError, Protection};

@@ -237,8 +237,8 @@ impl Session {
         self.keys.set_mail_password(password)
     }
 
-    /// Every X25519 key that currently opens mail sent to us (for `key export --age`).
-    pub fn receiving_keys(&self) -> Vec<(String, hushpost_core::identity::XKeyPair)> {
+    /// Every key that currently opens mail sent to us (for `key export --age`).
+    pub fn receiving_keys(&self) -> crate::keys::ReceivingKeys {
         self.keys.receiving_keys()
     }
 

@@ -6,7 +6,9 @@
     reason = "test and benchmark fixtures are throw-away files"
 )]
 
+use hushpost_core::envelope::v2::{self, Body, KeyRole, SealTo, SignedKey};
 use hushpost_core::envelope::{self, Draft, Kind, Recipient, SignedPrekey};
+use hushpost_core::hybrid::HybridKeyPair;
 use hushpost_core::identity::Identity;
 use hushpost_core::tags::PairKeys;
 use hushpost_core::time::{Clock, Day};
@@ -112,6 +114,55 @@ fn prekey_hexes(s: &Session, contact: &str) -> Vec<String> {
         .collect()
 }
 
+/// The hybrid halves (seeds) of our prekeys for `contact`, oldest first.
+fn hybrid_prekey_seeds(s: &Session, contact: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&keyring_text(s)).expect("json");
+    v["keyring"]["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .find(|c| c["name"] == contact)
+        .expect("contact")["my_prekeys"]
+        .as_array()
+        .expect("prekeys")
+        .iter()
+        .map(|p| {
+            p["pq_seed"]
+                .as_str()
+                .expect("every prekey has a hybrid half")
+                .to_string()
+        })
+        .collect()
+}
+
+/// A v2 blob from `from` to `to`'s mailbox, sealed to `key`, put in the drop.
+fn put_v2(w: &World, from: &Identity, to: &Session, key: SealTo, draft: v2::Draft, name: &str) {
+    let body = b"Subject: late\r\n\r\nlate".to_vec();
+    let mut blobs = Vec::new();
+    v2::seal(from, &key, &draft, &Body::new(&body), &mut |b| {
+        blobs.push(b.to_vec());
+        Ok(())
+    })
+    .expect("seal");
+    let tag = PairKeys::derive(from, &to.identity().public())
+        .expect("pair")
+        .outgoing
+        .tag(Day::of(w.clock.now()));
+    std::fs::write(w.drop.join(format!("{}.{name}", tag.hex())), &blobs[0]).expect("write");
+}
+
+fn v2_draft(w: &World, kind: Kind, keys: Vec<SignedKey>) -> v2::Draft {
+    v2::Draft {
+        kind,
+        msg_id: envelope::new_msg_id(),
+        prev_hash: [0; 32],
+        sent_at: w.clock.now(),
+        expires_at: 0,
+        burn_after_reading: false,
+        keys,
+    }
+}
+
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir).expect("ls").count()
 }
@@ -123,7 +174,9 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     send(&mut w.alice, "bob", "one");
     assert_eq!(fetch(&mut w.bob).new.len(), 1);
     let a1 = prekey_hexes(&w.alice, "bob");
+    let pq1 = hybrid_prekey_seeds(&w.alice, "bob");
     assert_eq!(a1.len(), 1);
+    assert_eq!(pq1.len(), 1, "each prekey generation has a hybrid half");
     let st = w.bob.prekey_state("alice").expect("state");
     assert!(st.we_use_their_prekey, "Bob now encrypts to Alice's prekey");
     // Bob's reply is sealed to A1 (trial decryption finds it) and carries Bob's prekey.
@@ -133,6 +186,10 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
     assert!(
         st.they_use_our_prekey && st.we_use_their_prekey && st.active(),
         "{st:?}"
+    );
+    assert!(
+        st.post_quantum,
+        "Alice seals to Bob's hybrid prekey now: {st:?}"
     );
 
     // A blob sealed to A1 now (an adversary kept it), to be tried after A1's deadline.
@@ -164,6 +221,10 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         "A1's secret bytes are still in the keyring file"
     );
     assert!(
+        !text.contains(&pq1[0]),
+        "A1's hybrid seed is still in the keyring file"
+    );
+    assert!(
         !hushpost_durable::prev_path(&w.alice.home.keyring()).exists(),
         "no old generation left behind"
     );
@@ -186,9 +247,25 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         .expect("hex")
         .try_into()
         .expect("32");
+    put_late_blobs(&w, &bob_identity, a1_key, &pq1[0]);
+    let r = fetch(&mut w.alice);
+    assert_eq!(r.new.len(), 0);
+    assert_eq!(r.rejected.len(), 2, "{r:?}");
+    assert!(
+        r.rejected
+            .iter()
+            .all(|x| x.reason.contains("key we do not hold")),
+        "{:?}",
+        r.rejected
+    );
+}
+
+/// What an adversary kept: a v1 blob sealed to A1 and a post-quantum blob sealed to A1's
+/// hybrid half (the key Bob really used), both from Bob to Alice, put in the drop.
+fn put_late_blobs(w: &World, bob_identity: &Identity, a1_key: [u8; 32], pq1_seed: &str) {
     let alice_pub = w.alice.identity().public();
     let sealed = envelope::seal(
-        &bob_identity,
+        bob_identity,
         &Recipient {
             ed: alice_pub.ed,
             key: a1_key,
@@ -205,7 +282,7 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         },
     )
     .expect("seal");
-    let tag = PairKeys::derive(&bob_identity, &alice_pub)
+    let tag = PairKeys::derive(bob_identity, &alice_pub)
         .expect("pair")
         .outgoing
         .tag(Day::of(w.clock.now()));
@@ -214,13 +291,19 @@ fn prekeys_rotate_and_superseded_keys_are_really_deleted() {
         &sealed.blobs[0],
     )
     .expect("write");
-    let r = fetch(&mut w.alice);
-    assert_eq!(r.new.len(), 0);
-    assert_eq!(r.rejected.len(), 1, "{r:?}");
-    assert!(
-        r.rejected[0].reason.contains("key we do not hold"),
-        "{:?}",
-        r.rejected
+    // And a post-quantum blob sealed to A1's hybrid half, the key Bob really used.
+    let pq1_key =
+        HybridKeyPair::from_seed(&hex::decode(pq1_seed).expect("hex").try_into().expect("32"));
+    put_v2(
+        w,
+        bob_identity,
+        &w.alice,
+        SealTo::Hybrid {
+            ed: alice_pub.ed,
+            key: pq1_key.public().clone(),
+        },
+        v2_draft(w, Kind::Message, vec![]),
+        "0000000000000002",
     );
 }
 
@@ -304,18 +387,53 @@ fn forged_prekey_is_ignored() {
     )
     .expect("write");
     let before = keyring_text(&w.bob);
+    let pq_of = |text: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(text).expect("json");
+        v["keyring"]["contacts"][0]["their_pq_prekey"]["key"]
+            .as_str()
+            .expect("Alice's hybrid prekey")
+            .to_string()
+    };
+    let genuine = pq_of(&before);
     fetch(&mut w.bob);
     let v: serde_json::Value = serde_json::from_str(&keyring_text(&w.bob)).expect("json");
-    let kept = v["keyring"]["contacts"][0]["their_prekey"]["key"]
-        .as_str()
-        .expect("key")
-        .to_string();
     assert_ne!(
-        kept,
-        hex::encode([9u8; 32]),
-        "the forged prekey was adopted"
+        v["keyring"]["contacts"][0]["their_prekey"]["key"].as_str(),
+        Some(hex::encode([9u8; 32]).as_str()),
+        "the forged v1 prekey was adopted"
     );
-    assert!(before.contains(&kept), "the genuine prekey is kept");
+    assert_eq!(pq_of(&keyring_text(&w.bob)), genuine);
+    // The same in v2: a hybrid prekey Mallory signed, in a key update "from" Alice, is
+    // refused as a whole (bad key) and never stored.
+    let forged = SignedKey::sign(
+        &mallory,
+        &bob_pub.ed,
+        KeyRole::Prekey,
+        HybridKeyPair::generate().public().clone(),
+        w.clock.now() + 30 * DAY,
+    );
+    put_v2(
+        &w,
+        &alice_id,
+        &w.bob,
+        SealTo::Classical {
+            ed: bob_pub.ed,
+            key: bob_pub.x,
+        },
+        v2_draft(&w, Kind::KeyUpdate, vec![forged]),
+        "00000000000000ab",
+    );
+    let r = fetch(&mut w.bob);
+    assert_eq!(r.rejected.len(), 1, "{r:?}");
+    assert!(
+        r.rejected[0].reason.contains("signed key does not verify"),
+        "{r:?}"
+    );
+    assert_eq!(
+        pq_of(&keyring_text(&w.bob)),
+        genuine,
+        "the forged hybrid prekey was adopted"
+    );
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn wire_trace_is_identical_with_an_empty_outbox_and_with_50_queued() {
 }
 
 fn header_shape(blob: &[u8]) -> Vec<usize> {
-    // Line lengths of the age header: identical for every blob with one X25519 stanza.
+    // Line lengths of the age header: identical for every blob with one stanza of a type.
     let end = blob
         .windows(4)
         .position(|w| w == b"\n---")
@@ -255,6 +255,22 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
     // 50 small + 1 large slot per lane per tick, two lanes (Bob, and Alice's own loop on
     // the shared folder), 100 ticks = 10,200 puts; some real, most chaff of both kinds.
     let mut w = world(50, 1, None);
+    // Bob writes first, so Alice holds his hybrid keys and her mail to him is post-quantum,
+    // as all mail is after a pair's first exchange (and chaff always is).
+    let r = w
+        .bob
+        .send(
+            &SendRequest {
+                to: vec!["alice".into()],
+                subject: "hi".into(),
+                text: "x".into(),
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .expect("send");
+    assert!(r.all_delivered(), "{r:?}");
+    assert_eq!(w.alice.fetch(&mut |_| {}).expect("fetch").new.len(), 1);
     queue(&mut w.alice, 300);
     let real_hashes = queued_hashes(&w.alice.home.outbox());
     assert_eq!(real_hashes.len(), 300);
@@ -295,12 +311,14 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
         real.len(),
         chaff.len()
     );
-    // Same header shape (one X25519 stanza, same line lengths) and length.
+    // Same header shape (one mlkem768x25519 stanza, same line lengths) and length.
     let shape = header_shape(&real[0]);
-    assert_eq!(shape, vec![21, 53, 43, 47]);
+    assert_eq!(shape, vec![21, 18 + 1494, 43, 47]);
     assert!(real.iter().chain(&chaff).all(|b| header_shape(b) == shape));
     // Byte statistics of the payload: both look uniform, and nothing separates them.
-    let payload = |v: &[Vec<u8>]| -> Vec<u8> { v.iter().flat_map(|b| b[168..].to_vec()).collect() };
+    const HEADER: usize = hushpost_core::agelayer::HYBRID_HEADER_LEN;
+    let payload =
+        |v: &[Vec<u8>]| -> Vec<u8> { v.iter().flat_map(|b| b[HEADER..].to_vec()).collect() };
     let (pr, pc) = (payload(&real), payload(&chaff));
     assert!(
         chi2_p(chi2_uniform(&pr), 255.0) > 0.001,
@@ -310,8 +328,9 @@ fn ten_thousand_slots_are_bucket_sized_and_chaff_looks_like_mail() {
         chi2_p(chi2_uniform(&pc), 255.0) > 0.001,
         "chaff payload bytes not uniform"
     );
-    let mean =
-        |b: &Vec<u8>| b[168..].iter().map(|x| f64::from(*x)).sum::<f64>() / (b.len() - 168) as f64;
+    let mean = |b: &Vec<u8>| {
+        b[HEADER..].iter().map(|x| f64::from(*x)).sum::<f64>() / (b.len() - HEADER) as f64
+    };
     let (n, m) = (real.len() as f64, chaff.len() as f64);
     let d = ks(
         real.iter().map(mean).collect(),

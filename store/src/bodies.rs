@@ -30,6 +30,15 @@ const BODY_KEY_INFO: &[u8] = b"hushpost v1 store bodies";
 /// may belong to another process's insert that has not committed yet.
 const ORPHAN_AGE: Duration = Duration::from_secs(3600);
 
+/// A 32-byte key derived from the store key for one purpose.
+pub(crate) fn derive(store_key: &[u8; 32], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut okm = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(None, store_key)
+        .expand(info, okm.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    okm
+}
+
 /// The body directory and the key its files are encrypted to.
 pub(crate) struct Bodies {
     dir: PathBuf,
@@ -39,10 +48,7 @@ pub(crate) struct Bodies {
 impl Bodies {
     /// Derives the body key from the store key.
     pub(crate) fn new(store_dir: &Path, store_key: &[u8; 32]) -> Bodies {
-        let mut okm = Zeroizing::new([0u8; 32]);
-        Hkdf::<Sha256>::new(None, store_key)
-            .expand(BODY_KEY_INFO, okm.as_mut())
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        let okm = derive(store_key, BODY_KEY_INFO);
         Bodies {
             dir: store_dir.join(BODIES_DIR),
             key: XKeyPair::from_bytes(&okm),
@@ -157,10 +163,86 @@ fn is_temp_name(name: &str) -> bool {
         })
 }
 
+/// Names in `dir` older than [`ORPHAN_AGE`] that `ours` accepts (the store's own names, or
+/// temp files `write_new` left behind).
+fn old_names(dir: &Path, ours: fn(&str) -> bool) -> Result<Vec<String>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(e, dir)),
+    };
+    let cutoff = SystemTime::now()
+        .checked_sub(ORPHAN_AGE)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(e, dir))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let temp = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once('.'))
+            .is_some_and(|(base, _)| ours(base));
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff);
+        if (ours(&name) || temp) && old {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// A sub-directory of the store, which of its names are ours, and the query listing the
+/// names rows still reference.
+type OrphanSet = (&'static str, fn(&str) -> bool, &'static str);
+
 impl Store {
+    /// Removes part files and early fragments no row references (a crash between a file's
+    /// creation and its row's commit, or between a deletion's commit and the file's removal).
+    fn sweep_orphan_files(&self) -> Result<(), StoreError> {
+        let sets: [OrphanSet; 2] = [
+            (
+                crate::parts::PARTS_DIR,
+                crate::parts::is_part_name,
+                "SELECT file FROM parts WHERE file IS NOT NULL UNION SELECT file FROM partial_files",
+            ),
+            (
+                crate::partial::EARLY_DIR,
+                crate::partial::is_early_name,
+                "SELECT file FROM early",
+            ),
+        ];
+        for (sub, ours, sql) in sets {
+            let dir = self.dir.join(sub);
+            let candidates = old_names(&dir, ours)?;
+            if candidates.is_empty() {
+                continue;
+            }
+            let mut stmt = self.conn.prepare(sql)?;
+            let referenced = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<HashSet<String>, _>>()?;
+            for name in candidates.iter().filter(|n| !referenced.contains(*n)) {
+                let path = dir.join(name);
+                match hushpost_durable::remove_durable(&path) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                        return Err(StoreError::io(e, &path));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Removes body files that no message references: left by a crash between a delete's
     /// commit and the file removal, or by an insert that failed after writing its file.
     pub(crate) fn sweep_orphan_bodies(&self) -> Result<(), StoreError> {
+        self.sweep_orphan_files()?;
         let candidates = self.bodies.old_files()?;
         if candidates.is_empty() {
             return Ok(());

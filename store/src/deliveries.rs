@@ -76,6 +76,9 @@ pub struct Delivery {
     pub fallback: bool,
     /// Unix seconds of the last change.
     pub updated_at: u64,
+    /// What the sender recorded to seal this copy again the same way (opaque here).
+    #[serde(skip)]
+    pub draft: Option<Vec<u8>>,
 }
 
 /// A blob kept aside because its `sent_at` was outside the window.
@@ -109,11 +112,12 @@ fn delivery(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         sent_blobs: r.get::<_, i64>(9)? as u64,
         fallback: r.get::<_, i64>(10)? != 0,
         updated_at: r.get::<_, i64>(11)? as u64,
+        draft: r.get(12)?,
     })
 }
 
 const COLUMNS: &str = "id, message, recipient, recipient_ed, route, grp, state, reason, blobs,
-    sent_blobs, fallback, updated_at";
+    sent_blobs, fallback, updated_at, draft";
 
 impl Store {
     /// Records a recipient's delivery of sent message `message`; returns its id.
@@ -181,6 +185,14 @@ impl Store {
                 route,
                 to_sql_u64(now)
             ])?;
+        Ok(())
+    }
+
+    /// Keeps what the sender needs to seal a delivery again the same way.
+    pub fn set_delivery_draft(&mut self, group: &[u8; 16], draft: &[u8]) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE deliveries SET draft = ?2 WHERE grp = ?1")?
+            .execute(params![&group[..], draft])?;
         Ok(())
     }
 

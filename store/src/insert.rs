@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::bodies::Bodies;
 use crate::search::index_text;
-use crate::{INLINE_BODY_MAX, Inserted, NewMessage, Store, StoreError, to_sql_u64};
+use crate::{INLINE_BODY_MAX, Incoming, Inserted, NewMessage, Store, StoreError, to_sql_u64};
 
 impl Store {
     /// Stores `msgs` in one transaction and records each `(sender, msg_id)` in the replay
@@ -19,6 +19,21 @@ impl Store {
     /// mail read. Everything reported [`Inserted::New`] is durable when this returns; on
     /// error nothing of the batch is kept.
     pub fn insert_batch(&mut self, msgs: &[NewMessage<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        let full: Vec<Incoming<'_>> = msgs
+            .iter()
+            .map(|m| Incoming {
+                msg: m.clone(),
+                parts: Vec::new(),
+                completes_partial: false,
+            })
+            .collect();
+        self.insert_full(&full)
+    }
+
+    /// [`Store::insert_batch`] for messages with attachments stored as parts of their own;
+    /// a message that `completes_partial` takes over the part files of its partial (which is
+    /// forgotten in the same transaction).
+    pub fn insert_full(&mut self, msgs: &[Incoming<'_>]) -> Result<Vec<Inserted>, StoreError> {
         if msgs.is_empty() {
             return Ok(Vec::new());
         }
@@ -45,7 +60,7 @@ impl Store {
 fn insert_all(
     tx: &Transaction<'_>,
     bodies: &Bodies,
-    msgs: &[NewMessage<'_>],
+    msgs: &[Incoming<'_>],
     written: &mut Vec<String>,
 ) -> Result<Vec<Inserted>, StoreError> {
     // Ids are assigned here rather than by SQLite so a thread root can carry its own id
@@ -82,11 +97,22 @@ fn insert_all(
     // Ids follow `sent_at` within a batch (mail fetched together reads in the order it was
     // written, whatever order the drop listed it in); results keep the callers' order.
     let mut order: Vec<usize> = (0..msgs.len()).collect();
-    order.sort_by_key(|&i| msgs[i].sent_at);
+    order.sort_by_key(|&i| msgs[i].msg.sent_at);
     let mut out: Vec<Option<Inserted>> = (0..msgs.len()).map(|_| None).collect();
     for i in order {
-        let m = &msgs[i];
+        let inc = &msgs[i];
+        let m = &inc.msg;
         let slot = &mut out[i];
+        if inc.completes_partial {
+            // The part files now belong to the message's rows (or, for a duplicate, are
+            // swept as orphans): the partial goes either way.
+            for table in ["partial", "partial_files"] {
+                tx.prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE sender = ?1 AND msg_id = ?2"
+                ))?
+                .execute(params![&m.sender[..], &m.msg_id[..]])?;
+            }
+        }
         // The replay entry must outlive the window in which `sent_at` is still accepted,
         // so it is dated by the later of the two clocks (see `Store::prune_seen`).
         let at = to_sql_u64(m.sent_at.max(m.received_at));
@@ -152,6 +178,7 @@ fn insert_all(
             index_text(&m.text),
             index_text(&m.peer)
         ])?;
+        crate::attach::insert_parts(tx, id, &inc.parts)?;
         adopt_replies(tx, m, thread)?;
         *slot = Some(Inserted::New(id));
     }

@@ -8,7 +8,9 @@
 //! the blob from the remote drop right after).
 //!
 //! Layout of `dir`: `store.db` (+ `-wal`, `-shm`), all 0600; `bodies/<hex>.age` for large
-//! bodies; the directories are 0700.
+//! bodies; `parts/<hex>.part` for the attachments of large messages (records sealed under a
+//! per-file key, see `parts.rs`); `early/<hex>.blob` for fragments that arrived before their
+//! head (sealed, as fetched); the directories are 0700.
 //!
 //! - Encryption: SQLCipher with the caller's raw 32-byte key (no PBKDF2 on open); large
 //!   bodies are age files to an X25519 key HKDF-derived from the same key. SQLite keeps
@@ -22,10 +24,13 @@
 //!   leave it when its segment is merged, or at once with [`Store::compact`].
 #![forbid(unsafe_code)]
 
+mod attach;
 mod bodies;
 mod deliveries;
 mod error;
 mod insert;
+mod partial;
+mod parts;
 mod pending;
 mod query;
 mod schema;
@@ -36,16 +41,22 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use attach::{NewPart, PartData, PartSource, StoredPart};
 pub use deliveries::{Delivery, DeliveryState, Quarantined};
 pub use error::StoreError;
+pub use partial::{Early, NewPartial, PartFileRef, Partial};
+pub use parts::{CHUNK, PartFile, PartLayout};
 pub use seen::{ChainAlert, SeenSnapshot};
 
 /// Bodies larger than this go to an encrypted file of their own instead of the database, so
 /// a few huge messages do not bloat the WAL or the page cache.
 pub const INLINE_BODY_MAX: usize = 1024 * 1024;
 
+/// HKDF info of the key part files' keys are derived from; changing it orphans them all.
+const PART_KEY_INFO: &[u8] = b"hushpost v2 store parts";
+
 /// The current schema version (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// One message to store, as the receive (or send) path produced it.
 #[derive(Clone)]
@@ -98,6 +109,18 @@ impl std::fmt::Debug for NewMessage<'_> {
             .field("raw_len", &self.raw.len())
             .finish_non_exhaustive()
     }
+}
+
+/// A message with its attachments, for [`Store::insert_full`].
+#[derive(Debug, Clone)]
+pub struct Incoming<'a> {
+    /// The message (its `raw` is the letter, part 0).
+    pub msg: NewMessage<'a>,
+    /// Its attachments.
+    pub parts: Vec<NewPart<'a>>,
+    /// It was a large message arriving in pieces: its partial record is forgotten (its
+    /// part files now belong to these parts).
+    pub completes_partial: bool,
 }
 
 /// `(sender, msg_id)`: what identifies a message for dedupe and reassembly.
@@ -186,6 +209,8 @@ pub struct Store {
     conn: Connection,
     dir: PathBuf,
     bodies: bodies::Bodies,
+    /// What each part file's key is derived from (with the file's salt).
+    part_key: zeroize::Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Store {
@@ -205,6 +230,7 @@ impl Store {
             conn,
             dir: dir.to_path_buf(),
             bodies,
+            part_key: bodies::derive(key, PART_KEY_INFO),
         };
         store.sweep_orphan_bodies()?;
         Ok(store)

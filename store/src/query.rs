@@ -165,12 +165,16 @@ impl Store {
             .ok_or(StoreError::NotFound(id))?;
         tx.prepare_cached("DELETE FROM fts WHERE rowid = ?1")?
             .execute([id])?;
-        // `bodies` goes with it (ON DELETE CASCADE).
+        let part_files = crate::attach::files_of(&tx, id)?;
+        // `bodies` and `parts` go with it (ON DELETE CASCADE).
         tx.prepare_cached("DELETE FROM messages WHERE id = ?1")?
             .execute([id])?;
         tx.commit()?;
         if let Some(name) = file {
             self.bodies.remove(&name)?;
+        }
+        for f in part_files {
+            self.part_file_remove(&f)?;
         }
         Ok(())
     }

@@ -146,8 +146,64 @@ CREATE INDEX seen_chain ON seen (sender, chain) WHERE chain IS NOT NULL;
 CREATE INDEX seen_prev ON seen (sender, prev_hash) WHERE prev_hash IS NOT NULL;
 "#;
 
+/// Version 3 (envelope v2): a message's attachments as parts of their own — small ones
+/// inline, those of large messages as encrypted files under `parts/` (`parts.rs`); large
+/// messages that are still arriving (`partial`: the verified head's fragment plan, which
+/// fragments are stored, and their part files), and fragments that arrived before their
+/// head, kept sealed as they came (`early`, files under `early/`); and what a delivery needs
+/// to be sealed again the same way after an interruption (`deliveries.draft`).
+const V3: &str = r#"
+CREATE TABLE parts (
+    message    INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    len        INTEGER NOT NULL,
+    data       BLOB,
+    file       TEXT,
+    salt       BLOB,
+    start      INTEGER NOT NULL DEFAULT 0,
+    inline_len INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (message, idx)
+);
+CREATE INDEX parts_file ON parts (file) WHERE file IS NOT NULL;
+
+CREATE TABLE partial (
+    sender      BLOB    NOT NULL,
+    msg_id      BLOB    NOT NULL,
+    plan        BLOB    NOT NULL,
+    bitmap      BLOB    NOT NULL,
+    head        BLOB    NOT NULL,
+    letter      BLOB,
+    started_at  INTEGER NOT NULL,
+    progress_at INTEGER NOT NULL,
+    PRIMARY KEY (sender, msg_id)
+);
+
+CREATE TABLE partial_files (
+    sender BLOB    NOT NULL,
+    msg_id BLOB    NOT NULL,
+    idx    INTEGER NOT NULL,
+    file   TEXT    NOT NULL,
+    salt   BLOB    NOT NULL,
+    PRIMARY KEY (sender, msg_id, idx)
+);
+
+CREATE TABLE early (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    sender      BLOB    NOT NULL,
+    msg_id      BLOB    NOT NULL,
+    idx         INTEGER NOT NULL,
+    file        TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (sender, msg_id, idx)
+);
+
+ALTER TABLE deliveries ADD COLUMN draft BLOB;
+"#;
+
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Creates the directory and database file if needed and returns a keyed, migrated
 /// connection.

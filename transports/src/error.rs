@@ -46,9 +46,13 @@ pub enum TransportError {
     /// The server refused our credentials.
     #[error("{0}: authentication refused")]
     AuthRefused(String),
-    /// The drop is full for this tag (relay quota) or low on space; try later.
+    /// The drop is low on space or busy; try later.
     #[error("{0} (retryable)")]
     Retryable(String),
+    /// The recipient's mailbox on the drop is full (a relay's per-tag quota): not a fault of
+    /// the route — it takes more once the recipient fetches.
+    #[error("{0}")]
+    QuotaFull(String),
     /// TLS was required but the server does not offer it.
     #[error("{0} does not offer TLS; refusing to send in the clear")]
     NoTls(String),
@@ -94,6 +98,7 @@ impl TransportError {
             self,
             TransportError::Unreachable { .. }
                 | TransportError::Retryable(_)
+                | TransportError::QuotaFull(_)
                 | TransportError::ProxyDown(_)
                 | TransportError::DiskFull(_)
         )

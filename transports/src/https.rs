@@ -340,8 +340,8 @@ impl RelayDrop {
             .map(str::to_string)
             .unwrap_or_else(|| format!("HTTP {}", a.status));
         match a.status {
-            StatusCode::TOO_MANY_REQUESTS => TransportError::Retryable(format!(
-                "relay {}: the recipient's mailbox there is full ({msg}); try later",
+            StatusCode::TOO_MANY_REQUESTS => TransportError::QuotaFull(format!(
+                "relay {}: the recipient's mailbox there is full ({msg}); it takes more once they fetch",
                 self.host
             )),
             StatusCode::INSUFFICIENT_STORAGE => TransportError::Retryable(format!(

@@ -7,7 +7,9 @@ use crate::app::{App, Phase, Screen, ThreadView};
 use crate::event::{Effect, Event, Folder, StoreCmd};
 use crate::screens::reader::ReaderView;
 use crate::screens::setup::{InitForm, UnlockForm};
+use hushpost_ops::core_store::PartSource;
 use hushpost_ops::{FetchReport, Listed, Reading, poll::PollReport};
+use std::sync::Arc;
 
 impl App {
     pub(crate) fn worker_event(&mut self, ev: Event, fx: &mut Vec<Effect>) {
@@ -46,7 +48,7 @@ impl App {
                 }
             }
             Event::Thread { thread, rows } => self.thread_arrived(thread, rows),
-            Event::Opened(r) => self.opened(r),
+            Event::Opened(r, sources) => self.opened(r, sources),
             Event::Marked { id, unread } => self.marked(id, unread),
             Event::Deleted { id } => self.deleted(id),
             Event::ReplyPlanned(plan) => self.open_reply(*plan),
@@ -138,7 +140,7 @@ impl App {
         }
     }
 
-    fn opened(&mut self, r: Box<Reading>) {
+    fn opened(&mut self, r: Box<Reading>, sources: Vec<(u32, Arc<PartSource>)>) {
         let id = r.summary.id;
         let burned = r.summary.burn_after_reading && r.summary.from != "me";
         for l in [&mut self.inbox, &mut self.search] {
@@ -151,7 +153,7 @@ impl App {
         if let Some(row) = self.thread.rows.iter_mut().find(|x| x.id == id) {
             row.unread = false;
         }
-        self.reader = Some(ReaderView::new(*r, burned));
+        self.reader = Some(ReaderView::new(*r, sources, burned));
         self.push(Screen::Reader);
     }
 

@@ -16,7 +16,6 @@ use ratatui::crossterm::event::{
     Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
 };
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Rows asked for per page of a folder.
 pub const PAGE: usize = 200;
@@ -77,7 +76,7 @@ pub enum PromptKind {
     /// y/n: throw away the message being written.
     Discard,
     /// Path to save an attachment to.
-    Save(Arc<Vec<u8>>),
+    Save(crate::event::Saving),
     /// Path of a file to attach.
     Attach,
     /// Name of the contact being added.

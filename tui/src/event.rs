@@ -4,6 +4,7 @@
 //!
 //! Must not carry anything that needs the terminal to interpret: workers never draw.
 
+use hushpost_ops::core_store::PartSource;
 use hushpost_ops::{
     ContactRequest, ContactView, FetchProgress, FetchReport, Listed, Reader, Reading, ReplyPlan,
     SendReport, SendRequest,
@@ -82,7 +83,7 @@ pub enum StoreCmd {
         /// Where.
         path: PathBuf,
         /// What.
-        data: Arc<Vec<u8>>,
+        data: Saving,
     },
     /// Check a file the user wants to attach.
     Stat {
@@ -207,8 +208,9 @@ pub enum Event {
         /// Oldest first.
         rows: Vec<Listed>,
     },
-    /// A message, opened.
-    Opened(Box<Reading>),
+    /// A message, opened, with its stored attachments (v2 mail) opened for saving: taken
+    /// before the read, so a burn-after-reading message's parts can still be saved.
+    Opened(Box<Reading>, Vec<(u32, Arc<PartSource>)>),
     /// Mark done.
     Marked {
         /// Message id.
@@ -276,4 +278,13 @@ pub enum Effect {
     Suspend,
     /// Leave.
     Quit,
+}
+
+/// What a save writes.
+#[derive(Debug, Clone)]
+pub enum Saving {
+    /// Bytes the letter carried (v1 mail).
+    Bytes(Arc<Vec<u8>>),
+    /// A stored attachment, copied as a stream (v2 mail, any size).
+    Part(Arc<PartSource>),
 }

@@ -19,7 +19,7 @@
 //!
 //! Must not touch the terminal: a worker that printed would corrupt the screen.
 
-use crate::event::{Event, Folder, NetCmd, OwnCard, StoreCmd};
+use crate::event::{Event, Folder, NetCmd, OwnCard, Saving, StoreCmd};
 use hushpost_ops::agent::{self, Access};
 use hushpost_ops::core::sanitize::one_line;
 use hushpost_ops::core::time::Clock;
@@ -123,10 +123,21 @@ impl StoreWorker {
                 }),
                 Err(e) => out.event(Event::Failed(err_line(e))),
             },
-            StoreCmd::Read { id } => match s.read(id, false) {
-                Ok(r) => out.event(Event::Opened(Box::new(r))),
-                Err(e) => out.event(Event::Failed(err_line(e))),
-            },
+            StoreCmd::Read { id } => {
+                // The parts are opened first: reading a burn-after-reading message deletes
+                // it, and an open part stays readable after that.
+                let opened = s.part_sources(id).and_then(|p| Ok((p, s.read(id, false)?)));
+                match opened {
+                    Ok((parts, r)) => {
+                        let parts = parts
+                            .into_iter()
+                            .map(|(p, src)| (p.idx, Arc::new(src)))
+                            .collect();
+                        out.event(Event::Opened(Box::new(r), parts))
+                    }
+                    Err(e) => out.event(Event::Failed(err_line(e))),
+                }
+            }
             StoreCmd::Mark { id, unread } => match s.mark(id, unread) {
                 Ok(()) => out.event(Event::Marked { id, unread }),
                 Err(e) => out.event(Event::Failed(err_line(e))),
@@ -154,14 +165,20 @@ impl StoreWorker {
                     card,
                 });
             }
-            StoreCmd::Save { path, data } => out.event(save(path, &data)),
+            StoreCmd::Save { path, data } => out.event(save(path, data)),
             StoreCmd::Stat { path } => out.event(stat(path)),
         }
     }
 }
 
-fn save(path: PathBuf, data: &[u8]) -> Event {
-    match hushpost_ops::attachments::save_new(&path, data) {
+fn save(path: PathBuf, data: Saving) -> Event {
+    let saved = match data {
+        Saving::Bytes(b) => hushpost_ops::attachments::save_new(&path, &b),
+        Saving::Part(src) => {
+            hushpost_ops::attachments::save_stream_new(&path, src.as_ref(), &mut |_| {})
+        }
+    };
+    match saved {
         Ok(()) => Event::Saved(path),
         Err(e) => Event::Failed(format!(
             "cannot save {}: {}",

@@ -42,7 +42,7 @@ fn fetch_with_progress(
     String,
 )> {
     let mut bar = None;
-    let mut last = hushpost_ops::FetchProgress { blobs: 0, bytes: 0 };
+    let mut last = hushpost_ops::FetchProgress::default();
     let started = std::time::Instant::now();
     let r = s.fetch(&mut |p| {
         last = p;
@@ -52,14 +52,21 @@ fn fetch_with_progress(
                 ctx.ui.progress(0, "fetching").inspect(|b| {
                     b.set_style(
                         indicatif::ProgressStyle::with_template(
-                            "{msg:>10} {binary_bytes} in {prefix} blobs, {binary_bytes_per_sec}",
+                            "{msg:>10} {binary_bytes} in {prefix}, {binary_bytes_per_sec}",
                         )
                         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
                     )
                 })
             });
             if let Some(b) = b {
-                b.set_prefix(p.blobs.to_string());
+                let mut what = format!("{} blobs", p.blobs);
+                if let Some(pct) = (p.pieces * 100).checked_div(p.pieces_total) {
+                    what.push_str(&format!(
+                        " · large mail {pct}% ({} of {} pieces)",
+                        p.pieces, p.pieces_total
+                    ));
+                }
+                b.set_prefix(what);
                 b.set_position(p.bytes);
             }
         }

@@ -34,6 +34,21 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let id = args.id.resolve(s.inbox())?;
+    // Attachments stored beside the letter are opened before the message is read (a
+    // burn-after-reading message is gone from the store once read; open files stay
+    // readable) and streamed out; they are never decrypted just to show the message.
+    let sources = if args.save_attachments.is_some() {
+        s.inbox().part_sources(id)?
+    } else {
+        Vec::new()
+    };
+    if args.raw && !ctx.ui.stdout_tty {
+        // Streamed: a message with attachments of any size is rebuilt as standard
+        // multipart MIME while it is written.
+        let mut out = std::io::stdout().lock();
+        s.inbox().write_message(id, &mut out)?;
+        std::io::Write::flush(&mut out)?;
+    }
     let m = s.inbox().read(id, false)?;
     let mut unsaved = 0;
     if let Some(dir) = &args.save_attachments {
@@ -52,6 +67,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 }
             }
         }
+        save_parts(ctx, dir, &sources)?;
     }
     let verdict = || {
         if unsaved > 0 {
@@ -63,8 +79,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.raw {
         if ctx.ui.stdout_tty {
             ctx.ui.line(for_terminal(&String::from_utf8_lossy(&m.raw)));
-        } else {
-            ctx.ui.bytes(&m.raw);
+            for p in &m.parts {
+                ctx.ui.line(format!(
+                    "[attachment {} ({}): pipe `read --raw` or use --save-attachments]",
+                    one_line(&hushpost_ops::attachments::safe_name(&p.name)),
+                    hushpost_ops::fmt_bytes(p.len)
+                ));
+            }
         }
         return verdict();
     }
@@ -114,7 +135,61 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             a.data.len()
         ));
     }
+    for p in &m.parts {
+        ctx.ui.line(format!(
+            "{} {} ({}){}",
+            ctx.ui.bold("Attach: "),
+            one_line(&hushpost_ops::attachments::safe_name(&p.name)),
+            hushpost_ops::fmt_bytes(p.len),
+            if p.kept {
+                ""
+            } else {
+                " (sent from your disk; not kept)"
+            }
+        ));
+    }
     ctx.ui.line("");
     ctx.ui.line(for_terminal(&l.text.replace("\r\n", "\n")));
     verdict()
+}
+
+/// Streams the stored attachments into `dir`, with a progress bar in bytes on a terminal
+/// and, with -v, one summary line in pipes.
+fn save_parts(
+    ctx: &Ctx,
+    dir: &std::path::Path,
+    sources: &[(
+        hushpost_ops::core_store::StoredPart,
+        hushpost_ops::core_store::PartSource,
+    )],
+) -> Result<()> {
+    let total: u64 = sources.iter().map(|(p, _)| p.len).sum();
+    let bar = ctx.ui.progress_bytes(total, "saving");
+    let started = std::time::Instant::now();
+    let mut base = 0u64;
+    for (p, src) in sources {
+        let path = hushpost_ops::attachments::save_stream_into(dir, &p.name, src, &mut |n| {
+            if let Some(b) = &bar {
+                b.set_position(base + n);
+            }
+        })?;
+        base += p.len;
+        if let Some(b) = &bar {
+            b.suspend(|| ctx.ui.note(format!("saved {}", path.display())));
+        } else {
+            ctx.ui.note(format!("saved {}", path.display()));
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if ctx.verbose > 0 && !sources.is_empty() {
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        ctx.ui.note(format!(
+            "saved {} in {secs:.1} s ({}/s)",
+            hushpost_ops::fmt_bytes(total),
+            hushpost_ops::fmt_bytes((total as f64 / secs) as u64)
+        ));
+    }
+    Ok(())
 }

@@ -202,9 +202,9 @@ pub(crate) fn send_with_progress(
     let mut bar = None;
     let r = s.send(req, &mut |p| {
         if p.total > 2 {
-            let b = bar.get_or_insert_with(|| ctx.ui.progress(p.total as u64, "sending"));
+            let b = bar.get_or_insert_with(|| ctx.ui.progress(p.total, "sending"));
             if let Some(b) = b {
-                b.set_position(p.done as u64);
+                b.set_position(p.done);
             }
         }
     });

@@ -7,6 +7,7 @@
 //! until a later fetch finds them all.
 
 mod accept;
+mod large;
 mod process;
 mod quarantine;
 mod spool;
@@ -24,8 +25,13 @@ use serde::Serialize;
 
 /// Retention of drops in days: older days are not polled.
 pub const RETENTION_DAYS: u64 = 14;
-/// Blobs per processing batch (bounds memory: ≤ 256 × 256 KiB).
+/// Blobs per processing batch…
 const BATCH: usize = 256;
+/// …and bytes: a batch of large blobs is opened in parallel, plaintext beside ciphertext, so
+/// this bounds a fetch's memory (≈ 2 × 16 MiB) whatever arrives.
+const BATCH_BYTES: usize = 16 << 20;
+/// Passes over one route in one fetch (see `fetch_route`).
+const PASSES: usize = 3;
 
 /// One refused blob.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +65,23 @@ pub struct FetchReport {
     pub retried: usize,
     /// Blobs kept aside (outside the time window): see `hushpost quarantine`.
     pub quarantined: Vec<Rejection>,
+    /// Things the user should know (no room for a large message, pieces that expired).
+    pub notes: Vec<String>,
+    /// Large messages still arriving, after this fetch.
+    pub arriving: Vec<Arriving>,
+}
+
+/// A large message still arriving.
+#[derive(Debug, Clone, Serialize)]
+pub struct Arriving {
+    /// The contact.
+    pub from: String,
+    /// Pieces stored.
+    pub pieces: u32,
+    /// Pieces in all.
+    pub of: u32,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 impl FetchReport {
@@ -73,16 +96,22 @@ impl FetchReport {
         self.intros += from.intros;
         self.retried += from.retried;
         self.quarantined.extend(from.quarantined);
+        self.notes.extend(from.notes);
     }
 }
 
 /// Progress of a fetch.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct FetchProgress {
     /// Blobs received so far.
     pub blobs: usize,
     /// Bytes received so far.
     pub bytes: u64,
+    /// Pieces of the large messages this fetch works on, stored so far (all of them, also
+    /// those from earlier fetches)…
+    pub pieces: u64,
+    /// …and in all: with `pieces`, a percentage and an estimate of the time left.
+    pub pieces_total: u64,
 }
 
 impl Session {
@@ -104,7 +133,7 @@ impl Session {
                 .into_iter()
                 .map(|(r, e)| (r, format!("retry: {e}"))),
         );
-        let mut prog = FetchProgress { blobs: 0, bytes: 0 };
+        let mut prog = FetchProgress::default();
         let policy = self.keys.policy();
         for route in self.routes() {
             let opened = dial::plan(
@@ -129,6 +158,9 @@ impl Session {
         if !spooled.is_empty() {
             report.merge(self.ingest_spooled(spooled)?);
         }
+        self.expire_large(&mut report.notes)?;
+        report.arriving = self.arriving()?;
+        report.incomplete += report.arriving.len();
         self.finish_fetch()?;
         crate::poll::loops_returned(&self.home, &report.loops_back)?;
         Ok(report)
@@ -137,6 +169,8 @@ impl Session {
     /// After fetching: prune prekeys past their deadline and save the keyring if anything
     /// changed (which also refreshes what unattended polls use).
     pub(crate) fn finish_fetch(&mut self) -> Result<()> {
+        // (A `fetch` said what expired already; for `poll` it happens quietly.)
+        self.expire_large(&mut Vec::new())?;
         // Read/unread and deletions sync with the live Maildir on every fetch and poll.
         self.sync_live_maildir();
         self.keys.prune_prekeys();
@@ -158,6 +192,8 @@ impl Session {
 
     /// Fetches one route through an open transport: our capabilities for the days to poll.
     /// Stores, then deletes; our own chaff (a loop blob of a poll still out) is only noted.
+    /// A second (and third) pass takes what the first had to leave on the drop because its
+    /// head came later than the bound on early fragments allows.
     pub(crate) fn fetch_route(
         &mut self,
         route: &hushpost_core::Route,
@@ -171,50 +207,46 @@ impl Session {
         let (caps, owners) = self.keys.capabilities(&days);
         let mut run = Run::new(label.clone());
         run.own_chaff = crate::poll::loop_hashes(&self.home)?;
-        let mut batch: Vec<Fetched> = Vec::new();
-        Self::take_spooled(spooled, &caps, &mut batch);
-        let mut failure = None;
-        let fetched = transport.fetch(&caps, &mut |f| {
-            prog.blobs += 1;
-            prog.bytes += f.blob.len() as u64;
-            progress(*prog);
-            batch.push(f);
-            if batch.len() >= BATCH
-                && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
-            {
-                failure = Some(e);
-                return Flow::Stop;
+        let mut first: Vec<Fetched> = Vec::new();
+        Self::take_spooled(spooled, &caps, &mut first);
+        let mut fetched = Ok(());
+        for _pass in 0..PASSES {
+            run.left = 0;
+            let (r, failure) = self.one_pass(
+                &mut run,
+                transport,
+                (&caps, &owners),
+                std::mem::take(&mut first),
+                (&mut *prog, &mut *progress),
+            );
+            fetched = r;
+            // Whatever was stored durably (or refused) is deleted from the drop (or the
+            // spool), even if the fetch stopped early.
+            let (from_spool, deleted): (Vec<_>, Vec<_>) = std::mem::take(&mut run.delete)
+                .into_iter()
+                .partition(|(_, id)| id.starts_with(spool::SPOOL_ID));
+            for (_, id) in &from_spool {
+                let _ = hushpost_durable::remove_durable(std::path::Path::new(
+                    &id[spool::SPOOL_ID.len()..],
+                ));
             }
-            Flow::Continue
-        });
-        if failure.is_none()
-            && !batch.is_empty()
-            && let Err(e) = self.process(&mut run, std::mem::take(&mut batch), &owners)
-        {
-            failure = Some(e);
-        }
-        // Whatever was stored durably (or refused) is deleted from the drop, even if the
-        // fetch stopped early.
-        let (from_spool, from_drop): (Vec<_>, Vec<_>) = std::mem::take(&mut run.delete)
-            .into_iter()
-            .partition(|(_, id)| id.starts_with(spool::SPOOL_ID));
-        for (_, id) in &from_spool {
-            let _ = hushpost_durable::remove_durable(std::path::Path::new(
-                &id[spool::SPOOL_ID.len()..],
-            ));
-        }
-        if !from_drop.is_empty()
-            && let Err(e) = transport.delete(&caps, &from_drop)
-        {
-            run.report.route_errors.push((
-                label.clone(),
-                format!("could not delete fetched blobs: {e}"),
-            ));
+            if !deleted.is_empty()
+                && let Err(e) = transport.delete(&caps, &deleted)
+            {
+                run.report.route_errors.push((
+                    label.clone(),
+                    format!("could not delete fetched blobs: {e}"),
+                ));
+                break;
+            }
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            if fetched.is_err() || run.left == 0 || deleted.is_empty() {
+                break;
+            }
         }
         run.report.incomplete = run.partial.len();
-        if let Some(e) = failure {
-            return Err(e);
-        }
         match fetched {
             Ok(()) => self
                 .inbox
@@ -223,5 +255,44 @@ impl Session {
             Err(e) => run.report.route_errors.push((label, e.to_string())),
         }
         Ok(run.report)
+    }
+
+    /// One pass over the drop: blobs are processed in batches bounded by count and bytes.
+    fn one_pass(
+        &mut self,
+        run: &mut Run,
+        transport: &mut Transport,
+        (caps, owners): (&[hushpost_core::FetchCap], &[crate::keys::Owner]),
+        first: Vec<Fetched>,
+        (prog, progress): (&mut FetchProgress, &mut dyn FnMut(FetchProgress)),
+    ) -> (hushpost_transports::Result<()>, Option<crate::Error>) {
+        // Blobs spooled by a poll go first, in the first pass.
+        let mut batch: Vec<Fetched> = first;
+        let mut bytes = 0usize;
+        let mut failure = None;
+        let fetched = transport.fetch(caps, &mut |f| {
+            prog.blobs += 1;
+            prog.bytes += f.blob.len() as u64;
+            bytes += f.blob.len();
+            batch.push(f);
+            if batch.len() >= BATCH || bytes >= BATCH_BYTES {
+                bytes = 0;
+                if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
+                    failure = Some(e);
+                    return Flow::Stop;
+                }
+                (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
+            }
+            progress(*prog);
+            Flow::Continue
+        });
+        if failure.is_none() && !batch.is_empty() {
+            if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
+                failure = Some(e);
+            }
+            (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
+            progress(*prog);
+        }
+        (fetched, failure)
     }
 }

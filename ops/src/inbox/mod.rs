@@ -5,6 +5,7 @@
 //!
 //! Nothing here dials out or writes the keyring.
 
+mod parts;
 mod read;
 mod truth;
 

@@ -15,6 +15,8 @@ pub struct Reading {
     /// The RFC 5322 bytes as they may leave hushpost (`read --raw`): headers that tell the
     /// truth about the sender (see `truth.rs`), the body as sent.
     pub raw: Vec<u8>,
+    /// The attachments stored beside the letter (v2 mail), listed without reading them.
+    pub parts: Vec<hushpost_store::StoredPart>,
 }
 
 impl Inbox {
@@ -24,6 +26,7 @@ impl Inbox {
         self.expire_now()?;
         let (s, raw) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
         let summary = self.listed(&s);
+        let parts = self.store()?.parts_of(id)?;
         let letter = letter::parse(&raw).unwrap_or_else(|_| Letter {
             from: letter::Party {
                 name: summary.from.clone(),
@@ -49,6 +52,7 @@ impl Inbox {
             summary,
             letter,
             raw: super::outside_copy(&self.peers, &s, &raw),
+            parts,
         })
     }
 

@@ -7,8 +7,8 @@
 //! process's change), or write anything but the keyring, `poll-keys.json` and the identity
 //! hint.
 
+use super::Keys;
 use super::change::{self, KeyOp};
-use super::{Keys, identity_of};
 use crate::error::{Error, Result};
 use hushpost_keyring::{Protection, Sealer, Stamp, State, Writer};
 
@@ -83,8 +83,7 @@ impl Keys {
                 // After a user's change the copy follows the agent; after side effects it
                 // stays as it is, so indices the running operation holds stay valid.
                 if user {
-                    self.identity = identity_of(&state);
-                    self.state = state;
+                    self.adopt(state);
                 } else {
                     // Our copy is not the agent's: make the next refresh re-read it.
                     *generation = u64::MAX;
@@ -128,7 +127,7 @@ impl Keys {
         self.pending.clear();
         if op.is_some() {
             *stamp = Some(written);
-            self.state = fresh;
+            self.adopt(fresh);
             self.write_derived()
         } else {
             // Our copy lacks the other writer's change: the next write re-reads the file.
@@ -197,8 +196,7 @@ impl Keys {
                 let pass = sealer.as_ref().map(Sealer::passphrase);
                 let (state, read) = hushpost_keyring::load_stamped(&path, pass)?;
                 *stamp = Some(read);
-                self.identity = identity_of(&state);
-                self.state = state;
+                self.adopt(state);
                 Ok(true)
             }
             Backend::Agent {
@@ -209,8 +207,7 @@ impl Keys {
                 }
                 let snap = client.snapshot()?;
                 *generation = snap.generation;
-                self.identity = identity_of(&snap.state);
-                self.state = snap.state;
+                self.adopt(snap.state);
                 Ok(true)
             }
             _ => Ok(false),

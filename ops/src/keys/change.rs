@@ -14,7 +14,9 @@ use crate::error::{Error, Result};
 use hushpost_core::card::Card;
 use hushpost_core::identity::Identity;
 use hushpost_core::route::{Route, Via};
-use hushpost_keyring::{ContactState, OwnPrekey, PeerPrekey, SecretText, State};
+use hushpost_keyring::{
+    ContactState, OwnPrekey, PeerHybridKey, PeerPrekey, SecretHex, SecretText, State,
+};
 use serde::{Deserialize, Serialize};
 
 /// A contact's Ed25519 key, as hex (ops name contacts by key when the name could have
@@ -63,6 +65,28 @@ pub enum KeyOp {
     },
     /// Delete private prekeys past their deadline at `at`.
     PrekeysPrune { at: u64 },
+    /// Our long-term hybrid key, for a keyring made before envelope v2 (kept only if it
+    /// has none: the first writer's seed is the one).
+    HybridSeed { seed: SecretHex },
+    /// A verified hybrid key the contact signed for us.
+    HybridReceived {
+        contact: ContactKey,
+        slot: HybridSlot,
+        key: PeerHybridKey,
+    },
+    /// The contact was first seen sealing to a hybrid key of ours at `at` (we stop
+    /// announcing our long-term hybrid key to them).
+    HybridSeen { contact: ContactKey, at: u64 },
+}
+
+/// Which of a contact's hybrid keys a [`KeyOp::HybridReceived`] sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HybridSlot {
+    /// Their newest live hybrid prekey for us (the newer expiry wins).
+    Prekey,
+    /// Their long-term hybrid key (replaced when it differs).
+    LongTerm,
 }
 
 impl KeyOp {
@@ -75,6 +99,9 @@ impl KeyOp {
                 | KeyOp::PrekeyUsed { .. }
                 | KeyOp::PrekeyReceived { .. }
                 | KeyOp::PrekeysPrune { .. }
+                | KeyOp::HybridSeed { .. }
+                | KeyOp::HybridReceived { .. }
+                | KeyOp::HybridSeen { .. }
         )
     }
 }
@@ -155,7 +182,60 @@ pub(crate) fn apply(state: &mut State, me: &Identity, op: &KeyOp) -> Result<bool
             Ok(newer)
         }
         KeyOp::PrekeysPrune { at } => Ok(prune(state, *at) > 0),
+        KeyOp::HybridSeed { seed } => {
+            let unset = state.pq_seed.is_none();
+            if unset {
+                state.pq_seed = Some(seed.duplicate());
+            }
+            Ok(unset)
+        }
+        KeyOp::HybridReceived { contact, slot, key } => {
+            Ok(hybrid_received(state, contact, *slot, key))
+        }
+        KeyOp::HybridSeen { contact, at } => {
+            let Some(i) = index_by_key(state, contact) else {
+                return Ok(false);
+            };
+            let c = &mut state.contacts[i];
+            let first = c.pq_seen_at.is_none();
+            if first {
+                c.pq_seen_at = Some(*at);
+            }
+            Ok(first)
+        }
     }
+}
+
+fn hybrid_received(
+    state: &mut State,
+    contact: &str,
+    slot: HybridSlot,
+    key: &PeerHybridKey,
+) -> bool {
+    let Some(i) = index_by_key(state, contact) else {
+        return false;
+    };
+    let c = &mut state.contacts[i];
+    let (held, replace) = match slot {
+        HybridSlot::Prekey => {
+            let newer = c
+                .their_pq_prekey
+                .as_ref()
+                .is_none_or(|old| old.not_after < key.not_after);
+            (&mut c.their_pq_prekey, newer)
+        }
+        HybridSlot::LongTerm => {
+            let differs = c
+                .their_pq_identity
+                .as_ref()
+                .is_none_or(|old| old.key != key.key);
+            (&mut c.their_pq_identity, differs)
+        }
+    };
+    if replace {
+        *held = Some(key.clone());
+    }
+    replace
 }
 
 fn route_add(state: &mut State, route: &Route, at: u64) -> Result<bool> {
@@ -218,6 +298,9 @@ fn contact_add(state: &mut State, me: &Identity, name: &str, text: &str, at: u64
             fallback: false,
             my_prekeys: Vec::new(),
             their_prekey: None,
+            their_pq_prekey: None,
+            their_pq_identity: None,
+            pq_seen_at: None,
         }),
     }
     Ok(true)
@@ -260,6 +343,7 @@ fn prekey_add(state: &mut State, contact: &str, prekey: &OwnPrekey) -> bool {
         not_after: prekey.not_after,
         seen_in_use_at: prekey.seen_in_use_at,
         superseded_at: prekey.superseded_at,
+        pq_seed: prekey.pq_seed.as_ref().map(SecretHex::duplicate),
     });
     while c.my_prekeys.len() > MAX_LIVE {
         c.my_prekeys.remove(0);

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::home::Home;
 use hushpost_core::FetchCap;
 use hushpost_core::card::Card;
+use hushpost_core::hybrid::HybridKeyPair;
 use hushpost_core::identity::{Identity, PublicIdentity, XKeyPair};
 use hushpost_core::route::Route;
 use hushpost_core::tags::{PairKeys, intro_fetch_cap};
@@ -52,6 +53,8 @@ pub struct Keys {
     pub(crate) backend: Backend,
     state: State,
     identity: Identity,
+    /// Our long-term hybrid key (expanded once: ML-KEM key generation is not free).
+    hybrid: HybridKeyPair,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     /// Side effects applied to `state` but not yet written (or sent to the agent).
@@ -66,6 +69,14 @@ impl std::fmt::Debug for Keys {
 
 fn identity_of(state: &State) -> Identity {
     Identity::from_secrets(state.ed_seed.expose(), state.x_secret.expose())
+}
+
+fn hybrid_of(state: &State) -> HybridKeyPair {
+    match &state.pq_seed {
+        Some(seed) => HybridKeyPair::from_seed(seed.expose()),
+        // Only a state that `unlock` has not upgraded yet (never saved like this).
+        None => HybridKeyPair::generate(),
+    }
 }
 
 impl Keys {
@@ -101,7 +112,19 @@ impl Keys {
             _ => Protection::None,
         };
         let backend = Backend::file(protection, Some(stamp));
-        Ok(Keys::assemble(home, backend, state, config, clock))
+        let mut keys = Keys::assemble(home, backend, state, config, clock);
+        // A keyring from before envelope v2 gets its long-term hybrid key now, durably,
+        // before any message could announce it.
+        if keys.state.pq_seed.is_none() {
+            keys.record(KeyOp::HybridSeed {
+                seed: hushpost_keyring::SecretHex::random(),
+            });
+            keys.hybrid = hybrid_of(&keys.state);
+            keys.commit()?;
+            // Another process may have upgraded it first: the file's seed is the one.
+            keys.reload_if_changed()?;
+        }
+        Ok(keys)
     }
 
     /// The keyring as a running agent holds it; changes go to the agent.
@@ -130,6 +153,7 @@ impl Keys {
         Keys {
             home: home.clone(),
             identity: identity_of(&state),
+            hybrid: hybrid_of(&state),
             backend,
             state,
             config,
@@ -159,6 +183,14 @@ impl Keys {
             self.pending.push(op);
         }
         changed
+    }
+
+    /// Takes `state` as ours (re-read from the file or the agent): the keys derived from it
+    /// follow.
+    fn adopt(&mut self, state: State) {
+        self.identity = identity_of(&state);
+        self.hybrid = hybrid_of(&state);
+        self.state = state;
     }
 
     /// Replaces the clock (tests and simulations).
@@ -301,22 +333,35 @@ impl Keys {
         }
     }
 
-    /// Every X25519 key that currently opens mail sent to us: the identity key, then the
-    /// live prekeys (for `key export --age`).
-    pub fn receiving_keys(&self) -> Vec<(String, XKeyPair)> {
-        let mut v = vec![(
-            "identity key".to_string(),
-            XKeyPair::from_bytes(self.state.x_secret.expose()),
-        )];
+    /// Every key that currently opens mail sent to us (for `key export --age`): the X25519
+    /// identity key and live X25519 prekeys, and the hybrid identity key and live hybrid
+    /// prekeys.
+    pub fn receiving_keys(&self) -> ReceivingKeys {
+        let mut r = ReceivingKeys {
+            classical: vec![(
+                "identity key".to_string(),
+                XKeyPair::from_bytes(self.state.x_secret.expose()),
+            )],
+            hybrid: vec![(
+                "hybrid identity key".to_string(),
+                HybridKeyPair::from_seed(&self.hybrid.seed()),
+            )],
+        };
         for c in &self.state.contacts {
             for p in &c.my_prekeys {
-                v.push((
+                r.classical.push((
                     format!("prekey for {}", c.name),
                     XKeyPair::from_bytes(p.secret.expose()),
                 ));
+                if let Some(seed) = &p.pq_seed {
+                    r.hybrid.push((
+                        format!("hybrid prekey for {}", c.name),
+                        HybridKeyPair::from_seed(seed.expose()),
+                    ));
+                }
             }
         }
-        v
+        r
     }
 
     /// The capabilities to present for `days`, and who each belongs to: every contact's,
@@ -354,6 +399,45 @@ impl Keys {
     }
 }
 
+/// Every key that opens mail sent to us, labelled (`key export --age`).
+#[derive(Debug)]
+pub struct ReceivingKeys {
+    /// X25519 keys (`AGE-SECRET-KEY-1…`).
+    pub classical: Vec<(String, XKeyPair)>,
+    /// Hybrid keys (`AGE-SECRET-KEY-PQ-1…`, age 1.3 and newer).
+    pub hybrid: Vec<(String, HybridKeyPair)>,
+}
+
+impl ReceivingKeys {
+    /// The age identity file: hybrid lines first unless `classical_only` (Go age before 1.3
+    /// refuses a file with a hybrid line); each key's comment names it and its recipient.
+    pub fn age_identity_file(&self, classical_only: bool) -> zeroize::Zeroizing<String> {
+        let label = |l: &str, r: String| format!("{l}: {r}");
+        let classical_labels: Vec<String> = (self.classical.iter())
+            .map(|(l, k)| {
+                label(
+                    l,
+                    hushpost_core::identity::age_recipient_string(&k.public()),
+                )
+            })
+            .collect();
+        let hybrid_labels: Vec<String> = (self.hybrid.iter())
+            .map(|(l, k)| label(l, k.public().to_age_string()))
+            .collect();
+        let classical: Vec<(&str, &XKeyPair)> = (classical_labels.iter().map(String::as_str))
+            .zip(self.classical.iter().map(|(_, k)| k))
+            .collect();
+        let hybrid: Vec<(&str, &HybridKeyPair)> = if classical_only {
+            Vec::new()
+        } else {
+            (hybrid_labels.iter().map(String::as_str))
+                .zip(self.hybrid.iter().map(|(_, k)| k))
+                .collect()
+        };
+        hushpost_core::hybrid::age_identity_file(&classical, &hybrid)
+    }
+}
+
 /// A contact's parsed card. Parsing verifies the card's signature (~50 µs); listing and
 /// fetching ask for the same few cards thousands of times, so verified cards are kept by
 /// their text (a card's validity depends on nothing else).
@@ -387,6 +471,7 @@ pub(crate) fn new_state(name: String, routes: Vec<Route>, now: u64) -> (State, I
         card_issued_at: now,
         created_at: now,
         contacts: Vec::new(),
+        pq_seed: Some(SecretHex::random()),
         mail_password: None,
     };
     (state, id)

@@ -1,17 +1,26 @@
-//! Forward secrecy: rotating per-contact receiving prekeys (PROTOCOL.md §5,
-//! ARCHITECTURE.md "Forward secrecy").
+//! Forward secrecy: rotating per-contact receiving prekeys (PROTOCOL.md §5 and §7.4,
+//! ARCHITECTURE.md "Forward secrecy"), and which key each message is sealed to.
 //!
-//! Every message we send carries our newest receiving prekey for that contact; they
-//! encrypt to it from then on. We rotate it when it is 7 days old, or at least a day old
-//! and already in use by the contact; a superseded private prekey is deleted 21 days after
-//! the contact was first seen using a newer one, never kept more than 35 days after it
-//! was superseded, and at most 3 are kept per contact. Deleting means rewriting the keyring
-//! without it, which is what makes old mail undecryptable.
+//! A prekey generation is an X25519 key and a hybrid (ML-KEM-768 + X25519) key made
+//! together, with one lifecycle. Every message we send carries our newest hybrid prekey for
+//! that contact (and our long-term hybrid key until they are seen sealing to a hybrid key of
+//! ours); they seal to it from then on. We rotate when the generation is 7 days old, or at
+//! least a day old and already in use by the contact; a superseded generation is deleted 21
+//! days after the contact was first seen using a newer one, never kept more than 35 days
+//! after it was superseded, and at most 3 are kept per contact. Deleting means rewriting the
+//! keyring without it, which is what makes old mail undecryptable — classical and
+//! post-quantum alike.
+//!
+//! Must not: hand out a key whose signature does not verify, or keep one that expired.
 
+use super::change::HybridSlot;
 use super::{KeyOp, Keys, contact_public};
+use hushpost_core::agelayer::KeyHit;
 use hushpost_core::envelope::SignedPrekey;
+use hushpost_core::envelope::v2::{KeyRole, SealTo, SignedKey};
+use hushpost_core::hybrid::{HybridKeyPair, HybridPublic};
 use hushpost_core::identity::XKeyPair;
-use hushpost_keyring::{OwnPrekey, SecretHex};
+use hushpost_keyring::{OwnPrekey, PeerHybridKey, SecretHex};
 
 /// Rotate a prekey this old.
 pub const ROTATE_SECS: u64 = 7 * 86_400;
@@ -37,6 +46,8 @@ pub struct PrekeyState {
     pub we_use_their_prekey: bool,
     /// Private prekeys kept for them.
     pub live: usize,
+    /// Whether what we send them is sealed to a hybrid (post-quantum) key of theirs.
+    pub post_quantum: bool,
 }
 
 impl PrekeyState {
@@ -46,14 +57,53 @@ impl PrekeyState {
     }
 }
 
+/// The keys that may open mail from one contact, and which prekey each one is (`None`:
+/// our identity key).
+pub(crate) struct Opening {
+    /// Our identity X25519 key, then the live X25519 prekeys (newest first).
+    pub(crate) x: Vec<XKeyPair>,
+    /// Our long-term hybrid key, then the live hybrid prekeys (newest first).
+    pub(crate) pq: Vec<HybridKeyPair>,
+    x_prekey: Vec<Option<usize>>,
+    pq_prekey: Vec<Option<usize>>,
+}
+
+impl Opening {
+    /// References in the shape `v2::Receiver` wants.
+    pub(crate) fn refs(&self) -> (Vec<&XKeyPair>, Vec<&HybridKeyPair>) {
+        (self.x.iter().collect(), self.pq.iter().collect())
+    }
+}
+
+fn peer_key(
+    k: &PeerHybridKey,
+    role: KeyRole,
+    owner: &[u8; 32],
+    me: &[u8; 32],
+) -> Option<SignedKey> {
+    let key = HybridPublic::from_bytes(&hex::decode(&k.key).ok()?).ok()?;
+    let sig: [u8; 64] = hex::decode(&k.sig).ok()?.try_into().ok()?;
+    let sk = SignedKey {
+        role,
+        key,
+        not_after: k.not_after,
+        sig,
+    };
+    sk.verify(owner, me).then_some(sk)
+}
+
 impl Keys {
-    /// Our newest receiving prekey for contact `idx`, rotated first if due (then the change
-    /// is pending: commit before anything carrying the new key leaves).
-    pub(crate) fn outgoing_prekey(&mut self, idx: usize) -> Option<SignedPrekey> {
+    /// The keys our next message to contact `idx` carries: our newest hybrid prekey for
+    /// them (rotated first if due — then the change is pending: commit before anything
+    /// carrying it leaves), and our long-term hybrid key until they are seen sealing to one
+    /// of ours.
+    pub(crate) fn outgoing_keys(&mut self, idx: usize) -> Option<Vec<SignedKey>> {
         let now = self.now();
         let (_, their) = contact_public(self.state.contacts.get(idx)?)?;
         let due = match self.state.contacts[idx].my_prekeys.last() {
             None => true,
+            // A generation from before envelope v2 has no hybrid half to announce.
+            Some(p) if p.pq_seed.is_none() => true,
             Some(p) => {
                 let age = now.saturating_sub(p.created_at);
                 age >= ROTATE_SECS || (p.seen_in_use_at.is_some() && age >= ROTATE_IN_USE_SECS)
@@ -70,45 +120,80 @@ impl Keys {
                     not_after: now + VALIDITY_SECS,
                     seen_in_use_at: None,
                     superseded_at: None,
+                    pq_seed: Some(SecretHex::random()),
                 },
             });
         }
-        let p = self.state.contacts[idx].my_prekeys.last()?;
-        let key: [u8; 32] = hex::decode(&p.public).ok()?.try_into().ok()?;
-        Some(SignedPrekey::sign(
+        let c = &self.state.contacts[idx];
+        let p = c.my_prekeys.last()?;
+        let pq = HybridKeyPair::from_seed(p.pq_seed.as_ref()?.expose());
+        let mut keys = vec![SignedKey::sign(
             &self.identity,
             &their.ed,
-            key,
+            KeyRole::Prekey,
+            pq.public().clone(),
             p.not_after,
-        ))
+        )];
+        if c.pq_seen_at.is_none() {
+            keys.push(SignedKey::sign(
+                &self.identity,
+                &their.ed,
+                KeyRole::Identity,
+                self.hybrid.public().clone(),
+                0,
+            ));
+        }
+        Some(keys)
     }
 
-    /// Keys that may open mail from contact `idx`: the identity key first, then our live
-    /// prekeys for them (newest first).
-    pub(crate) fn keys_for(&self, idx: Option<usize>) -> Vec<XKeyPair> {
-        let mut v = vec![XKeyPair::from_bytes(self.state.x_secret.expose())];
+    /// Keys that may open mail from contact `idx` (or, for `None`, the intro mailbox): the
+    /// identity keys first, then our live prekeys for them (newest first).
+    pub(crate) fn keys_for(&self, idx: Option<usize>) -> Opening {
+        let mut o = Opening {
+            x: vec![XKeyPair::from_bytes(self.state.x_secret.expose())],
+            pq: vec![HybridKeyPair::from_seed(&self.hybrid.seed())],
+            x_prekey: vec![None],
+            pq_prekey: vec![None],
+        };
         if let Some(c) = idx.and_then(|i| self.state.contacts.get(i)) {
-            for p in c.my_prekeys.iter().rev() {
-                v.push(XKeyPair::from_bytes(p.secret.expose()));
+            for (at, p) in c.my_prekeys.iter().enumerate().rev() {
+                o.x.push(XKeyPair::from_bytes(p.secret.expose()));
+                o.x_prekey.push(Some(at));
+                if let Some(seed) = &p.pq_seed {
+                    o.pq.push(HybridKeyPair::from_seed(seed.expose()));
+                    o.pq_prekey.push(Some(at));
+                }
             }
         }
-        v
+        o
     }
 
-    /// Records that contact `idx` encrypted to `key`; marks older prekeys superseded.
-    pub(crate) fn note_key_used(&mut self, idx: usize, key: &[u8; 32]) {
+    /// Records which of our keys contact `idx` sealed to; a prekey in use makes older ones
+    /// superseded, and any hybrid key in use means they hold our hybrid keys.
+    pub(crate) fn note_key_used(&mut self, idx: usize, opening: &Opening, hit: KeyHit) {
+        let (prekey, hybrid) = match hit {
+            KeyHit::X25519(i) => (opening.x_prekey.get(i).copied().flatten(), false),
+            KeyHit::Hybrid(i) => (opening.pq_prekey.get(i).copied().flatten(), true),
+        };
         let Some(ed) = self.contact_ed(idx) else {
             return;
         };
+        let contact = hex::encode(ed);
         let at = self.now();
-        self.record(KeyOp::PrekeyUsed {
-            contact: hex::encode(ed),
-            key: hex::encode(key),
-            at,
-        });
+        if hybrid {
+            self.record(KeyOp::HybridSeen {
+                contact: contact.clone(),
+                at,
+            });
+        }
+        // A generation is named by its X25519 half, whichever half they sealed to.
+        let key = prekey.and_then(|pos| self.state.contacts[idx].my_prekeys.get(pos));
+        if let Some(key) = key.map(|p| p.public.clone()) {
+            self.record(KeyOp::PrekeyUsed { contact, key, at });
+        }
     }
 
-    /// Deletes private prekeys past their deadline; returns how many.
+    /// Deletes private prekeys (both halves) past their deadline; returns how many.
     pub(crate) fn prune_prekeys(&mut self) -> usize {
         let at = self.now();
         let before: usize = self.state.contacts.iter().map(|c| c.my_prekeys.len()).sum();
@@ -117,7 +202,8 @@ impl Keys {
         before - after
     }
 
-    /// Keeps a contact's newer prekey if its signature verifies; returns whether it changed.
+    /// Keeps a contact's newer v1 prekey if its signature verifies; returns whether it
+    /// changed (v1 mail, readable for the 35-day window after the switch).
     pub(crate) fn remember_prekey(&mut self, sender: &[u8; 32], spk: SignedPrekey) -> bool {
         let now = self.now();
         let me = self.identity.ed_public();
@@ -139,42 +225,102 @@ impl Keys {
         })
     }
 
-    /// The X25519 key to encrypt to for contact `idx`: the newest verified, unexpired prekey
-    /// they gave us, else their identity key.
-    pub(crate) fn recipient_key(&self, idx: usize) -> Option<[u8; 32]> {
+    /// Keeps the hybrid keys a contact signed for us (v2 heads and messages): the newest
+    /// live prekey, and their long-term key. `v2::open` verified each signature already; it
+    /// is checked again here so nothing unverified is ever stored.
+    pub(crate) fn remember_keys(&mut self, sender: &[u8; 32], keys: &[SignedKey]) {
+        let now = self.now();
+        let me = self.identity.ed_public();
+        if self.contact_by_key(sender).is_none() {
+            return;
+        }
+        for k in keys {
+            if !k.verify(sender, &me) {
+                tracing::warn!("ignored a hybrid key whose signature does not verify");
+                continue;
+            }
+            if k.role == KeyRole::Prekey && k.not_after <= now {
+                continue;
+            }
+            self.record(KeyOp::HybridReceived {
+                contact: hex::encode(sender),
+                slot: match k.role {
+                    KeyRole::Prekey => HybridSlot::Prekey,
+                    KeyRole::Identity => HybridSlot::LongTerm,
+                },
+                key: PeerHybridKey {
+                    key: hex::encode(k.key.as_bytes()),
+                    not_after: k.not_after,
+                    sig: hex::encode(k.sig),
+                    received_at: now,
+                },
+            });
+        }
+    }
+
+    /// What to seal to for contact `idx`, in the order of PROTOCOL.md §7.4: their live hybrid
+    /// prekey, their long-term hybrid key, their live X25519 prekey, their card's X25519 key.
+    pub(crate) fn seal_to(&self, idx: usize) -> Option<SealTo> {
         let now = self.now();
         let c = self.state.contacts.get(idx)?;
         let (_, id) = contact_public(c)?;
-        let prekey = c
-            .their_prekey
+        let me = self.identity.ed_public();
+        let pq = c
+            .their_pq_prekey
             .as_ref()
             .filter(|p| p.not_after > now)
-            .and_then(|p| {
-                let key: [u8; 32] = hex::decode(&p.key).ok()?.try_into().ok()?;
-                let sig: [u8; 64] = hex::decode(&p.sig).ok()?.try_into().ok()?;
-                let spk = SignedPrekey {
-                    key,
-                    not_after: p.not_after,
-                    sig,
-                };
-                spk.verify(&id.ed, &self.identity.ed_public())
-                    .then_some(key)
+            .and_then(|p| peer_key(p, KeyRole::Prekey, &id.ed, &me))
+            .or_else(|| {
+                c.their_pq_identity
+                    .as_ref()
+                    .and_then(|p| peer_key(p, KeyRole::Identity, &id.ed, &me))
             });
-        Some(prekey.unwrap_or(id.x))
+        if let Some(k) = pq {
+            return Some(SealTo::Hybrid {
+                ed: id.ed,
+                key: k.key,
+            });
+        }
+        Some(SealTo::Classical {
+            ed: id.ed,
+            key: self.their_x_prekey(idx).unwrap_or(id.x),
+        })
+    }
+
+    /// The newest verified, unexpired X25519 prekey contact `idx` gave us (v1).
+    fn their_x_prekey(&self, idx: usize) -> Option<[u8; 32]> {
+        let now = self.now();
+        let c = self.state.contacts.get(idx)?;
+        let (_, id) = contact_public(c)?;
+        let p = c.their_prekey.as_ref().filter(|p| p.not_after > now)?;
+        let spk = SignedPrekey {
+            key: hex::decode(&p.key).ok()?.try_into().ok()?,
+            not_after: p.not_after,
+            sig: hex::decode(&p.sig).ok()?.try_into().ok()?,
+        };
+        spk.verify(&id.ed, &self.identity.ed_public())
+            .then_some(spk.key)
     }
 
     /// Forward-secrecy state of a contact.
     pub fn prekey_state(&self, name: &str) -> Option<PrekeyState> {
         let c = self.state.contact(name)?;
+        let idx = self.contact_index(name)?;
         let now = self.now();
+        let pq_live = c
+            .their_pq_prekey
+            .as_ref()
+            .is_some_and(|p| p.not_after > now);
         Some(PrekeyState {
             our_prekey_age: c
                 .my_prekeys
                 .last()
                 .map(|p| now.saturating_sub(p.created_at)),
             they_use_our_prekey: c.my_prekeys.iter().any(|p| p.seen_in_use_at.is_some()),
-            we_use_their_prekey: c.their_prekey.as_ref().is_some_and(|p| p.not_after > now),
+            we_use_their_prekey: pq_live
+                || c.their_prekey.as_ref().is_some_and(|p| p.not_after > now),
             live: c.my_prekeys.len(),
+            post_quantum: matches!(self.seal_to(idx), Some(SealTo::Hybrid { .. })),
         })
     }
 }

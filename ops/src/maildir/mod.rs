@@ -144,16 +144,38 @@ impl Folder {
         parts: &[&[u8]],
         seen: bool,
     ) -> std::io::Result<Pending> {
+        self.write_with(base, seen, &mut |w| {
+            parts.iter().try_for_each(|p| w.write_all(p))
+        })
+    }
+
+    /// [`Folder::write`] with the message written by `fill` as a stream (a message with
+    /// large attachments is never held whole).
+    pub(crate) fn write_with(
+        &self,
+        base: &str,
+        seen: bool,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<Pending> {
         let tmp = self.dir.join("tmp").join(base);
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
-        if let Err(e) = parts.iter().try_for_each(|p| file.write_all(p)) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        let written = fill(&mut w).and_then(|()| w.flush());
+        let file = match (written, w.into_inner()) {
+            (Ok(()), Ok(f)) => f,
+            (Err(e), _) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            (Ok(()), Err(e)) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.into_error());
+            }
+        };
         let target = if seen {
             self.dir.join("cur").join(format!("{base}:2,S"))
         } else {

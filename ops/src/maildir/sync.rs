@@ -236,14 +236,21 @@ impl Inbox {
         let Some((s, raw)) = self.store()?.get(id)? else {
             return Ok(None);
         };
+        let base = folder.base(id, s.received_at);
+        if self.store()?.parts_of(id)?.iter().any(|p| p.kept) {
+            // Attachments stored beside the letter (envelope v2): streamed as MIME.
+            return folder
+                .write_with(&base, !s.unread, &mut |w| {
+                    self.write_message(id, w)
+                        .map_err(|e| std::io::Error::other(e.to_string()))
+                })
+                .map(Some)
+                .map_err(|e| Error::Io(e, folder.dir().to_path_buf()));
+        }
         let (head, body) = outside_header(&self.peers, &s, &raw);
         let head = zeroize::Zeroizing::new(head);
         folder
-            .write(
-                &folder.base(id, s.received_at),
-                &[&head[..], &raw[body..]],
-                !s.unread,
-            )
+            .write(&base, &[&head[..], &raw[body..]], !s.unread)
             .map(Some)
             .map_err(|e| Error::Io(e, folder.dir().to_path_buf()))
     }

@@ -49,6 +49,10 @@ pub struct RetryReport {
     pub errors: Vec<(String, String)>,
     /// Deliveries that moved to a later route (allowed fallback): (recipient, route).
     pub fell_back: Vec<(String, String)>,
+    /// Blobs that wait for their recipient to make room (a full mailbox on a relay).
+    pub waiting: usize,
+    /// Interrupted sends that were resumed.
+    pub resumed: usize,
 }
 
 impl Session {
@@ -117,7 +121,10 @@ impl Session {
     /// slots (the caller says that this reveals the moment).
     pub fn outbox_retry(&mut self, id: Option<i64>) -> Result<RetryReport> {
         let outbox = self.outbox();
-        let mut report = RetryReport::default();
+        let mut report = RetryReport {
+            resumed: self.resume_interrupted(&mut |_| {})?,
+            ..RetryReport::default()
+        };
         let chosen: Vec<Delivery> = self
             .store()?
             .open_deliveries()?
@@ -180,25 +187,33 @@ impl Session {
     /// slots); a delivery that keeps failing moves to the contact's next route where they
     /// allow it. Called by fetch, poll and the inbox.
     pub fn retry_due(&mut self) -> Result<RetryReport> {
+        let mut report = RetryReport {
+            resumed: self.resume_interrupted(&mut |_| {})?,
+            ..RetryReport::default()
+        };
         let outbox = self.outbox();
         let now = self.now();
-        let mut report = RetryReport::default();
         let deliveries = self.store()?.open_deliveries()?;
         for (route, _) in outbox
             .destinations()
             .map_err(|e| Error::Io(e, self.home.outbox()))?
         {
-            if self.config.cover.enabled_for(&route) {
-                continue;
-            }
-            let due: Vec<Queued> = outbox
+            // Entries that wait for cover-traffic slots stay for them; on a cover route the
+            // others are the rest of a `send --now` (the user chose to reveal the moment).
+            let all = outbox
                 .queued(&route)
-                .map_err(|e| Error::Io(e, self.home.outbox()))?
-                .into_iter()
+                .map_err(|e| Error::Io(e, self.home.outbox()))?;
+            let due: Vec<Queued> = all
+                .iter()
                 .filter(|q| !q.cover && q.next_at <= now)
+                .cloned()
                 .collect();
+            // Small deliveries first: a large message in flight never holds up small mail.
             let mut groups: Vec<[u8; 16]> = due.iter().filter_map(|q| q.group).collect();
+            groups.sort();
             groups.dedup();
+            let size = |g: &[u8; 16]| all.iter().filter(|q| q.group.as_ref() == Some(g)).count();
+            groups.sort_by_key(size);
             for g in groups {
                 match deliveries.iter().find(|d| d.group == g) {
                     Some(d) => self.retry_group(&outbox, d, &route, &mut report)?,
@@ -237,8 +252,15 @@ impl Session {
             dial::Override::default(),
         )?;
         let now = self.now();
+        let before = outbox
+            .queued(route)
+            .map(|q| q.iter().filter(|e| e.group == Some(d.group)).count())
+            .unwrap_or(0);
         match self.flush_group(outbox, &plan, &d.group, now) {
-            Ok(_) => report.sent += d.blobs.saturating_sub(d.sent_blobs) as usize,
+            Ok((_, waiting)) => {
+                report.sent += before.saturating_sub(waiting);
+                report.waiting += waiting;
+            }
             Err(e) => {
                 report.errors.push((plan.label.clone(), e.clone()));
                 self.maybe_fall_back(outbox, d, route, &plan, report)?;
@@ -334,7 +356,8 @@ impl Session {
             .and_then(|d| Ok(hushpost_transports::Transport::open(route, &d)?));
         match opened {
             Ok(mut t) => {
-                let done = super::flush(outbox, &mut t, &orphans, self.now(), |_| {});
+                let window = super::window_for(route);
+                let done = super::flush(outbox, &mut t, &orphans, self.now(), window, |_| {});
                 report.sent += done.sent.len();
                 if let Some(e) = done.error {
                     report.errors.push((plan.label.clone(), e));

@@ -55,6 +55,8 @@ pub struct Queued {
     pub next_at: u64,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// Its place among its message's blobs (0 = the first), when it is one of many.
+    pub index: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -77,6 +79,8 @@ struct Header {
     next_at: u64,
     #[serde(default)]
     error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    index: Option<u32>,
 }
 
 fn yes() -> bool {
@@ -100,6 +104,8 @@ pub struct NewEntry<'a> {
     pub group: Option<[u8; 16]>,
     /// Wait for a cover-traffic slot.
     pub cover: bool,
+    /// Its place among its message's blobs.
+    pub index: Option<u32>,
 }
 
 /// The stable folder name of a destination.
@@ -108,6 +114,19 @@ pub fn dest_id(route: &Route) -> String {
     h.update(b"hushpost outbox\0");
     h.update(route.to_string().as_bytes());
     hex::encode(&h.finalize()[..12])
+}
+
+/// The wait after a drop said the recipient's mailbox is full (they drain it by fetching).
+pub const QUOTA_WAIT_SECS: u64 = 60;
+
+/// Large blobs one flush puts under one tag on a drop with a per-tag quota (a relay: 128
+/// unread blobs by default), so a large message in flight leaves room for small mail to
+/// the same contact; the rest follow at the next flush, as the recipient drains the drop.
+pub const LARGE_WINDOW: usize = 96;
+
+/// The per-tag window of `route`: only relays have quotas.
+pub fn window_for(route: &Route) -> Option<usize> {
+    matches!(route, Route::Https(_)).then_some(LARGE_WINDOW)
 }
 
 /// The wait after `attempts` failures: 1 minute, doubling, at most an hour.
@@ -163,6 +182,7 @@ impl Outbox {
             attempts: 0,
             next_at: 0,
             error: None,
+            index: e.index,
         };
         write_entry(&d.join(entry_name()), &header, e.blob, true)
     }
@@ -221,6 +241,7 @@ impl Outbox {
                 attempts: head.attempts,
                 next_at: head.next_at,
                 error: head.error,
+                index: head.index,
             });
         }
         Ok(v)
@@ -250,6 +271,15 @@ impl Outbox {
             h.attempts += 1;
             h.next_at = now + backoff_secs(h.attempts);
             h.error = Some(hushpost_core::sanitize::one_line(error));
+        })
+    }
+
+    /// Notes that an entry could not leave because the recipient's mailbox on the drop is
+    /// full: not a failure (no attempt counted, so no fallback), only "not now".
+    pub fn note_not_now(&self, q: &Queued, why: &str, now: u64) -> io::Result<()> {
+        self.rewrite(&q.path, |h| {
+            h.next_at = now + QUOTA_WAIT_SECS;
+            h.error = Some(hushpost_core::sanitize::one_line(why));
         })
     }
 

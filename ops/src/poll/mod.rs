@@ -138,11 +138,23 @@ pub fn spool_pending(home: &Home) -> bool {
     std::fs::read_dir(spool_dir(home)).is_ok_and(|mut d| d.next().is_some())
 }
 
-/// A chaff blob: a real age file (one X25519 stanza) to a throw-away key, of a bucket size.
+/// A chaff blob for our own loop: a real age file to a throw-away key, of a bucket size.
+/// Mail is sealed to hybrid (ML-KEM-768 + X25519) keys and the stanza type is visible to a
+/// drop, so chaff carries one `mlkem768x25519` stanza too (PROTOCOL.md §7.7), sized to the
+/// hybrid capacity of the bucket.
 pub fn chaff(bucket: Bucket, rng: &mut dyn RngCore) -> Vec<u8> {
-    let mut plain = vec![0u8; bucket.capacity()];
+    use hushpost_core::agelayer::{HYBRID_HEADER_LEN, SealKey, capacity, encrypt_to_into};
+    let throwaway = hushpost_core::hybrid::HybridKeyPair::generate();
+    let mut plain = zeroize::Zeroizing::new(vec![0u8; bucket.capacity()]);
     rng.fill_bytes(&mut plain);
-    hushpost_core::agelayer::encrypt_x25519(&XKeyPair::generate().public(), &plain)
+    let hybrid = &plain[..capacity(bucket.size(), HYBRID_HEADER_LEN)];
+    let mut out = Vec::with_capacity(bucket.size());
+    match encrypt_to_into(&SealKey::Hybrid(throwaway.public()), hybrid, &mut out) {
+        Ok(()) => out,
+        // A freshly generated key is never of small order; should it ever be refused,
+        // classical chaff still has the right size.
+        Err(_) => hushpost_core::agelayer::encrypt_x25519(&XKeyPair::generate().public(), &plain),
+    }
 }
 
 /// Everything one tick works with.
@@ -444,7 +456,7 @@ fn fetch_unlocked(
 ) -> Result<Fetched1> {
     let real = s.capability_count(dest)?;
     tick.record(&dest.label(), "fetch", 32 * real);
-    let mut prog = FetchProgress { blobs: 0, bytes: 0 };
+    let mut prog = FetchProgress::default();
     let report = s.fetch_route(dest, t, (&mut prog, &mut |_| {}), &mut Vec::new())?;
     let complete = report.route_errors.is_empty();
     Ok(Fetched1 {

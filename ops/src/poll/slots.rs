@@ -21,7 +21,7 @@ use crate::session::Session;
 use hushpost_core::envelope::{Bucket, LARGE, SMALL};
 use hushpost_core::time::Day;
 use hushpost_core::{Route, Tag};
-use hushpost_transports::{DeadDrop, PutOptions, Transport};
+use hushpost_transports::{DeadDrop, PutOptions, Transport, TransportError};
 use rand::seq::SliceRandom;
 use std::collections::HashSet;
 
@@ -131,7 +131,8 @@ fn flush_due(
     }
     let label = dest.label();
     let mut sizes = Vec::new();
-    let done = crate::outbox::flush(&tick.outbox, t, &due, now, |n| sizes.push(n));
+    let window = crate::outbox::window_for(dest);
+    let done = crate::outbox::flush(&tick.outbox, t, &due, now, window, |n| sizes.push(n));
     for n in sizes {
         tick.record(&label, "put", n);
     }
@@ -147,9 +148,18 @@ fn put_queued(
 ) -> Result<(), String> {
     let blob = tick.outbox.blob(q).map_err(|e| e.to_string())?;
     tick.record(&dest.label(), "put", blob.len());
-    if let Err(e) = t.put(&q.tag, &blob, PutOptions { intro: q.intro }) {
-        let _ = tick.outbox.note_failure(q, &e.to_string(), tick.now);
-        return Err(e.to_string());
+    match t.put(&q.tag, &blob, PutOptions { intro: q.intro }) {
+        Ok(()) => {}
+        // The recipient's mailbox is full (a relay's quota): "not now", not a failure of
+        // the route; the slot is used like any put and the blob waits for them to fetch.
+        Err(e @ TransportError::QuotaFull(_)) => {
+            let _ = tick.outbox.note_not_now(q, &e.to_string(), tick.now);
+            return Ok(());
+        }
+        Err(e) => {
+            let _ = tick.outbox.note_failure(q, &e.to_string(), tick.now);
+            return Err(e.to_string());
+        }
     }
     tick.outbox.remove(q).map_err(|e| e.to_string())?;
     tick.report.sent += 1;

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::keys::contact_public;
 use crate::session::Session;
 use hushpost_core::Tag;
-use hushpost_core::envelope::{self, Bucket, Draft, Kind, Recipient};
+use hushpost_core::envelope::v2;
+use hushpost_core::envelope::{Bucket, Kind};
 use hushpost_core::tags::PairKeys;
 use hushpost_core::time::Day;
 use rand::RngCore;
@@ -46,8 +47,14 @@ impl Session {
             .map_err(|e| Error::Invalid(e.to_string()))?
             .outgoing
             .tag(Day::of(now));
-        let prekey = self.keys.outgoing_prekey(index);
+        // The same keys a message to them carries now, and the same key it is sealed to:
+        // a hybrid stanza once we hold their hybrid key, as for mail (PROTOCOL.md §7.7).
+        let keys = self.keys.outgoing_keys(index).unwrap_or_default();
         self.keys.commit()?;
+        let to = self
+            .keys
+            .seal_to(index)
+            .ok_or_else(|| Error::Invalid("a contact's card does not parse".into()))?;
         // A body that lands in the bucket asked for: a few bytes for a small blob, just over
         // the small capacity for a large one (random bytes; the inner layer is encrypted).
         let len = match bucket {
@@ -58,23 +65,28 @@ impl Session {
         rng.fill_bytes(&mut body);
         let mut msg_id = [0u8; 16];
         rng.fill_bytes(&mut msg_id);
-        let draft = Draft {
+        let draft = v2::Draft {
             kind: Kind::Chaff,
             msg_id,
             prev_hash: self.inbox.mailbox.chain_out(&id.ed)?,
             sent_at: now,
             expires_at: 0,
             burn_after_reading: false,
-            prekey,
-            body: &body,
+            keys,
         };
-        let to = Recipient {
-            ed: id.ed,
-            key: self.keys.recipient_key(index).unwrap_or(id.x),
-        };
-        let sealed = envelope::seal(self.keys.identity(), &to, &draft)
-            .map_err(|e| Error::Invalid(format!("sealing chaff: {e}")))?;
-        match <[Vec<u8>; 1]>::try_from(sealed.blobs) {
+        let mut blobs: Vec<Vec<u8>> = Vec::new();
+        v2::seal(
+            self.keys.identity(),
+            &to,
+            &draft,
+            &v2::Body::new(&body),
+            &mut |b| {
+                blobs.push(b.to_vec());
+                Ok(())
+            },
+        )
+        .map_err(|e| Error::Invalid(format!("sealing chaff: {e}")))?;
+        match <[Vec<u8>; 1]>::try_from(blobs) {
             Ok([blob]) if blob.len() == bucket.size() => Ok((tag, blob)),
             _ => Err(Error::Invalid(
                 "chaff did not seal into one blob of its bucket".into(),

@@ -6,85 +6,79 @@
 //! (`hushpost outbox retry`). A later route is tried only where the contact (or
 //! `--fallback`) allows it: the route order is a privacy order.
 
-use super::{Delivery, RecipientReport, SendProgress, SendRequest, Target};
+use super::seal::{DraftRecord, Job, Meter, Sealed, read_cost};
+use super::{Attached, Delivery, RecipientReport, SendProgress, SendRequest, Target};
 use crate::dial::{self, Operation, Plan};
-use crate::error::Result;
-use crate::outbox::{self, NewEntry, Outbox};
+use crate::error::{Error, Result};
+use crate::outbox::{self, Outbox};
 use crate::session::Session;
-use hushpost_core::envelope::{self, Draft, Kind, Recipient, SignedPrekey};
+use hushpost_core::envelope::{self, Kind, v2};
 use hushpost_core::tags::PairKeys;
 use hushpost_core::time::Day;
 use hushpost_store::DeliveryState;
 use hushpost_transports::Transport;
 
-/// Everything one recipient's copy needs.
-struct Copy<'a> {
-    target: &'a Target,
-    key: [u8; 32],
-    tag: hushpost_core::Tag,
-    prekey: Option<SignedPrekey>,
-    prev_hash: [u8; 32],
-    raw: &'a [u8],
-    now: u64,
-    group: [u8; 16],
-}
-
-/// Blob counts for the progress bar.
-struct Counter<'a> {
-    done: usize,
-    total: usize,
-    progress: &'a mut dyn FnMut(SendProgress),
-}
-
-impl Counter<'_> {
-    fn tick(&mut self) {
-        self.done += 1;
-        (self.progress)(SendProgress {
-            done: self.done,
-            total: self.total,
-        });
-    }
+/// Everything one recipient's copy needs besides what is sealed.
+pub(super) struct Copy<'a> {
+    pub(super) target: &'a Target,
+    pub(super) tag: hushpost_core::Tag,
+    pub(super) now: u64,
+    pub(super) group: [u8; 16],
 }
 
 impl Session {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn deliver_all(
         &mut self,
         req: &SendRequest,
         targets: &[Target],
         (message, msg_id): (i64, [u8; 16]),
         raw: &[u8],
+        files: &[Attached],
         now: u64,
         progress: &mut dyn FnMut(SendProgress),
     ) -> Result<Vec<RecipientReport>> {
         // Our prekey for each recipient is rotated (if due) and made durable BEFORE anything
         // carrying it leaves: a prekey announced but not saved would make replies unreadable.
-        let prekeys: Vec<Option<SignedPrekey>> = targets
+        let keys: Vec<Vec<v2::SignedKey>> = targets
             .iter()
-            .map(|t| self.keys.outgoing_prekey(t.index))
+            .map(|t| self.keys.outgoing_keys(t.index).unwrap_or_default())
             .collect();
         self.keys.commit()?;
-        let per_recipient = raw.len().div_ceil(envelope::FRAGMENT_CAPACITY) + 1;
-        let mut counter = Counter {
-            done: 0,
-            total: per_recipient * targets.len(),
-            progress,
+        let content = raw.len() as u64 + files.iter().map(|f| f.meta.len).sum::<u64>();
+        let mut meter = Meter {
+            base: 0,
+            total: read_cost(content) * targets.len() as u64,
+            blobs: 0,
+            wire: 0,
+            report: progress,
         };
         let mut reports = Vec::new();
-        for (target, prekey) in targets.iter().zip(prekeys) {
+        for (target, keys) in targets.iter().zip(keys) {
+            let to = self
+                .keys
+                .seal_to(target.index)
+                .ok_or_else(|| Error::NoRoute(target.name.clone(), String::new()))?;
+            let draft = v2::Draft {
+                kind: Kind::Message,
+                msg_id,
+                prev_hash: self.inbox.mailbox.chain_out(&target.id.ed)?,
+                sent_at: now,
+                expires_at: req.expire_secs.map_or(0, |s| now + s.max(1)),
+                burn_after_reading: req.burn_after_reading,
+                keys,
+            };
             let copy = Copy {
                 target,
-                key: self.keys.recipient_key(target.index).unwrap_or(target.id.x),
                 tag: PairKeys::derive(self.keys.identity(), &target.id)
-                    .map_err(|e| crate::error::Error::Invalid(format!("{}: {e}", target.name)))?
+                    .map_err(|e| Error::Invalid(format!("{}: {e}", target.name)))?
                     .outgoing
                     .tag(Day::of(now)),
-                prekey,
-                prev_hash: self.inbox.mailbox.chain_out(&target.id.ed)?,
-                raw,
                 now,
                 group: rand::random(),
             };
-            let r = self.deliver_one(req, &copy, message, msg_id, &mut counter)?;
+            let r =
+                self.deliver_one(req, &copy, message, (&draft, &to), (raw, files), &mut meter)?;
             reports.push(r);
         }
         Ok(reports)
@@ -124,8 +118,9 @@ impl Session {
         req: &SendRequest,
         copy: &Copy<'_>,
         message: i64,
-        msg_id: [u8; 16],
-        counter: &mut Counter<'_>,
+        (draft, to): (&v2::Draft, &v2::SealTo),
+        (raw, files): (&[u8], &[Attached]),
+        meter: &mut Meter<'_>,
     ) -> Result<RecipientReport> {
         let mut report = RecipientReport::new(&copy.target.name);
         let Some((plan, op)) = self.first_plan(req, copy, &mut report) else {
@@ -134,9 +129,38 @@ impl Session {
             return Ok(report);
         };
         self.record(copy, message, &report, &plan.label, 0)?;
-        let (blobs, large) = match self.seal_into_outbox(req, copy, &plan, msg_id, op, counter) {
-            Ok(n) => n,
+        let rec = DraftRecord::new(draft, to, files);
+        self.store()?
+            .set_delivery_draft(&copy.group, &rec.encode())?;
+        // Held while sealing: a resume (after a crash) never runs beside this.
+        let _sealing = self.seal_lock(&copy.group)?;
+        let queued = op == Operation::SendQueued;
+        let direct = if queued {
+            None
+        } else {
+            match self.open_transport(&plan) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    report.errors.push(format!("{}: {e}", plan.label));
+                    None
+                }
+            }
+        };
+        let mut job = Job {
+            route: &plan.route,
+            tag: copy.tag,
+            via: plan.via(),
+            group: copy.group,
+            cover: queued,
+            direct,
+            skip: Default::default(),
+            skip_below: 0,
+        };
+        let sealed = match self.seal_copy(&mut job, (draft, to), raw, files, meter) {
+            Ok(s) => s,
             Err(e) => {
+                // Half a message in the outbox would be debris: take it out again.
+                let _ = Outbox::new(&self.home.outbox()).drop_group(&copy.group);
                 report
                     .errors
                     .push(format!("{}: could not queue: {e}", plan.label));
@@ -145,84 +169,73 @@ impl Session {
                 return Ok(report);
             }
         };
+        if let Some(why) = sealing_failed(&sealed, files) {
+            let _ = Outbox::new(&self.home.outbox()).drop_group(&copy.group);
+            report.errors.push(format!("{}: {why}", plan.label));
+            report.state = DeliveryState::Failed;
+            self.update(copy, &report, u64::from(sealed.direct), None)?;
+            return Ok(report);
+        }
+        if let Some(sig) = &sealed.sig {
+            self.record_sealed(&copy.group, sealed.blobs, sig)?;
+            let chain = envelope::chain_hash(&draft.msg_id, sig);
+            self.inbox
+                .mailbox
+                .set_chain_out(&copy.target.id.ed, &chain)?;
+        }
+        self.settle(copy, plan, op, &sealed, &mut report)?;
+        self.update(copy, &report, u64::from(sealed.direct), None)?;
+        Ok(report)
+    }
+
+    /// Where the copy stands after sealing: sent, waiting for a slot, held, or partly sent
+    /// with the rest in the outbox (retried, or following as the recipient makes room).
+    pub(super) fn settle(
+        &mut self,
+        copy: &Copy<'_>,
+        plan: Plan,
+        op: Operation,
+        s: &Sealed,
+        report: &mut RecipientReport,
+    ) -> Result<()> {
         report.delivered = Some(Delivery {
             route: plan.label.clone(),
-            blobs,
-            bytes: 0,
-            queued: true,
+            blobs: s.blobs as usize,
+            bytes: s.wire,
+            queued: s.direct < s.blobs,
             tor: plan.tor(),
         });
         // A cover route leaves large blobs only in large slots: none configured, none leave.
-        if op == Operation::SendQueued && large > 0 && self.config.cover.send_large == 0 {
+        if op == Operation::SendQueued && s.large > 0 && self.config.cover.send_large == 0 {
             report.state = DeliveryState::Held;
             report.errors.push(format!("{}: this message needs large cover-traffic slots and the route has none: send it with `hushpost outbox retry` (it reveals the moment), or set [cover] send_large", plan.label));
         } else if op == Operation::SendQueued {
             report.state = DeliveryState::Queued;
             report.reason = crate::outbox::schedule_note(&self.home, &self.config, &plan.route);
+        } else if s.direct == s.blobs {
+            report.state = DeliveryState::Sent;
+        } else if let (Some(room), None) = (&s.room, &s.error) {
+            report.state = DeliveryState::Queued;
+            report.retrying = true;
+            report.flowing = true;
+            report.reason = format!("{} of {} blobs are on the drop; {room}", s.direct, s.blobs);
         } else {
-            self.flush_now(copy, plan, &mut report)?;
+            if let Some(e) = &s.error {
+                report.errors.push(format!("{}: {e}", plan.label));
+            }
+            if s.direct == 0 {
+                // Nothing of it reached this route: it may go elsewhere, whole.
+                self.flush_now(copy, plan, report)?;
+            } else {
+                self.keep_for_retry(copy, &plan, report);
+            }
         }
-        self.update(copy, &report, 0, None)?;
-        Ok(report)
+        Ok(())
     }
 
-    /// Seals the copy into the outbox under its group; returns the number of blobs, and of
-    /// large ones.
-    fn seal_into_outbox(
-        &mut self,
-        req: &SendRequest,
-        copy: &Copy<'_>,
-        plan: &Plan,
-        msg_id: [u8; 16],
-        op: Operation,
-        counter: &mut Counter<'_>,
-    ) -> std::result::Result<(usize, usize), String> {
-        let draft = Draft {
-            kind: Kind::Message,
-            msg_id,
-            prev_hash: copy.prev_hash,
-            sent_at: copy.now,
-            expires_at: req.expire_secs.map_or(0, |s| copy.now + s.max(1)),
-            burn_after_reading: req.burn_after_reading,
-            prekey: copy.prekey,
-            body: copy.raw,
-        };
-        let outbox = Outbox::new(&self.home.outbox());
-        let recipient = Recipient {
-            ed: copy.target.id.ed,
-            key: copy.key,
-        };
-        let (mut blobs, mut large) = (0usize, 0usize);
-        let sealed = envelope::seal_each(self.keys.identity(), &recipient, &draft, &mut |blob| {
-            outbox.enqueue(&NewEntry {
-                route: &plan.route,
-                tag: &copy.tag,
-                blob,
-                intro: false,
-                via: plan.via(),
-                group: Some(copy.group),
-                cover: op == Operation::SendQueued,
-            })?;
-            blobs += 1;
-            large += usize::from(blob.len() == envelope::LARGE);
-            counter.tick();
-            Ok(())
-        });
-        match sealed {
-            Ok(sig) => {
-                let chain = envelope::chain_hash(&msg_id, &sig);
-                self.inbox
-                    .mailbox
-                    .set_chain_out(&copy.target.id.ed, &chain)
-                    .map_err(|e| e.to_string())?;
-                Ok((blobs, large))
-            }
-            Err(e) => {
-                // Half a message in the outbox would be debris: take it out again.
-                let _ = outbox.drop_group(&copy.group);
-                Err(e.to_string())
-            }
-        }
+    pub(super) fn open_transport(&self, plan: &Plan) -> Result<Transport> {
+        let dial = plan.dial_options(&self.config, self.keys.mail_password())?;
+        Ok(Transport::open(&plan.route, &dial)?)
     }
 
     /// Sends the copy's group now; on failure moves to the next route where allowed, else
@@ -237,14 +250,23 @@ impl Session {
         let outbox = Outbox::new(&self.home.outbox());
         loop {
             let error = match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
-                Ok(bytes) => {
+                Ok((bytes, waiting)) => {
                     if let Some(d) = report.delivered.as_mut() {
                         d.route = plan.label.clone();
                         d.bytes = bytes;
-                        d.queued = false;
+                        d.queued = waiting > 0;
                         d.tor = plan.tor();
                     }
-                    report.state = DeliveryState::Sent;
+                    if waiting == 0 {
+                        report.state = DeliveryState::Sent;
+                    } else {
+                        report.state = DeliveryState::Queued;
+                        report.retrying = true;
+                        report.flowing = true;
+                        report.reason = format!(
+                            "{waiting} blob(s) wait until the recipient fetches (a relay keeps a bounded number per mailbox)"
+                        );
+                    }
                     return Ok(());
                 }
                 Err(e) => e,
@@ -261,10 +283,16 @@ impl Session {
                 _ => break,
             }
         }
+        self.keep_for_retry(copy, &plan, report);
+        Ok(())
+    }
+
+    /// The copy stays in the outbox: for the next cover-traffic slot, or for a retry.
+    fn keep_for_retry(&self, copy: &Copy<'_>, plan: &Plan, report: &mut RecipientReport) {
         report.state = DeliveryState::Queued;
         report.retrying = true;
         if plan.cover {
-            let _ = outbox.set_cover(&copy.group, true);
+            let _ = Outbox::new(&self.home.outbox()).set_cover(&copy.group, true);
             report.reason = "kept in the outbox; it leaves in the next cover-traffic slot".into();
         } else {
             report.reason = format!(
@@ -272,21 +300,18 @@ impl Session {
                 humantime::format_duration(std::time::Duration::from_secs(outbox::backoff_secs(1)))
             );
         }
-        Ok(())
     }
 
-    /// Puts every waiting blob of `group` on its drop through `plan`; returns the bytes.
+    /// Puts every waiting blob of `group` on its drop through `plan`; returns the bytes put
+    /// and how many blobs wait for the recipient to make room.
     pub(crate) fn flush_group(
         &mut self,
         outbox: &Outbox,
         plan: &Plan,
         group: &[u8; 16],
         now: u64,
-    ) -> std::result::Result<u64, String> {
-        let dial = plan
-            .dial_options(&self.config, self.keys.mail_password())
-            .map_err(|e| e.to_string())?;
-        let mut t = Transport::open(&plan.route, &dial).map_err(|e| e.to_string())?;
+    ) -> std::result::Result<(u64, usize), String> {
+        let mut t = self.open_transport(plan).map_err(|e| e.to_string())?;
         let entries: Vec<_> = outbox
             .queued(&plan.route)
             .map_err(|e| e.to_string())?
@@ -294,10 +319,11 @@ impl Session {
             .filter(|q| q.group.as_ref() == Some(group))
             .collect();
         let mut bytes = 0u64;
-        let done = outbox::flush(outbox, &mut t, &entries, now, |n| bytes += n as u64);
+        let window = outbox::window_for(&plan.route);
+        let done = outbox::flush(outbox, &mut t, &entries, now, window, |n| bytes += n as u64);
         match done.error {
-            None => Ok(bytes),
             Some(e) => Err(e),
+            None => Ok((bytes, done.waiting)),
         }
     }
 
@@ -343,7 +369,7 @@ impl Session {
         Ok(())
     }
 
-    fn update(
+    pub(super) fn update(
         &mut self,
         copy: &Copy<'_>,
         report: &RecipientReport,
@@ -368,4 +394,17 @@ impl Session {
         store.update_delivery(&copy.group, report.state, &reason, sent, route, now)?;
         Ok(())
     }
+}
+
+/// Why a sealed copy cannot be delivered whole: sealing failed, or a file changed meanwhile.
+fn sealing_failed(s: &Sealed, files: &[Attached]) -> Option<String> {
+    if let Some(e) = &s.failed {
+        return Some(format!("could not seal it: {e}"));
+    }
+    files.iter().find(|f| !f.unchanged()).map(|f| {
+        format!(
+            "{} changed while it was being sent, so the copy cannot be completed; send it again",
+            f.path.display()
+        )
+    })
 }

@@ -1,19 +1,27 @@
-//! Sending: build the RFC 5322 letter, seal one blob set per recipient (never a
-//! multi-recipient file), and hand it to the first of the contact's routes that works —
-//! only routes the user allowed for that contact, in their order, each dialled by its plan.
-//! On a cover-traffic route the blobs wait in the outbox for a regular slot instead.
+//! Sending: build the RFC 5322 letter (text only), attach files as parts of their own that
+//! are streamed from disk, seal one envelope-v2 copy per recipient (never a multi-recipient
+//! file), and hand it to the first of the contact's routes that works — only routes the
+//! user allowed for that contact, in their order, each dialled by its plan. On a
+//! cover-traffic route the blobs wait in the outbox for a regular slot instead.
+//!
+//! Must not: read an attachment whole into memory, or lose the message: the sent copy is
+//! stored before anything is sealed.
 
 pub(crate) mod chaff;
 mod deliver;
+mod resume;
+mod seal;
 
 use crate::error::{Error, Result};
 use crate::session::Session;
 use hushpost_core::envelope;
-use hushpost_core::letter::{self, Attachment, Letter, Party};
+use hushpost_core::letter::{self, Letter, Party};
 use hushpost_core::route::{Route, RouteKind, Via};
-use hushpost_store::DeliveryState;
+use hushpost_store::{DeliveryState, Incoming, NewPart, PartData};
 use serde::Serialize;
 use std::path::PathBuf;
+
+pub(crate) use seal::Attached;
 
 /// What to send.
 #[derive(Debug, Default, Clone)]
@@ -75,6 +83,9 @@ pub struct RecipientReport {
     pub delivered: Option<Delivery>,
     /// It could not leave yet and is kept in the outbox, to be retried.
     pub retrying: bool,
+    /// Part of it is on the drop and the rest waits in the outbox until the recipient makes
+    /// room (a relay keeps a bounded number of blobs per mailbox): on its way, not failed.
+    pub flowing: bool,
     /// The later route it went to because the first failed (fallback was allowed).
     pub fell_back: Option<String>,
     /// When it leaves or why it waits.
@@ -90,15 +101,18 @@ impl RecipientReport {
             state: DeliveryState::Queued,
             delivered: None,
             retrying: false,
+            flowing: false,
             fell_back: None,
             reason: String::new(),
             errors: Vec::new(),
         }
     }
 
-    /// It left, or waits only for a regular cover-traffic slot.
+    /// It left, or waits only for a regular cover-traffic slot or for the recipient to make
+    /// room for the rest of a large message.
     pub fn on_its_way(&self) -> bool {
-        self.state == DeliveryState::Sent || (self.state == DeliveryState::Queued && !self.retrying)
+        self.state == DeliveryState::Sent
+            || (self.state == DeliveryState::Queued && (!self.retrying || self.flowing))
     }
 }
 
@@ -111,6 +125,8 @@ pub struct SendReport {
     pub message_id: String,
     /// Per recipient.
     pub recipients: Vec<RecipientReport>,
+    /// Earlier sends that had been interrupted and were resumed first.
+    pub resumed: usize,
 }
 
 impl SendReport {
@@ -120,13 +136,29 @@ impl SendReport {
     }
 }
 
-/// Progress of a send, for progress bars.
-#[derive(Debug, Clone, Copy)]
+/// What a send is doing, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SendPhase {
+    /// Reading the attachments once to commit to their content (the head signs it).
+    Preparing,
+    /// Sealing and handing blobs to the drop or the outbox.
+    Sending,
+}
+
+/// Progress of a send, for progress bars: bytes of content read so far over the whole send
+/// (every recipient; a large message is read twice, once per phase).
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct SendProgress {
-    /// Blobs put so far (all recipients).
-    pub done: usize,
-    /// Blobs in total (all recipients, first route each).
-    pub total: usize,
+    /// What is happening now.
+    pub phase: SendPhase,
+    /// Content bytes done.
+    pub done: u64,
+    /// Content bytes in all.
+    pub total: u64,
+    /// Blobs handed on so far (all recipients).
+    pub blobs: u64,
+    /// Bytes put on drops so far.
+    pub wire: u64,
 }
 
 /// One recipient, checked before anything is sent.
@@ -137,6 +169,10 @@ pub(crate) struct Target {
     pub(crate) id: hushpost_core::PublicIdentity,
     pub(crate) routes: Vec<Route>,
 }
+
+/// Attachments this small in all are kept in our sent copy (they fit one blob anyway);
+/// larger ones stay where the user sent them from.
+const KEEP_SENT: u64 = 256 << 10;
 
 impl Session {
     /// Sends a message to one or more contacts.
@@ -150,7 +186,10 @@ impl Session {
         }
         // Everything that can fail locally fails before anything is sent.
         let targets = self.targets(req)?;
-        let attachments = read_attachments(&req.attachments)?;
+        let files = seal::open_attachments(&req.attachments)?;
+        // A send that was interrupted (killed mid-way) goes first, so this message's chain
+        // follows it.
+        let resumed = self.resume_interrupted(&mut |_| {})?;
         let now = self.now();
         let msg_id = envelope::new_msg_id();
         let me = self.keys.identity().public();
@@ -172,21 +211,22 @@ impl Session {
             in_reply_to: req.in_reply_to.clone(),
             references: req.references.clone(),
             text: req.text.clone(),
-            attachments,
+            // Attachments are parts of the v2 envelope, not MIME inside the letter.
+            attachments: Vec::new(),
         };
         let raw = match &req.client {
             Some(c) => c.compose(&l),
             None => letter::build(&l),
         };
-        let has_attachments =
-            !req.attachments.is_empty() || req.client.as_ref().is_some_and(|c| c.has_attachments());
         // The sent copy is stored before anything is sealed or dialled: whatever happens
         // next, the message (a piped body too) is not lost, and its deliveries say where
         // each copy stands.
         let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
-        let id = self.keep_sent(req, msg_id, &raw, now, has_attachments, &names)?;
+        let id = self.keep_sent(req, msg_id, &raw, now, &files, &names)?;
         let reports = match id {
-            Some(id) => self.deliver_all(req, &targets, (id, msg_id), &raw, now, progress)?,
+            Some(id) => {
+                self.deliver_all(req, &targets, (id, msg_id), &raw, &files, now, progress)?
+            }
             None => Vec::new(),
         };
         // A sent folder in `[maildir]` gets the copy (logic in `maildir/`).
@@ -195,6 +235,7 @@ impl Session {
             id,
             message_id: letter::message_id_for(&msg_id),
             recipients: reports,
+            resumed,
         })
     }
 
@@ -231,18 +272,36 @@ impl Session {
         Ok(out)
     }
 
-    /// Keeps our own copy of what was sent.
+    /// Keeps our own copy of what was sent: the letter, and the attachments' names, types
+    /// and sizes (their bytes too when they are small).
     fn keep_sent(
         &mut self,
         req: &SendRequest,
         msg_id: [u8; 16],
         raw: &[u8],
         now: u64,
-        has_attachments: bool,
+        files: &[Attached],
         delivered: &[String],
     ) -> Result<Option<i64>> {
         let parsed = letter::parse(raw).ok();
         let expires_at = req.expire_secs.map_or(0, |s| now + s.max(1));
+        let total: u64 = files.iter().map(|f| f.meta.len).sum();
+        let kept: Vec<Option<Vec<u8>>> = files
+            .iter()
+            .map(|f| (total <= KEEP_SENT).then(|| f.read_all()).transpose())
+            .collect::<Result<_>>()?;
+        let parts: Vec<NewPart<'_>> = files
+            .iter()
+            .zip(kept.iter())
+            .enumerate()
+            .map(|(i, (f, k))| NewPart {
+                idx: i as u32 + 1,
+                name: f.meta.name.clone(),
+                content_type: f.meta.content_type.clone(),
+                len: f.meta.len,
+                data: k.as_deref().map_or(PartData::NotKept, PartData::Inline),
+            })
+            .collect();
         let msg = hushpost_store::NewMessage {
             sender: self.keys.identity().ed_public(),
             msg_id,
@@ -255,7 +314,8 @@ impl Session {
             in_reply_to: req.in_reply_to.clone(),
             references: req.references.clone(),
             text: parsed.map(|p| p.text).unwrap_or_default(),
-            has_attachments,
+            has_attachments: !files.is_empty()
+                || req.client.as_ref().is_some_and(|c| c.has_attachments()),
             expires_at,
             burn: false,
             verified: true,
@@ -263,28 +323,14 @@ impl Session {
             chain: [0; 32],
             raw,
         };
-        Ok(match self.store()?.insert_batch(&[msg])?.first() {
+        let inserted = self.store()?.insert_full(&[Incoming {
+            msg,
+            parts,
+            completes_partial: false,
+        }])?;
+        Ok(match inserted.first() {
             Some(hushpost_store::Inserted::New(id)) => Some(*id),
             _ => None,
         })
     }
-}
-
-fn read_attachments(paths: &[PathBuf]) -> Result<Vec<Attachment>> {
-    let mut out = Vec::new();
-    for path in paths {
-        let data = std::fs::read(path).map_err(|e| Error::Attachment(path.clone(), e))?;
-        let name = hushpost_core::sanitize::file_name(
-            &path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        out.push(Attachment {
-            content_type: letter::guess_type(&name).into(),
-            name,
-            data,
-        });
-    }
-    Ok(out)
 }

@@ -6,11 +6,12 @@
 //! write the clipboard (OSC 52) or hide a link (OSC 8).
 
 use crate::app::{App, PromptKind};
-use crate::event::{Effect, StoreCmd};
+use crate::event::{Effect, Saving, StoreCmd};
 use crate::fmt::{relative, size, wrap, wrapped_len};
 use hushpost_ops::Reading;
 use hushpost_ops::attachments::safe_name as file_name;
 use hushpost_ops::core::sanitize::{for_terminal, one_line};
+use hushpost_ops::core_store::PartSource;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -27,20 +28,52 @@ pub struct ReaderView {
     pub body: Vec<String>,
     /// First body line shown (after wrapping).
     pub scroll: usize,
+    /// The attachments: those the letter carried (v1 mail), then the stored parts (v2).
+    pub atts: Vec<Att>,
     /// Selected attachment.
     pub attachment: usize,
     /// Burned after reading: gone from the store now.
     pub burned: bool,
 }
 
+/// One attachment as the reader lists it.
+#[derive(Debug, Clone)]
+pub struct Att {
+    /// The sender's file name (not yet made safe).
+    pub name: String,
+    /// MIME type, as the sender gave it.
+    pub content_type: String,
+    /// Size in bytes.
+    pub len: u64,
+    /// What saving it writes; `None`: a large attachment we sent, not kept in the store.
+    pub saving: Option<Saving>,
+}
+
 impl ReaderView {
-    /// Prepares a message for showing.
-    pub fn new(reading: Reading, burned: bool) -> ReaderView {
+    /// Prepares a message for showing; `sources` are its stored parts opened by index.
+    pub fn new(reading: Reading, sources: Vec<(u32, Arc<PartSource>)>, burned: bool) -> ReaderView {
         let text = for_terminal(&reading.letter.text.replace("\r\n", "\n"));
         let body = text.split('\n').map(|l| l.replace('\t', "    ")).collect();
+        let inline = reading.letter.attachments.iter().map(|a| Att {
+            name: a.name.clone(),
+            content_type: a.content_type.clone(),
+            len: a.data.len() as u64,
+            saving: Some(Saving::Bytes(Arc::new(a.data.clone()))),
+        });
+        let stored = reading.parts.iter().map(|p| Att {
+            name: p.name.clone(),
+            content_type: p.content_type.clone(),
+            len: p.len,
+            saving: sources
+                .iter()
+                .find(|(i, _)| *i == p.idx)
+                .map(|(_, s)| Saving::Part(s.clone())),
+        });
+        let atts = inline.chain(stored).collect();
         ReaderView {
             reading,
             body,
+            atts,
             scroll: 0,
             attachment: 0,
             burned,
@@ -104,14 +137,14 @@ impl ReaderView {
                 t.dim(),
             )));
         }
-        for (i, a) in l.attachments.iter().enumerate() {
+        for (i, a) in self.atts.iter().enumerate() {
             let sel = i == self.attachment;
             out.push(Line::from(vec![
                 label(if i == 0 { "Attach:" } else { "" }),
                 Span::styled(
                     format!(
-                        "{}[{}] {} ({}, {})",
-                        if sel && l.attachments.len() > 1 {
+                        "{}[{}] {} ({}, {}{})",
+                        if sel && self.atts.len() > 1 {
                             "›"
                         } else {
                             ""
@@ -119,7 +152,8 @@ impl ReaderView {
                         i + 1,
                         one_line(&file_name(&a.name)),
                         one_line(&a.content_type),
-                        size(a.data.len() as u64)
+                        size(a.len),
+                        if a.saving.is_none() { ", not kept" } else { "" }
                     ),
                     if sel { t.label() } else { t.text() },
                 ),
@@ -190,18 +224,24 @@ impl App {
                 self.ask(q, PromptKind::Delete(vec![id]));
             }
             KeyCode::Char('a') | KeyCode::Tab => {
-                let n = r.reading.letter.attachments.len();
+                let n = r.atts.len();
                 if let Some(r) = self.reader.as_mut().filter(|_| n > 0) {
                     r.attachment = (r.attachment + 1) % n;
                 }
             }
             KeyCode::Char('s') => {
-                let Some(a) = r.reading.letter.attachments.get(r.attachment) else {
+                let Some(a) = r.atts.get(r.attachment) else {
                     self.note("this message has no attachments");
                     return;
                 };
                 let name = file_name(&a.name);
-                let data = Arc::new(a.data.clone());
+                let Some(data) = a.saving.clone() else {
+                    self.note(format!(
+                        "{} was sent from a file on this computer and is not kept in the store",
+                        one_line(&name)
+                    ));
+                    return;
+                };
                 self.ask(
                     "Save to (a new file; relative paths start where hushpost started):".into(),
                     PromptKind::Save(data),
