@@ -41,7 +41,7 @@ pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
 pub use maildir::Synced;
 pub use passfile::passphrase_from_file;
-pub use send::{Delivery, RecipientReport, SendProgress, SendReport, SendRequest};
+pub use send::{Delivery, RecipientReport, SendPhase, SendProgress, SendReport, SendRequest};
 pub use sendmail::{ClientBody, SendmailError, SendmailReport, SendmailRequest};
 pub use session::{InitOptions, Reader, Session};
 

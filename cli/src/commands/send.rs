@@ -201,9 +201,13 @@ pub(crate) fn send_with_progress(
 ) -> Result<SendReport> {
     let mut bar = None;
     let r = s.send(req, &mut |p| {
-        if p.total > 2 {
-            let b = bar.get_or_insert_with(|| ctx.ui.progress(p.total, "sending"));
+        if p.total > 1 << 20 {
+            let b = bar.get_or_insert_with(|| ctx.ui.progress_bytes(p.total, "sending"));
             if let Some(b) = b {
+                b.set_message(match p.phase {
+                    hushpost_ops::SendPhase::Preparing => "preparing",
+                    hushpost_ops::SendPhase::Sending => "sending",
+                });
                 b.set_position(p.done);
             }
         }

@@ -6,7 +6,7 @@
 //! (`hushpost outbox retry`). A later route is tried only where the contact (or
 //! `--fallback`) allows it: the route order is a privacy order.
 
-use super::seal::{DraftRecord, Job, Meter, Sealed, read_cost};
+use super::seal::{DraftRecord, Job, Meter, Sealed, passes, read_cost};
 use super::{Attached, Delivery, RecipientReport, SendProgress, SendRequest, Target};
 use crate::dial::{self, Operation, Plan};
 use crate::error::{Error, Result};
@@ -49,6 +49,7 @@ impl Session {
         let mut meter = Meter {
             base: 0,
             total: read_cost(content) * targets.len() as u64,
+            passes: passes(content),
             blobs: 0,
             wire: 0,
             report: progress,

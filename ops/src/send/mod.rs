@@ -145,8 +145,9 @@ pub enum SendPhase {
     Sending,
 }
 
-/// Progress of a send, for progress bars: bytes of content read so far over the whole send
-/// (every recipient; a large message is read twice, once per phase).
+/// Progress of a send, for progress bars: bytes of the message done over the whole send
+/// (every recipient). A large message is read twice, once per phase, each counting half:
+/// `Preparing` runs to the first half of each copy, `Sending` to the rest.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct SendProgress {
     /// What is happening now.

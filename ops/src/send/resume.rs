@@ -12,7 +12,7 @@
 
 use super::Target;
 use super::deliver::Copy;
-use super::seal::{DraftRecord, Job, Meter, read_cost};
+use super::seal::{DraftRecord, Job, Meter, passes, read_cost};
 use super::{RecipientReport, SendProgress};
 use crate::dial::{self, Operation};
 use crate::error::{Error, Result};
@@ -140,6 +140,7 @@ impl Session {
         let mut meter = Meter {
             base: 0,
             total: read_cost(content),
+            passes: passes(content),
             blobs: 0,
             wire: 0,
             report: progress,

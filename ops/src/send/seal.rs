@@ -330,6 +330,8 @@ pub(crate) struct Sealed {
 pub(crate) struct Meter<'a> {
     pub(crate) base: u64,
     pub(crate) total: u64,
+    /// How often sealing reads the content: 2 for a large message (see [`read_cost`]).
+    pub(crate) passes: u64,
     pub(crate) blobs: u64,
     pub(crate) wire: u64,
     pub(crate) report: &'a mut dyn FnMut(SendProgress),
@@ -337,10 +339,12 @@ pub(crate) struct Meter<'a> {
 
 impl Meter<'_> {
     fn tick(&mut self, phase: SendPhase, done: u64) {
+        // A large message is read twice (commitment, then sealing): each pass counts half,
+        // so the figures are bytes of the message itself, as the user knows its size.
         (self.report)(SendProgress {
             phase,
-            done: (self.base + done).min(self.total),
-            total: self.total,
+            done: (self.base + done).min(self.total) / self.passes,
+            total: self.total / self.passes,
             blobs: self.blobs,
             wire: self.wire,
         });
@@ -350,7 +354,12 @@ impl Meter<'_> {
 /// How many content bytes sealing reads for a message of `total` bytes: twice when it is
 /// fragmented (the commitment pass, then the sealing pass), once otherwise.
 pub(crate) fn read_cost(total: u64) -> u64 {
-    if total > 260_000 { 2 * total } else { total }
+    total * passes(total)
+}
+
+/// How often sealing reads the content of a message of `total` bytes.
+pub(crate) fn passes(total: u64) -> u64 {
+    if total > 260_000 { 2 } else { 1 }
 }
 
 impl Session {
