@@ -2,7 +2,10 @@
 //! colour, `NO_COLOR` and "is stdout a terminal" are decided in one place. Data goes to
 //! stdout, diagnostics to stderr.
 
-use hushpost_ops::core::sanitize::one_line;
+use hushpost_ops::core::sanitize::{for_terminal, one_line};
+
+/// The escape sequences `Ui` itself writes (bold, dim, reset): the only ones that pass.
+const OWN_SGR: [&str; 3] = ["\x1b[1m", "\x1b[2m", "\x1b[0m"];
 use std::io::{IsTerminal, Write};
 
 /// How and where output goes.
@@ -34,10 +37,37 @@ impl Ui {
         }
     }
 
-    /// A line of normal output on stdout.
+    /// A line of normal output on stdout, made inert (see [`Ui::inert`]).
     pub fn line(&self, s: impl AsRef<str>) {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", s.as_ref());
+        let _ = writeln!(out, "{}", self.inert(s.as_ref()));
+    }
+
+    /// Text as it may reach a terminal: outside data (route labels from cards, names,
+    /// server answers) goes into nearly every line, so every line is neutralised here
+    /// rather than at each call site; only the colour codes this `Ui` adds itself survive.
+    fn inert(&self, s: &str) -> String {
+        if !s.contains('\x1b') || !self.color {
+            return for_terminal(s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find('\x1b') {
+            out.push_str(&for_terminal(&rest[..i]));
+            let tail = &rest[i..];
+            match OWN_SGR.iter().find(|c| tail.starts_with(**c)) {
+                Some(code) => {
+                    out.push_str(code);
+                    rest = &tail[code.len()..];
+                }
+                None => {
+                    out.push('␛');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(&for_terminal(rest));
+        out
     }
 
     /// Raw bytes on stdout.
@@ -49,16 +79,20 @@ impl Ui {
 
     /// A value as pretty JSON on stdout.
     pub fn json_value<T: serde::Serialize>(&self, v: &T) {
+        // Exact for scripts: JSON escapes every C0 control itself.
         match serde_json::to_string_pretty(v) {
-            Ok(s) => self.line(s),
+            Ok(s) => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{s}");
+            }
             Err(e) => self.error(&format!("cannot encode JSON: {e}")),
         }
     }
 
-    /// A diagnostic on stderr (suppressed by `-q`).
+    /// A diagnostic on stderr (suppressed by `-q`), made inert as [`Ui::line`].
     pub fn note(&self, s: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", s.as_ref());
+            eprintln!("{}", self.inert(s.as_ref()));
         }
     }
 
