@@ -104,14 +104,7 @@ fn insert_all(
         let m = &inc.msg;
         let slot = &mut out[i];
         if inc.completes_partial {
-            // The part files now belong to the message's rows (or, for a duplicate, are
-            // swept as orphans): the partial goes either way.
-            for table in ["partial", "partial_files"] {
-                tx.prepare_cached(&format!(
-                    "DELETE FROM {table} WHERE sender = ?1 AND msg_id = ?2"
-                ))?
-                .execute(params![&m.sender[..], &m.msg_id[..]])?;
-            }
+            forget_partial(tx, m)?;
         }
         // The replay entry must outlive the window in which `sent_at` is still accepted,
         // so it is dated by the later of the two clocks (see `Store::prune_seen`).
@@ -183,6 +176,18 @@ fn insert_all(
         *slot = Some(Inserted::New(id));
     }
     Ok(out.into_iter().flatten().collect())
+}
+
+/// The partial message `m` completes: its part files now belong to the message's rows (or,
+/// for a duplicate, are swept as orphans), so the partial goes either way.
+fn forget_partial(tx: &Transaction<'_>, m: &NewMessage<'_>) -> Result<(), StoreError> {
+    for table in ["partial", "partial_files"] {
+        tx.prepare_cached(&format!(
+            "DELETE FROM {table} WHERE sender = ?1 AND msg_id = ?2"
+        ))?
+        .execute(params![&m.sender[..], &m.msg_id[..]])?;
+    }
+    Ok(())
 }
 
 /// The thread of the message this one answers: the one whose Message-ID is In-Reply-To,

@@ -50,25 +50,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         std::io::Write::flush(&mut out)?;
     }
     let m = s.inbox().read(id, false)?;
-    let mut unsaved = 0;
-    if let Some(dir) = &args.save_attachments {
-        for a in &m.letter.attachments {
-            match hushpost_ops::attachments::save_into(dir, &a.name, &a.data) {
-                Ok(p) => ctx
-                    .ui
-                    .note(format!("saved {}", one_line(&p.display().to_string()))),
-                Err(e) => {
-                    unsaved += 1;
-                    ctx.ui.error(&format!(
-                        "{}: not saved: {}",
-                        one_line(&safe_name(&a.name)),
-                        one_line(&e.to_string())
-                    ));
-                }
-            }
-        }
-        save_parts(ctx, dir, &sources)?;
-    }
+    let unsaved = match &args.save_attachments {
+        Some(dir) => save_all(ctx, dir, &m, &sources)?,
+        None => 0,
+    };
     let verdict = || {
         if unsaved > 0 {
             Err(Partial.into())
@@ -89,6 +74,46 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         return verdict();
     }
+    let l = &m.letter;
+    headers(ctx, &m);
+    ctx.ui.line("");
+    ctx.ui.line(for_terminal(&l.text.replace("\r\n", "\n")));
+    verdict()
+}
+
+/// Saves every attachment of `m` into `dir`; returns how many could not be saved (each
+/// said on stderr).
+fn save_all(
+    ctx: &Ctx,
+    dir: &std::path::Path,
+    m: &hushpost_ops::Reading,
+    sources: &[(
+        hushpost_ops::core_store::StoredPart,
+        hushpost_ops::core_store::PartSource,
+    )],
+) -> Result<usize> {
+    let mut unsaved = 0;
+    for a in &m.letter.attachments {
+        match hushpost_ops::attachments::save_into(dir, &a.name, &a.data) {
+            Ok(p) => ctx
+                .ui
+                .note(format!("saved {}", one_line(&p.display().to_string()))),
+            Err(e) => {
+                unsaved += 1;
+                ctx.ui.error(&format!(
+                    "{}: not saved: {}",
+                    one_line(&safe_name(&a.name)),
+                    one_line(&e.to_string())
+                ));
+            }
+        }
+    }
+    save_parts(ctx, dir, sources)?;
+    Ok(unsaved)
+}
+
+/// The header lines `read` shows above the text.
+fn headers(ctx: &Ctx, m: &hushpost_ops::Reading) {
     let l = &m.letter;
     let from = if m.summary.from == "me" {
         "me".to_string()
@@ -148,9 +173,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         ));
     }
-    ctx.ui.line("");
-    ctx.ui.line(for_terminal(&l.text.replace("\r\n", "\n")));
-    verdict()
 }
 
 /// Streams the stored attachments into `dir`, with a progress bar in bytes on a terminal
