@@ -17,13 +17,18 @@ command -v microsocks >/dev/null && command -v ip >/dev/null || { echo "# socks.
 [ "$(id -u)" = 0 ] || { echo "# socks.sh: needs root, skipped" >&2; exit 0; }
 
 # Namespaces left by runs that died before their cleanup (a killed CI job) would shadow
-# our subnet: remove those whose run directory is gone, then take the first free /30.
+# our subnet: remove those whose run directory is gone, then take the first free /30. The
+# owner is noted outside /etc/netns/<ns>/ (`ip netns exec` binds every file there over
+# /etc and warns about one it cannot), and before the namespace exists, so a concurrent
+# run never sees a namespace without one.
+OWNERS=/run/hp-netns
+mkdir -p "$OWNERS"
 for old in $(ip netns list 2>/dev/null | awk '/^hp-tor-/{print $1}'); do
-  owner=$(cat "/etc/netns/$old/owner" 2>/dev/null || true)
+  owner=$(cat "$OWNERS/$old" 2>/dev/null || true)
   if [ -z "$owner" ] || [ ! -d "$owner" ]; then
     ip netns del "$old" 2>/dev/null || true
     ip link del "hpv0-${old#hp-tor-}" 2>/dev/null || true
-    rm -rf "/etc/netns/$old"
+    rm -rf "/etc/netns/$old" "$OWNERS/$old"
   fi
 done
 NET=
@@ -33,6 +38,7 @@ done
 [ -n "$NET" ] || { echo "socks.sh: no free 10.231.x.0/30 subnet" >&2; exit 1; }
 GW=$NET.1
 
+echo "$RUN" > "$OWNERS/$NS"
 ip netns add "$NS"
 ip link add hpv0-$$ type veth peer name hpv1-$$
 ip link set hpv1-$$ netns "$NS"
@@ -42,7 +48,6 @@ ip netns exec "$NS" ip addr add "$NET.2/30" dev hpv1-$$
 ip netns exec "$NS" ip link set hpv1-$$ up
 ip netns exec "$NS" ip link set lo up
 mkdir -p "/etc/netns/$NS"
-echo "$RUN" > "/etc/netns/$NS/owner"
 printf '127.0.0.1 localhost\n' > "/etc/netns/$NS/hosts"
 printf "nameserver $GW\noptions timeout:1 attempts:1\n" > "/etc/netns/$NS/resolv.conf"
 
@@ -79,7 +84,7 @@ done
 cat >> "$RUN/cleanup.sh" <<CLEAN
 ip netns del $NS 2>/dev/null || true
 ip link del hpv0-$$ 2>/dev/null || true
-rm -rf /etc/netns/$NS
+rm -rf /etc/netns/$NS $OWNERS/$NS
 CLEAN
 echo "export HUSHPOST_TEST_NETNS=$NS"
 echo "export HUSHPOST_TEST_SOCKS=socks5h://$GW:1080"
