@@ -34,10 +34,37 @@ pub fn contacts() -> Vec<CompletionCandidate> {
     let Ok(home) = hushpost_ops::Home::from_env() else {
         return Vec::new();
     };
+    // bash inserts a candidate as it is: a name with a space ("frank smith") must come
+    // escaped or it becomes two words.
+    // (clap_complete has removed COMPLETE by now; only bash's script sets this one.)
+    let bash = std::env::var_os("_CLAP_COMPLETE_COMP_TYPE").is_some();
     hushpost_ops::agent::contact_names(&home)
         .into_iter()
         // A name with a control character would be typed into the user's shell line.
         .filter(|n| !n.chars().any(char::is_control))
+        .map(|n| if bash { shell_escaped(&n) } else { n })
         .map(CompletionCandidate::new)
         .collect()
+}
+
+/// `n` with a backslash before every character a shell word cannot hold as it is.
+fn shell_escaped(n: &str) -> String {
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if !(c.is_alphanumeric() || "._-+@%,:/=".contains(c)) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_escaped_for_bash() {
+        assert_eq!(super::shell_escaped("frank smith"), "frank\\ smith");
+        assert_eq!(super::shell_escaped("o'brien"), "o\\'brien");
+        assert_eq!(super::shell_escaped("zoë"), "zoë");
+    }
 }

@@ -416,6 +416,17 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
         std::thread::sleep(Duration::from_millis(300));
         carol.ok(&["fetch"]);
     }
+    // `hushpost lock` makes the open inbox forget the keyring too: its next fetch asks for
+    // the passphrase instead of going on with the keys it held.
+    a.ok(&["lock"]);
+    t.keys("alice", &["Escape"]);
+    t.keys("alice", &["f"]);
+    let s = t.wait_for("alice", " unlock ");
+    assert!(s.contains("Passphrase:") && s.contains("locked"), "{s}");
+    t.text("alice", "alice passphrase");
+    t.keys("alice", &["Enter"]);
+    let s = t.wait_for("alice", "Two");
+    assert!(!s.contains(" unlock "), "{s}");
     t.keys("alice", &["q"]);
     a.ok(&["lock"]);
 }
@@ -601,6 +612,59 @@ fn tab_completes_contact_names_from_the_unlocked_agent() {
         bash_offers(&a, &["hushpost", "contact", "via", "b"]),
         ["bobby"]
     );
+    // A name with a space comes escaped, so bash keeps it one word.
+    let f = Hp::new(tmp.path(), "frank");
+    f.init("Frank", &tmp.path().join("shared"));
+    a.ok(&["contact", "add", "frank smith", &f.card()]);
+    assert_eq!(
+        bash_offers(&a, &["hushpost", "contact", "show", "fr"]),
+        ["frank\\ smith"]
+    );
     a.ok(&["lock"]);
     assert!(names(bash_offers(&a, &["hushpost", "contact", "show", ""])).is_empty());
+}
+
+/// The idle timeout holds against lookers and follows a later `unlock --timeout`: `id` (a
+/// status bar polling it) does not keep the keyring unlocked, a second `unlock --timeout`
+/// sets the new one, and timeouts under a second or over a year are refused with a line
+/// (under a second used to mean "never lock"; a huge one panicked every later `id`).
+#[test]
+fn the_idle_timeout_is_not_moved_by_id_and_follows_a_new_unlock() {
+    let tmp = tempdir();
+    let (a, pf) = protected(tmp.path(), "alice");
+    let _locks = LockOnDrop(vec![a.home.clone()]);
+    let pf = pf.to_str().expect("utf8");
+    for (t, why) in [
+        ("500ms", "under a second"),
+        ("99999999999h", "longer than a year"),
+    ] {
+        let (code, _, err) = a.run(&["--passphrase-file", pf, "unlock", "--timeout", t]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(why), "{err}");
+    }
+    let started = Instant::now();
+    a.ok(&["--passphrase-file", pf, "unlock", "--timeout", "4s"]);
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_secs(1));
+        assert_eq!(id_json(&a)["keyring"]["state"], "unlocked");
+    }
+    // 4 s after the unlock, whatever `id` did in between.
+    std::thread::sleep(Duration::from_millis(4_500).saturating_sub(started.elapsed()));
+    wait_until("the idle timeout to lock it", || {
+        id_json(&a)["keyring"]["state"] == "locked"
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "locked {:?} after the unlock: `id` moved the deadline",
+        started.elapsed()
+    );
+    // Already unlocked with the default: a new --timeout applies from now.
+    a.ok(&["--passphrase-file", pf, "unlock"]);
+    let (code, _, err) = a.run(&["unlock", "--timeout", "2s"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("already unlocked; now until"), "{err}");
+    assert_eq!(id_json(&a)["keyring"]["timeout_secs"], 2, "{}", id_json(&a));
+    wait_until("the new 2 s timeout to lock it", || {
+        id_json(&a)["keyring"]["state"] == "locked"
+    });
 }

@@ -65,3 +65,21 @@ fn pieces_split_between_the_spool_and_the_drop_still_make_the_message() {
         "the attachment arrives whole"
     );
 }
+
+/// `contact via NAME tor` on a contact who shares our own relay route (cover traffic on)
+/// also moves our own polls and fetches there to Tor, so the tick shape stays one: the
+/// command says so instead of doing it silently; `direct` says nothing of the kind.
+#[test]
+fn a_tor_contact_on_our_own_cover_route_is_said_to_move_our_fetches_too() {
+    let t = tempdir();
+    let (_relay, a, b) = pair_on_relay(t.path(), "");
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    let (code, _, err) = a.run(&["contact", "via", "bob", "tor"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("is also your own receive route") && err.contains("go through Tor too"),
+        "{err}"
+    );
+    let (_, _, err) = a.run(&["contact", "via", "bob", "direct"]);
+    assert!(!err.contains("your own receive route"), "{err}");
+}

@@ -52,17 +52,32 @@ impl Default for AgentSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeout(pub std::time::Duration);
 
+impl Timeout {
+    /// The longest idle timeout (a year): beyond it, use 0 (until `hushpost lock`).
+    pub const MAX: Timeout = Timeout(std::time::Duration::from_secs(365 * 86_400));
+}
+
 impl std::str::FromStr for Timeout {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
         if s.trim() == "0" {
             return Ok(Timeout(std::time::Duration::ZERO));
         }
-        humantime::parse_duration(s.trim())
-            .map(Timeout)
-            .map_err(|e| {
-                format!("{s:?} is not a duration ({e}); write e.g. \"15m\", \"1h30m\" or \"0\"")
-            })
+        let d = humantime::parse_duration(s.trim()).map_err(|e| {
+            format!("{s:?} is not a duration ({e}); write e.g. \"15m\", \"1h30m\" or \"0\"")
+        })?;
+        // The agent counts whole seconds, and a deadline must be a date we can write.
+        if d < std::time::Duration::from_secs(1) {
+            return Err(format!(
+                "{s:?} is under a second; write at least \"1s\" (or \"0\": lock only on `hushpost lock`)"
+            ));
+        }
+        if d > Timeout::MAX.0 {
+            return Err(format!(
+                "{s:?} is longer than a year; write at most \"365days\" (or \"0\": lock only on `hushpost lock`)"
+            ));
+        }
+        Ok(Timeout(d))
     }
 }
 

@@ -29,6 +29,8 @@ pub enum Folder {
 pub enum StoreCmd {
     /// Use this fresh handle from now on (the net worker changed contacts).
     Replace(Box<Reader>),
+    /// Drop the handle (the keyring was locked): nothing is read until the next unlock.
+    Forget,
     /// A page of a folder (`gen` lets the UI drop answers it no longer wants).
     List {
         /// Request generation.

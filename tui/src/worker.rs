@@ -40,6 +40,13 @@ pub trait Sink {
 /// Rows per search answer (the screen shows far fewer; the rest are a scroll away).
 pub const SEARCH_LIMIT: usize = 500;
 
+/// Whether an agent for `home` holds the keyring unlocked now.
+fn agent_unlocked(home: &Home) -> bool {
+    agent::connect(home)
+        .and_then(|c| c.status().ok())
+        .is_some_and(|st| st.unlocked)
+}
+
 fn err_line(e: impl std::fmt::Display) -> String {
     one_line(&e.to_string())
 }
@@ -62,13 +69,17 @@ impl StoreWorker {
             self.reader = Some(*r);
             return;
         }
+        if let StoreCmd::Forget = cmd {
+            self.reader = None;
+            return;
+        }
         let Some(reader) = self.reader.as_mut() else {
             out.event(Event::Failed("not unlocked yet".into()));
             return;
         };
         let s = &mut reader.inbox;
         match cmd {
-            StoreCmd::Replace(_) => {}
+            StoreCmd::Replace(_) | StoreCmd::Forget => {}
             StoreCmd::List {
                 generation,
                 folder,
@@ -371,6 +382,19 @@ impl NetWorker {
                         out.store(StoreCmd::Contacts);
                     }
                     Ok(false) => {}
+                    Err(_) if s.via_agent() && !agent_unlocked(&self.home) => {
+                        // `hushpost lock` or the idle timeout: this inbox forgets the keyring
+                        // too, and asks for the passphrase again.
+                        self.session = None;
+                        out.store(StoreCmd::Forget);
+                        out.event(Event::NeedPassphrase {
+                            error: Some(
+                                "the keyring was locked (hushpost lock, or the idle timeout)"
+                                    .into(),
+                            ),
+                        });
+                        return;
+                    }
                     Err(e) => {
                         out.event(Event::Failed(err_line(e)));
                         return;

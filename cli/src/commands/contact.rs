@@ -202,6 +202,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 view.via
                     .map_or("default (config.toml)".to_string(), |v| v.to_string())
             ));
+            if v == Some(Via::Tor) {
+                // Cover ticks on a route keep one shape: when a Tor contact shares one of
+                // our own routes, our polls and fetches there move to Tor as well.
+                let own: Vec<String> = s.routes().iter().map(ToString::to_string).collect();
+                for r in view
+                    .plans
+                    .iter()
+                    .filter(|r| r.cover && own.contains(&r.route))
+                {
+                    ctx.ui.note(format!(
+                        "{} is also your own receive route, with cover traffic: your polls and fetches there now go through Tor too, so that {}'s mail does not stand out",
+                        r.label,
+                        one_line(&view.name)
+                    ));
+                }
+            }
         }
         Sub::Fallback { name, setting } => {
             let v = s.contact_set_fallback(&name, setting == OnOff::On)?;

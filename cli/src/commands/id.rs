@@ -69,7 +69,9 @@ impl Keyring {
     }
 }
 
-fn keyring_state(ctx: &Ctx) -> Result<(Keyring, bool)> {
+/// The keyring's state, whether it is open, and — with an unlocked agent — a session on the
+/// snapshot it gave: a look, not a use, so `id` does not move the idle deadline.
+fn keyring_state(ctx: &Ctx) -> Result<(Keyring, bool, Option<hushpost_ops::Session>)> {
     use hushpost_ops::agent::Access;
     let k = |state, st: Option<&hushpost_ops::agent::Status>| Keyring {
         state,
@@ -77,14 +79,15 @@ fn keyring_state(ctx: &Ctx) -> Result<(Keyring, bool)> {
         timeout_secs: st.map(|s| s.timeout_secs),
         memory_locked: st.map(|s| s.memory_locked),
     };
-    Ok(match hushpost_ops::agent::access(&ctx.home)? {
-        Access::Unlocked(c, _) => {
+    Ok(match hushpost_ops::agent::peek(&ctx.home)? {
+        Access::Unlocked(c, snap) => {
             let st = c.status()?;
-            (k("unlocked", Some(&st)), true)
+            let s = hushpost_ops::Session::attach(ctx.home.clone(), c, *snap)?;
+            (k("unlocked", Some(&st)), true, Some(s))
         }
-        Access::Plain => (k("unencrypted", None), true),
-        Access::NeedPassphrase(_) if ctx.passphrase_file.is_some() => (k("open", None), true),
-        Access::NeedPassphrase(_) => (k("locked", None), false),
+        Access::Plain => (k("unencrypted", None), true, None),
+        Access::NeedPassphrase(_) if ctx.passphrase_file.is_some() => (k("open", None), true, None),
+        Access::NeedPassphrase(_) => (k("locked", None), false, None),
     })
 }
 
@@ -107,19 +110,22 @@ fn locked(ctx: &Ctx, keyring: Keyring) -> Result<()> {
 
 /// Runs `id`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let keyring = if args.sub.is_none() {
+    let (keyring, peeked) = if args.sub.is_none() {
         if !ctx.home.has_identity() {
             anyhow::bail!("no hushpost identity here yet — create one with `hushpost init`");
         }
-        let (k, open) = keyring_state(ctx)?;
+        let (k, open, s) = keyring_state(ctx)?;
         if !open {
             return locked(ctx, k);
         }
-        Some(k)
+        (Some(k), s)
     } else {
-        None
+        (None, None)
     };
-    let s = ctx.session()?;
+    let s = match peeked {
+        Some(s) => s,
+        None => ctx.session()?,
+    };
     let card = s.card()?;
     match args.sub {
         Some(Sub::Card { qr }) => {

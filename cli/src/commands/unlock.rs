@@ -49,7 +49,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(c) = &running {
         let st = c.status()?;
         if st.unlocked {
-            ctx.ui.note(format!("already unlocked {}", until(&st)));
+            match args.timeout {
+                Some(t) => {
+                    let st = c.set_timeout(t)?;
+                    ctx.ui.note(format!("already unlocked; now {}", until(&st)));
+                }
+                None => ctx.ui.note(format!("already unlocked {}", until(&st))),
+            }
             return Ok(());
         }
     }

@@ -81,6 +81,16 @@ impl Client {
         }
     }
 
+    /// Keeps the unlocked keyring for `timeout` of idleness from now (zero: until `lock`).
+    pub fn set_timeout(&self, timeout: Duration) -> Result<Status> {
+        match self.call(&Request::SetTimeout {
+            timeout_secs: timeout.as_secs(),
+        })? {
+            Response::Status(s) => Ok(s),
+            _ => Err(Client::unexpected()),
+        }
+    }
+
     /// Makes the agent forget the keyring now.
     pub fn lock(&self) -> Result<()> {
         match self.call(&Request::Lock)? {
@@ -97,9 +107,18 @@ impl Client {
         }
     }
 
-    /// The state to read from.
+    /// The state to read from (a use: the idle deadline moves out).
     pub fn snapshot(&self) -> Result<Snapshot> {
-        match self.call(&Request::Snapshot)? {
+        self.snapshot_as(&Request::Snapshot)
+    }
+
+    /// The state, for a look that is not a use (the idle deadline stays).
+    pub fn peek(&self) -> Result<Snapshot> {
+        self.snapshot_as(&Request::Peek)
+    }
+
+    fn snapshot_as(&self, req: &Request) -> Result<Snapshot> {
+        match self.call(req)? {
             Response::Snapshot(s) => Ok(s),
             _ => Err(Client::unexpected()),
         }

@@ -137,9 +137,20 @@ pub enum Access {
 /// this is one round trip (the snapshot itself): under load every extra exchange waits for
 /// the agent to be scheduled.
 pub fn access(home: &Home) -> Result<Access> {
+    access_as(home, true)
+}
+
+/// [`access`] for a look that is not a use (`id`, shell completion): an unlocked agent's
+/// idle deadline does not move.
+pub fn peek(home: &Home) -> Result<Access> {
+    access_as(home, false)
+}
+
+fn access_as(home: &Home, use_it: bool) -> Result<Access> {
     let mut agent = connect(home);
     if let Some(c) = agent.take() {
-        match c.snapshot() {
+        let snap = if use_it { c.snapshot() } else { c.peek() };
+        match snap {
             Ok(snap) => return Ok(Access::Unlocked(c, Box::new(snap))),
             // Locked, but there: hand it the passphrase. Not answering: a stale socket.
             Err(_) if c.status().is_ok() => agent = Some(c),
@@ -189,7 +200,7 @@ pub fn open_with(
 /// keyring without a passphrase; none otherwise (a completion never prompts, and a locked
 /// keyring's names are not in the clear anywhere).
 pub fn contact_names(home: &Home) -> Vec<String> {
-    let state = match access(home) {
+    let state = match peek(home) {
         Ok(Access::Unlocked(_, snap)) => snap.state,
         Ok(Access::Plain) => match hushpost_keyring::load(&home.keyring(), None) {
             Ok(s) => s,

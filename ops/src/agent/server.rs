@@ -297,11 +297,19 @@ fn serve_one<'a>(
             Response::Done
         }
         Request::Unlock { .. } => Response::Refused(Refusal::locked()),
-        Request::Snapshot | Request::Apply { .. } if inner.keys.is_none() => {
+        Request::SetTimeout { .. } if inner.keys.is_none() => Response::Refused(Refusal::locked()),
+        Request::SetTimeout { timeout_secs } => {
+            inner.idle = Duration::from_secs(timeout_secs);
+            shared.touch(inner);
+            Response::Status(shared.status(inner))
+        }
+        Request::Snapshot | Request::Peek | Request::Apply { .. } if inner.keys.is_none() => {
             Response::Refused(Refusal::locked())
         }
-        Request::Snapshot => {
-            shared.touch(inner);
+        Request::Snapshot | Request::Peek => {
+            if matches!(req, Request::Snapshot) {
+                shared.touch(inner);
+            }
             let keys = inner.keys.as_mut().expect("checked above");
             match keys.reload_if_changed() {
                 Ok(reloaded) => {

@@ -65,8 +65,15 @@ pub(crate) enum Request {
     },
     /// Forget the keyring now.
     Lock,
+    /// Keep the unlocked keyring for `timeout_secs` of idleness from now on (0: until
+    /// `lock`): `unlock --timeout` while already unlocked.
+    SetTimeout { timeout_secs: u64 },
     /// The state, to read from.
     Snapshot,
+    /// The state, for a look that is not a use (`id`, shell completion): the idle deadline
+    /// stays where it is, so a prompt or status bar polling `hushpost id` cannot keep the
+    /// keyring unlocked for ever.
+    Peek,
     /// Apply these changes, in order, and write the keyring.
     Apply { ops: Vec<KeyOp> },
     /// Lock and exit.

@@ -296,8 +296,13 @@ impl Listed {
 
 /// Formats unix seconds as RFC 3339 UTC.
 pub fn rfc3339(ts: u64) -> String {
-    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(ts))
-        .to_string()
+    // RFC 3339 has four-digit years: later times (a sender's absurd expiry) show as the last
+    // second it can write, never a panic in the formatter.
+    const LAST: u64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(ts.min(LAST)),
+    )
+    .to_string()
 }
 
 pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {

@@ -202,7 +202,15 @@ impl Keys {
             Backend::Agent {
                 client, generation, ..
             } if self.pending.is_empty() => {
-                if client.status()?.generation == *generation {
+                let st = client.status()?;
+                if !st.unlocked {
+                    // `hushpost lock` (or the idle timeout) means every process stops using
+                    // the keyring, also one that still holds a copy (an open inbox).
+                    return Err(Error::Agent(
+                        "the keyring was locked (`hushpost lock` or the idle timeout); unlock it again".into(),
+                    ));
+                }
+                if st.generation == *generation {
                     return Ok(false);
                 }
                 let snap = client.snapshot()?;
