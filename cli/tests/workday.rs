@@ -373,3 +373,52 @@ fn fetch_reports_its_totals_in_bytes() {
         (Some(1), Some(16_384))
     );
 }
+
+/// Mail to several people: each recipient's `list --json` and `search --json` name every
+/// recipient the sender addressed (by fingerprint; "me" for themselves), not only "me".
+#[test]
+fn received_group_mail_lists_every_recipient_in_json() {
+    let tmp = tempdir();
+    let (a, b, drop) = pair(tmp.path());
+    let c = Hp::new(tmp.path(), "carol");
+    c.init("Carol", &drop);
+    a.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
+    c.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
+    a.ok_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "--to",
+            "carol",
+            "--subject",
+            "Team lunch",
+        ],
+        "Noon?\n",
+    );
+    b.ok(&["fetch"]);
+    let fps = |v: &serde_json::Value| -> Vec<String> {
+        let mut f: Vec<String> = v
+            .as_array()
+            .expect("to is a list")
+            .iter()
+            .map(|r| r["fingerprint"].as_str().expect("fingerprint").to_string())
+            .collect();
+        f.sort();
+        f
+    };
+    let mut want = vec![fingerprint_hex(&b), fingerprint_hex(&c)];
+    want.sort();
+    let got = b.list_json(&[]);
+    assert_eq!(fps(&got[0]["to"]), want, "{}", got[0]);
+    let me = got[0]["to"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["fingerprint"] == fingerprint_hex(&b).as_str())
+        .expect("bob is a recipient");
+    assert_eq!(me["name"], "me");
+    let found: Vec<serde_json::Value> =
+        serde_json::from_str(&b.ok(&["search", "--json", "lunch"])).expect("json");
+    assert_eq!(fps(&found[0]["to"]), want, "{}", found[0]);
+}

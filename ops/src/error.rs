@@ -43,7 +43,7 @@ pub enum Error {
     SameKeyOtherName(String),
     /// Same name, different key: never accepted silently.
     #[error(
-        "the card for {0:?} carries a DIFFERENT key than the one you pinned; if they really changed keys, remove the contact and add it again, then verify the new safety number"
+        "your contact {0:?} has a DIFFERENT key than this card: if the card is someone else's, give them another name; if {0:?} really changed keys, remove the contact and add it again, then verify the new safety number"
     )]
     KeyChanged(String),
     /// The card is our own.

@@ -28,7 +28,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.sent {
         s.reconcile()?;
     }
-    let rows = s.inbox().list(args.limit, args.unread, args.sent)?;
+    let mut rows = s.inbox().list(args.limit, args.unread, args.sent)?;
+    if ctx.ui.json {
+        s.inbox().with_recipients(&mut rows)?;
+    }
     super::print_rows(ctx, &rows);
     for w in s.inbox().chain_warnings()? {
         ctx.ui.warn(&w.text);

@@ -20,7 +20,10 @@ pub struct Args {
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let rows = s.inbox().search(&args.query, args.limit)?;
+    let mut rows = s.inbox().search(&args.query, args.limit)?;
+    if ctx.ui.json {
+        s.inbox().with_recipients(&mut rows)?;
+    }
     super::print_rows(ctx, &rows);
     Ok(())
 }

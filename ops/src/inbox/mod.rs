@@ -142,6 +142,40 @@ impl Inbox {
         Ok(rows)
     }
 
+    /// Fills `to` of received messages from their letters (every recipient the sender
+    /// addressed, by fingerprint: our name for a contact, "me" for us, else the name the
+    /// sender gave). `list` alone knows only that the mail came to us; this reads each
+    /// letter, so it is for `--json`, not for every screen.
+    pub fn with_recipients(&mut self, rows: &mut [Listed]) -> Result<()> {
+        for r in rows.iter_mut().filter(|r| r.from != "me") {
+            let Some((_, raw)) = self.store()?.get(r.id)? else {
+                continue;
+            };
+            let Ok(l) = hushpost_core::letter::parse(&raw) else {
+                continue;
+            };
+            if l.to.is_empty() {
+                continue;
+            }
+            r.to =
+                l.to.iter()
+                    .map(|p| Recipient {
+                        name: if p.fingerprint == self.peers.me {
+                            "me".into()
+                        } else {
+                            self.peers
+                                .by_fingerprint
+                                .get(&p.fingerprint)
+                                .cloned()
+                                .unwrap_or_else(|| p.name.clone())
+                        },
+                        fingerprint: Some(p.fingerprint.clone()),
+                    })
+                    .collect();
+        }
+        Ok(())
+    }
+
     /// Every message of a thread, oldest first.
     pub fn thread(&mut self, thread: i64) -> Result<Vec<Listed>> {
         let mut rows = self.page(&Page {
