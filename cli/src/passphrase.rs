@@ -33,7 +33,17 @@ pub fn unlock_prompt(home: &hushpost_ops::Home) -> String {
     }
 }
 
-/// Prompts once (unlock).
+/// Prompts once (`unlock` itself: there is nothing to run first).
+pub fn prompt_unlock(what: &str) -> Result<SecretString> {
+    if !can_prompt() {
+        bail!(
+            "there is no terminal to ask for the passphrase on; pass --passphrase-file FILE (or HUSHPOST_PASSPHRASE_FILE)"
+        );
+    }
+    prompt(what)
+}
+
+/// Prompts once (any command that needs the keyring).
 pub fn prompt(what: &str) -> Result<SecretString> {
     if !can_prompt() {
         bail!(

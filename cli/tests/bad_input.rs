@@ -374,3 +374,23 @@ fn a_misspelt_via_in_config_stops_every_command_with_one_line() {
     }
     assert_eq!(drop_files(&drop).len(), before, "nothing was sent");
 }
+
+/// An empty pipe is refused as an empty editor buffer is: nothing sent, nothing stored,
+/// exit 1; `init` over an identity refuses before asking for a passphrase it could not use.
+#[test]
+fn an_empty_piped_body_is_not_sent_and_init_refuses_first() {
+    let t = tempdir();
+    let (a, _, drop) = pair(t.path());
+    let before = drop_files(&drop).len();
+    let (code, _, err) = a.run_stdin(&["send", "--to", "bob", "--subject", "oops"], "\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("empty message on stdin"), "{err}");
+    assert_eq!(drop_files(&drop).len(), before);
+    assert!(a.list_json(&["--sent"]).is_empty());
+    let (code, _, err) = a.run(&["init", "--name", "Again"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("refusing to overwrite") && !err.contains("terminal"),
+        "{err}"
+    );
+}

@@ -26,6 +26,13 @@ pub struct Args {
 
 /// Runs `init`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // Before asking for a passphrase that could not be used.
+    if ctx.home.keyring().exists() {
+        bail!(
+            "an identity already exists at {}; refusing to overwrite it",
+            ctx.home.keyring().display()
+        );
+    }
     let name = match args.name {
         Some(n) => n,
         None => std::env::var("USER")

@@ -230,6 +230,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let (via, route) = args.dial.resolve(ctx)?;
     let (text, draft) = read_body(&s, "")?;
+    if text.trim().is_empty() && args.attach.is_empty() {
+        // As the editor path: an empty pipe is a mistake far more often than a message.
+        bail!("empty message on stdin and no attachment; nothing sent");
+    }
     let req = SendRequest {
         to: args.to,
         subject: args.subject,

@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let pass = match &ctx.passphrase_file {
         Some(f) => crate::passphrase::from_file(f)?,
-        None => crate::passphrase::prompt(&crate::passphrase::unlock_prompt(&ctx.home))?,
+        None => crate::passphrase::prompt_unlock(&crate::passphrase::unlock_prompt(&ctx.home))?,
     };
     agent::open_with(&ctx.home, pass, running, true, args.timeout)?;
     let st = agent::connect(&ctx.home)

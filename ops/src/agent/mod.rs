@@ -56,7 +56,13 @@ pub fn bind(home: &Home) -> Result<UnixListener> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::Io(e, socket)),
     }
-    UnixListener::bind(&socket).map_err(|e| Error::Io(e, socket))
+    let l = UnixListener::bind(&socket).map_err(|e| Error::Io(e, socket.clone()))?;
+    // The folder keeps others out already; the socket itself is private too, as every file
+    // hushpost makes (the peer's uid is checked on every connection as well).
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| Error::Io(e, socket))?;
+    Ok(l)
 }
 
 /// The agent for `home`, if one answers.
