@@ -128,6 +128,26 @@ fn mail_fetched_together_is_numbered_in_the_order_it_was_written() {
     assert_eq!(subjects, ["first", "second", "third"]);
 }
 
+/// Mail written within one second (`sent_at` has whole seconds) is numbered in the order
+/// it was written too: the sender's chain orders it.
+#[test]
+fn mail_written_in_one_second_keeps_its_order() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let subjects = ["one", "two", "three", "four", "five", "six"];
+    for s in subjects {
+        a.ok_stdin(&["send", "--to", "bob", "--subject", s], "x\n");
+    }
+    b.ok(&["fetch"]);
+    let mut rows = b.list_json(&[]);
+    rows.sort_by_key(|r| r["id"].as_i64());
+    let got: Vec<&str> = rows
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(got, subjects);
+}
+
 #[test]
 fn search_finds_short_prefixes_and_cjk() {
     let tmp = tempdir();

@@ -96,8 +96,7 @@ fn insert_all(
 
     // Ids follow `sent_at` within a batch (mail fetched together reads in the order it was
     // written, whatever order the drop listed it in); results keep the callers' order.
-    let mut order: Vec<usize> = (0..msgs.len()).collect();
-    order.sort_by_key(|&i| msgs[i].msg.sent_at);
+    let order = write_order(msgs);
     let mut out: Vec<Option<Inserted>> = (0..msgs.len()).map(|_| None).collect();
     for i in order {
         let inc = &msgs[i];
@@ -176,6 +175,43 @@ fn insert_all(
         *slot = Some(Inserted::New(id));
     }
     Ok(out.into_iter().flatten().collect())
+}
+
+/// The order to number `msgs` in: by `sent_at`, then by each sender's chain.
+fn write_order(msgs: &[Incoming<'_>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..msgs.len()).collect();
+    let depth = chain_depths(msgs);
+    order.sort_by_key(|&i| (msgs[i].msg.sent_at, depth[i]));
+    order
+}
+
+/// For each message, how many others of the batch come before it in its sender's chain
+/// (`prev_hash` is the previous message's `chain`): `sent_at` has whole seconds, so mail
+/// written within one second keeps the order it was written in.
+fn chain_depths(msgs: &[Incoming<'_>]) -> Vec<usize> {
+    let by_chain: std::collections::HashMap<[u8; 32], usize> = msgs
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.msg.chain != [0u8; 32])
+        .map(|(i, m)| (m.msg.chain, i))
+        .collect();
+    (0..msgs.len())
+        .map(|i| {
+            let mut at = i;
+            let mut depth = 0;
+            // Bounded: a forged cycle cannot loop.
+            while depth < msgs.len() {
+                match by_chain.get(&msgs[at].msg.prev_hash) {
+                    Some(&p) if p != at => {
+                        depth += 1;
+                        at = p;
+                    }
+                    _ => break,
+                }
+            }
+            depth
+        })
+        .collect()
 }
 
 /// The partial message `m` completes: its part files now belong to the message's rows (or,

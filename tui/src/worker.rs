@@ -226,6 +226,37 @@ pub struct NetWorker {
 }
 
 impl NetWorker {
+    /// Picks up keyring changes another process (the CLI, cron's poll) made; false when
+    /// the command cannot go on: the refresh failed, or the keyring was locked — then this
+    /// inbox forgets it too and asks for the passphrase again.
+    fn refreshed(&mut self, out: &mut dyn Sink) -> bool {
+        let Some(s) = self.session.as_mut() else {
+            return false;
+        };
+        match s.refresh() {
+            Ok(true) => {
+                out.store(StoreCmd::Replace(Box::new(s.reader())));
+                out.store(StoreCmd::Contacts);
+                true
+            }
+            Ok(false) => true,
+            Err(_) if s.via_agent() && !agent_unlocked(&self.home) => {
+                self.session = None;
+                out.store(StoreCmd::Forget);
+                out.event(Event::NeedPassphrase {
+                    error: Some(
+                        "the keyring was locked (hushpost lock, or the idle timeout)".into(),
+                    ),
+                });
+                false
+            }
+            Err(e) => {
+                out.event(Event::Failed(err_line(e)));
+                false
+            }
+        }
+    }
+
     /// A worker for `home`; `clock` replaces the system clock (tests).
     pub fn new(
         home: Home,
@@ -371,35 +402,16 @@ impl NetWorker {
                 }
             }
             cmd => {
-                let Some(s) = self.session.as_mut() else {
+                if self.session.is_none() {
                     out.event(Event::Failed("not unlocked yet".into()));
                     return;
-                };
-                // Another process (the CLI, cron's poll) may have changed the keyring.
-                match s.refresh() {
-                    Ok(true) => {
-                        out.store(StoreCmd::Replace(Box::new(s.reader())));
-                        out.store(StoreCmd::Contacts);
-                    }
-                    Ok(false) => {}
-                    Err(_) if s.via_agent() && !agent_unlocked(&self.home) => {
-                        // `hushpost lock` or the idle timeout: this inbox forgets the keyring
-                        // too, and asks for the passphrase again.
-                        self.session = None;
-                        out.store(StoreCmd::Forget);
-                        out.event(Event::NeedPassphrase {
-                            error: Some(
-                                "the keyring was locked (hushpost lock, or the idle timeout)"
-                                    .into(),
-                            ),
-                        });
-                        return;
-                    }
-                    Err(e) => {
-                        out.event(Event::Failed(err_line(e)));
-                        return;
-                    }
                 }
+                if !self.refreshed(out) {
+                    return;
+                }
+                let Some(s) = self.session.as_mut() else {
+                    return;
+                };
                 match cmd {
                     NetCmd::Fetch => {
                         let mut last = Instant::now();
