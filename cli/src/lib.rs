@@ -152,16 +152,52 @@ impl Ctx {
             Access::Unlocked(c, snap) => Ok(Session::attach(self.home.clone(), c, *snap)?),
             Access::Plain => Ok(Session::unlock(self.home.clone(), None)?),
             Access::NeedPassphrase(running) => {
-                let (pass, prompted) = match &self.passphrase_file {
-                    Some(f) => (passphrase::from_file(f)?, false),
-                    None => (
-                        passphrase::prompt(&passphrase::unlock_prompt(&self.home))?,
-                        true,
-                    ),
-                };
                 let config = hushpost_ops::config::Config::load(&self.home.config_file())?;
-                let start = prompted && config.agent.autostart;
-                Ok(agent::open_with(&self.home, pass, running, start, None)?)
+                if let Some(f) = &self.passphrase_file {
+                    let pass = passphrase::from_file(f)?;
+                    return Ok(agent::open_with(&self.home, pass, running, false, None)?);
+                }
+                self.open_prompted(passphrase::prompt, running, config.agent.autostart, None)
+            }
+        }
+    }
+
+    /// Opens the keyring with a passphrase typed at `prompt`: a typo is asked again (three
+    /// tries, as sudo does). `start`: hand it to a newly started agent for `timeout`.
+    pub(crate) fn open_prompted(
+        &self,
+        prompt: fn(&str) -> Result<secrecy::SecretString>,
+        running: Option<agent::Client>,
+        start: bool,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<Session> {
+        // An agent that ran before is asked again; one started for a wrong try was stopped.
+        let had_agent = running.is_some();
+        let mut running = running;
+        let mut tries = 1;
+        loop {
+            let pass = prompt(&passphrase::unlock_prompt(&self.home))?;
+            match agent::open_with(&self.home, pass, running.take(), start, timeout) {
+                Err(hushpost_ops::Error::Keyring(hushpost_ops::KeyringError::WrongPassphrase))
+                    if tries < 3 =>
+                {
+                    eprintln!("Wrong passphrase; try again.");
+                    tries += 1;
+                    running = if had_agent {
+                        agent::live(&self.home)
+                    } else {
+                        // Let the agent started for the wrong try finish exiting, so the
+                        // next try starts a fresh one rather than reaching the old socket.
+                        for _ in 0..100 {
+                            if !agent::running(&self.home) {
+                                break;
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                        None
+                    };
+                }
+                other => return Ok(other?),
             }
         }
     }

@@ -668,3 +668,54 @@ fn the_idle_timeout_is_not_moved_by_id_and_follows_a_new_unlock() {
         id_json(&a)["keyring"]["state"] == "locked"
     });
 }
+
+/// A passphrase mistyped at the prompt is asked again (three tries, as sudo does), and the
+/// third wrong one ends with one line and exit 1.
+#[test]
+fn a_mistyped_passphrase_is_asked_again() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, _) = protected(tmp.path(), "alice");
+    let _locks = LockOnDrop(vec![a.home.clone()]);
+    a.ok(&["lock"]);
+    let bin = assert_cmd::cargo::cargo_bin("hushpost");
+    let t = Tmux::new("retry");
+    let run = |name: &str| {
+        t.open_shell(
+            name,
+            &format!(
+                "env HUSHPOST_HOME='{}' NO_COLOR=1 '{}' contact list; echo \"DONE $?\"; sleep 600",
+                a.home.display(),
+                bin.display()
+            ),
+        );
+    };
+    run("ok");
+    t.wait_for("ok", "Passphrase for");
+    t.text("ok", "not it");
+    t.keys("ok", &["Enter"]);
+    t.wait_for("ok", "Wrong passphrase; try again.");
+    t.text("ok", "alice passphrase");
+    t.keys("ok", &["Enter"]);
+    let s = t.wait_for("ok", "DONE ");
+    assert!(s.contains("DONE 0"), "{s}");
+    a.ok(&["lock"]);
+    run("no");
+    for _ in 0..3 {
+        wait_until("a prompt", || {
+            let s = t.capture("no");
+            s.trim_end().ends_with(':') || s.contains("DONE ")
+        });
+        t.text("no", "wrong");
+        t.keys("no", &["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let s = t.wait_for("no", "DONE ");
+    assert!(
+        s.contains("DONE 1") && s.contains("wrong passphrase"),
+        "{s}"
+    );
+    assert_eq!(s.matches("Wrong passphrase; try again.").count(), 2, "{s}");
+}

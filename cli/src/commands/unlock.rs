@@ -59,11 +59,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             return Ok(());
         }
     }
-    let pass = match &ctx.passphrase_file {
-        Some(f) => crate::passphrase::from_file(f)?,
-        None => crate::passphrase::prompt_unlock(&crate::passphrase::unlock_prompt(&ctx.home))?,
-    };
-    agent::open_with(&ctx.home, pass, running, true, args.timeout)?;
+    match &ctx.passphrase_file {
+        Some(f) => {
+            let pass = crate::passphrase::from_file(f)?;
+            agent::open_with(&ctx.home, pass, running, true, args.timeout)?;
+        }
+        None => {
+            ctx.open_prompted(
+                crate::passphrase::prompt_unlock,
+                running,
+                true,
+                args.timeout,
+            )?;
+        }
+    }
     let st = agent::connect(&ctx.home)
         .map(|c| c.status())
         .transpose()?
