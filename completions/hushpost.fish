@@ -1,1 +1,1 @@
-complete --keep-order --exclusive --command hushpost --arguments "(COMPLETE=fish hushpost -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"
+complete --keep-order --exclusive --command hushpost --arguments "(HUSHPOST_COMPLETE=fish hushpost -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"

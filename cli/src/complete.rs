@@ -1,12 +1,15 @@
 //! Shell completion. The scripts in `completions/` (and `hushpost completions SHELL`) only
 //! register hushpost with the shell; at each Tab the shell runs `hushpost` again with
-//! `COMPLETE=<shell>` and clap_complete's engine answers from the same definitions as
+//! `HUSHPOST_COMPLETE=<shell>` and clap_complete's engine answers from the same definitions as
 //! `--help`, so subcommands and flags never drift and NAME arguments offer the contacts.
 //!
 //! Must not: prompt, print anything but candidates, or read a locked keyring.
 
 use clap_complete::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+/// The variable the scripts set to ask for completions.
+pub const VAR: &str = "HUSHPOST_COMPLETE";
 
 /// The file `gen-docs` writes for each shell, and the shell's name as `completions` takes it.
 pub const SHELLS: [(&str, &str); 5] = [
@@ -26,7 +29,7 @@ pub fn registration(shell: &str, out: &mut dyn std::io::Write) -> std::io::Resul
         "elvish" => &Elvish,
         _ => &Powershell,
     };
-    completer.write_registration("COMPLETE", "hushpost", "hushpost", "hushpost", out)
+    completer.write_registration(VAR, "hushpost", "hushpost", "hushpost", out)
 }
 
 /// Contact names (from an unlocked agent, or a keyring without a passphrase).
@@ -36,7 +39,7 @@ pub fn contacts() -> Vec<CompletionCandidate> {
     };
     // bash inserts a candidate as it is: a name with a space ("frank smith") must come
     // escaped or it becomes two words.
-    // (clap_complete has removed COMPLETE by now; only bash's script sets this one.)
+    // (clap_complete has removed HUSHPOST_COMPLETE by now; only bash's script sets this.)
     let bash = std::env::var_os("_CLAP_COMPLETE_COMP_TYPE").is_some();
     hushpost_ops::agent::contact_names(&home)
         .into_iter()

@@ -275,7 +275,11 @@ pub fn main() -> ExitCode {
     no_core_dumps();
     // A shell asking for completions (COMPLETE=bash …, from the scripts in completions/):
     // answered here, before anything else runs or prints.
-    clap_complete::CompleteEnv::with_factory(command).complete();
+    // Our own variable: a generic COMPLETE=… left in someone's environment must not turn
+    // every command into a completion request.
+    clap_complete::CompleteEnv::with_factory(command)
+        .var(complete::VAR)
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
