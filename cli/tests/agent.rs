@@ -427,6 +427,10 @@ fn the_inbox_cron_and_the_cli_share_one_agent() {
     t.keys("alice", &["Enter"]);
     let s = t.wait_for("alice", "Two");
     assert!(!s.contains(" unlock "), "{s}");
+    // And it fetches again (the fetch that met the lock was answered, not left running).
+    b.ok_stdin(&["send", "--to", "alice", "--subject", "Three"], "third\n");
+    t.keys("alice", &["f"]);
+    t.wait_for("alice", "Three");
     t.keys("alice", &["q"]);
     a.ok(&["lock"]);
 }

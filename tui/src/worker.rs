@@ -229,31 +229,40 @@ impl NetWorker {
     /// Picks up keyring changes another process (the CLI, cron's poll) made; false when
     /// the command cannot go on: the refresh failed, or the keyring was locked — then this
     /// inbox forgets it too and asks for the passphrase again.
-    fn refreshed(&mut self, out: &mut dyn Sink) -> bool {
+    fn refreshed(&mut self, out: &mut dyn Sink) -> std::result::Result<(), String> {
         let Some(s) = self.session.as_mut() else {
-            return false;
+            return Err("not unlocked yet".into());
         };
         match s.refresh() {
             Ok(true) => {
                 out.store(StoreCmd::Replace(Box::new(s.reader())));
                 out.store(StoreCmd::Contacts);
-                true
+                Ok(())
             }
-            Ok(false) => true,
+            Ok(false) => Ok(()),
             Err(_) if s.via_agent() && !agent_unlocked(&self.home) => {
                 self.session = None;
                 out.store(StoreCmd::Forget);
+                let why = "the keyring was locked (hushpost lock, or the idle timeout)";
                 out.event(Event::NeedPassphrase {
-                    error: Some(
-                        "the keyring was locked (hushpost lock, or the idle timeout)".into(),
-                    ),
+                    error: Some(why.into()),
                 });
-                false
+                Err(why.into())
             }
-            Err(e) => {
-                out.event(Event::Failed(err_line(e)));
-                false
-            }
+            Err(e) => Err(err_line(e)),
+        }
+    }
+
+    /// Answers a command that could not run, so the screen waiting for it (a fetch in
+    /// progress, a message being sent) hears why instead of waiting for ever.
+    fn could_not(cmd: NetCmd, why: String, out: &mut dyn Sink) {
+        match cmd {
+            NetCmd::Fetch => out.event(Event::Fetched(Err(why))),
+            NetCmd::Send { ticket, .. } => out.event(Event::Sent {
+                ticket,
+                result: Err(why),
+            }),
+            _ => out.event(Event::Failed(why)),
         }
     }
 
@@ -402,11 +411,8 @@ impl NetWorker {
                 }
             }
             cmd => {
-                if self.session.is_none() {
-                    out.event(Event::Failed("not unlocked yet".into()));
-                    return;
-                }
-                if !self.refreshed(out) {
+                if let Err(why) = self.refreshed(out) {
+                    Self::could_not(cmd, why, out);
                     return;
                 }
                 let Some(s) = self.session.as_mut() else {
