@@ -235,8 +235,7 @@ impl NetWorker {
         };
         match s.refresh() {
             Ok(true) => {
-                out.store(StoreCmd::Replace(Box::new(s.reader())));
-                out.store(StoreCmd::Contacts);
+                contacts_changed(s, out);
                 Ok(())
             }
             Ok(false) => Ok(()),
@@ -435,8 +434,7 @@ impl NetWorker {
                     }
                     NetCmd::ContactAdd { name, card } => match s.contact_add(&name, &card) {
                         Ok(v) => {
-                            out.store(StoreCmd::Replace(Box::new(s.reader())));
-                            out.store(StoreCmd::Contacts);
+                            contacts_changed(s, out);
                             out.event(Event::ContactChanged(format!(
                                 "added {} — compare the safety number, then press v",
                                 one_line(&v.name)
@@ -446,8 +444,7 @@ impl NetWorker {
                     },
                     NetCmd::ContactVerify { name } => match s.contact_verify(&name) {
                         Ok(v) => {
-                            out.store(StoreCmd::Replace(Box::new(s.reader())));
-                            out.store(StoreCmd::Contacts);
+                            contacts_changed(s, out);
                             out.event(Event::ContactChanged(format!(
                                 "{} is verified",
                                 one_line(&v.name)
@@ -467,6 +464,13 @@ impl NetWorker {
     }
 }
 
+/// The store worker takes a fresh handle and the screen a fresh contact list: the keyring's
+/// contacts changed (here, or in another process).
+fn contacts_changed(s: &Session, out: &mut dyn Sink) {
+    out.store(StoreCmd::Replace(Box::new(s.reader())));
+    out.store(StoreCmd::Contacts);
+}
+
 /// Accepts or rejects the contact request that carries a card.
 fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
     match cmd {
@@ -476,8 +480,7 @@ fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
                 .and_then(|n| s.contact_accept(n, &name));
             match r {
                 Ok(v) => {
-                    out.store(StoreCmd::Replace(Box::new(s.reader())));
-                    out.store(StoreCmd::Contacts);
+                    contacts_changed(s, out);
                     out.event(Event::ContactChanged(format!(
                         "added {} — compare the safety number, then press v",
                         one_line(&v.name)
