@@ -148,8 +148,12 @@ impl Session {
         let mut s = Session::assemble(home, config, keys);
         // Mail a locked `poll` fetched waits, still sealed, for the next unlock: this one.
         if crate::poll::spool_pending(&s.home) {
-            s.process_spool()?;
+            let mut new = s.process_spool()?.new;
             s.keys.commit()?;
+            // Numbered at once, unless a fetch or poll is running: it numbers them too.
+            if let Ok(_lock) = s.home.lock() {
+                s.settle_arrivals(&mut new)?;
+            }
         }
         Ok(s)
     }

@@ -206,3 +206,34 @@ fn a_missing_message_and_a_forked_chain_are_noticed() {
     let w = p.bob.inbox().chain_warnings().expect("w");
     assert!(w.iter().any(|w| w.fork), "{w:?}");
 }
+
+/// More mail than one processing batch (256 blobs), written newest-last but dated
+/// oldest-last, in the drop's own listing order: ids of the whole fetch follow `sent_at`, and
+/// the fetch reports the permanent ids.
+#[test]
+fn ids_of_one_fetch_follow_sent_at_across_its_batches() {
+    let mut p = pair();
+    let base = p.a_clock.now();
+    for i in 0..300u64 {
+        p.a_clock.0.store(base - i, Ordering::SeqCst);
+        send(&mut p.alice, &format!("m{i}"));
+    }
+    let r = p.bob.fetch(&mut |_| {}).expect("fetch");
+    assert_eq!(r.new.len(), 300, "{r:?}");
+    let mut rows: Vec<(i64, u64)> = p
+        .bob
+        .inbox()
+        .list(0, false, false)
+        .expect("list")
+        .iter()
+        .map(|l| (l.id, l.timestamp))
+        .collect();
+    rows.sort_unstable();
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(r.new, ids, "the fetch reports the ids the messages kept");
+    let dates: Vec<u64> = rows.iter().map(|r| r.1).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted, "ids follow sent_at");
+    assert_eq!(dates.first(), Some(&(base - 299)));
+}

@@ -30,10 +30,26 @@ impl Store {
         self.insert_full(&full)
     }
 
+    /// [`Store::insert_full`] for mail one fetch is still receiving: the messages are
+    /// stored durably but staged (under negative ids, not yet listed, searched or delivered
+    /// to a Maildir) until [`Store::settle_arrivals`] numbers everything the fetch brought
+    /// in `sent_at` order. The ids returned are the staged ones.
+    pub fn insert_arrivals(&mut self, msgs: &[Incoming<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        self.insert_with(msgs, true)
+    }
+
     /// [`Store::insert_batch`] for messages with attachments stored as parts of their own;
     /// a message that `completes_partial` takes over the part files of its partial (which is
     /// forgotten in the same transaction).
     pub fn insert_full(&mut self, msgs: &[Incoming<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        self.insert_with(msgs, false)
+    }
+
+    fn insert_with(
+        &mut self,
+        msgs: &[Incoming<'_>],
+        staged: bool,
+    ) -> Result<Vec<Inserted>, StoreError> {
         if msgs.is_empty() {
             return Ok(Vec::new());
         }
@@ -42,7 +58,7 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = insert_all(&tx, &self.bodies, msgs, &mut written)?;
+            let out = insert_all(&tx, &self.bodies, msgs, (staged, &mut written))?;
             // synchronous = FULL: the WAL is fsynced before commit returns.
             tx.commit()?;
             Ok(out)
@@ -61,28 +77,22 @@ fn insert_all(
     tx: &Transaction<'_>,
     bodies: &Bodies,
     msgs: &[Incoming<'_>],
-    written: &mut Vec<String>,
+    (staged, written): (bool, &mut Vec<String>),
 ) -> Result<Vec<Inserted>, StoreError> {
     // Ids are assigned here rather than by SQLite so a thread root can carry its own id
     // without a second write; AUTOINCREMENT's high-water mark keeps ids of deleted
-    // messages from ever coming back, and we hold the write lock.
-    let mut next_id: i64 = tx.query_row(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
-                    coalesce((SELECT max(id) FROM messages), 0)) + 1",
-        [],
-        |r| r.get(0),
-    )?;
+    // messages from ever coming back, and we hold the write lock. Staged arrivals count
+    // down from -1 instead (see `arrivals.rs`).
+    let mut ids = if staged {
+        crate::arrivals::StagedIds::start(tx)?
+    } else {
+        crate::arrivals::StagedIds::permanent(tx)?
+    };
     let mut sent_max: i64 =
         tx.query_row("SELECT coalesce(max(sent_at), 0) FROM messages", [], |r| {
             r.get(0)
         })?;
 
-    let mut mark_seen = tx.prepare_cached(
-        "INSERT INTO seen (sender, msg_id, at, prev_hash, chain) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (sender, msg_id) DO NOTHING",
-    )?;
-    let mut exists =
-        tx.prepare_cached("SELECT 1 FROM messages WHERE sender = ?1 AND msg_id = ?2")?;
     let mut insert_msg = tx.prepare_cached(
         "INSERT INTO messages (id, sender, msg_id, outgoing, peer, subject, sent_at,
              received_at, unread, message_id, in_reply_to, thread, has_attachments, size,
@@ -91,8 +101,12 @@ fn insert_all(
              ?17, ?18, ?19, ?20, ?21)",
     )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, raw) VALUES (?1, ?2)")?;
-    let mut insert_fts =
-        tx.prepare_cached("INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)")?;
+    // Staged arrivals are indexed when they are numbered; their text waits beside them.
+    let mut insert_fts = tx.prepare_cached(if staged {
+        "INSERT INTO arrival_text (id, subject, body, peer) VALUES (?1, ?2, ?3, ?4)"
+    } else {
+        "INSERT INTO fts (rowid, subject, body, peer) VALUES (?1, ?2, ?3, ?4)"
+    })?;
 
     // Ids follow `sent_at` within a batch (mail fetched together reads in the order it was
     // written, whatever order the drop listed it in); results keep the callers' order.
@@ -105,27 +119,12 @@ fn insert_all(
         if inc.completes_partial {
             forget_partial(tx, m)?;
         }
-        // The replay entry must outlive the window in which `sent_at` is still accepted,
-        // so it is dated by the later of the two clocks (see `Store::prune_seen`).
-        let at = to_sql_u64(m.sent_at.max(m.received_at));
-        // The send chain of incoming mail stays in the window (for gap and fork alerts)
-        // even if the message is deleted; zeros mean "none".
-        let link = |h: &[u8; 32]| (!m.outgoing && *h != [0u8; 32]).then(|| h.to_vec());
-        let fresh = mark_seen.execute(params![
-            &m.sender[..],
-            &m.msg_id[..],
-            at,
-            link(&m.prev_hash),
-            link(&m.chain)
-        ])? == 1;
-        // A message older than the window may still be stored after its seen entry went.
-        if !fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])? {
+        if already_seen(tx, m)? {
             *slot = Some(Inserted::Duplicate);
             continue;
         }
 
-        let id = next_id;
-        next_id += 1;
+        let id = ids.next();
         let thread = find_thread(tx, m)?.unwrap_or(id);
         let sent_at = to_sql_u64(m.sent_at);
         sent_max = sent_max.max(sent_at);
@@ -174,26 +173,62 @@ fn insert_all(
         adopt_replies(tx, m, thread)?;
         *slot = Some(Inserted::New(id));
     }
+    ids.finish(tx)?;
     Ok(out.into_iter().flatten().collect())
+}
+
+/// Records `m` in the replay window; whether it was there already (or is stored: a message
+/// older than the window may still be stored after its seen entry went).
+fn already_seen(tx: &Transaction<'_>, m: &NewMessage<'_>) -> Result<bool, StoreError> {
+    let mut mark_seen = tx.prepare_cached(
+        "INSERT INTO seen (sender, msg_id, at, prev_hash, chain) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (sender, msg_id) DO NOTHING",
+    )?;
+    let mut exists =
+        tx.prepare_cached("SELECT 1 FROM messages WHERE sender = ?1 AND msg_id = ?2")?;
+    // The replay entry must outlive the window in which `sent_at` is still accepted,
+    // so it is dated by the later of the two clocks (see `Store::prune_seen`).
+    let at = to_sql_u64(m.sent_at.max(m.received_at));
+    // The send chain of incoming mail stays in the window (for gap and fork alerts)
+    // even if the message is deleted; zeros mean "none".
+    let link = |h: &[u8; 32]| (!m.outgoing && *h != [0u8; 32]).then(|| h.to_vec());
+    let fresh = mark_seen.execute(params![
+        &m.sender[..],
+        &m.msg_id[..],
+        at,
+        link(&m.prev_hash),
+        link(&m.chain)
+    ])? == 1;
+    Ok(!fresh || exists.exists(params![&m.sender[..], &m.msg_id[..]])?)
 }
 
 /// The order to number `msgs` in: by `sent_at`, then by each sender's chain.
 fn write_order(msgs: &[Incoming<'_>]) -> Vec<usize> {
+    let links: Vec<_> = msgs
+        .iter()
+        .map(|m| (m.msg.sent_at, m.msg.prev_hash, m.msg.chain))
+        .collect();
+    write_order_of(&links)
+}
+
+/// [`write_order`] over `(sent_at, prev_hash, chain)`: also how a fetch's staged arrivals
+/// are numbered at the end.
+pub(crate) fn write_order_of(msgs: &[(u64, [u8; 32], [u8; 32])]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..msgs.len()).collect();
     let depth = chain_depths(msgs);
-    order.sort_by_key(|&i| (msgs[i].msg.sent_at, depth[i]));
+    order.sort_by_key(|&i| (msgs[i].0, depth[i]));
     order
 }
 
 /// For each message, how many others of the batch come before it in its sender's chain
 /// (`prev_hash` is the previous message's `chain`): `sent_at` has whole seconds, so mail
 /// written within one second keeps the order it was written in.
-fn chain_depths(msgs: &[Incoming<'_>]) -> Vec<usize> {
+fn chain_depths(msgs: &[(u64, [u8; 32], [u8; 32])]) -> Vec<usize> {
     let by_chain: std::collections::HashMap<[u8; 32], usize> = msgs
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.msg.chain != [0u8; 32])
-        .map(|(i, m)| (m.msg.chain, i))
+        .filter(|(_, m)| m.2 != [0u8; 32])
+        .map(|(i, m)| (m.2, i))
         .collect();
     (0..msgs.len())
         .map(|i| {
@@ -201,7 +236,7 @@ fn chain_depths(msgs: &[Incoming<'_>]) -> Vec<usize> {
             let mut depth = 0;
             // Bounded: a forged cycle cannot loop.
             while depth < msgs.len() {
-                match by_chain.get(&msgs[at].msg.prev_hash) {
+                match by_chain.get(&msgs[at].1) {
                     Some(&p) if p != at => {
                         depth += 1;
                         at = p;

@@ -24,6 +24,7 @@
 //!   leave it when its segment is merged, or at once with [`Store::compact`].
 #![forbid(unsafe_code)]
 
+mod arrivals;
 mod attach;
 mod bodies;
 mod deliveries;
@@ -56,7 +57,7 @@ pub const INLINE_BODY_MAX: usize = 1024 * 1024;
 const PART_KEY_INFO: &[u8] = b"hushpost v2 store parts";
 
 /// The current schema version (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// One message to store, as the receive (or send) path produced it.
 #[derive(Clone)]
@@ -241,11 +242,11 @@ impl Store {
         &self.dir
     }
 
-    /// Total number of messages.
+    /// Total number of messages (not counting those a fetch has yet to number).
     pub fn count(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM messages")?
+            .prepare_cached("SELECT count(*) FROM messages WHERE id > 0")?
             .query_row([], |r| r.get(0))?;
         Ok(from_sql_u64(n))
     }
@@ -254,7 +255,7 @@ impl Store {
     pub fn unread_count(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM messages WHERE unread = 1")?
+            .prepare_cached("SELECT count(*) FROM messages WHERE unread = 1 AND id > 0")?
             .query_row([], |r| r.get(0))?;
         Ok(from_sql_u64(n))
     }

@@ -40,7 +40,8 @@ pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
 /// The SQL and arguments for [`Store::list`]. Every combination of filters walks an index
 /// in `sent_at` order and stops at the limit; none sorts (see the plan test below).
 fn list_sql(q: &ListQuery) -> (String, Vec<i64>) {
-    let mut conds = Vec::new();
+    // Mail a fetch has stored but not numbered yet is not listed (its id is about to change).
+    let mut conds = vec!["m.id > 0".to_owned()];
     let mut args: Vec<i64> = Vec::new();
     if q.unread_only {
         // Literal `1` so the planner can use the partial index `messages_unread`.
@@ -54,11 +55,7 @@ fn list_sql(q: &ListQuery) -> (String, Vec<i64>) {
         args.push(thread);
         conds.push(format!("m.thread = ?{}", args.len()));
     }
-    let filter = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
+    let filter = format!("WHERE {}", conds.join(" AND "));
     args.push(if q.limit == 0 {
         -1
     } else {
@@ -197,7 +194,8 @@ impl Store {
     /// Ids of messages that expired at or before `now` (never those with `expires_at` 0).
     pub fn expired(&self, now: u64) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM messages WHERE expires_at > 0 AND expires_at <= ?1 ORDER BY id",
+            "SELECT id FROM messages WHERE expires_at > 0 AND expires_at <= ?1 AND id > 0
+             ORDER BY id",
         )?;
         let rows = stmt.query_map([to_sql_u64(now)], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -205,9 +203,9 @@ impl Store {
 
     /// Every message's id and flags, by id: what a Maildir sync compares (no text).
     pub fn flags(&self) -> Result<Vec<crate::Flags>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, outgoing, unread, burn FROM messages ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, outgoing, unread, burn FROM messages WHERE id > 0 ORDER BY id",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(crate::Flags {
                 id: r.get(0)?,
@@ -223,7 +221,7 @@ impl Store {
     pub fn all_ids(&self) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM messages ORDER BY sent_at, id")?;
+            .prepare_cached("SELECT id FROM messages WHERE id > 0 ORDER BY sent_at, id")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -202,8 +202,19 @@ CREATE TABLE early (
 ALTER TABLE deliveries ADD COLUMN draft BLOB;
 "#;
 
+/// Version 4: the index text of mail a fetch has stored but not yet numbered (staged under
+/// negative ids, see `arrivals.rs`); it enters the full-text index with the permanent id.
+const V4: &str = r#"
+CREATE TABLE arrival_text (
+    id      INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    peer    TEXT NOT NULL
+);
+"#;
+
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Creates the directory and database file if needed and returns a keyed, migrated
 /// connection.

@@ -142,7 +142,7 @@ impl Session {
         if new.is_empty() {
             return Ok(());
         }
-        let inserted = self.store()?.insert_full(new)?;
+        let inserted = self.store()?.insert_arrivals(new)?;
         for (n, ins) in new.iter().zip(inserted) {
             match ins {
                 hushpost_store::Inserted::New(id) => run.report.new.push(id),

@@ -499,7 +499,7 @@ impl Session {
                 },
             })
             .collect();
-        let inserted = self.store()?.insert_full(&[Incoming {
+        let inserted = self.store()?.insert_arrivals(&[Incoming {
             msg,
             parts,
             completes_partial: true,

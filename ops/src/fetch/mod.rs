@@ -161,20 +161,42 @@ impl Session {
         self.expire_large(&mut report.notes)?;
         report.arriving = self.arriving()?;
         report.incomplete += report.arriving.len();
-        self.finish_fetch()?;
+        self.finish_fetch(&mut report.new)?;
         crate::poll::loops_returned(&self.home, &report.loops_back)?;
         Ok(report)
     }
 
-    /// After fetching: prune prekeys past their deadline and save the keyring if anything
-    /// changed (which also refreshes what unattended polls use).
-    pub(crate) fn finish_fetch(&mut self) -> Result<()> {
+    /// After fetching: number what arrived, prune prekeys past their deadline and save the
+    /// keyring if anything changed (which also refreshes what unattended polls use). `new`
+    /// holds the ids this fetch stored; they become the permanent ones. The caller holds the
+    /// home's lock.
+    pub(crate) fn finish_fetch(&mut self, new: &mut Vec<i64>) -> Result<()> {
+        self.settle_arrivals(new)?;
         // (A `fetch` said what expired already; for `poll` it happens quietly.)
         self.expire_large(&mut Vec::new())?;
         // Read/unread and deletions sync with the live Maildir on every fetch and poll.
         self.sync_live_maildir();
         self.keys.prune_prekeys();
         self.keys.commit()
+    }
+
+    /// Numbers the mail stored since the last time (this fetch's and any a crash left
+    /// staged) in the order it was written: ids within one fetch follow `sent_at` however
+    /// its batches fell. Staged ids in `new` become the permanent ones (in id order); one
+    /// that is gone (expired meanwhile) leaves the list. The caller holds the home's lock,
+    /// so no other process numbers them meanwhile.
+    pub(crate) fn settle_arrivals(&mut self, new: &mut Vec<i64>) -> Result<()> {
+        let moved: std::collections::HashMap<i64, i64> =
+            self.store()?.settle_arrivals()?.into_iter().collect();
+        new.retain_mut(|id| match moved.get(id) {
+            Some(to) => {
+                *id = *to;
+                true
+            }
+            None => *id > 0,
+        });
+        new.sort_unstable();
+        Ok(())
     }
 
     /// The days to present capabilities for on `route`.

@@ -58,6 +58,8 @@ impl Session {
     /// Opens a kept-aside blob whatever its date says (the user vouches for it) and stores
     /// it like fetched mail.
     pub fn quarantine_release(&mut self, id: i64) -> Result<FetchReport> {
+        // Like a fetch: what it stores is numbered before it returns.
+        let _lock = self.home.lock()?;
         let all = self.store()?.quarantined()?;
         let Some(q) = all.into_iter().find(|q| q.id == id) else {
             return Err(Error::Invalid(format!(
@@ -75,6 +77,8 @@ impl Session {
                 Some(at),
             )?;
             if !r.new.is_empty() || r.duplicates > 0 {
+                let mut r = r;
+                self.settle_arrivals(&mut r.new)?;
                 return Ok(r);
             }
         }

@@ -225,7 +225,7 @@ pub fn poll(
         run_dest(&mut tick, session.as_deref_mut(), &dest);
     }
     if let Some(s) = session {
-        s.finish_fetch()?;
+        s.finish_fetch(&mut Vec::new())?;
         // What this tick sent is reflected in each message's delivery state.
         s.reconcile()?;
     }
