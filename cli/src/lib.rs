@@ -304,6 +304,7 @@ pub fn main() -> ExitCode {
         })) => *json,
         Some(Command::List(a)) => a.json,
         Some(Command::Search(a)) => a.json,
+        Some(Command::Read(a)) => a.json,
         Some(Command::Send(a)) => a.json,
         _ => false,
     };

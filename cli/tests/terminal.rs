@@ -201,3 +201,48 @@ fn drafts_saved_attachments_and_the_store_are_private() {
     assert_private(&a.home);
     assert_private(&b.home);
 }
+
+/// An editor that exits non-zero (vim's `:cq`): a draft left as it was given is removed
+/// (nothing to keep, nothing sent); one with words in it is kept and its path named.
+#[test]
+fn an_aborted_editor_keeps_only_a_draft_with_words_in_it() {
+    if !require("tmux") {
+        return;
+    }
+    let t0 = tempdir();
+    let (a, _b, _drop) = pair(t0.path());
+    a.cover_off();
+    let bin = assert_cmd::cargo::cargo_bin("hushpost");
+    let drafts = a.home.join("drafts");
+    let typed = t0.path().join("typed.sh");
+    std::fs::write(&typed, "#!/bin/sh\necho half a thought >> \"$1\"\nexit 1\n").expect("editor");
+    std::fs::set_permissions(&typed, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let t = Tmux::new("cq");
+    for (name, editor, kept) in [
+        ("quit", "false".to_string(), false),
+        ("typed", typed.display().to_string(), true),
+    ] {
+        t.open_shell(
+            name,
+            &format!(
+                "env HUSHPOST_HOME='{}' NO_COLOR=1 EDITOR='{editor}' '{}' send --to bob --subject s; echo \"DONE $?\"; sleep 600",
+                a.home.display(),
+                bin.display(),
+            ),
+        );
+        let s = t.wait_for(name, "DONE ");
+        assert!(s.contains("DONE 1"), "{s}");
+        let left: Vec<_> = std::fs::read_dir(&drafts)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if kept {
+            assert!(s.contains("the draft is kept at"), "{s}");
+            assert_eq!(left.len(), 1, "{left:?}");
+            let text = std::fs::read_to_string(&left[0]).expect("draft");
+            assert!(text.contains("half a thought"), "{text}");
+        } else {
+            assert!(s.contains("nothing was written: nothing sent"), "{s}");
+            assert!(left.is_empty(), "{left:?}");
+        }
+    }
+}

@@ -152,6 +152,46 @@ fn first_run_creates_the_identity_in_the_inbox() {
     restored(&t, "new");
 }
 
+/// A first run with a passphrase hands it to an agent, as `hushpost init` does: the
+/// commands right after it (no terminal to ask on) open the keyring without asking.
+#[test]
+fn first_run_with_a_passphrase_unlocks_an_agent() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let hp = Hp::new(tmp.path(), "new");
+    let t = Tmux::new("init-agent");
+    t.open("new", &hp);
+    t.wait_for("new", "welcome to hushpost");
+    t.keys("new", &["C-u"]);
+    t.text("new", "Grace");
+    // name → the protect box (ticked) → passphrase → repeat → create
+    t.keys("new", &["Enter", "Enter"]);
+    t.text("new", "correct horse battery");
+    t.keys("new", &["Enter"]);
+    t.text("new", "correct horse battery");
+    t.keys("new", &["Enter"]);
+    t.wait_for("new", "identity created");
+    struct Lock<'a>(&'a Hp);
+    impl Drop for Lock<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.run(&["lock"]);
+        }
+    }
+    let _lock = Lock(&hp);
+    // stdin is no terminal here: without the agent this would fail.
+    let (code, out, err) = hp.run(&["contact", "list"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let id = hp.ok(&["id"]);
+    assert!(id.contains("unlocked"), "{id}");
+    t.keys("new", &["Escape"]);
+    t.wait_for("new", "Inbox ·");
+    t.keys("new", &["q"]);
+    assert_eq!(t.wait_exit("new"), "0");
+    restored(&t, "new");
+}
+
 #[test]
 fn the_open_inbox_sends_queued_mail_in_its_own_cover_ticks() {
     if !require("tmux") {

@@ -196,31 +196,51 @@ fn contact_requests_can_be_rejected_and_go_once_the_sender_is_a_contact() {
     assert_eq!(code, 0, "{err}");
     let reqs = bob.ok(&["contact", "requests"]);
     assert_eq!(reqs.lines().count(), 2, "{reqs}");
-    let carol = reqs
-        .lines()
-        .find(|l| l.contains("Carol"))
-        .and_then(|l| l.split('.').next())
-        .expect("Carol's request")
-        .to_string();
-    let (_, _, err) = bob.run(&["contact", "reject", &carol]);
-    assert!(err.contains("rejected the request from Carol"), "{err}");
+    // Request 1 is rejected; request 2 keeps its number (`reject 1` then `accept 2` means
+    // what was listed).
+    let name_of = |n: &str| -> String {
+        let line = reqs
+            .lines()
+            .find(|l| l.starts_with(&format!("{n}. ")))
+            .unwrap_or_else(|| panic!("request {n}: {reqs}"));
+        if line.contains("Carol") {
+            "Carol"
+        } else {
+            "Dave"
+        }
+        .to_string()
+    };
+    let (first, second) = (name_of("1"), name_of("2"));
+    assert_ne!(first, second);
+    let (_, _, err) = bob.run(&["contact", "reject", "1"]);
+    assert!(
+        err.contains(&format!("rejected the request from {first}")),
+        "{err}"
+    );
     let reqs = bob.ok(&["contact", "requests"]);
     assert!(
-        !reqs.contains("Carol") && reqs.contains("1. Dave"),
+        !reqs.contains(&first) && reqs.contains(&format!("2. {second}")),
         "{reqs}"
     );
     assert!(
         bob.ok(&["contact", "list"])
             .lines()
-            .all(|l| !l.contains("carol"))
+            .all(|l| !l.contains(&first.to_lowercase()))
     );
-    let (code, _, err) = bob.run(&["contact", "reject", "2"]);
+    let (code, _, err) = bob.run(&["contact", "reject", "1"]);
     assert_eq!(code, 1);
-    assert!(err.contains("no contact request number 2"), "{err}");
-    // Dave's card reaches Bob another way: the request is gone without an accept.
-    bob.ok(&["contact", "add", "--allow-local", "dave", &others[1].card()]);
+    assert!(err.contains("no contact request number 1"), "{err}");
+    let remaining = if second == "Dave" { 1 } else { 0 };
+    // The other card reaches Bob another way: the request is gone without an accept.
+    bob.ok(&[
+        "contact",
+        "add",
+        "--allow-local",
+        &second.to_lowercase(),
+        &others[remaining].card(),
+    ]);
     let (_, out, err) = bob.run(&["contact", "requests"]);
-    assert!(!out.contains("Dave"), "{out}");
+    assert!(!out.contains(&second), "{out}");
     assert!(err.contains("no contact requests"), "{err}");
 }
 
@@ -441,4 +461,66 @@ fn received_group_mail_lists_every_recipient_in_json() {
     let found: Vec<serde_json::Value> =
         serde_json::from_str(&b.ok(&["search", "--json", "lunch"])).expect("json");
     assert_eq!(fps(&found[0]["to"]), want, "{}", found[0]);
+
+    // `read` names the recipients as bob knows them (his name for carol), in JSON too,
+    // with the exact text.
+    b.ok(&["contact", "add", "carrie", &c.card()]);
+    let read: serde_json::Value =
+        serde_json::from_str(&b.ok(&["read", "--json", "1"])).expect("json");
+    let mut names: Vec<&str> = read["to"]
+        .as_array()
+        .expect("to")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name"))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["carrie", "me"], "{read}");
+    assert_eq!(read["text"], "Noon?\n");
+    assert_eq!(read["subject"], "Team lunch");
+    assert_eq!(read["attachments"], serde_json::json!([]));
+    let shown = b.ok(&["read", "1"]);
+    assert!(shown.contains("carrie"), "{shown}");
+    let to_line = shown
+        .lines()
+        .find(|l| l.starts_with("To:"))
+        .expect("a To: line");
+    assert!(
+        !to_line.contains("carol"),
+        "alice's name for carol: {shown}"
+    );
+}
+
+/// `doctor` with a Tor proxy that does not answer: `--` (not `ok`) while nothing needs it,
+/// `FAIL` and exit 3 once a contact's mail must go over Tor.
+#[test]
+fn doctor_does_not_call_a_silent_tor_proxy_ok() {
+    let tmp = tempdir();
+    let (a, _b, _drop) = pair(tmp.path());
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let cfg = a.home.join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap_or_default();
+    text.push_str(&format!(
+        "\n[network]\ntor_proxy = \"socks5h://127.0.0.1:{port}\"\n"
+    ));
+    std::fs::write(&cfg, text).expect("config");
+    let out = a.ok(&["doctor"]);
+    let tor = out
+        .lines()
+        .find(|l| l.contains("Tor proxy"))
+        .expect("a Tor line");
+    assert!(tor.starts_with("-- "), "{out}");
+    assert!(tor.contains("not answering"), "{out}");
+    a.ok(&["contact", "via", "bob", "tor"]);
+    let (code, out, _) = a.run(&["doctor"]);
+    assert_eq!(code, 3, "{out}");
+    let tor = out
+        .lines()
+        .find(|l| l.contains("Tor proxy"))
+        .expect("a Tor line");
+    assert!(tor.starts_with("FAIL"), "{out}");
 }

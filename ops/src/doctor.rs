@@ -12,8 +12,10 @@ use serde::Serialize;
 pub struct Check {
     /// What was checked.
     pub what: String,
-    /// Whether it passed.
+    /// Whether it passed (also true when it did not answer but nothing needs it now).
     pub ok: bool,
+    /// It did not answer, but nothing needs it now: neither a pass nor a failure.
+    pub skipped: bool,
     /// Why not, or what was found.
     pub detail: String,
 }
@@ -35,6 +37,7 @@ impl Session {
         v.push(Check {
             what: format!("Tor proxy {}", redact(proxy)),
             ok: probe.is_ok() || !needs_tor,
+            skipped: probe.is_err() && !needs_tor,
             detail: match probe {
                 Ok(()) => "answers".into(),
                 Err(e) if needs_tor => e.to_string(),
@@ -64,6 +67,7 @@ impl Session {
             v.push(Check {
                 what: format!("route {label}"),
                 ok: result.is_ok(),
+                skipped: false,
                 detail: result.err().unwrap_or_else(|| "answers".into()),
             });
         }

@@ -3,7 +3,8 @@
 //! plaintext), the editor runs on it, and the text is read back. The draft file stays
 //! until the caller removes it, so a send that fails loses nothing.
 //!
-//! Must not: write the draft with the umask's permissions, or remove it on failure.
+//! Must not: write the draft with the umask's permissions, or remove it on failure (unless
+//! the editor left it exactly as it was given).
 
 use crate::error::{Error, Result};
 use crate::home::Home;
@@ -38,6 +39,13 @@ pub fn edit(draft: &Path, initial: &str) -> Result<String> {
         .status()
         .map_err(|e| Error::Invalid(format!("cannot run the editor {editor:?}: {e}")))?;
     if !status.success() {
+        // Aborted (vim's `:cq`) before anything was written: there is nothing to keep.
+        let unchanged = std::fs::read(draft).is_ok_and(|b| b == initial.as_bytes());
+        if unchanged && std::fs::remove_file(draft).is_ok() {
+            return Err(Error::Invalid(format!(
+                "the editor exited with {status} and nothing was written: nothing sent"
+            )));
+        }
         return Err(Error::Invalid(format!(
             "the editor exited with {status}; the draft is kept at {}",
             draft.display()

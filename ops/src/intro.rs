@@ -17,9 +17,20 @@ fn no_request(index: usize) -> Error {
     ))
 }
 
+/// Where request number `index` is in `reqs`.
+fn numbered(reqs: &[ContactRequest], index: usize) -> Result<usize> {
+    reqs.iter()
+        .position(|r| r.number == index)
+        .ok_or_else(|| no_request(index))
+}
+
 /// A first-contact request received under our intro tag.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContactRequest {
+    /// Its number for `contact accept N` / `reject N`: kept while it waits, so accepting
+    /// one does not renumber the others.
+    #[serde(default)]
+    pub number: usize,
     /// The name on their card.
     pub name: String,
     /// Their card.
@@ -51,8 +62,8 @@ impl Session {
     pub fn contact_request_number(&mut self, card: &str) -> Result<usize> {
         self.contact_requests()?
             .iter()
-            .position(|r| r.card == card)
-            .map(|i| i + 1)
+            .find(|r| r.card == card)
+            .map(|r| r.number)
             .ok_or_else(|| Error::Invalid("that contact request is gone".into()))
     }
 
@@ -70,10 +81,8 @@ impl Session {
     /// Drops request `index` (1-based) without adding its sender.
     pub fn contact_reject(&mut self, index: usize) -> Result<ContactRequest> {
         let mut reqs = self.contact_requests()?;
-        if index == 0 || index > reqs.len() {
-            return Err(no_request(index));
-        }
-        let r = reqs.remove(index - 1);
+        let at = numbered(&reqs, index)?;
+        let r = reqs.remove(at);
         self.inbox.mailbox.set_contact_requests(&reqs)?;
         Ok(r)
     }
@@ -81,10 +90,8 @@ impl Session {
     /// Accepts request `index` (1-based) under the local `name`.
     pub fn contact_accept(&mut self, index: usize, name: &str) -> Result<ContactView> {
         let mut reqs = self.contact_requests()?;
-        if index == 0 || index > reqs.len() {
-            return Err(no_request(index));
-        }
-        let r = reqs.remove(index - 1);
+        let at = numbered(&reqs, index)?;
+        let r = reqs.remove(at);
         let v = self.contact_add(name, &r.card)?;
         self.inbox.mailbox.set_contact_requests(&reqs)?;
         Ok(v)

@@ -83,11 +83,18 @@ impl Mailbox {
 
     /// Pending contact requests.
     pub(crate) fn contact_requests(&mut self) -> Result<Vec<crate::ContactRequest>> {
-        Ok(self
+        let mut reqs: Vec<crate::ContactRequest> = self
             .store()?
             .meta_get("contact-requests")?
             .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        // Requests kept before they had numbers get them in the order they came.
+        let mut next = reqs.iter().map(|r| r.number).max().unwrap_or(0);
+        for r in reqs.iter_mut().filter(|r| r.number == 0) {
+            next += 1;
+            r.number = next;
+        }
+        Ok(reqs)
     }
 
     /// Replaces the pending contact requests.

@@ -109,14 +109,9 @@ pub fn left(secs: u64) -> String {
     }
 }
 
-/// 1234 → "1.2 KB".
+/// 1234 → "1.2 KiB": the units the command line uses (binary, as its progress bars).
 pub fn size(n: u64) -> String {
-    match n {
-        0..1000 => format!("{n} B"),
-        1000..1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
-        _ => format!("{:.1} GB", n as f64 / 1e9),
-    }
+    hushpost_ops::fmt_bytes(n)
 }
 
 /// Display width.

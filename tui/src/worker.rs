@@ -354,6 +354,54 @@ impl NetWorker {
         out.event(Event::Polled(r.map_err(err_line)));
     }
 
+    /// Creates the identity the first-run form asked for.
+    fn init(
+        &mut self,
+        name: String,
+        passphrase: Option<secrecy::SecretString>,
+        out: &mut dyn Sink,
+    ) {
+        // With --passphrase-file the form asks for no passphrase: the file has it.
+        // A passphrase typed in the form goes on to an agent afterwards (`[agent]
+        // autostart`), as after `hushpost init`, so commands and `poll` ask nothing.
+        let typed = passphrase.clone();
+        let protection = match (passphrase, &self.passphrase_file) {
+            (Some(p), _) => Protection::Passphrase(p),
+            (None, Some(f)) => match hushpost_ops::passphrase_from_file(f) {
+                Ok(p) => Protection::Passphrase(p),
+                Err(e) => {
+                    out.event(Event::InitFailed(err_line(e)));
+                    return;
+                }
+            },
+            (None, None) => Protection::None,
+        };
+        let opts = InitOptions {
+            name,
+            protection,
+            routes: Vec::new(),
+        };
+        match Session::init(self.home.clone(), opts) {
+            Ok(s) => {
+                let s = match typed.filter(|_| s.config.agent.autostart) {
+                    Some(p) => {
+                        drop(s);
+                        match agent::open_with(&self.home, p, None, true, None) {
+                            Ok(s) => s,
+                            Err(e) => {
+                                out.event(Event::Fatal(err_line(e)));
+                                return;
+                            }
+                        }
+                    }
+                    None => s,
+                };
+                self.ready(s, true, out);
+            }
+            Err(e) => out.event(Event::InitFailed(err_line(e))),
+        }
+    }
+
     /// Does one command.
     pub fn handle(&mut self, cmd: NetCmd, out: &mut dyn Sink) {
         match cmd {
@@ -386,29 +434,7 @@ impl NetWorker {
                 }
             }
             NetCmd::Unlock(p) => self.unlock(p, out),
-            NetCmd::Init { name, passphrase } => {
-                // With --passphrase-file the form asks for no passphrase: the file has it.
-                let protection = match (passphrase, &self.passphrase_file) {
-                    (Some(p), _) => Protection::Passphrase(p),
-                    (None, Some(f)) => match hushpost_ops::passphrase_from_file(f) {
-                        Ok(p) => Protection::Passphrase(p),
-                        Err(e) => {
-                            out.event(Event::InitFailed(err_line(e)));
-                            return;
-                        }
-                    },
-                    (None, None) => Protection::None,
-                };
-                let opts = InitOptions {
-                    name,
-                    protection,
-                    routes: Vec::new(),
-                };
-                match Session::init(self.home.clone(), opts) {
-                    Ok(s) => self.ready(s, true, out),
-                    Err(e) => out.event(Event::InitFailed(err_line(e))),
-                }
-            }
+            NetCmd::Init { name, passphrase } => self.init(name, passphrase, out),
             cmd => {
                 if let Err(why) = self.refreshed(out) {
                     Self::could_not(cmd, why, out);

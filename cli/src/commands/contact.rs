@@ -296,11 +296,11 @@ fn requests(ctx: &Ctx, s: &mut hushpost_ops::Session) -> Result<()> {
     if reqs.is_empty() {
         ctx.ui.note("no contact requests");
     }
-    for (i, r) in reqs.iter().enumerate() {
+    for r in &reqs {
         let card = hushpost_ops::core::Card::parse(&r.card)?;
         ctx.ui.line(format!(
             "{}. {} — fingerprint {}{}",
-            i + 1,
+            r.number,
             one_line(&r.name),
             card.identity.fingerprint(),
             if r.note.is_empty() {

@@ -5,6 +5,9 @@ use anyhow::Result;
 
 /// Check that what hushpost depends on answers: the Tor proxy (when any route or setting
 /// needs Tor) and each of your receive routes. Sends nothing and deletes nothing.
+///
+/// Each line starts with `ok`, `FAIL`, or `--` for a Tor proxy that does not answer while
+/// nothing needs it. Exit status 3 when any check failed.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Machine-readable output.
@@ -22,7 +25,11 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         for c in &checks {
             ctx.ui.line(format!(
                 "{} {}: {}",
-                if c.ok { "ok  " } else { "FAIL" },
+                match (c.ok, c.skipped) {
+                    (false, _) => "FAIL",
+                    (true, true) => "--  ",
+                    (true, false) => "ok  ",
+                },
                 c.what,
                 c.detail
             ));

@@ -28,6 +28,11 @@ pub struct Args {
     /// bytes; never over an existing file or through a link (a taken name gets a number).
     #[arg(long, value_name = "DIR")]
     pub save_attachments: Option<PathBuf>,
+    /// Machine-readable output: the fields of `list --json` (with `to` as {name,
+    /// fingerprint}) plus message_id, in_reply_to, references, text and attachments
+    /// [{name, type, size, kept}]. The text is exact, not made safe for a terminal.
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
 }
 
 /// Runs `read`.
@@ -74,11 +79,42 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         return verdict();
     }
+    if args.json {
+        ctx.ui.json_value(&as_json(&m));
+        return verdict();
+    }
     let l = &m.letter;
     headers(ctx, &m);
     ctx.ui.line("");
     ctx.ui.line(for_terminal(&l.text.replace("\r\n", "\n")));
     verdict()
+}
+
+/// `read --json`: the list fields, then what only reading shows.
+fn as_json(m: &hushpost_ops::Reading) -> serde_json::Value {
+    let mut v = serde_json::to_value(&m.summary).unwrap_or_default();
+    let l = &m.letter;
+    let inline = l.attachments.iter().map(|a| {
+        serde_json::json!({
+            "name": a.name, "type": a.content_type, "size": a.data.len(), "kept": true
+        })
+    });
+    let stored = m.parts.iter().map(|p| {
+        serde_json::json!({
+            "name": p.name, "type": p.content_type, "size": p.len, "kept": p.kept
+        })
+    });
+    if let Some(o) = v.as_object_mut() {
+        o.insert("message_id".into(), l.message_id.clone().into());
+        o.insert("in_reply_to".into(), l.in_reply_to.clone().into());
+        o.insert("references".into(), l.references.clone().into());
+        o.insert("text".into(), l.text.replace("\r\n", "\n").into());
+        o.insert(
+            "attachments".into(),
+            inline.chain(stored).collect::<Vec<_>>().into(),
+        );
+    }
+    v
 }
 
 /// Saves every attachment of `m` into `dir`; returns how many could not be saved (each
@@ -129,7 +165,7 @@ fn headers(ctx: &Ctx, m: &hushpost_ops::Reading) {
         )
     };
     ctx.ui.line(format!("{} {from}", ctx.ui.bold("From:   ")));
-    let to: Vec<String> = l.to.iter().map(|p| one_line(&p.name)).collect();
+    let to: Vec<String> = m.recipient_names().iter().map(|n| one_line(n)).collect();
     if !to.is_empty() {
         ctx.ui
             .line(format!("{} {}", ctx.ui.bold("To:     "), to.join(", ")));

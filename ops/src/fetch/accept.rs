@@ -227,6 +227,7 @@ impl Session {
             return Ok(false);
         }
         reqs.push(crate::intro::ContactRequest {
+            number: reqs.iter().map(|r| r.number).max().unwrap_or(0) + 1,
             name: card.name.clone(),
             card: card.encode(),
             note: note.trim().to_string(),

@@ -154,26 +154,30 @@ impl Inbox {
             let Ok(l) = hushpost_core::letter::parse(&raw) else {
                 continue;
             };
-            if l.to.is_empty() {
-                continue;
+            if !l.to.is_empty() {
+                r.to = self.recipients_of(&l);
             }
-            r.to =
-                l.to.iter()
-                    .map(|p| Recipient {
-                        name: if p.fingerprint == self.peers.me {
-                            "me".into()
-                        } else {
-                            self.peers
-                                .by_fingerprint
-                                .get(&p.fingerprint)
-                                .cloned()
-                                .unwrap_or_else(|| p.name.clone())
-                        },
-                        fingerprint: Some(p.fingerprint.clone()),
-                    })
-                    .collect();
         }
         Ok(())
+    }
+
+    /// Whom a received letter was addressed to, by fingerprint: our name for a contact,
+    /// "me" for us, else the name the sender gave.
+    pub(crate) fn recipients_of(&self, l: &hushpost_core::letter::Letter) -> Vec<Recipient> {
+        l.to.iter()
+            .map(|p| Recipient {
+                name: if p.fingerprint == self.peers.me {
+                    "me".into()
+                } else {
+                    self.peers
+                        .by_fingerprint
+                        .get(&p.fingerprint)
+                        .cloned()
+                        .unwrap_or_else(|| p.name.clone())
+                },
+                fingerprint: Some(p.fingerprint.clone()),
+            })
+            .collect()
     }
 
     /// Every message of a thread, oldest first.

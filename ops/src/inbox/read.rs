@@ -19,13 +19,25 @@ pub struct Reading {
     pub parts: Vec<hushpost_store::StoredPart>,
 }
 
+impl Reading {
+    /// Whom the message went to, as we name them (our contact names, "me"); the names
+    /// the letter gives only when we know no better.
+    pub fn recipient_names(&self) -> Vec<String> {
+        if self.summary.to.is_empty() {
+            self.letter.to.iter().map(|p| p.name.clone()).collect()
+        } else {
+            self.summary.to.iter().map(|r| r.name.clone()).collect()
+        }
+    }
+}
+
 impl Inbox {
     /// Opens a message; marks it read unless `peek`. A burn-after-reading message is
     /// deleted from the store as soon as it has been read (the caller has it in memory).
     pub fn read(&mut self, id: i64, peek: bool) -> Result<Reading> {
         self.expire_now()?;
         let (s, raw) = self.store()?.get(id)?.ok_or(Error::NoSuchMessage(id))?;
-        let summary = self.listed(&s);
+        let mut summary = self.listed(&s);
         let parts = self.store()?.parts_of(id)?;
         let letter = letter::parse(&raw).unwrap_or_else(|_| Letter {
             from: letter::Party {
@@ -41,6 +53,10 @@ impl Inbox {
             text: String::from_utf8_lossy(&raw).into_owned(),
             attachments: Vec::new(),
         });
+        // Received mail names its recipients as we know them, not as the sender wrote them.
+        if !s.outgoing && !letter.to.is_empty() {
+            summary.to = self.recipients_of(&letter);
+        }
         if !peek {
             if s.burn && !s.outgoing {
                 self.store()?.delete(id)?;

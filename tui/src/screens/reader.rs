@@ -108,8 +108,13 @@ impl ReaderView {
             ]
         };
         out.push(Line::from(from));
-        if !l.to.is_empty() {
-            let to: Vec<String> = l.to.iter().map(|p| one_line(&p.name)).collect();
+        let to: Vec<String> = self
+            .reading
+            .recipient_names()
+            .iter()
+            .map(|n| one_line(n))
+            .collect();
+        if !to.is_empty() {
             out.push(Line::from(vec![label("To:"), Span::raw(to.join(", "))]));
         }
         out.push(Line::from(vec![
