@@ -18,6 +18,7 @@ _clap_complete_hushpost() {
         _CLAP_COMPLETE_COMP_TYPE="$_CLAP_COMPLETE_COMP_TYPE" \
         _CLAP_COMPLETE_SPACE="$_CLAP_COMPLETE_SPACE" \
         HUSHPOST_COMPLETE="bash" \
+        _HUSHPOST_COMP_WORD="${COMP_WORDS[COMP_CWORD]}" \
         "hushpost" -- "${words[@]}" \
     ) )
     if [[ $? != 0 ]]; then

@@ -29,8 +29,24 @@ pub fn registration(shell: &str, out: &mut dyn std::io::Write) -> std::io::Resul
         "elvish" => &Elvish,
         _ => &Powershell,
     };
-    completer.write_registration(VAR, "hushpost", "hushpost", "hushpost", out)
+    if shell != "bash" {
+        return completer.write_registration(VAR, "hushpost", "hushpost", "hushpost", out);
+    }
+    let mut script = Vec::new();
+    completer.write_registration(VAR, "hushpost", "hushpost", "hushpost", &mut script)?;
+    // bash hands the function the word without an opening quote; the word as typed (which
+    // says whether the user opened one) goes along, so a name is not escaped inside quotes
+    // (`--to "frank\ smith"` would be a different name). clap_complete has no hook for it.
+    let script = String::from_utf8_lossy(&script).replacen(
+        &format!("{VAR}=\"bash\" \\\n"),
+        &format!("{VAR}=\"bash\" \\\n        {WORD_VAR}=\"${{COMP_WORDS[COMP_CWORD]}}\" \\\n"),
+        1,
+    );
+    out.write_all(script.as_bytes())
 }
+
+/// The word being completed as the user typed it (bash only; see [`registration`]).
+const WORD_VAR: &str = "_HUSHPOST_COMP_WORD";
 
 /// Contact names (from an unlocked agent, or a keyring without a passphrase).
 pub fn contacts() -> Vec<CompletionCandidate> {
@@ -41,13 +57,37 @@ pub fn contacts() -> Vec<CompletionCandidate> {
     // escaped or it becomes two words.
     // (clap_complete has removed HUSHPOST_COMPLETE by now; only bash's script sets this.)
     let bash = std::env::var_os("_CLAP_COMPLETE_COMP_TYPE").is_some();
+    let quote = std::env::var(WORD_VAR)
+        .ok()
+        .and_then(|w| w.chars().next())
+        .filter(|c| *c == '"' || *c == '\'');
     hushpost_ops::agent::contact_names(&home)
         .into_iter()
         // A name with a control character would be typed into the user's shell line.
         .filter(|n| !n.chars().any(char::is_control))
-        .map(|n| if bash { shell_escaped(&n) } else { n })
+        .filter_map(|n| match (bash, quote) {
+            (false, _) => Some(n),
+            (true, None) => Some(shell_escaped(&n)),
+            (true, Some(q)) => in_quotes(&n, q),
+        })
         .map(CompletionCandidate::new)
         .collect()
+}
+
+/// `n` as it goes inside the quote `q` the user opened: within "…" only `"`, `\`, `$` and
+/// `` ` `` take a backslash; within '…' nothing can, so a name holding `'` is not offered.
+fn in_quotes(n: &str, q: char) -> Option<String> {
+    if q == '\'' {
+        return (!n.contains('\'')).then(|| n.to_string());
+    }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if "\"\\$`".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// `n` with a backslash before every character a shell word cannot hold as it is.
@@ -69,5 +109,27 @@ mod tests {
         assert_eq!(super::shell_escaped("frank smith"), "frank\\ smith");
         assert_eq!(super::shell_escaped("o'brien"), "o\\'brien");
         assert_eq!(super::shell_escaped("zoë"), "zoë");
+    }
+
+    #[test]
+    fn names_inside_quotes_are_not_escaped_twice() {
+        assert_eq!(super::in_quotes("frank smith", '"').unwrap(), "frank smith");
+        assert_eq!(super::in_quotes("a\"b$c", '"').unwrap(), "a\\\"b\\$c");
+        assert_eq!(
+            super::in_quotes("frank smith", '\'').unwrap(),
+            "frank smith"
+        );
+        assert!(super::in_quotes("o'brien", '\'').is_none());
+    }
+
+    #[test]
+    fn bash_passes_the_word_as_typed() {
+        let mut out = Vec::new();
+        super::registration("bash", &mut out).unwrap();
+        let script = String::from_utf8(out).unwrap();
+        assert!(
+            script.contains("_HUSHPOST_COMP_WORD=\"${COMP_WORDS[COMP_CWORD]}\""),
+            "{script}"
+        );
     }
 }

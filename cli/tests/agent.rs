@@ -539,7 +539,9 @@ fn bash_offers(hp: &Hp, words: &[&str]) -> Vec<String> {
     let bin = assert_cmd::cargo::cargo_bin("hushpost");
     let dir = bin.parent().expect("bin dir");
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-    let last = words.last().copied().unwrap_or("");
+    // bash gives the function the word without the quote the user opened (COMP_WORDS
+    // keeps it), as readline does.
+    let last = words.last().copied().unwrap_or("").trim_start_matches('"');
     let prev = words.len().checked_sub(2).map_or("hushpost", |i| words[i]);
     let line = words.join(" ");
     let prog = format!(
@@ -623,6 +625,11 @@ fn tab_completes_contact_names_from_the_unlocked_agent() {
     assert_eq!(
         bash_offers(&a, &["hushpost", "contact", "show", "fr"]),
         ["frank\\ smith"]
+    );
+    // Inside a quote the user opened it comes as it is (bash closes the quote).
+    assert_eq!(
+        bash_offers(&a, &["hushpost", "contact", "show", "\"fr"]),
+        ["frank smith"]
     );
     a.ok(&["lock"]);
     assert!(names(bash_offers(&a, &["hushpost", "contact", "show", ""])).is_empty());
