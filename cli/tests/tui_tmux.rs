@@ -152,6 +152,19 @@ fn first_run_creates_the_identity_in_the_inbox() {
     restored(&t, "new");
 }
 
+/// The pid of the agent serving `home` (found by its command line and environment).
+fn agent_of(home: &Path) -> Option<u32> {
+    let want = format!("HUSHPOST_HOME={}", home.display());
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+        let env = std::fs::read(e.path().join("environ")).ok()?;
+        let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        (has(&cmd, b"agent\0--detached") && env.split(|b| *b == 0).any(|v| v == want.as_bytes()))
+            .then_some(pid)
+    })
+}
+
 /// A first run with a passphrase hands it to an agent, as `hushpost init` does: the
 /// commands right after it (no terminal to ask on) open the keyring without asking.
 #[test]
@@ -185,6 +198,20 @@ fn first_run_with_a_passphrase_unlocks_an_agent() {
     assert_eq!(code, 0, "{out}{err}");
     let id = hp.ok(&["id"]);
     assert!(id.contains("unlocked"), "{id}");
+    // The agent holds no copy of the inbox's terminal (it outlives the inbox).
+    let agent = agent_of(&hp.home).expect("an agent runs for this home");
+    for fd in std::fs::read_dir(format!("/proc/{agent}/fd"))
+        .expect("fds")
+        .flatten()
+    {
+        let to = std::fs::read_link(fd.path()).unwrap_or_default();
+        let to = to.to_string_lossy();
+        assert!(
+            !to.starts_with("/dev/pts") && !to.starts_with("/dev/tty"),
+            "the agent inherited the terminal as fd {:?}: {to}",
+            fd.file_name()
+        );
+    }
     t.keys("new", &["Escape"]);
     t.wait_for("new", "Inbox ·");
     t.keys("new", &["q"]);

@@ -81,7 +81,9 @@ impl Drop for Guard {
 
 /// Sends stderr to `to` (appending, 0600) until [`restore_stderr`].
 pub fn redirect_stderr(to: &Path) -> std::io::Result<()> {
-    let saved = nix::unistd::dup(std::io::stderr())?;
+    // Close-on-exec (F_DUPFD_CLOEXEC), unlike dup(2): the editor and an agent started from
+    // the inbox must not inherit the terminal under another number.
+    let saved = std::os::fd::AsFd::as_fd(&std::io::stderr()).try_clone_to_owned()?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
