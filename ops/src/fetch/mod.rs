@@ -30,6 +30,10 @@ const BATCH: usize = 256;
 /// …and bytes: a batch of large blobs is opened in parallel, plaintext beside ciphertext, so
 /// this bounds a fetch's memory (≈ 2 × 16 MiB) whatever arrives.
 const BATCH_BYTES: usize = 16 << 20;
+
+/// How many blobs reading the drop may run ahead of processing (at most 4 MiB of large
+/// blobs).
+const READ_AHEAD: usize = 16;
 /// Passes over one route in one fetch (see `fetch_route`).
 const PASSES: usize = 3;
 
@@ -292,21 +296,36 @@ impl Session {
         let mut batch: Vec<Fetched> = first;
         let mut bytes = 0usize;
         let mut failure = None;
-        let fetched = transport.fetch(caps, &mut |f| {
-            prog.blobs += 1;
-            prog.bytes += f.blob.len() as u64;
-            bytes += f.blob.len();
-            batch.push(f);
-            if batch.len() >= BATCH || bytes >= BATCH_BYTES {
-                bytes = 0;
-                if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
-                    failure = Some(e);
-                    return Flow::Stop;
+        // The drop is read on a thread of its own while what was read is opened and stored,
+        // so the two overlap; the channel bounds how far reading runs ahead (memory).
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Fetched>(READ_AHEAD);
+        let fetched = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                transport.fetch(caps, &mut |f| match tx.send(f) {
+                    Ok(()) => Flow::Continue,
+                    Err(_) => Flow::Stop,
+                })
+            });
+            for f in &rx {
+                prog.blobs += 1;
+                prog.bytes += f.blob.len() as u64;
+                bytes += f.blob.len();
+                batch.push(f);
+                if batch.len() >= BATCH || bytes >= BATCH_BYTES {
+                    bytes = 0;
+                    if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {
+                        failure = Some(e);
+                        break;
+                    }
+                    (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
                 }
-                (prog.pieces, prog.pieces_total) = Session::run_pieces(run);
+                progress(*prog);
             }
-            progress(*prog);
-            Flow::Continue
+            // The reader stops at its next blob once nobody takes them.
+            drop(rx);
+            reader
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
         });
         if failure.is_none() && !batch.is_empty() {
             if let Err(e) = self.process(run, std::mem::take(&mut batch), owners) {

@@ -131,10 +131,22 @@ impl Session {
         // Our own chaff: nothing to open (it is sealed to a throw-away key); note that it
         // came back and delete it like real mail. A contact request a relay took without
         // its proof of work is refused: anyone could flood the intro mailbox that way.
+        // Hashing every blob (a GiB for a large message) is only needed while our own
+        // chaff may be among them, and then runs on every core.
+        let hashes: Vec<Option<[u8; 32]>> = batch
+            .par_iter()
+            .map(|f| {
+                (owners.get(f.cap) == Some(&Owner::Loop) || !run.own_chaff.is_empty())
+                    .then(|| hushpost_core::pow::blob_hash(&f.blob))
+            })
+            .collect();
+        let mut hashes = hashes.into_iter();
         batch.retain(|f| {
-            let hash = hushpost_core::pow::blob_hash(&f.blob);
-            if owners.get(f.cap) == Some(&Owner::Loop) || run.own_chaff.contains(&hash) {
-                run.report.loops_back.push(hash);
+            let hash = hashes.next().flatten();
+            if owners.get(f.cap) == Some(&Owner::Loop)
+                || hash.is_some_and(|h| run.own_chaff.contains(&h))
+            {
+                run.report.loops_back.extend(hash);
                 run.delete.push((f.cap, f.id.clone()));
                 false
             } else if owners.get(f.cap) == Some(&Owner::Intro) && f.unstamped {
