@@ -74,7 +74,7 @@ fn two_people_exchange_mail_over_a_folder() {
     assert!(b.list_json(&[]).is_empty());
     let (code, _, err) = b.run(&["read", &id]);
     assert_eq!(code, 1);
-    assert!(err.contains("no message with id"), "{err}");
+    assert!(err.contains(&format!("no received message {id}")), "{err}");
 }
 
 #[test]

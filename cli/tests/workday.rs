@@ -80,22 +80,27 @@ fn received_and_sent_mail_do_not_share_read_ids() {
     b.ok(&["fetch"]);
     b.ok_stdin(&["reply", "1"], "Yes.\n");
     a.ok(&["fetch"]);
-    // Alice's store: her sent message came first, bob's answer second.
+    // Alice's store: her sent message came first, bob's answer second; each direction
+    // counts on its own, so her first received message is 1 and her first sent one s1.
     let got = a.list_json(&[]);
     assert_eq!(got.len(), 1);
     let sent = a.list_json(&["--sent"]);
     assert_eq!(sent[0]["ref"], format!("s{}", sent[0]["id"]));
     let sid = sent[0]["ref"].as_str().expect("ref").to_string();
     let rid = got[0]["ref"].as_str().expect("ref").to_string();
+    assert_eq!((rid.as_str(), sid.as_str()), ("1", "s1"));
     assert_eq!(rid, got[0]["id"].to_string());
     assert!(a.ok(&["read", &rid]).contains("Yes."));
     assert!(a.ok(&["read", &sid]).contains("Lunch at noon?"));
-    let plain = sid.trim_start_matches('s');
-    let (code, _, err) = a.run(&["read", plain]);
+    let (code, _, err) = a.run(&["read", "2"]);
     assert_eq!(code, 1);
-    assert!(err.contains(&format!("read {sid}")), "{err}");
-    let (code, _, err) = a.run(&["read", &format!("s{rid}")]);
+    assert!(err.contains("no received message 2"), "{err}");
+    let (code, _, err) = a.run(&["read", "s2"]);
     assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no sent message s2"), "{err}");
+    // Bob's side: his first sent message is s1 too, his received mail 1.
+    assert_eq!(b.list_json(&["--sent"])[0]["ref"], "s1");
+    assert_eq!(b.list_json(&[])[0]["ref"], "1");
     assert!(a.ok(&["list", "--sent"]).contains(&sid));
 
     // `to`: a list of {name, fingerprint}, for sent and for received mail.

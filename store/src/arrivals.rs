@@ -77,6 +77,62 @@ impl StagedIds {
     }
 }
 
+/// The per-direction numbers people type (`read 3`, `read s3`): the next after the highest
+/// ever used in each direction (kept in meta, so a deleted last one is not reused).
+pub(crate) struct Nums {
+    next: [i64; 2],
+    used: [bool; 2],
+}
+
+impl Nums {
+    pub(crate) fn start(tx: &Transaction<'_>) -> Result<Nums, StoreError> {
+        let mut next = [1i64; 2];
+        for (dir, n) in next.iter_mut().enumerate() {
+            let high: i64 = tx
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([num_key(dir)], |r| r.get::<_, String>(0))
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let max: i64 = tx
+                .prepare_cached("SELECT coalesce(max(num), 0) FROM messages WHERE outgoing = ?1")?
+                .query_row([dir == 1], |r| r.get(0))?;
+            *n = high.max(max) + 1;
+        }
+        Ok(Nums {
+            next,
+            used: [false; 2],
+        })
+    }
+
+    pub(crate) fn next(&mut self, outgoing: bool) -> i64 {
+        let dir = usize::from(outgoing);
+        let n = self.next[dir];
+        self.next[dir] += 1;
+        self.used[dir] = true;
+        n
+    }
+
+    pub(crate) fn finish(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        for dir in (0..2).filter(|d| self.used[*d]) {
+            tx.prepare_cached(
+                "INSERT INTO meta(key, value) VALUES(?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![num_key(dir), (self.next[dir] - 1).to_string()])?;
+        }
+        Ok(())
+    }
+}
+
+fn num_key(dir: usize) -> &'static str {
+    if dir == 1 {
+        "num-high-sent"
+    } else {
+        "num-high-received"
+    }
+}
+
 /// One more than AUTOINCREMENT's high-water mark or the largest id, whichever is higher.
 fn next_permanent(tx: &Transaction<'_>) -> Result<i64, StoreError> {
     Ok(tx.query_row(
@@ -90,6 +146,7 @@ fn next_permanent(tx: &Transaction<'_>) -> Result<i64, StoreError> {
 /// A staged message as numbering sees it.
 struct Staged {
     id: i64,
+    outgoing: bool,
     sent_at: u64,
     prev_hash: [u8; 32],
     chain: [u8; 32],
@@ -114,6 +171,7 @@ impl Store {
             .collect();
         let order = crate::insert::write_order_of(&links);
         let mut next = next_permanent(&tx)?;
+        let mut nums = Nums::start(&tx)?;
         // `sent_max` is the newest `sent_at` up to and including each row (see schema.rs).
         let mut sent_max: i64 = tx.query_row(
             "SELECT coalesce((SELECT sent_max FROM messages WHERE id > 0
@@ -129,9 +187,10 @@ impl Store {
             let id = next;
             next += 1;
             sent_max = sent_max.max(crate::to_sql_u64(s.sent_at));
-            move_one(&tx, s.id, id, sent_max)?;
+            move_one(&tx, (s.id, id), nums.next(s.outgoing), sent_max)?;
             moved.push((s.id, id));
         }
+        nums.finish(&tx)?;
         let high = next - 1;
         if tx.execute(
             "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'messages'",
@@ -160,7 +219,8 @@ impl Store {
 /// Every staged message, in the order they were stored.
 fn staged(tx: &Transaction<'_>) -> Result<Vec<Staged>, StoreError> {
     let mut stmt = tx.prepare_cached(
-        "SELECT id, sent_at, prev_hash, chain FROM messages WHERE id < 0 ORDER BY id DESC",
+        "SELECT id, sent_at, prev_hash, chain, outgoing FROM messages WHERE id < 0
+         ORDER BY id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
         let hash = |i: usize| -> rusqlite::Result<[u8; 32]> {
@@ -172,13 +232,19 @@ fn staged(tx: &Transaction<'_>) -> Result<Vec<Staged>, StoreError> {
             sent_at: crate::from_sql_u64(r.get(1)?),
             prev_hash: hash(2)?,
             chain: hash(3)?,
+            outgoing: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Moves the staged message `from` to the permanent id `to`.
-fn move_one(tx: &Transaction<'_>, from: i64, to: i64, sent_max: i64) -> Result<(), StoreError> {
+fn move_one(
+    tx: &Transaction<'_>,
+    (from, to): (i64, i64),
+    num: i64,
+    sent_max: i64,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO fts (rowid, subject, body, peer)
          SELECT ?2, subject, body, peer FROM arrival_text WHERE id = ?1",
@@ -186,8 +252,8 @@ fn move_one(tx: &Transaction<'_>, from: i64, to: i64, sent_max: i64) -> Result<(
     .execute(params![from, to])?;
     tx.prepare_cached("DELETE FROM arrival_text WHERE id = ?1")?
         .execute([from])?;
-    tx.prepare_cached("UPDATE messages SET id = ?2, sent_max = ?3 WHERE id = ?1")?
-        .execute(params![from, to, sent_max])?;
+    tx.prepare_cached("UPDATE messages SET id = ?2, sent_max = ?3, num = ?4 WHERE id = ?1")?
+        .execute(params![from, to, sent_max, num])?;
     for sql in [
         "UPDATE bodies SET id = ?2 WHERE id = ?1",
         "UPDATE parts SET message = ?2 WHERE message = ?1",
@@ -321,5 +387,20 @@ mod tests {
         assert_eq!(store.settle_arrivals().unwrap()[0].1, 6);
         let after = store.insert_full(&[plain(msg(7, 50, &raw))]).unwrap();
         assert_eq!(id(&after[0]), 7);
+
+        // Received and sent mail count separately, and a deleted last number stays used.
+        let mut out = msg(8, 60, &raw);
+        out.outgoing = true;
+        let sent = store.insert_full(&[plain(out)]).unwrap();
+        let num = |store: &Store, id: i64| store.get(id).unwrap().unwrap().0.num;
+        let nums: Vec<i64> = [1, 3, 6, 7].iter().map(|&i| num(&store, i)).collect();
+        assert_eq!(nums, [1, 3, 6, 7]);
+        assert_eq!(num(&store, id(&sent[0])), 1, "the first sent message");
+        assert_eq!(store.id_of(true, 1).unwrap(), Some(id(&sent[0])));
+        assert_eq!(store.id_of(false, 7).unwrap(), Some(7));
+        assert_eq!(store.id_of(false, 5).unwrap(), None, "deleted");
+        store.delete(7).unwrap();
+        let again = store.insert_full(&[plain(msg(9, 70, &raw))]).unwrap();
+        assert_eq!(num(&store, id(&again[0])), 8);
     }
 }

@@ -88,6 +88,7 @@ fn insert_all(
     } else {
         crate::arrivals::StagedIds::permanent(tx)?
     };
+    let mut nums = crate::arrivals::Nums::start(tx)?;
     let mut sent_max: i64 =
         tx.query_row("SELECT coalesce(max(sent_at), 0) FROM messages", [], |r| {
             r.get(0)
@@ -96,9 +97,9 @@ fn insert_all(
     let mut insert_msg = tx.prepare_cached(
         "INSERT INTO messages (id, sender, msg_id, outgoing, peer, subject, sent_at,
              received_at, unread, message_id, in_reply_to, thread, has_attachments, size,
-             expires_at, burn, verified, prev_hash, chain, body_file, sent_max)
+             expires_at, burn, verified, prev_hash, chain, body_file, sent_max, num)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             ?17, ?18, ?19, ?20, ?21)",
+             ?17, ?18, ?19, ?20, ?21, ?22)",
     )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, raw) VALUES (?1, ?2)")?;
     // Staged arrivals are indexed when they are numbered; their text waits beside them.
@@ -159,6 +160,8 @@ fn insert_all(
             &m.chain[..],
             body_file,
             sent_max,
+            // Staged arrivals are numbered with their permanent ids.
+            (!staged).then(|| nums.next(m.outgoing)),
         ])?;
         if body_file.is_none() {
             insert_body.execute(params![id, m.raw])?;
@@ -174,6 +177,7 @@ fn insert_all(
         *slot = Some(Inserted::New(id));
     }
     ids.finish(tx)?;
+    nums.finish(tx)?;
     Ok(out.into_iter().flatten().collect())
 }
 

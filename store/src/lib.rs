@@ -57,7 +57,7 @@ pub const INLINE_BODY_MAX: usize = 1024 * 1024;
 const PART_KEY_INFO: &[u8] = b"hushpost v2 store parts";
 
 /// The current schema version (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// One message to store, as the receive (or send) path produced it.
 #[derive(Clone)]
@@ -165,6 +165,9 @@ pub struct Summary {
     pub size: u64,
     /// RFC 5322 Message-ID.
     pub message_id: String,
+    /// Its number among received (or among sent) mail: what people type (`read 3`,
+    /// `read s3`). Counts up per direction and is never reused.
+    pub num: i64,
 }
 
 /// A message's id and flags ([`Store::flags`]).

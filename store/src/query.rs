@@ -14,9 +14,12 @@ use crate::{ListQuery, Store, StoreError, StoredMessage, Summary, from_sql_u64, 
 /// The columns [`summary_from_row`] reads, in order.
 pub(crate) const SUMMARY_COLS: &str = "m.id, m.sender, m.peer, m.subject, m.sent_at, \
      m.received_at, m.unread, m.thread, m.has_attachments, m.outgoing, m.expires_at, m.burn, \
-     m.verified, m.size, m.message_id";
+     m.verified, m.size, m.message_id, coalesce(m.num, m.id)";
 
-/// Builds a [`Summary`] from the first 15 columns of `row` ([`SUMMARY_COLS`]).
+/// How many columns [`SUMMARY_COLS`] has.
+const SUMMARY_LEN: usize = 16;
+
+/// Builds a [`Summary`] from the first 16 columns of `row` ([`SUMMARY_COLS`]).
 pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
     Ok(Summary {
         id: row.get(0)?,
@@ -34,6 +37,7 @@ pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Summary> {
         verified: row.get(12)?,
         size: from_sql_u64(row.get(13)?),
         message_id: row.get(14)?,
+        num: row.get(15)?,
     })
 }
 
@@ -80,6 +84,25 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The id of received (`outgoing` false) or sent message number `num`.
+    pub fn id_of(&self, outgoing: bool, num: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM messages WHERE outgoing = ?1 AND num = ?2 AND id > 0")?
+            .query_row(rusqlite::params![outgoing, num], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The number of message `id` among its direction's mail (see [`Store::id_of`]).
+    pub fn num_of(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT num FROM messages WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, Option<i64>>(0))
+            .optional()?
+            .flatten())
+    }
+
     /// One message: its summary and the raw RFC 5322 bytes (zeroized when dropped).
     pub fn get(&self, id: i64) -> Result<Option<StoredMessage>, StoreError> {
         let sql = format!(
@@ -90,10 +113,10 @@ impl Store {
         let found = stmt
             .query_row([id], |row| {
                 let summary = summary_from_row(row)?;
-                let file: Option<String> = row.get(15)?;
+                let file: Option<String> = row.get(SUMMARY_LEN)?;
                 // Copy straight from SQLite's buffer into a zeroizing one: no plain
                 // `Vec` copy of the message is left behind in freed memory.
-                let inline = match row.get_ref(16)? {
+                let inline = match row.get_ref(SUMMARY_LEN + 1)? {
                     ValueRef::Blob(b) => Some(Zeroizing::new(b.to_vec())),
                     _ => None,
                 };

@@ -213,8 +213,18 @@ CREATE TABLE arrival_text (
 );
 "#;
 
+/// Version 5: each message's number among received or among sent mail (`num`), so the two
+/// do not share one sequence (`read 3` is the third received message, `read s3` the third
+/// sent). Messages stored before keep their id as their number, so nothing a user noted
+/// changes meaning; new ones count on from the highest number of their direction.
+const V5: &str = r#"
+ALTER TABLE messages ADD COLUMN num INTEGER;
+UPDATE messages SET num = id WHERE id > 0;
+CREATE UNIQUE INDEX messages_num ON messages (outgoing, num) WHERE num IS NOT NULL;
+"#;
+
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Creates the directory and database file if needed and returns a keyed, migrated
 /// connection.

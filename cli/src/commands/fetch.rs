@@ -108,9 +108,11 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         .map(|w| w.text)
         .collect();
     if ctx.ui.json {
+        // The numbers `read` takes, not the store's ids.
+        let ids = s.inbox().numbers(&r.new)?;
         ctx.ui.json_value(&Json {
             new: r.new.len(),
-            ids: &r.new,
+            ids: &ids,
             duplicates: r.duplicates,
             incomplete: r.incomplete,
             rejected: &r.rejected,

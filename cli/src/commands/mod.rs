@@ -52,7 +52,7 @@ pub fn expires_in(left: u64, at: u64) -> String {
 /// sent (as `list` and `list --sent` show them), so `read 1` never opens your own copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MessageRef {
-    /// The store id.
+    /// The number: among received mail, or among sent mail with `sent`.
     pub id: i64,
     /// Written with the `s`: sent mail.
     pub sent: bool,
@@ -82,23 +82,20 @@ impl std::fmt::Display for MessageRef {
 }
 
 impl MessageRef {
-    /// The store id, once the message is known to be the kind the reference names.
+    /// The store id of the message the reference names: received mail is numbered on its
+    /// own (`3`), sent mail on its own (`s3`).
     pub fn resolve(self, inbox: &mut hushpost_ops::Inbox) -> anyhow::Result<i64> {
-        let outgoing = inbox.read(self.id, true)?.summary.from == "me";
-        match (outgoing, self.sent) {
-            (true, false) => anyhow::bail!(
-                "message {} is mail you sent: `hushpost read s{}` (received mail is in \
-                 `hushpost list`)",
-                self.id,
-                self.id
-            ),
-            (false, true) => anyhow::bail!(
-                "message s{} is not mail you sent: `hushpost read {}`",
-                self.id,
-                self.id
-            ),
-            _ => Ok(self.id),
+        if let Some(id) = inbox.id_of(self.sent, self.id)? {
+            return Ok(id);
         }
+        if self.sent {
+            anyhow::bail!("no sent message s{} (see `hushpost list --sent`)", self.id);
+        }
+        anyhow::bail!(
+            "no received message {} (see `hushpost list`; mail you sent is s1, s2… in \
+             `hushpost list --sent`)",
+            self.id
+        )
     }
 }
 

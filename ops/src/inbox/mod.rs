@@ -180,6 +180,21 @@ impl Inbox {
             .collect()
     }
 
+    /// The local id of received (or, `sent`, sent) message number `num` (`read 3`,
+    /// `read s3`).
+    pub fn id_of(&mut self, sent: bool, num: i64) -> Result<Option<i64>> {
+        Ok(self.store()?.id_of(sent, num)?)
+    }
+
+    /// The numbers people type for the messages `ids` (those gone are left out).
+    pub fn numbers(&mut self, ids: &[i64]) -> Result<Vec<i64>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.store()?.num_of(*id)?);
+        }
+        Ok(out)
+    }
+
     /// Every message of a thread, oldest first.
     pub fn thread(&mut self, thread: i64) -> Result<Vec<Listed>> {
         let mut rows = self.page(&Page {
@@ -283,8 +298,13 @@ pub struct Page {
 /// One line of `list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Listed {
-    /// Local id.
+    /// Local id (what the inbox's calls take).
+    #[serde(skip)]
     pub id: i64,
+    /// Its number among received mail, or among sent mail: what people type (`read 3`,
+    /// `read s3`); `id` in JSON.
+    #[serde(rename = "id")]
+    pub number: i64,
     /// Sender (contact name) or, for sent mail, "me".
     pub from: String,
     /// Who it went to: the recipients of sent mail; "me" for received mail.
@@ -347,6 +367,7 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
     let known = peers.by_key.get(&s.sender);
     Listed {
         id: s.id,
+        number: s.num,
         from: if s.outgoing {
             "me".into()
         } else {
@@ -367,9 +388,9 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
             }]
         },
         reference: if s.outgoing {
-            format!("s{}", s.id)
+            format!("s{}", s.num)
         } else {
-            s.id.to_string()
+            s.num.to_string()
         },
         subject: s.subject.clone(),
         date: rfc3339(s.date),

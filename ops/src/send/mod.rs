@@ -120,7 +120,11 @@ impl RecipientReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct SendReport {
     /// Local id of the sent copy.
+    #[serde(skip)]
     pub id: Option<i64>,
+    /// Its number among sent mail (`read s3`): `id` in JSON.
+    #[serde(rename = "id")]
+    pub number: Option<i64>,
     /// The Message-ID.
     pub message_id: String,
     /// Per recipient.
@@ -232,8 +236,13 @@ impl Session {
         };
         // A sent folder in `[maildir]` gets the copy (logic in `maildir/`).
         self.sync_live_maildir();
+        let number = match id {
+            Some(id) => self.store()?.num_of(id)?,
+            None => None,
+        };
         Ok(SendReport {
             id,
+            number,
             message_id: letter::message_id_for(&msg_id),
             recipients: reports,
             resumed,

@@ -29,6 +29,7 @@ fn summary(outgoing: bool) -> Summary {
         verified: false,
         size: 0,
         message_id: "abc@hushpost.invalid".into(),
+        num: 1,
     }
 }
 
