@@ -157,7 +157,18 @@ impl Ctx {
                     let pass = passphrase::from_file(f)?;
                     return Ok(agent::open_with(&self.home, pass, running, false, None)?);
                 }
-                self.open_prompted(passphrase::prompt, running, config.agent.autostart, None)
+                let s =
+                    self.open_prompted(passphrase::prompt, running, config.agent.autostart, None)?;
+                // Say that the keyring stays open, as `init` and `unlock` do.
+                if let Some(st) = agent::live(&self.home).and_then(|c| c.status().ok())
+                    && st.unlocked
+                {
+                    self.ui.note(format!(
+                        "Unlocked for {} of inactivity (`hushpost lock` locks it now).",
+                        humantime::format_duration(std::time::Duration::from_secs(st.timeout_secs))
+                    ));
+                }
+                Ok(s)
             }
         }
     }

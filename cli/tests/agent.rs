@@ -712,6 +712,8 @@ fn a_mistyped_passphrase_is_asked_again() {
     t.keys("ok", &["Enter"]);
     let s = t.wait_for("ok", "DONE ");
     assert!(s.contains("DONE 0"), "{s}");
+    // It says the keyring stays open (an agent holds it), as `init` and `unlock` do.
+    assert!(s.contains("Unlocked for 15m"), "{s}");
     a.ok(&["lock"]);
     run("no");
     for _ in 0..3 {
@@ -729,4 +731,53 @@ fn a_mistyped_passphrase_is_asked_again() {
         "{s}"
     );
     assert_eq!(s.matches("Wrong passphrase; try again.").count(), 2, "{s}");
+}
+
+/// A foreground agent outlives `lock`: the next unlock without `--timeout` gets the
+/// agent's own timeout (15 minutes by default), not the one the previous unlock asked for.
+#[test]
+fn an_unlock_without_a_timeout_gets_the_default_again() {
+    let tmp = tempdir();
+    let (a, pf) = protected(tmp.path(), "alice");
+    let _locks = LockOnDrop(vec![a.home.clone()]);
+    let pf = pf.to_str().expect("utf8");
+    let mut agent = Command::new(assert_cmd::cargo::cargo_bin("hushpost"))
+        .arg("agent")
+        .env("HUSHPOST_HOME", &a.home)
+        .env_remove("HUSHPOST_PASSPHRASE_FILE")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("agent");
+    let socket = a.home.join("run").join("agent.sock");
+    wait_until("the agent's socket", || socket.exists());
+    a.ok(&["--passphrase-file", pf, "unlock", "--timeout", "30s"]);
+    assert_eq!(id_json(&a)["keyring"]["timeout_secs"], 30);
+    a.ok(&["lock"]);
+    a.ok(&["--passphrase-file", pf, "unlock"]);
+    let id = id_json(&a);
+    let _ = agent.kill();
+    let _ = agent.wait();
+    assert_eq!(id["keyring"]["timeout_secs"], 900, "{id}");
+}
+
+/// Bad input is said the same way through the agent: a mangled card is "the card's
+/// checksum does not match…", not "agent: …".
+#[test]
+fn a_mangled_card_through_the_agent_is_said_as_it_is() {
+    let tmp = tempdir();
+    let (a, pf) = protected(tmp.path(), "alice");
+    let _locks = LockOnDrop(vec![a.home.clone()]);
+    let b = Hp::new(tmp.path(), "bob");
+    b.init("Bob", &tmp.path().join("shared"));
+    a.ok(&["--passphrase-file", pf.to_str().expect("utf8"), "unlock"]);
+    let mut card = b.card().into_bytes();
+    let i = card.len() - 30;
+    card[i] = if card[i] == b'A' { b'B' } else { b'A' };
+    let card = String::from_utf8(card).expect("ascii");
+    let (code, _, err) = a.run(&["contact", "add", "eve", &card]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("checksum"), "{err}");
+    assert!(!err.contains("agent:"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

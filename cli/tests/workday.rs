@@ -28,6 +28,21 @@ fn sent_mail_is_marked_verified_only_when_the_recipient_is() {
     let sent = a.list_json(&["--sent"]);
     assert_eq!(sent[0]["verified"], true, "{sent:?}");
     assert!(a.ok(&["list", "--sent"]).contains('✓'));
+
+    // With several recipients each name carries its own mark.
+    let c = Hp::new(tmp.path(), "carol");
+    c.init("Carol", &tmp.path().join("shared"));
+    a.ok(&["contact", "add", "--allow-local", "carol", &c.card()]);
+    a.ok_stdin(
+        &["send", "--to", "carol", "--to", "bob", "--subject", "Both"],
+        "hello\n",
+    );
+    let out = a.ok(&["list", "--sent"]);
+    let line = out.lines().find(|l| l.contains("Both")).expect("the line");
+    assert!(line.contains("bob ✓") && !line.contains("carol ✓"), "{out}");
+    let sent = a.list_json(&["--sent"]);
+    let both = sent.iter().find(|m| m["subject"] == "Both").expect("json");
+    assert_eq!(both["verified"], false, "not every recipient is verified");
 }
 
 #[test]
@@ -174,6 +189,11 @@ fn search_finds_short_prefixes_and_cjk() {
     assert_eq!(hits("日本"), ["旅行"]);
     assert_eq!(hits("語を"), ["旅行"]);
     assert!(hits("日語").is_empty());
+    // Two letters match whole words only, and an empty answer says so.
+    let (code, out, err) = b.run(&["search", "lu"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("under 3 letters"), "{err}");
 }
 
 #[test]
@@ -528,4 +548,18 @@ fn doctor_does_not_call_a_silent_tor_proxy_ok() {
         .find(|l| l.contains("Tor proxy"))
         .expect("a Tor line");
     assert!(tor.starts_with("FAIL"), "{out}");
+}
+
+/// A contact's newer card (same key, a new route) updates them, and says "updated".
+#[test]
+fn a_newer_card_of_a_contact_says_updated() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let extra = tmp.path().join("second-drop");
+    std::fs::create_dir_all(&extra).expect("mkdir");
+    b.ok(&["route", "add", &format!("dir:{}", extra.display())]);
+    let (code, _, err) = a.run(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("updated bob"), "{err}");
+    assert!(!err.contains("added bob"), "{err}");
 }

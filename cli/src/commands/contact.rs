@@ -353,6 +353,8 @@ fn add(
     } else {
         card
     };
+    // The same person's newer card (same key) updates the contact: say so.
+    let existed = s.contacts().iter().any(|c| c.name == name);
     let v = if introduce {
         s.introduce(name, &text, note, allow_local)?
     } else if allow_local {
@@ -362,7 +364,8 @@ fn add(
         s.contact_add(name, &text)?
     };
     ctx.ui.note(format!(
-        "added {}{}",
+        "{} {}{}",
+        if existed { "updated" } else { "added" },
         one_line(&v.name),
         if introduce {
             " and sent them a contact request"

@@ -120,12 +120,17 @@ pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
                 ' '
             }
         );
+        // Sent mail marks each recipient it went to verified, not the line as a whole.
         let who = if r.from == "me" {
-            format!("to {}", r.to_names())
+            let names: Vec<String> =
+                r.to.iter()
+                    .map(|t| format!("{}{}", t.name, if t.verified { " ✓" } else { "" }))
+                    .collect();
+            format!("to {}", names.join(", "))
         } else {
-            r.from.clone()
+            format!("{}{}", r.from, if r.verified { " ✓" } else { "" })
         };
-        let who = format!("{}{}", one_line(&who), if r.verified { " ✓" } else { "" });
+        let who = one_line(&who);
         let date = r.date.get(..16).unwrap_or(&r.date).replace('T', " ");
         let subject = one_line(if r.subject.is_empty() {
             "(no subject)"

@@ -4,7 +4,8 @@ use crate::Ctx;
 use anyhow::Result;
 
 /// Full-text search over subject, body and sender name, newest first. Words are matched
-/// whole; the last word also as a prefix.
+/// whole; the last word, from 3 letters, also as a prefix (`lun` finds "Lunch"); CJK text
+/// matches anywhere (`日本` finds "日本語").
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What to look for.
@@ -25,5 +26,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         s.inbox().with_recipients(&mut rows)?;
     }
     super::print_rows(ctx, &rows);
+    if rows.is_empty()
+        && let Some(last) = args.query.split_whitespace().last()
+    {
+        let letters = last.chars().filter(|c| c.is_alphanumeric()).count();
+        let cjk = last.chars().any(|c| c as u32 >= 0x2E80);
+        if letters > 0 && letters < 3 && !cjk && !args.query.ends_with(' ') {
+            ctx.ui.note(format!(
+                "(a word under 3 letters matches only whole words: {:?} does not find \
+                 longer words that start with it)",
+                hushpost_ops::core::sanitize::one_line(last)
+            ));
+        }
+    }
     Ok(())
 }

@@ -355,9 +355,9 @@ fn unlock(
     let keys = Keys::unlock(&shared.home, Some(pass), config, Arc::new(SystemClock))?;
     keys.prepare_sealer();
     let mut inner = shared.inner();
-    if let Some(t) = timeout_secs {
-        inner.idle = Duration::from_secs(t);
-    }
+    // An unlock without a timeout gets the agent's own (config or `agent --timeout`), not
+    // whatever the previous unlock asked for.
+    inner.idle = timeout_secs.map_or(shared.opts.timeout, Duration::from_secs);
     inner.keys = Some(keys);
     inner.generation += 1;
     shared.touch(&mut inner);

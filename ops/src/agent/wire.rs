@@ -165,6 +165,14 @@ impl Refusal {
 
 impl From<&Error> for Refusal {
     fn from(e: &Error) -> Refusal {
+        // A mangled card is bad input, said as it is (not "agent: …").
+        if let Error::Card(_) = e {
+            return Refusal {
+                kind: Kind::Invalid,
+                detail: e.to_string(),
+                text: e.to_string(),
+            };
+        }
         let (kind, detail) = match e {
             Error::Keyring(KeyringError::WrongPassphrase) => (Kind::WrongPassphrase, ""),
             Error::Keyring(KeyringError::NotFound(_)) => (Kind::NoIdentity, ""),

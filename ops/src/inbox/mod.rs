@@ -176,6 +176,11 @@ impl Inbox {
                         .unwrap_or_else(|| p.name.clone())
                 },
                 fingerprint: Some(p.fingerprint.clone()),
+                verified: self
+                    .peers
+                    .by_key
+                    .values()
+                    .any(|(n, v)| *v && self.peers.by_fingerprint.get(&p.fingerprint) == Some(n)),
             })
             .collect()
     }
@@ -342,6 +347,9 @@ pub struct Recipient {
     pub name: String,
     /// Identity fingerprint, lower-case hex; `None` for a name no contact has any more.
     pub fingerprint: Option<String>,
+    /// A contact whose safety number we compared (for the ✓ beside each name).
+    #[serde(skip)]
+    pub verified: bool,
 }
 
 impl Listed {
@@ -379,12 +387,14 @@ pub(crate) fn listed_with(peers: &PeerIndex, s: &Summary) -> Listed {
                 .map(|n| Recipient {
                     name: n.to_string(),
                     fingerprint: peers.by_name.get(n).cloned(),
+                    verified: peers.by_key.values().any(|(name, v)| name == n && *v),
                 })
                 .collect()
         } else {
             vec![Recipient {
                 name: "me".into(),
                 fingerprint: Some(peers.me.clone()),
+                verified: false,
             }]
         },
         reference: if s.outgoing {
