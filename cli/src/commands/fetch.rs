@@ -44,6 +44,8 @@ fn fetch_with_progress(
     let mut bar = None;
     let mut last = hushpost_ops::FetchProgress::default();
     let started = std::time::Instant::now();
+    // Where the large mail stood when this fetch first saw it, for its rate and ETA.
+    let mut pieces_from: Option<(std::time::Instant, u64)> = None;
     let r = s.fetch(&mut |p| {
         last = p;
         if p.blobs >= 8 {
@@ -62,8 +64,10 @@ fn fetch_with_progress(
                 let mut what = format!("{} blobs", p.blobs);
                 if let Some(pct) = (p.pieces * 100).checked_div(p.pieces_total) {
                     what.push_str(&format!(
-                        " · large mail {pct}% ({} of {} pieces)",
-                        p.pieces, p.pieces_total
+                        " · large mail {pct}% ({} of {} pieces{})",
+                        p.pieces,
+                        p.pieces_total,
+                        eta(&mut pieces_from, p.pieces, p.pieces_total)
                     ));
                 }
                 b.set_prefix(what);
@@ -87,6 +91,22 @@ fn fetch_with_progress(
         String::new()
     };
     Ok((r, last, totals))
+}
+
+/// ", ETA 12s" for the large mail once this fetch has stored some of it (from its rate so
+/// far); empty before.
+fn eta(from: &mut Option<(std::time::Instant, u64)>, done: u64, total: u64) -> String {
+    let (t0, p0) = *from.get_or_insert((std::time::Instant::now(), done));
+    let secs = t0.elapsed().as_secs_f64();
+    let moved = done.saturating_sub(p0);
+    if moved == 0 || secs < 0.25 {
+        return String::new();
+    }
+    let left = total.saturating_sub(done) as f64 * secs / moved as f64;
+    format!(
+        ", ETA {}",
+        humantime::format_duration(std::time::Duration::from_secs(left.ceil() as u64))
+    )
 }
 
 /// Runs `fetch`.
@@ -177,4 +197,26 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         return Err(Partial.into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_eta_follows_the_rate_of_this_fetch() {
+        let mut from = None;
+        // The first sight of the large mail (40 of 100 pieces from earlier fetches).
+        assert_eq!(super::eta(&mut from, 40, 100), "");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(super::eta(&mut from, 40, 100), "", "nothing moved yet");
+        // 20 pieces in ~0.3 s: the 40 left take about twice that.
+        let e = super::eta(&mut from, 60, 100);
+        let secs: u64 = e
+            .strip_prefix(", ETA ")
+            .and_then(|s| s.strip_suffix('s'))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{e}"));
+        // At least the 0.6 s the rate gives, rounded up; a slow machine's late wake-up
+        // only makes it longer.
+        assert!((1..=5).contains(&secs), "{e}");
+    }
 }
