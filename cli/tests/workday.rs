@@ -563,3 +563,23 @@ fn a_newer_card_of_a_contact_says_updated() {
     assert!(err.contains("updated bob"), "{err}");
     assert!(!err.contains("added bob"), "{err}");
 }
+
+/// The hint for a card's held local routes says `contact add --allow-local`; for a contact
+/// already added, that same command with the same card enables them (it used to refuse:
+/// "a contact named … already exists").
+#[test]
+fn adding_the_same_card_with_allow_local_enables_its_local_routes() {
+    let tmp = tempdir();
+    let (a, _b, drop) = pair(tmp.path());
+    let c = Hp::new(tmp.path(), "carol");
+    c.init("Carol", &drop);
+    let (code, _, err) = a.run(&["contact", "add", "carol", &c.card()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("--allow-local"), "the hint: {err}");
+    let (code, _, err) = a.run(&["contact", "add", "--allow-local", "carol", &c.card()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("local routes enabled"), "{err}");
+    a.ok_stdin(&["send", "--to", "carol", "--subject", "hi"], "x\n");
+    c.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
+    assert!(c.ok(&["fetch"]).contains("1 new message"));
+}

@@ -358,7 +358,18 @@ fn add(
     let v = if introduce {
         s.introduce(name, &text, note, allow_local)?
     } else if allow_local {
-        s.contact_add(name, &text)?;
+        match s.contact_add(name, &text) {
+            // The same card again, to enable its local routes (what the hint about held
+            // routes tells people to do): nothing to add, only that.
+            Err(hushpost_ops::Error::ContactExists(_)) => {
+                let v = s.contact_allow_local(name)?;
+                ctx.ui
+                    .note(format!("{}: local routes enabled", one_line(&v.name)));
+                show(ctx, &v);
+                return Ok(());
+            }
+            other => other?,
+        };
         s.contact_allow_local(name)?
     } else {
         s.contact_add(name, &text)?
