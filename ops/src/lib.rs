@@ -61,6 +61,20 @@ pub fn fmt_bytes(n: u64) -> String {
     }
     format!("{v:.1} {}", UNITS[u])
 }
+/// How long until a message's sender asked for it to be deleted, as both front ends say it:
+/// seconds in the last minute, whole minutes up to a day, hours (and minutes under a day)
+/// up to a year — always rounded down, so it never shows more than is left. `None` when
+/// nothing is left (expired) or a year or more is (then the date says more).
+pub fn fmt_left(left: u64) -> Option<String> {
+    let d = |s| humantime::format_duration(std::time::Duration::from_secs(s)).to_string();
+    match left {
+        1..60 => Some(d(left)),
+        60..86_400 => Some(d(left - left % 60)),
+        86_400..31_536_000 => Some(d(left - left % 3600)),
+        _ => None,
+    }
+}
+
 /// The store's delivery and quarantine records, as the front ends show them.
 pub mod core_store {
     pub use hushpost_store::{

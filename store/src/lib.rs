@@ -254,6 +254,18 @@ impl Store {
         Ok(from_sql_u64(n))
     }
 
+    /// A number that changes whenever another connection commits to the store (another
+    /// process, such as a cron `poll`, or another handle in this one) and stays put for this
+    /// connection's own writes: SQLite's `PRAGMA data_version`. One cheap read, so an open
+    /// inbox can ask every second or two whether what it shows may be stale.
+    pub fn data_version(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        Ok(from_sql_u64(n))
+    }
+
     /// Number of unread messages.
     pub fn unread_count(&self) -> Result<u64, StoreError> {
         let n: i64 = self

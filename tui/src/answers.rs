@@ -76,6 +76,14 @@ impl App {
                 // Names and verified marks in the lists come from the contacts.
                 self.reload(fx);
             }
+            Event::Changed => {
+                if matches!(self.phase, Phase::Ready) {
+                    self.reload(fx);
+                    // Contact requests live in the store, contacts in the keyring: either
+                    // may be what changed.
+                    fx.push(Effect::Store(StoreCmd::Contacts));
+                }
+            }
             Event::Saved(p) => self.note(format!("saved {}", p.display())),
             Event::Attachable { path, size } => {
                 if let Some(c) = self.compose.as_mut() {
@@ -104,6 +112,9 @@ impl App {
 
     fn ready(&mut self, name: String, created: bool, fx: &mut Vec<Effect>) {
         self.phase = Phase::Ready;
+        // What went wrong while locked ("fetch failed: the keyring was locked") is over
+        // once unlocked; a note left from then would say the opposite of the truth.
+        self.status.note = None;
         self.me = name;
         self.load(Folder::Inbox, fx);
         fx.push(Effect::Store(StoreCmd::Contacts));
@@ -205,8 +216,10 @@ impl App {
         if r.new > 0 {
             let n = r.new;
             self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
-            self.reload(fx);
         }
+        // Even with nothing new to this tick, another process (a cron `poll`, a CLI
+        // `fetch`) may have stored mail since the list was read.
+        self.reload(fx);
         if let Some(route) = r.dropping.first() {
             self.error(format!(
                 "{route} may be dropping mail: our loop blobs did not come back within 3 ticks"
@@ -227,7 +240,6 @@ impl App {
                 let n = rep.new.len();
                 if n > 0 {
                     self.note(format!("{n} new message{}", if n == 1 { "" } else { "s" }));
-                    self.reload(fx);
                 }
                 if !rep.rejected.is_empty() {
                     self.error(format!(
@@ -239,5 +251,8 @@ impl App {
             }
             Err(e) => self.error(format!("fetch failed: {e}")),
         }
+        // Also when this fetch found nothing (or failed part way): mail another process
+        // stored meanwhile (a cron `poll`, a CLI `fetch`) shows after every `f`.
+        self.reload(fx);
     }
 }

@@ -71,6 +71,8 @@ pub enum PromptKind {
     Delete(Vec<i64>),
     /// y/n: mark this contact verified.
     Verify(String),
+    /// y/n: use the local routes on this contact's card.
+    AllowLocal(String),
     /// y/n: quit although sends are pending.
     Quit,
     /// y/n: throw away the message being written.
@@ -96,6 +98,7 @@ impl PromptKind {
             self,
             PromptKind::Delete(_)
                 | PromptKind::Verify(_)
+                | PromptKind::AllowLocal(_)
                 | PromptKind::Quit
                 | PromptKind::Discard
                 | PromptKind::Reject(_)
@@ -478,6 +481,10 @@ impl App {
                 self.note(format!("verifying {name}…"));
                 fx.push(Effect::Net(NetCmd::ContactVerify { name }));
             }
+            PromptKind::AllowLocal(name) => {
+                self.note(format!("enabling {}'s local routes…", one_line(&name)));
+                fx.push(Effect::Net(NetCmd::ContactAllowLocal { name }));
+            }
             PromptKind::Reject(card) => {
                 self.note("rejecting the request…".to_string());
                 fx.push(Effect::Net(NetCmd::RequestReject { card }));
@@ -524,6 +531,7 @@ impl App {
             PromptKind::Delete(_)
             | PromptKind::Reject(_)
             | PromptKind::Verify(_)
+            | PromptKind::AllowLocal(_)
             | PromptKind::Quit
             | PromptKind::Discard => {}
         }

@@ -130,6 +130,12 @@ pub enum NetCmd {
         /// The contact.
         name: String,
     },
+    /// Use the routes on the contact's card that point at local places (folders, loopback
+    /// or private addresses), as `contact add --allow-local` does.
+    ContactAllowLocal {
+        /// The contact.
+        name: String,
+    },
     /// Accept the contact request carrying this card under our name for them.
     RequestAccept {
         /// Their card (identifies the request).
@@ -262,6 +268,9 @@ pub enum Event {
     },
     /// A contact was added or verified.
     ContactChanged(String),
+    /// Another process changed the mail store or the keyring (a cron `poll`, a CLI
+    /// `fetch` or `contact remove`): what is shown may be stale, so it is read again.
+    Changed,
     /// The message body came back from `$EDITOR`.
     Edited(Result<String, String>),
     /// A local operation failed.

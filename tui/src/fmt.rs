@@ -99,13 +99,31 @@ pub fn relative(ts: u64, now: u64) -> String {
     }
 }
 
-/// A duration left, coarse: "45s", "12m", "3h", "6d".
-pub fn left(secs: u64) -> String {
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        3600..86_400 => format!("{}h", secs / 3600),
-        _ => format!("{}d", secs / 86_400),
+/// The time left before `at` (unix seconds) as the command line says it, so the inbox and
+/// `hushpost list` agree: "45s", "12m", "1h 5m", "2days 1h", "expired", or the date a year
+/// or more away.
+pub fn left(at: u64, now: u64) -> String {
+    let secs = at.saturating_sub(now);
+    match hushpost_ops::fmt_left(secs) {
+        Some(d) => d,
+        None if secs == 0 => "expired".into(),
+        None => hushpost_ops::rfc3339(at)
+            .get(..10)
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
+/// When something due at `at` happens, for a sentence: "in 45s", "by now", "on 2100-01-01".
+pub fn due(at: u64, now: u64) -> String {
+    if at <= now {
+        return "by now".into();
+    }
+    let l = left(at, now);
+    if hushpost_ops::fmt_left(at - now).is_some() {
+        format!("in {l}")
+    } else {
+        format!("on {l}")
     }
 }
 
@@ -197,6 +215,16 @@ mod tests {
         assert_eq!(wrap("", 10), vec![""]);
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(pad("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn time_left_reads_as_the_command_line_says_it() {
+        assert_eq!(left(1045, 1000), "45s");
+        assert_eq!(left(1000, 1000), "expired");
+        assert_eq!(left(125, 0), "2m");
+        assert_eq!(left(3_900, 0), "1h 5m");
+        assert_eq!(left(2 * 86_400 + 3_700, 0), "2days 1h");
+        assert_eq!(left(4_102_444_800, 0), "2100-01-01");
     }
 
     #[test]

@@ -30,8 +30,10 @@ use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-/// How often the clock ticks (relative dates, the status line, the periodic fetch).
-const TICK: Duration = Duration::from_secs(10);
+/// How often the clock ticks (relative dates, the status line, the periodic fetch): every
+/// second, so a lifetime shown in seconds ("exp 45s") counts down as the command line's
+/// would, never showing more than is left.
+const TICK: Duration = Duration::from_secs(1);
 
 /// Opens the inbox on this terminal; returns when the user quits.
 pub fn run(home: &Home, passphrase_file: Option<&Path>) -> anyhow::Result<()> {
@@ -107,9 +109,12 @@ pub fn run(home: &Home, passphrase_file: Option<&Path>) -> anyhow::Result<()> {
                 }
             }
         }
-        if Instant::now() >= next_tick {
+        // The clock moves before what arrived is applied, so rows that just came are
+        // measured against the time now, not the time of the last tick.
+        let now = hushpost_ops::core::time::unix_now();
+        if Instant::now() >= next_tick || now != app.now {
             next_tick = Instant::now() + TICK;
-            queue.push_back(Event::Tick(hushpost_ops::core::time::unix_now()));
+            queue.push_front(Event::Tick(now));
         }
         while let Some(ev) = queue.pop_front() {
             fx.extend(app.update(ev));

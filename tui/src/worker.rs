@@ -51,10 +51,18 @@ fn err_line(e: impl std::fmt::Display) -> String {
     one_line(&e.to_string())
 }
 
+/// How often both workers look whether another process changed the store or the keyring
+/// (a cron `poll`, a CLI `fetch` or `contact remove`): each look is one SQLite pragma or
+/// one read of the keyring file (or an agent's status), so the open inbox catches up within
+/// about this long without anyone pressing a key.
+pub const WATCH: Duration = Duration::from_secs(2);
+
 /// Local reads and small writes.
 #[derive(Default)]
 pub struct StoreWorker {
     reader: Option<Reader>,
+    /// The store's `data_version` at the last look, to see commits by other connections.
+    seen: Option<u64>,
 }
 
 impl StoreWorker {
@@ -63,14 +71,33 @@ impl StoreWorker {
         StoreWorker::default()
     }
 
+    /// Tells the UI when another connection (another process, or the net worker's fetch)
+    /// committed to the store since the last look. The first look on a handle only notes
+    /// where the store stands.
+    pub fn watch(&mut self, out: &mut dyn Sink) {
+        let Some(reader) = self.reader.as_mut() else {
+            return;
+        };
+        let Ok(now) = reader.inbox.data_version() else {
+            return;
+        };
+        if self.seen.replace(now).is_some_and(|before| before != now) {
+            out.event(Event::Changed);
+        }
+    }
+
     /// Does one command.
     pub fn handle(&mut self, cmd: StoreCmd, out: &mut dyn Sink) {
         if let StoreCmd::Replace(r) = cmd {
             self.reader = Some(*r);
+            // A fresh connection counts from its own first look.
+            self.seen = None;
+            self.watch(out);
             return;
         }
         if let StoreCmd::Forget = cmd {
             self.reader = None;
+            self.seen = None;
             return;
         }
         let Some(reader) = self.reader.as_mut() else {
@@ -236,6 +263,8 @@ impl NetWorker {
         match s.refresh() {
             Ok(true) => {
                 contacts_changed(s, out);
+                // The lists name senders as the contacts know them.
+                out.event(Event::Changed);
                 Ok(())
             }
             Ok(false) => Ok(()),
@@ -249,6 +278,16 @@ impl NetWorker {
                 Err(why.into())
             }
             Err(e) => Err(err_line(e)),
+        }
+    }
+
+    /// Looks whether another process changed the keyring (a CLI `contact remove`, a
+    /// `hushpost lock`); the net thread does this between commands every [`WATCH`]. A look
+    /// that fails is simply tried again at the next one: when it failed because the keyring
+    /// was locked, the passphrase has already been asked for.
+    pub fn watch(&mut self, out: &mut dyn Sink) {
+        if self.session.is_some() {
+            let _ = self.refreshed(out);
         }
     }
 
@@ -461,8 +500,15 @@ impl NetWorker {
                     NetCmd::ContactAdd { name, card } => match s.contact_add(&name, &card) {
                         Ok(v) => {
                             contacts_changed(s, out);
+                            out.event(Event::ContactChanged(added(&v)));
+                        }
+                        Err(e) => out.event(Event::Failed(err_line(e))),
+                    },
+                    NetCmd::ContactAllowLocal { name } => match s.contact_allow_local(&name) {
+                        Ok(v) => {
+                            contacts_changed(s, out);
                             out.event(Event::ContactChanged(format!(
-                                "added {} — compare the safety number, then press v",
+                                "{} is reached on the local routes of their card too",
                                 one_line(&v.name)
                             )));
                         }
@@ -497,6 +543,21 @@ fn contacts_changed(s: &Session, out: &mut dyn Sink) {
     out.store(StoreCmd::Contacts);
 }
 
+/// What adding a contact says: verify them, and when their card's only routes are local
+/// places (not used until the user says so), how to use them.
+fn added(v: &hushpost_ops::ContactView) -> String {
+    // Short enough for the status line; the contacts screen says more.
+    let held = match (v.routes.is_empty(), v.held_local.is_empty()) {
+        (_, true) => "",
+        (true, false) => " · only local routes: L enables them",
+        (false, false) => " · their local routes wait for L",
+    };
+    format!(
+        "added {} — compare the safety number, then press v{held}",
+        one_line(&v.name)
+    )
+}
+
 /// Accepts or rejects the contact request that carries a card.
 fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
     match cmd {
@@ -507,10 +568,7 @@ fn request(s: &mut Session, cmd: NetCmd, out: &mut dyn Sink) {
             match r {
                 Ok(v) => {
                     contacts_changed(s, out);
-                    out.event(Event::ContactChanged(format!(
-                        "added {} — compare the safety number, then press v",
-                        one_line(&v.name)
-                    )));
+                    out.event(Event::ContactChanged(added(&v)));
                 }
                 Err(e) => out.event(Event::Failed(err_line(e))),
             }
@@ -571,19 +629,14 @@ pub fn spawn(
             use std::sync::mpsc::RecvTimeoutError;
             let mut w = NetWorker::new(home, passphrase_file, clock);
             let mut next_poll: Option<Instant> = None;
+            let mut next_watch = Instant::now() + WATCH;
             loop {
-                let cmd = match next_poll {
-                    Some(at) => {
-                        match net_rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
-                            Ok(cmd) => Some(cmd),
-                            Err(RecvTimeoutError::Timeout) => None,
-                            Err(RecvTimeoutError::Disconnected) => break,
-                        }
-                    }
-                    None => match net_rx.recv() {
-                        Ok(cmd) => Some(cmd),
-                        Err(_) => break,
-                    },
+                let wake = next_poll.map_or(next_watch, |at| at.min(next_watch));
+                let cmd = match net_rx.recv_timeout(wake.saturating_duration_since(Instant::now()))
+                {
+                    Ok(cmd) => Some(cmd),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
                 };
                 if let Some(cmd) = cmd {
                     w.handle(cmd, &mut sink);
@@ -592,6 +645,10 @@ pub fn spawn(
                 // depends on the clock and the RNG only, not on what the user does.
                 if next_poll.is_some_and(|at| Instant::now() >= at) {
                     w.poll_tick(&mut sink);
+                }
+                if Instant::now() >= next_watch {
+                    w.watch(&mut sink);
+                    next_watch = Instant::now() + WATCH;
                 }
                 next_poll = w.next_poll(next_poll);
             }
@@ -611,8 +668,20 @@ fn sink_for(ui: Sender<Event>) -> impl Sink {
 }
 
 fn store_loop(rx: Receiver<StoreCmd>, mut sink: impl Sink) {
+    use std::sync::mpsc::RecvTimeoutError;
     let mut w = StoreWorker::new();
-    while let Ok(cmd) = rx.recv() {
-        w.handle(cmd, &mut sink);
+    let mut next_watch = Instant::now() + WATCH;
+    loop {
+        match rx.recv_timeout(next_watch.saturating_duration_since(Instant::now())) {
+            Ok(cmd) => w.handle(cmd, &mut sink),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        // By the clock, not by idleness: a user scrolling without pause still sees mail
+        // that a cron `poll` stored meanwhile.
+        if Instant::now() >= next_watch {
+            w.watch(&mut sink);
+            next_watch = Instant::now() + WATCH;
+        }
     }
 }

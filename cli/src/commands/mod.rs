@@ -34,14 +34,12 @@ use hushpost_ops::core::sanitize::one_line;
 
 /// "expires in 45s" in the last minute, whole minutes up to a day, hours and minutes up to a
 /// year, then the date (never "0s", never "99years 2months…").
+/// The inbox says the same (`hushpost_ops::fmt_left`).
 pub fn expires_in(left: u64, at: u64) -> String {
-    let d = |s| humantime::format_duration(std::time::Duration::from_secs(s));
-    match left {
-        0 => "expired".into(),
-        1..60 => format!("expires in {}", d(left)),
-        60..86_400 => format!("expires in {}", d(left - left % 60)),
-        86_400..31_536_000 => format!("expires in {}", d(left - left % 3600)),
-        _ => format!(
+    match hushpost_ops::fmt_left(left) {
+        Some(d) => format!("expires in {d}"),
+        None if left == 0 => "expired".into(),
+        None => format!(
             "expires on {}",
             hushpost_ops::rfc3339(at).get(..10).unwrap_or_default()
         ),

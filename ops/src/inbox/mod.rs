@@ -238,6 +238,12 @@ impl Inbox {
         Ok(self.store()?.unread_count()?)
     }
 
+    /// Changes when another process (or another handle) wrote to the store since the last
+    /// look through this handle: compare two answers to know whether a list may be stale.
+    pub fn data_version(&mut self) -> Result<u64> {
+        Ok(self.store()?.data_version()?)
+    }
+
     /// Gaps and forks in contacts' send chains: "a message from bob is missing" once a
     /// later one has waited an hour for it; two messages naming the same predecessor.
     pub fn chain_warnings(&mut self) -> Result<Vec<ChainWarning>> {

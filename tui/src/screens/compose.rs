@@ -152,21 +152,35 @@ impl Default for Compose {
 }
 
 impl App {
-    /// `c`: a new message (or the one that failed to send).
+    /// `c`: a new message, or the one that failed to send. From the contacts screen it is
+    /// always a message to the selected contact: the kept one comes back there only when
+    /// it was for that contact alone, so the recipient chosen is never swapped for another.
     pub(crate) fn open_compose(&mut self) {
-        if let Some(c) = self.unsent.take() {
+        let chosen = (self.screen == Screen::Contacts)
+            .then(|| self.contacts.list.get(self.contacts.selected))
+            .flatten()
+            .map(|v| v.name.clone());
+        let kept_fits = match (&chosen, &self.unsent) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(name), Some(u)) => u.names() == [name.as_str()],
+        };
+        if kept_fits && let Some(c) = self.unsent.take() {
             self.compose = Some(c);
             self.note("your unsent message is back; Ctrl-S tries again");
         } else {
             let mut c = Compose::new();
-            // From the contacts screen, write to the selected contact.
-            if self.screen == Screen::Contacts
-                && let Some(v) = self.contacts.list.get(self.contacts.selected)
-            {
-                c.to.set(&v.name);
+            if let Some(name) = &chosen {
+                c.to.set(name);
                 c.focus = Field::Subject;
             }
             self.compose = Some(c);
+            if let Some(u) = &self.unsent {
+                self.note(format!(
+                    "your unsent message to {} is kept: c in the inbox brings it back",
+                    one_line(&u.names().join(", "))
+                ));
+            }
         }
         self.push(Screen::Compose);
     }

@@ -53,6 +53,7 @@ impl App {
                     }
                 }
             }
+            KeyCode::Char('L') => self.ask_allow_local(),
             KeyCode::Enter => self.open_compose(),
             _ => {
                 if k.code == KeyCode::Char('C') {
@@ -61,6 +62,32 @@ impl App {
                 self.common_key(&k, fx);
             }
         }
+    }
+}
+
+impl App {
+    /// `L`: asks before using the local routes on the selected contact's card. They are
+    /// held back because a card can point them at our own folders and ports, so the user
+    /// says yes knowing whose card it is.
+    fn ask_allow_local(&mut self) {
+        let Some(v) = self.contacts.list.get(self.contacts.selected) else {
+            return;
+        };
+        if v.held_local.is_empty() {
+            self.note(format!(
+                "{} has no held-back local routes",
+                one_line(&v.name)
+            ));
+            return;
+        }
+        // Short enough for the bottom line: the routes are listed on the screen above.
+        let q = format!(
+            "Enable {}'s local routes ({})? Only for a card you trust (y/n)",
+            fit(&one_line(&v.name), 16),
+            fit(&one_line(&v.held_local.join(", ")), 24),
+        );
+        let name = v.name.clone();
+        self.ask(q, PromptKind::AllowLocal(name));
     }
 }
 
@@ -158,6 +185,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     if v.routes.is_empty() {
         lines.push(Line::from(Span::styled(" none usable", t.error())));
     }
+    held_lines(app, v, w, &mut lines);
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
         "a add from a card · v verify · Enter/c write · I your card · Esc back",
@@ -169,6 +197,51 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         ..right
     };
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The routes on the card that point at local places, held back until the user enables
+/// them, and how to: `L` here, or the CLI's `contact routes` (its exact command).
+fn held_lines(app: &App, v: &hushpost_ops::ContactView, w: usize, lines: &mut Vec<Line<'static>>) {
+    let t = app.theme;
+    if v.held_local.is_empty() {
+        return;
+    }
+    lines.push(Line::from(Span::styled(
+        "not used yet (local places on their card):",
+        t.label(),
+    )));
+    for r in &v.held_local {
+        lines.push(Line::from(format!(
+            " {}",
+            fit(&one_line(r), w.saturating_sub(1))
+        )));
+    }
+    // `contact routes` sets the whole list, so the routes in use come first, kept.
+    let words: Vec<String> = std::iter::once(&v.name)
+        .chain(&v.routes)
+        .chain(&v.held_local)
+        .map(|x| shell_word(&one_line(x)))
+        .collect();
+    let cmd = format!("hushpost contact routes {}", words.join(" "));
+    lines.push(Line::from(Span::styled(
+        " L enables them here, or in a shell:",
+        t.dim(),
+    )));
+    // On a line of its own, so it can be copied whole.
+    for piece in wrap(&cmd, w.saturating_sub(2)) {
+        lines.push(Line::from(format!("  {piece}")));
+    }
+}
+
+/// A word as a shell reads it back unchanged: bare when it is plain, else single-quoted
+/// (a contact's name may have spaces, a folder's path anything).
+fn shell_word(x: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.,:/@+=%".contains(c);
+    if !x.is_empty() && x.chars().all(plain) {
+        x.to_string()
+    } else {
+        format!("'{}'", x.replace('\'', "'\\''"))
+    }
 }
 
 /// Packs a badge's ` · ` segments into lines of at most `w` columns.

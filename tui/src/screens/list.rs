@@ -486,8 +486,10 @@ pub fn who(r: &Listed) -> String {
 pub fn lifetime(r: &Listed, now: u64) -> String {
     if r.burn_after_reading {
         "burns".into()
+    } else if r.expires_at > now {
+        format!("exp {}", crate::fmt::left(r.expires_at, now))
     } else if r.expires_at > 0 {
-        format!("exp {}", crate::fmt::left(r.expires_at.saturating_sub(now)))
+        "expired".into()
     } else {
         String::new()
     }

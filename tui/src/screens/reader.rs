@@ -135,8 +135,8 @@ impl ReaderView {
         } else if s.expires_at > 0 {
             out.push(Line::from(Span::styled(
                 format!(
-                    "the sender asked that this be deleted in {} ({})",
-                    crate::fmt::left(s.expires_at.saturating_sub(app.now)),
+                    "the sender asked that this be deleted {} ({})",
+                    crate::fmt::due(s.expires_at, app.now),
                     hushpost_ops::rfc3339(s.expires_at)
                 ),
                 t.dim(),
