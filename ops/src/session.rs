@@ -147,15 +147,28 @@ impl Session {
     fn opened(home: Home, config: Arc<Config>, keys: Keys) -> Result<Session> {
         let mut s = Session::assemble(home, config, keys);
         // Mail a locked `poll` fetched waits, still sealed, for the next unlock: this one.
+        let mut new = Vec::new();
         if crate::poll::spool_pending(&s.home) {
-            let mut new = s.process_spool()?.new;
+            new = s.process_spool()?.new;
             s.keys.commit()?;
-            // Numbered at once, unless a fetch or poll is running: it numbers them too.
-            if let Ok(_lock) = s.home.lock() {
-                s.settle_arrivals(&mut new)?;
-            }
+        }
+        // Numbered at once, unless a fetch or poll is running (it numbers them too): the
+        // spool's mail, and what a fetch killed before its end left staged (stored, hidden).
+        if (!new.is_empty() || s.staged_left()?)
+            && let Ok(_lock) = s.home.lock()
+        {
+            s.settle_arrivals(&mut new)?;
         }
         Ok(s)
+    }
+
+    /// Whether mail stored by a fetch that never finished waits to be numbered (only
+    /// where a store exists: a session that never stored anything opens none).
+    fn staged_left(&mut self) -> Result<bool> {
+        if !self.home.store().exists() {
+            return Ok(false);
+        }
+        Ok(self.store()?.staged_count()? > 0)
     }
 
     /// Whether the keyring at `home` needs a passphrase (false if it does not exist).
