@@ -262,3 +262,133 @@ fn the_open_inbox_sends_queued_mail_in_its_own_cover_ticks() {
     t.keys("bob", &["q", "q"]);
     assert_eq!(t.wait_exit("bob"), "0");
 }
+
+/// Mail a CLI `fetch` stores and a contact a CLI `contact remove` drops show in the open
+/// inbox on their own, within a few seconds and without a key pressed.
+#[test]
+fn the_open_inbox_follows_what_other_processes_change() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let t = Tmux::new("follow");
+    t.open("bob", &b);
+    t.wait_for("bob", "fetched now");
+    a.ok_stdin(
+        &["send", "--to", "bob", "--subject", "Fetched by cron"],
+        "Stored by another process.\n",
+    );
+    let out = b.ok(&["fetch"]);
+    assert!(out.contains("1 new message"), "{out}");
+    let s = t.wait_within("bob", "Fetched by cron", Duration::from_secs(8));
+    assert!(s.contains("Inbox · 1 · 1 unread"), "{s}");
+
+    t.keys("bob", &["C"]);
+    t.wait_for("bob", "card name      Alice");
+    b.ok(&["contact", "remove", "alice"]);
+    t.wait_within("bob", "no contacts yet", Duration::from_secs(8));
+    t.keys("bob", &["q", "q"]);
+    assert_eq!(t.wait_exit("bob"), "0");
+}
+
+/// After `hushpost lock` from another shell and an unlock inside the inbox, the status line
+/// no longer says the keyring was locked.
+#[test]
+fn unlocking_in_the_inbox_clears_what_the_lock_left() {
+    if !require("tmux") {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempdir();
+    let pf = tmp.path().join("pass");
+    std::fs::write(&pf, "correct horse battery\n").expect("write");
+    std::fs::set_permissions(&pf, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let drop = tmp.path().join("shared");
+    std::fs::create_dir_all(&drop).expect("mkdir");
+    let hp = Hp::new(tmp.path(), "dana");
+    let pass = ["--passphrase-file", pf.to_str().expect("utf8")];
+    hp.ok(&[
+        &pass[..],
+        &["init", "--name", "Dana", "--route"],
+        &[format!("dir:{}", drop.display()).as_str()],
+    ]
+    .concat());
+    // An agent, which the inbox then attaches to.
+    hp.ok(&[&pass[..], &["unlock"]].concat());
+    struct Lock<'a>(&'a Hp);
+    impl Drop for Lock<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.run(&["lock"]);
+        }
+    }
+    let _lock = Lock(&hp);
+    let t = Tmux::new("relock");
+    t.open("dana", &hp);
+    t.wait_for("dana", "fetched now");
+    hp.ok(&["lock"]);
+    // A fetch right after the lock runs into it (as the trial's did).
+    t.keys("dana", &["f"]);
+    t.wait_for("dana", "Passphrase:");
+    t.text("dana", "correct horse battery");
+    t.keys("dana", &["Enter"]);
+    let s = t.wait_for("dana", "Inbox ·");
+    assert!(!s.contains("keyring was locked"), "{s}");
+    let s = t.wait_for("dana", "fetched now");
+    assert!(!s.contains("keyring was locked"), "{s}");
+    t.keys("dana", &["q"]);
+    assert_eq!(t.wait_exit("dana"), "0");
+}
+
+/// The seconds a message has left read the same in the inbox as in `hushpost list`, and
+/// never more than it was sent with, also when it arrives between two clock ticks.
+#[test]
+fn a_lifetime_in_the_inbox_agrees_with_the_command_line() {
+    if !require("tmux") {
+        return;
+    }
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    let t = Tmux::new("expiry");
+    t.open("bob", &b);
+    t.wait_for("bob", "fetched now");
+    // Some seconds after the inbox read the clock last.
+    std::thread::sleep(Duration::from_secs(3));
+    a.ok_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "--subject",
+            "Soon",
+            "--expire",
+            "45s",
+        ],
+        "Gone in 45 seconds.\n",
+    );
+    t.keys("bob", &["f"]);
+    let s = t.wait_for("bob", "exp ");
+    let shown = seconds_after(&s, "exp ");
+    let cli = seconds_after(&b.ok(&["list"]), "expires in ");
+    assert!(shown <= 45, "more than the message was sent with: {s}");
+    assert!(
+        cli <= shown && shown - cli <= 3,
+        "inbox {shown}s, CLI {cli}s"
+    );
+    t.keys("bob", &["q"]);
+    assert_eq!(t.wait_exit("bob"), "0");
+}
+
+/// The number of seconds in `45s` after the first `label` in `text`.
+fn seconds_after(text: &str, label: &str) -> u64 {
+    let rest = text
+        .split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"));
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    assert!(
+        rest[digits.len()..].starts_with('s'),
+        "not seconds: {rest:?}"
+    );
+    digits.parse().expect("a number")
+}

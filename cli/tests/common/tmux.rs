@@ -96,14 +96,19 @@ impl Tmux {
 
     /// Waits until the pane shows `what`; panics with the screen after 30 s.
     pub fn wait_for(&self, name: &str, what: &str) -> String {
+        self.wait_within(name, what, Duration::from_secs(30))
+    }
+
+    /// Waits until the pane shows `what`; panics with the screen after `limit`.
+    pub fn wait_within(&self, name: &str, what: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let s = self.capture(name);
             if s.contains(what) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("waited 30 s for {what:?}; the screen:\n{s}");
+            if start.elapsed() > limit {
+                panic!("waited {limit:?} for {what:?}; the screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -57,7 +57,14 @@ fn screen_keys(s: Screen) -> &'static [(&'static str, &'static str)] {
         Screen::Contacts => &[
             ("a", "add a contact from their card (paste it)"),
             ("v", "mark verified after comparing the safety number"),
-            ("Enter", "write to the selected contact"),
+            (
+                "Enter",
+                "write to the selected contact (a failed draft for them comes back)",
+            ),
+            (
+                "L",
+                "enable the local routes held back on their card (asks first)",
+            ),
             ("A", "accept the selected contact request (Enter too)"),
             ("x", "reject the selected contact request"),
             ("Esc", "back"),
