@@ -235,6 +235,19 @@ impl std::fmt::Display for Partial {
 
 impl std::error::Error for Partial {}
 
+/// A failure the command has already explained on stderr, line by line: exit 1 without
+/// another line that would only repeat it.
+#[derive(Debug)]
+pub struct Said;
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed (said above)")
+    }
+}
+
+impl std::error::Error for Said {}
+
 /// A command's own exit status (sendmail's sysexits) and the one line that says why.
 #[derive(Debug)]
 pub struct Exit {
@@ -375,6 +388,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) if e.is::<Partial>() => ExitCode::from(EXIT_PARTIAL),
+        Err(e) if e.is::<Said>() => ExitCode::from(EXIT_FAILURE),
         Err(e) => {
             ctx.ui.error(&error_line(&e));
             ExitCode::from(e.downcast_ref::<Exit>().map_or(EXIT_FAILURE, |x| x.code))

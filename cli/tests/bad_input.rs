@@ -258,7 +258,7 @@ fn unwritable_drop_folder_is_a_clear_error_and_nothing_is_lost() {
     }
     assert_eq!(code, 1);
     assert!(err.contains("permission denied"), "{err}");
-    assert!(err.contains("NOT sent"), "{err}");
+    assert!(err.contains("bob: not sent: "), "{err}");
     assert!(err.contains("kept in the outbox"), "{err}");
     assert_eq!(b.list_json(&[]).len(), 1, "bob's mail is intact");
     // The message is not lost: its sent copy is stored, and its delivery says why it waits.

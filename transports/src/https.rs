@@ -107,6 +107,21 @@ impl ServerCertVerifier for PinVerifier {
     }
 }
 
+/// What went wrong on the network, in the words a user acts on, when that is all a failed
+/// request's error chain says (`io`: the innermost I/O error's kind).
+fn network_reason(e: &reqwest::Error, io: Option<std::io::ErrorKind>) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    match io {
+        Some(K::ConnectionRefused) => Some("connection refused"),
+        Some(K::ConnectionReset) => Some("connection reset"),
+        Some(K::HostUnreachable) => Some("host unreachable"),
+        Some(K::NetworkUnreachable) => Some("network unreachable"),
+        Some(K::TimedOut) => Some("timed out"),
+        _ if e.is_timeout() => Some("timed out"),
+        _ => None,
+    }
+}
+
 /// The proxy every request must go through.
 #[derive(Debug, Clone)]
 struct Proxy {
@@ -287,9 +302,11 @@ impl RelayDrop {
         let mut reason = e.to_string();
         let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
         let mut tls = None;
+        let mut io_kind = None;
         while let Some(s) = src {
-            let inner = s
-                .downcast_ref::<std::io::Error>()
+            let io = s.downcast_ref::<std::io::Error>();
+            io_kind = io.map(std::io::Error::kind).or(io_kind);
+            let inner = io
                 .and_then(|io| io.get_ref())
                 .map(|i| i as &(dyn std::error::Error + 'static));
             for cand in [Some(s), inner].into_iter().flatten() {
@@ -313,6 +330,14 @@ impl RelayDrop {
                 ""
             };
             return TransportError::Protocol(self.host.clone(), format!("TLS failed: {t}{hint}"));
+        }
+        // A refused or timed-out connection comes wrapped in four layers ("error sending
+        // request for url (…): client error (Connect): tcp connect error: Connection refused
+        // (os error 111)"): the user can act only on the last words, so those are the
+        // reason; the whole chain stays in the debug log.
+        if let Some(short) = network_reason(e, io_kind) {
+            tracing::debug!("relay {}: {reason}", self.host);
+            reason = short.to_string();
         }
         if let Some(p) = &self.proxy {
             let up = p

@@ -1,10 +1,10 @@
 //! `hushpost send`.
 
-use crate::{Ctx, Partial};
+use crate::{Ctx, Partial, Said};
 use anyhow::{Context, Result, bail};
 use hushpost_ops::core::route::{RouteKind, Via};
 use hushpost_ops::core::sanitize::one_line;
-use hushpost_ops::{SendReport, SendRequest, Session};
+use hushpost_ops::{RecipientReport, SendReport, SendRequest, Session};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
@@ -137,45 +137,15 @@ pub(crate) fn read_body(s: &Session, initial: &str) -> Result<(String, Option<Pa
     Ok((body, Some(path)))
 }
 
-/// Prints a send report. Exit: 0 when every copy left or waits for a cover-traffic slot; 3
-/// when some are kept in the outbox (retried later) or held or failed; 1 when none left.
+/// Prints a send report: one line per recipient. Exit: 0 when every copy left or waits for
+/// a cover-traffic slot (or for the recipient to make room for the rest); 3 when some are
+/// kept in the outbox (retried later) or held or failed; 1 when none left.
 pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Result<()> {
-    use hushpost_ops::core_store::DeliveryState as S;
     if ctx.ui.json {
         ctx.ui.json_value(r);
     } else {
         for rec in &r.recipients {
-            let name = one_line(&rec.name);
-            let blobs = |n: usize| format!("{n} blob{}", if n == 1 { "" } else { "s" });
-            if let Some(f) = &rec.fell_back {
-                ctx.ui.note(format!(
-                    "{name}: the first route failed; falling back to {}",
-                    one_line(f)
-                ));
-            }
-            match (&rec.delivered, rec.state) {
-                (Some(d), S::Sent) => ctx.ui.line(format!(
-                    "{name}: sent via {} ({}, {} bytes)",
-                    d.route,
-                    blobs(d.blobs),
-                    d.bytes
-                )),
-                (Some(d), S::Queued) if !rec.retrying => ctx.ui.line(format!(
-                    "{name}: queued for {} ({}); {}",
-                    d.route,
-                    blobs(d.blobs),
-                    one_line(&rec.reason)
-                )),
-                (_, S::Queued) | (_, S::Held) => ctx.ui.error(&format!(
-                    "{name}: NOT sent yet — {}; {} — see `hushpost outbox`",
-                    one_line(&rec.errors.join("; ")),
-                    one_line(&rec.reason)
-                )),
-                _ => ctx.ui.error(&format!(
-                    "{name}: NOT sent — {}",
-                    one_line(&rec.errors.join("; "))
-                )),
-            }
+            recipient_line(ctx, rec);
         }
     }
     // The text is in the store now (the sent copy), so the editor's draft can go.
@@ -189,28 +159,85 @@ pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Resul
     } else if r.recipients.iter().any(|x| x.on_its_way()) {
         Err(Partial.into())
     } else {
-        bail!("the message did not leave (kept in the outbox where it could be: `hushpost outbox`)")
+        // Each recipient's line said why and what happens next.
+        Err(Said.into())
     }
 }
 
-/// Sends with a progress bar.
+/// Where one recipient's copy stands: why it did not leave (if so) and what happens next,
+/// each said once.
+fn recipient_line(ctx: &Ctx, rec: &RecipientReport) {
+    use hushpost_ops::core_store::DeliveryState as S;
+    let name = one_line(&rec.name);
+    let blobs = |n: usize| format!("{n} blob{}", if n == 1 { "" } else { "s" });
+    if let Some(f) = &rec.fell_back {
+        ctx.ui.note(format!(
+            "{name}: the first route failed; falling back to {}",
+            one_line(f)
+        ));
+    }
+    let mut why: Vec<String> = rec.errors.clone();
+    if !rec.reason.is_empty() {
+        why.push(rec.reason.clone());
+    }
+    let why = one_line(&why.join("; "));
+    match (&rec.delivered, rec.state) {
+        (Some(d), S::Sent) => ctx.ui.line(format!(
+            "{name}: sent via {} ({}, {} bytes)",
+            d.route,
+            blobs(d.blobs),
+            d.bytes
+        )),
+        (Some(d), S::Queued) if !rec.retrying => ctx.ui.line(format!(
+            "{name}: queued for {} ({}); {}",
+            d.route,
+            blobs(d.blobs),
+            one_line(&rec.reason)
+        )),
+        (Some(d), S::Queued) if rec.flowing => ctx.ui.line(format!(
+            "{name}: on its way via {}: {} of {} are on the drop; {}",
+            d.route,
+            d.on_drop,
+            blobs(d.blobs),
+            one_line(&rec.reason)
+        )),
+        (_, S::Held) => ctx.ui.error(&format!("{name}: held, not sent: {why}")),
+        _ => ctx.ui.error(&format!("{name}: not sent: {why}")),
+    }
+}
+
+/// Sends with a progress bar: reading the content first, then what the drop acknowledged
+/// (each with its own rate and ETA); blobs that go into the outbox instead are counted on
+/// the bar's label and leave it short of the end.
 pub(crate) fn send_with_progress(
     ctx: &Ctx,
     s: &mut Session,
     req: &SendRequest,
 ) -> Result<SendReport> {
+    use hushpost_ops::SendPhase as P;
     let mut bar = None;
+    let mut reading = None;
     let r = s.send(req, &mut |p| {
-        if p.total > 1 << 20 {
-            let b = bar.get_or_insert_with(|| ctx.ui.progress_bytes(p.total, "sending"));
-            if let Some(b) = b {
-                b.set_message(match p.phase {
-                    hushpost_ops::SendPhase::Preparing => "preparing",
-                    hushpost_ops::SendPhase::Sending => "sending",
-                });
-                b.set_position(p.done);
-            }
+        if p.total <= 1 << 20 {
+            return;
         }
+        let Some(b) = bar.get_or_insert_with(|| ctx.ui.progress_bytes(p.total, "sending")) else {
+            return;
+        };
+        // Bytes read and bytes on the drop are different measures: a new phase starts the
+        // bar (and its rate and ETA) again.
+        let now_reading = p.phase == P::Preparing;
+        if reading != Some(now_reading) {
+            b.reset();
+            b.set_length(p.total);
+            reading = Some(now_reading);
+        }
+        b.set_message(match p.phase {
+            P::Preparing => "preparing".to_string(),
+            P::Sending => "sending".to_string(),
+            P::Queueing => format!("{} queued", p.queued),
+        });
+        b.set_position(p.done);
     });
     if let Some(Some(b)) = bar {
         b.finish_and_clear();

@@ -60,9 +60,11 @@ impl Session {
         Outbox::new(&self.home.outbox())
     }
 
-    /// Brings the deliveries in the store up to date with the outbox: a delivery whose blobs
-    /// all left (a locked `poll` sent them) is sent; the others get their waiting count and
-    /// last error.
+    /// Brings the deliveries in the store up to date with the outbox, whatever sent the
+    /// blobs (`outbox retry`, a retry by fetch or the inbox, a `poll`, locked or not): blobs
+    /// that left are counted, a delivery whose blobs all left is sent, held mail the user
+    /// sent by hand is on its way once its rest no longer waits for cover-traffic slots, and
+    /// the others get their last error.
     pub fn reconcile(&mut self) -> Result<()> {
         let groups = self
             .outbox()
@@ -70,28 +72,25 @@ impl Session {
             .map_err(|e| Error::Io(e, self.home.outbox()))?;
         let now = self.now();
         for d in self.store()?.open_deliveries()? {
-            if d.state != DeliveryState::Queued {
+            // Failed copies have nothing queued; a copy still being sealed has not handed
+            // all its blobs on yet, so its empty outbox says nothing.
+            let open = matches!(d.state, DeliveryState::Queued | DeliveryState::Held);
+            if !open || still_sealing(&d) {
                 continue;
             }
-            match groups.get(&d.group) {
-                None => {
-                    self.store()?.update_delivery(
-                        &d.group,
-                        DeliveryState::Sent,
-                        "",
-                        d.blobs,
-                        None,
-                        now,
-                    )?;
+            let g = groups.get(&d.group);
+            let waiting = g.map_or(0, |g| g.waiting as u64);
+            let sent_now = d.blobs.saturating_sub(waiting).saturating_sub(d.sent_blobs);
+            let (state, reason) = match g {
+                None => (DeliveryState::Sent, String::new()),
+                Some(g) if d.state == DeliveryState::Held && !g.cover => {
+                    let room = g.error.as_deref().unwrap_or(super::WINDOW_WAIT);
+                    (DeliveryState::Queued, super::flowing_reason(room))
                 }
-                Some(g) => {
-                    let left = d.blobs.saturating_sub(g.waiting as u64);
-                    let sent_now = left.saturating_sub(d.sent_blobs);
-                    let reason = g.error.clone().unwrap_or(d.reason.clone());
-                    self.store()?
-                        .update_delivery(&d.group, d.state, &reason, sent_now, None, now)?;
-                }
-            }
+                Some(g) => (d.state, g.error.clone().unwrap_or(d.reason.clone())),
+            };
+            self.store()?
+                .update_delivery(&d.group, state, &reason, sent_now, None, now)?;
         }
         Ok(())
     }
@@ -149,7 +148,16 @@ impl Session {
                 continue;
             };
             let _ = outbox.make_due(&d.group);
-            self.retry_group(&outbox, &d, &route, &mut report)?;
+            let sent = self.retry_group(&outbox, &d, &route, &mut report)?;
+            // Sent by hand, the moment is revealed already: what the drop could not take yet
+            // follows on its own (fetch, poll, the inbox) as the recipient makes room, as after
+            // `send --now`, instead of waiting for cover-traffic slots (large ones are off by
+            // default, so held mail would wait for ever).
+            if sent > 0 {
+                outbox
+                    .set_cover(&d.group, false)
+                    .map_err(|e| Error::Io(e, self.home.outbox()))?;
+            }
         }
         self.reconcile()?;
         Ok(report)
@@ -216,7 +224,9 @@ impl Session {
             groups.sort_by_key(size);
             for g in groups {
                 match deliveries.iter().find(|d| d.group == g) {
-                    Some(d) => self.retry_group(&outbox, d, &route, &mut report)?,
+                    Some(d) => {
+                        self.retry_group(&outbox, d, &route, &mut report)?;
+                    }
                     None => self.retry_orphans(&outbox, &route, &due, &mut report),
                 }
             }
@@ -225,13 +235,14 @@ impl Session {
         Ok(report)
     }
 
+    /// Puts the waiting blobs of delivery `d` on `route`; returns how many left.
     fn retry_group(
         &mut self,
         outbox: &Outbox,
         d: &Delivery,
         route: &Route,
         report: &mut RetryReport,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let contact = self.keys.contact_policy(&d.recipient);
         let policy = self.keys.policy();
         let via = outbox
@@ -258,15 +269,17 @@ impl Session {
             .unwrap_or(0);
         match self.flush_group(outbox, &plan, &d.group, now) {
             Ok((_, waiting)) => {
-                report.sent += before.saturating_sub(waiting);
+                let sent = before.saturating_sub(waiting);
+                report.sent += sent;
                 report.waiting += waiting;
+                Ok(sent)
             }
             Err(e) => {
                 report.errors.push((plan.label.clone(), e.clone()));
                 self.maybe_fall_back(outbox, d, route, &plan, report)?;
+                Ok(0)
             }
         }
-        Ok(())
     }
 
     /// After three failed attempts on a route, a contact who allows fallback gets the mail
@@ -366,6 +379,15 @@ impl Session {
             Err(e) => report.errors.push((plan.label.clone(), e.to_string())),
         }
     }
+}
+
+/// Whether a copy is still being sealed (or its sealing was interrupted and waits to be
+/// resumed): not every blob of it is in the outbox or on the drop yet.
+fn still_sealing(d: &Delivery) -> bool {
+    d.draft
+        .as_deref()
+        .and_then(crate::send::DraftRecord::decode)
+        .is_some_and(|r| !r.done)
 }
 
 fn item(d: &Delivery, g: &GroupState, subject: String) -> OutboxItem {

@@ -124,6 +124,15 @@ pub const QUOTA_WAIT_SECS: u64 = 60;
 /// the same contact; the rest follow at the next flush, as the recipient drains the drop.
 pub const LARGE_WINDOW: usize = 96;
 
+/// Why the rest of a large message waits after a window of it went to a relay.
+pub(crate) const WINDOW_WAIT: &str = "the rest waits until the recipient fetches (a relay keeps a bounded number of blobs per mailbox)";
+
+/// What becomes of the rest of a message part of which is on the drop, after `room` (why
+/// the drop takes no more now): it leaves on its own once the recipient made room.
+pub(crate) fn flowing_reason(room: &str) -> String {
+    format!("{room}; then your next fetch or poll sends the rest (or `hushpost outbox retry`)")
+}
+
 /// The per-tag window of `route`: only relays have quotas.
 pub fn window_for(route: &Route) -> Option<usize> {
     matches!(route, Route::Https(_)).then_some(LARGE_WINDOW)

@@ -6,7 +6,7 @@
 //! (`hushpost outbox retry`). A later route is tried only where the contact (or
 //! `--fallback`) allows it: the route order is a privacy order.
 
-use super::seal::{DraftRecord, Job, Meter, Sealed, passes, read_cost};
+use super::seal::{DraftRecord, Job, Meter, Sealed};
 use super::{Attached, Delivery, RecipientReport, SendProgress, SendRequest, Target};
 use crate::dial::{self, Operation, Plan};
 use crate::error::{Error, Result};
@@ -46,14 +46,7 @@ impl Session {
             .collect();
         self.keys.commit()?;
         let content = raw.len() as u64 + files.iter().map(|f| f.meta.len).sum::<u64>();
-        let mut meter = Meter {
-            base: 0,
-            total: read_cost(content) * targets.len() as u64,
-            passes: passes(content),
-            blobs: 0,
-            wire: 0,
-            report: progress,
-        };
+        let mut meter = Meter::new(content, targets.len() as u64, progress);
         let mut reports = Vec::new();
         for (target, keys) in targets.iter().zip(keys) {
             let to = self
@@ -136,15 +129,12 @@ impl Session {
         // Held while sealing: a resume (after a crash) never runs beside this.
         let _sealing = self.seal_lock(&copy.group)?;
         let queued = op == Operation::SendQueued;
-        let direct = if queued {
-            None
+        let (direct, unreachable) = if queued {
+            (None, None)
         } else {
             match self.open_transport(&plan) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    report.errors.push(format!("{}: {e}", plan.label));
-                    None
-                }
+                Ok(t) => (Some(t), None),
+                Err(e) => (None, Some(e.to_string())),
             }
         };
         let mut job = Job {
@@ -157,7 +147,7 @@ impl Session {
             skip: Default::default(),
             skip_below: 0,
         };
-        let sealed = match self.seal_copy(&mut job, (draft, to), raw, files, meter) {
+        let mut sealed = match self.seal_copy(&mut job, (draft, to), raw, files, meter) {
             Ok(s) => s,
             Err(e) => {
                 // Half a message in the outbox would be debris: take it out again.
@@ -170,6 +160,9 @@ impl Session {
                 return Ok(report);
             }
         };
+        // A route that could not be dialled is why nothing went straight to the drop:
+        // said once, where the copy is settled.
+        sealed.error = sealed.error.take().or(unreachable);
         if let Some(why) = sealing_failed(&sealed, files) {
             let _ = Outbox::new(&self.home.outbox()).drop_group(&copy.group);
             report.errors.push(format!("{}: {why}", plan.label));
@@ -202,14 +195,20 @@ impl Session {
         report.delivered = Some(Delivery {
             route: plan.label.clone(),
             blobs: s.blobs as usize,
+            on_drop: s.direct as usize,
             bytes: s.wire,
             queued: s.direct < s.blobs,
             tor: plan.tor(),
         });
+        let large = s.large > 0;
         // A cover route leaves large blobs only in large slots: none configured, none leave.
-        if op == Operation::SendQueued && s.large > 0 && self.config.cover.send_large == 0 {
+        if op == Operation::SendQueued && large && self.config.cover.send_large == 0 {
             report.state = DeliveryState::Held;
-            report.errors.push(format!("{}: this message needs large cover-traffic slots and the route has none: send it with `hushpost outbox retry` (it reveals the moment), or set [cover] send_large", plan.label));
+            report.errors.push(format!(
+                "{}: this message needs large cover-traffic slots and the route has none ([cover] send_large = 0)",
+                plan.label
+            ));
+            report.reason = "it waits in the outbox: send it with `hushpost outbox retry` (this reveals the moment), or set [cover] send_large".into();
         } else if op == Operation::SendQueued {
             report.state = DeliveryState::Queued;
             report.reason = crate::outbox::schedule_note(&self.home, &self.config, &plan.route);
@@ -219,16 +218,17 @@ impl Session {
             report.state = DeliveryState::Queued;
             report.retrying = true;
             report.flowing = true;
-            report.reason = format!("{} of {} blobs are on the drop; {room}", s.direct, s.blobs);
+            report.reason = outbox::flowing_reason(room);
         } else {
             if let Some(e) = &s.error {
                 report.errors.push(format!("{}: {e}", plan.label));
             }
             if s.direct == 0 {
-                // Nothing of it reached this route: it may go elsewhere, whole.
-                self.flush_now(copy, plan, report)?;
+                // Nothing of it reached this route: it may go elsewhere, whole. The route
+                // is tried again first only if nothing was tried yet.
+                self.flush_now(copy, plan, s.error.is_none(), large, report)?;
             } else {
-                self.keep_for_retry(copy, &plan, report);
+                self.keep_for_retry(copy, &plan, large, report);
             }
         }
         Ok(())
@@ -239,40 +239,42 @@ impl Session {
         Ok(Transport::open(&plan.route, &dial)?)
     }
 
-    /// Sends the copy's group now; on failure moves to the next route where allowed, else
-    /// leaves it in the outbox (a cover route: for its next slot; otherwise: retried with
-    /// backoff).
+    /// Sends the copy's group now (through `plan` first if `try_here`, i.e. nothing was
+    /// tried there yet); on failure moves to the next route where allowed, else leaves it in
+    /// the outbox (a cover route: for its next slot; otherwise: retried with backoff).
     fn flush_now(
         &mut self,
         copy: &Copy<'_>,
         mut plan: Plan,
+        mut try_here: bool,
+        large: bool,
         report: &mut RecipientReport,
     ) -> Result<()> {
         let outbox = Outbox::new(&self.home.outbox());
         loop {
-            let error = match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
-                Ok((bytes, waiting)) => {
-                    if let Some(d) = report.delivered.as_mut() {
-                        d.route = plan.label.clone();
-                        d.bytes = bytes;
-                        d.queued = waiting > 0;
-                        d.tor = plan.tor();
+            if try_here {
+                match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
+                    Ok((bytes, waiting)) => {
+                        if let Some(d) = report.delivered.as_mut() {
+                            d.route = plan.label.clone();
+                            d.on_drop = d.blobs.saturating_sub(waiting);
+                            d.bytes = bytes;
+                            d.queued = waiting > 0;
+                            d.tor = plan.tor();
+                        }
+                        if waiting == 0 {
+                            report.state = DeliveryState::Sent;
+                        } else {
+                            report.state = DeliveryState::Queued;
+                            report.retrying = true;
+                            report.flowing = true;
+                            report.reason = outbox::flowing_reason(outbox::WINDOW_WAIT);
+                        }
+                        return Ok(());
                     }
-                    if waiting == 0 {
-                        report.state = DeliveryState::Sent;
-                    } else {
-                        report.state = DeliveryState::Queued;
-                        report.retrying = true;
-                        report.flowing = true;
-                        report.reason = format!(
-                            "{waiting} blob(s) wait until the recipient fetches (a relay keeps a bounded number per mailbox)"
-                        );
-                    }
-                    return Ok(());
+                    Err(e) => report.errors.push(format!("{}: {e}", plan.label)),
                 }
-                Err(e) => e,
-            };
-            report.errors.push(format!("{}: {error}", plan.label));
+            }
             match self.next_route(copy, &plan) {
                 Some(next) if plan.fallback => {
                     outbox
@@ -280,24 +282,33 @@ impl Session {
                         .map_err(|e| crate::error::Error::Io(e, self.home.outbox()))?;
                     report.fell_back = Some(next.label.clone());
                     plan = next;
+                    try_here = true;
                 }
                 _ => break,
             }
         }
-        self.keep_for_retry(copy, &plan, report);
+        self.keep_for_retry(copy, &plan, large, report);
         Ok(())
     }
 
-    /// The copy stays in the outbox: for the next cover-traffic slot, or for a retry.
-    fn keep_for_retry(&self, copy: &Copy<'_>, plan: &Plan, report: &mut RecipientReport) {
+    /// The copy stays in the outbox: for the next cover-traffic slot, or for a retry with
+    /// backoff — large mail on a cover route without large slots too, as no slot would
+    /// ever take it.
+    fn keep_for_retry(
+        &self,
+        copy: &Copy<'_>,
+        plan: &Plan,
+        large: bool,
+        report: &mut RecipientReport,
+    ) {
         report.state = DeliveryState::Queued;
         report.retrying = true;
-        if plan.cover {
+        if plan.cover && (!large || self.config.cover.send_large > 0) {
             let _ = Outbox::new(&self.home.outbox()).set_cover(&copy.group, true);
-            report.reason = "kept in the outbox; it leaves in the next cover-traffic slot".into();
+            report.reason = "kept in the outbox: it leaves in the next cover-traffic slot (`hushpost outbox retry` sends it now)".into();
         } else {
             report.reason = format!(
-                "kept in the outbox; retried in {} (hushpost outbox)",
+                "kept in the outbox: fetch and poll retry it after {} (`hushpost outbox retry` sends it now)",
                 humantime::format_duration(std::time::Duration::from_secs(outbox::backoff_secs(1)))
             );
         }

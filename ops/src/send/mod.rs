@@ -21,7 +21,7 @@ use hushpost_store::{DeliveryState, Incoming, NewPart, PartData};
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub(crate) use seal::Attached;
+pub(crate) use seal::{Attached, DraftRecord};
 
 /// What to send.
 #[derive(Debug, Default, Clone)]
@@ -63,6 +63,8 @@ pub struct Delivery {
     pub route: String,
     /// Number of blobs.
     pub blobs: usize,
+    /// Of those, on the drop now (the rest waits in the outbox).
+    pub on_drop: usize,
     /// Bytes on the wire.
     pub bytes: u64,
     /// Queued for the next cover-traffic slot of `hushpost poll` rather than sent now.
@@ -145,23 +147,30 @@ impl SendReport {
 pub enum SendPhase {
     /// Reading the attachments once to commit to their content (the head signs it).
     Preparing,
-    /// Sealing and handing blobs to the drop or the outbox.
+    /// Sealing and putting blobs on the drop.
     Sending,
+    /// Sealing blobs into the outbox: they wait for cover-traffic slots, or for the drop to
+    /// take more (the rest of a large message, as the recipient makes room).
+    Queueing,
 }
 
-/// Progress of a send, for progress bars: bytes of the message done over the whole send
-/// (every recipient). A large message is read twice, once per phase, each counting half:
-/// `Preparing` runs to the first half of each copy, `Sending` to the rest.
+/// Progress of a send, for progress bars, in bytes of the message itself (the letter and
+/// the files, as the user knows their size) over the whole send (every recipient's copy).
+/// `Preparing` counts what was read so far; `Sending` and `Queueing` count only what the
+/// drops acknowledged — not what is sealed ahead of the upload, nor what waits in the
+/// outbox: a send that leaves pieces queued ends short of the total.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct SendProgress {
     /// What is happening now.
     pub phase: SendPhase,
-    /// Content bytes done.
+    /// Content bytes read (`Preparing`), else content bytes on the drops.
     pub done: u64,
     /// Content bytes in all.
     pub total: u64,
-    /// Blobs handed on so far (all recipients).
+    /// Blobs put on drops so far (all recipients).
     pub blobs: u64,
+    /// Blobs written into the outbox instead, to leave later.
+    pub queued: u64,
     /// Bytes put on drops so far.
     pub wire: u64,
 }

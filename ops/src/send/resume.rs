@@ -12,7 +12,7 @@
 
 use super::Target;
 use super::deliver::Copy;
-use super::seal::{DraftRecord, Job, Meter, passes, read_cost};
+use super::seal::{DraftRecord, Job, Meter};
 use super::{RecipientReport, SendProgress};
 use crate::dial::{self, Operation};
 use crate::error::{Error, Result};
@@ -118,10 +118,13 @@ impl Session {
             .filter(|q| q.group == Some(d.group))
             .collect();
         let cover = queued.iter().any(|q| q.cover);
-        let direct = if cover {
-            None
+        let (direct, unreachable) = if cover {
+            (None, None)
         } else {
-            self.open_transport(&plan).ok()
+            match self.open_transport(&plan) {
+                Ok(t) => (Some(t), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
         };
         let mut job = Job {
             route: &plan.route,
@@ -137,15 +140,9 @@ impl Session {
             skip_below: rec.handed,
         };
         let content = letter.len() as u64 + files.iter().map(|f| f.meta.len).sum::<u64>();
-        let mut meter = Meter {
-            base: 0,
-            total: read_cost(content),
-            passes: passes(content),
-            blobs: 0,
-            wire: 0,
-            report: progress,
-        };
-        let s = self.seal_copy(&mut job, (&draft, &to), &letter, &files, &mut meter)?;
+        let mut meter = Meter::new(content, 1, progress);
+        let mut s = self.seal_copy(&mut job, (&draft, &to), &letter, &files, &mut meter)?;
+        s.error = s.error.take().or(unreachable);
         let sig = match (&s.failed, s.sig) {
             (None, Some(sig)) if rec.same_head(&sig) => sig,
             _ => {

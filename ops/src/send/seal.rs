@@ -313,6 +313,8 @@ pub(crate) struct Sealed {
     pub(crate) large: u32,
     /// Put straight on the drop.
     pub(crate) direct: u32,
+    /// Written into the outbox (to leave later).
+    pub(crate) queued: u32,
     /// Bytes put on the drop.
     pub(crate) wire: u64,
     /// Why the drop stopped taking blobs (they went to the outbox).
@@ -326,39 +328,113 @@ pub(crate) struct Sealed {
     pub(crate) failed: Option<String>,
 }
 
-/// Running totals for the progress bar, over every copy of a send.
+/// Progress over every copy of a send, in bytes of the message itself (the letter and the
+/// files, as the user knows their size): while the content is first read to commit to it,
+/// the bytes read; from the first blob on, the bytes the drop has acknowledged — not those
+/// sealed ahead of the upload (sealing runs up to two batches of 32 blobs ahead), nor those
+/// written into the outbox to leave later.
 pub(crate) struct Meter<'a> {
-    pub(crate) base: u64,
-    pub(crate) total: u64,
-    /// How often sealing reads the content: 2 for a large message (see [`read_cost`]).
-    pub(crate) passes: u64,
-    pub(crate) blobs: u64,
-    pub(crate) wire: u64,
-    pub(crate) report: &'a mut dyn FnMut(SendProgress),
+    /// Content bytes of one copy.
+    content: u64,
+    /// Copies in the send (one per recipient).
+    copies: u64,
+    /// Totals of the copies already sealed.
+    before: Totals,
+    report: &'a mut dyn FnMut(SendProgress),
 }
 
-impl Meter<'_> {
-    fn tick(&mut self, phase: SendPhase, done: u64) {
-        // A large message is read twice (commitment, then sealing): each pass counts half,
-        // so the figures are bytes of the message itself, as the user knows its size.
+#[derive(Default)]
+struct Totals {
+    copies: u64,
+    on_drop: u64,
+    blobs: u64,
+    queued: u64,
+    wire: u64,
+}
+
+impl<'a> Meter<'a> {
+    /// For `copies` copies of `content` bytes each.
+    pub(crate) fn new(
+        content: u64,
+        copies: u64,
+        report: &'a mut dyn FnMut(SendProgress),
+    ) -> Meter<'a> {
+        Meter {
+            content,
+            copies,
+            before: Totals::default(),
+            report,
+        }
+    }
+
+    /// Before the first blob of a copy: the content read so far.
+    fn preparing(&mut self, read: u64) {
+        let done = self.before.copies * self.content + read.min(self.content);
+        self.emit(SendPhase::Preparing, done, &Sealed::default());
+    }
+
+    /// After a blob of the copy sealed into `out` was handed on; `seen` blobs so far.
+    fn handed(&mut self, out: &Sealed, seen: u32, finished: bool) {
+        let phase = if out.queued > 0 {
+            SendPhase::Queueing
+        } else {
+            SendPhase::Sending
+        };
+        let done = self.before.on_drop + self.on_drop(out, seen, finished);
+        self.emit(phase, done, out);
+    }
+
+    /// Content bytes of a copy on the drop: all of it once every blob is there; before,
+    /// its share by blob count. The count is known only when sealing ends, so until then it
+    /// is estimated from the size, never below the blobs seen plus one: the share stays
+    /// short of the whole while anything may be missing.
+    fn on_drop(&self, out: &Sealed, seen: u32, finished: bool) -> u64 {
+        if finished && out.direct == out.blobs {
+            return self.content;
+        }
+        let count = if finished {
+            u64::from(out.blobs)
+        } else {
+            blob_estimate(self.content).max(u64::from(seen) + 1)
+        };
+        (self.content * u64::from(out.direct) / count.max(1)).min(self.content)
+    }
+
+    /// A copy is sealed: its last report, and its totals join the others'.
+    fn copy_done(&mut self, out: &Sealed) {
+        self.handed(out, out.blobs, true);
+        self.before.on_drop += self.on_drop(out, out.blobs, true);
+        self.before.copies += 1;
+        self.before.blobs += u64::from(out.direct);
+        self.before.queued += u64::from(out.queued);
+        self.before.wire += out.wire;
+    }
+
+    fn emit(&mut self, phase: SendPhase, done: u64, out: &Sealed) {
         (self.report)(SendProgress {
             phase,
-            done: (self.base + done).min(self.total) / self.passes,
-            total: self.total / self.passes,
-            blobs: self.blobs,
-            wire: self.wire,
+            done,
+            total: self.content * self.copies,
+            blobs: self.before.blobs + u64::from(out.direct),
+            queued: self.before.queued + u64::from(out.queued),
+            wire: self.before.wire + out.wire,
         });
     }
 }
 
-/// How many content bytes sealing reads for a message of `total` bytes: twice when it is
-/// fragmented (the commitment pass, then the sealing pass), once otherwise.
-pub(crate) fn read_cost(total: u64) -> u64 {
-    total * passes(total)
+/// Blobs a message of `total` content bytes seals into, on the high side: one when it is
+/// not fragmented, else a head and a fragment per chunk.
+fn blob_estimate(total: u64) -> u64 {
+    if passes(total) == 1 {
+        1
+    } else {
+        1 + total.div_ceil(v2::CHUNK as u64)
+    }
 }
 
-/// How often sealing reads the content of a message of `total` bytes.
-pub(crate) fn passes(total: u64) -> u64 {
+/// How often sealing reads the content of a message of `total` bytes: twice when it is
+/// fragmented (the commitment pass, then the sealing pass), once otherwise.
+fn passes(total: u64) -> u64 {
     if total > 260_000 { 2 } else { 1 }
 }
 
@@ -413,25 +489,25 @@ impl Session {
                     })
                 });
                 let mut i = 0u32;
-                let mut phase = SendPhase::Preparing;
                 let stopped = loop {
                     match rx.recv_timeout(Duration::from_millis(200)) {
                         Ok(blob) => {
-                            phase = SendPhase::Sending;
                             if let Err(e) = self.hand_on(job, &outbox, i, &blob, &mut out) {
                                 break Some(e);
                             }
                             i += 1;
-                            meter.blobs += 1;
-                            meter.wire = out.wire;
                             if i.is_multiple_of(RECORD_EVERY) {
                                 self.record_handed(&job.group, i)?;
                             }
+                            meter.handed(&out, i, false);
+                        }
+                        // Until the first blob, the content is being read to commit to it.
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) if i == 0 => {
+                            meter.preparing(read.load(Ordering::Relaxed));
                         }
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
                     }
-                    meter.tick(phase, read.load(Ordering::Relaxed));
                 };
                 drop(rx);
                 let r = worker
@@ -443,7 +519,7 @@ impl Session {
                 out.blobs = i;
                 Ok(r.map_err(|e| e.to_string()))
             })?;
-        meter.base += read.load(Ordering::Relaxed);
+        meter.copy_done(&out);
         match sealed {
             Ok(info) => out.sig = Some(info.sig),
             Err(e) => out.failed = Some(e),
@@ -468,7 +544,7 @@ impl Session {
         if let Some(t) = job.direct.as_mut() {
             let window = crate::outbox::window_for(job.route);
             if large && window.is_some_and(|w| out.direct as usize >= w) {
-                out.room = Some("the rest waits until the recipient fetches (a relay keeps a bounded number of blobs per mailbox)".into());
+                out.room = Some(crate::outbox::WINDOW_WAIT.into());
                 job.direct = None;
             } else {
                 match t.put(&job.tag, blob, PutOptions::default()) {
@@ -494,7 +570,9 @@ impl Session {
                 cover: job.cover,
                 index: Some(i),
             })
-            .map_err(|e| Error::Io(e, self.home.outbox()))
+            .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        out.queued += 1;
+        Ok(())
     }
 
     /// Records that the first `handed` blobs of a delivery are on their way.

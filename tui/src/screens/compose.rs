@@ -352,11 +352,17 @@ impl App {
                     }
                     let names: Vec<String> = failed.iter().map(|r| r.name.clone()).collect();
                     let kept = failed.iter().any(|r| r.delivered.is_some());
+                    // Held mail waits for the user (large cover slots are off), not for a retry.
+                    let held = failed
+                        .iter()
+                        .any(|r| r.state == hushpost_ops::core_store::DeliveryState::Held);
                     self.error(format!(
                         "NOT sent to {}: {}{}",
                         one_line(&names.join(", ")),
                         one_line(&failed[0].errors.join("; ")),
-                        if kept {
+                        if held {
+                            " — held in the outbox: `hushpost outbox retry` sends it"
+                        } else if kept {
                             " — kept in the outbox, retried on its own (hushpost outbox)"
                         } else {
                             " — c reopens the message"

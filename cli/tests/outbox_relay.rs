@@ -1,0 +1,210 @@
+//! The outbox over our real relay (TLS on loopback) with cover traffic on, its default for
+//! relay routes and without large slots (`[cover] send_large = 0`): large mail is held until
+//! the user sends it, the relay takes a window of it per run (its per-mailbox quota), and
+//! the sender's records follow what really left until every blob is on the drop. What
+//! `send` says about each recipient is one line: why, once, and what happens next, once.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test fixtures are throw-away files"
+)]
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn outbox(hp: &Hp) -> Vec<serde_json::Value> {
+    serde_json::from_str(&hp.ok(&["outbox", "--json"])).expect("outbox --json")
+}
+
+/// The one delivery of Alice's one sent message.
+fn delivery(a: &Hp) -> serde_json::Value {
+    a.list_json(&["--sent"])[0]["deliveries"][0].clone()
+}
+
+/// More than the relay window of large blobs (96 per tag per run), so one run cannot take
+/// it all: about 26 MB, a hundred-odd fragments.
+fn big_attachment(root: &Path) -> (PathBuf, Vec<u8>) {
+    let file = root.join("big.bin");
+    let bytes: Vec<u8> = (0..26_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&file, &bytes).expect("attachment");
+    (file, bytes)
+}
+
+fn friends(a: &Hp, b: &Hp) {
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    b.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
+}
+
+/// Bob has the message whole: its attachment is byte for byte what Alice sent.
+fn bob_has_it(root: &Path, b: &Hp, bytes: &[u8]) {
+    let rows = b.list_json(&[]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let dir = root.join("saved");
+    let id = rows[0]["id"].to_string();
+    b.ok(&[
+        "read",
+        &id,
+        "--save-attachments",
+        dir.to_str().expect("utf8"),
+    ]);
+    assert!(
+        std::fs::read(dir.join("big.bin")).expect("saved") == bytes,
+        "the attachment arrives whole"
+    );
+}
+
+/// The number in `outbox retry`'s "N blob(s) sent".
+fn sent_by_retry(err: &str) -> u64 {
+    err.lines()
+        .find_map(|l| l.strip_suffix(" blob(s) sent"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in {err:?}"))
+}
+
+#[test]
+fn held_mail_sent_by_hand_is_counted_as_it_leaves_and_ends_sent() {
+    let t = tempdir();
+    let (_relay, a, b) = pair_on_relay(t.path(), "");
+    friends(&a, &b);
+    let (file, bytes) = big_attachment(t.path());
+    let path = file.to_str().expect("utf8");
+    let (code, out, err) = a.run_stdin(
+        &[
+            "send", "--to", "bob", "--route", "https", "-s", "Big", "--attach", path,
+        ],
+        "big\n",
+    );
+    assert_eq!(code, 1, "held, nothing left: {out}{err}");
+    assert_eq!(err.lines().count(), 1, "one line for bob: {err}");
+    assert!(
+        err.contains("bob: held, not sent: https://127.0.0.1:")
+            && err.contains("needs large cover-traffic slots")
+            && err.contains("hushpost outbox retry"),
+        "{err}"
+    );
+    assert!(!err.contains(";  ") && !err.contains("— ;"), "{err}");
+    assert_eq!(delivery(&a)["state"], "held");
+    let blobs = outbox(&a)[0]["blobs"].as_u64().expect("blobs");
+    assert!(blobs > 97, "more than one window: {blobs}");
+
+    // By hand: the relay takes one window now; the record says exactly that.
+    let (code, _, err) = a.run(&["outbox", "retry"]);
+    assert_eq!(code, 0, "{err}");
+    let first = sent_by_retry(&err);
+    assert!(first > 0 && first < blobs, "{err}");
+    let d = delivery(&a);
+    assert_eq!(d["sent_blobs"], first, "{d}");
+    assert_eq!(d["state"], "queued", "on its way, no longer held: {d}");
+    let items = outbox(&a);
+    assert_eq!(items[0]["waiting"], blobs - first, "{items:?}");
+    assert_eq!(items[0]["state"], "queued", "{items:?}");
+    let text = a.ok(&["list", "--sent"]);
+    assert!(
+        text.contains(&format!("({first} of {blobs} blobs sent)")),
+        "{text}"
+    );
+
+    // Bob drains his mailbox; the rest follows with Alice's next fetch, as after
+    // `send --now` (she chose to reveal the moment), not waiting for slots that never come.
+    b.ok(&["fetch"]);
+    a.ok(&["fetch"]);
+    assert!(outbox(&a).is_empty(), "{:?}", outbox(&a));
+    let d = delivery(&a);
+    assert_eq!(d["state"], "sent", "{d}");
+    assert_eq!(d["sent_blobs"], blobs, "{d}");
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+    bob_has_it(t.path(), &b, &bytes);
+    let (code, _, err) = a.run(&["outbox", "retry"]);
+    assert_eq!((code, sent_by_retry(&err)), (0, 0), "{err}");
+    assert_eq!(delivery(&a)["state"], "sent");
+}
+
+#[test]
+fn a_large_send_now_says_how_much_is_on_the_drop_and_that_the_rest_follows() {
+    let t = tempdir();
+    let (_relay, a, b) = pair_on_relay(t.path(), "");
+    friends(&a, &b);
+    let (file, bytes) = big_attachment(t.path());
+    let path = file.to_str().expect("utf8");
+    let (code, out, err) = a.run_stdin(
+        &[
+            "send", "--to", "bob", "--now", "-s", "Big", "--attach", path,
+        ],
+        "big\n",
+    );
+    assert_eq!(code, 0, "on its way: {out}{err}");
+    let blobs = outbox(&a)[0]["blobs"].as_u64().expect("blobs");
+    let waiting = outbox(&a)[0]["waiting"].as_u64().expect("waiting");
+    assert!(waiting > 0 && waiting < blobs, "{blobs} {waiting}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("bob: "))
+        .unwrap_or_else(|| panic!("a line for bob: {out}{err}"));
+    assert!(
+        line.starts_with(&format!(
+            "bob: on its way via https://127.0.0.1:{}",
+            port_of(&a)
+        )) && line.contains(&format!(
+            ": {} of {blobs} blobs are on the drop; ",
+            blobs - waiting
+        )) && line.contains("the rest")
+            && line.contains("fetch"),
+        "{line}"
+    );
+    assert!(
+        !err.contains("NOT sent") && !err.contains("not sent"),
+        "{err}"
+    );
+    assert!(!format!("{out}{err}").contains("— ;"), "{out}{err}");
+    b.ok(&["fetch"]);
+    a.ok(&["fetch"]);
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+    bob_has_it(t.path(), &b, &bytes);
+    assert_eq!(delivery(&a)["state"], "sent");
+}
+
+/// The port of Alice's relay route.
+fn port_of(a: &Hp) -> String {
+    let route = a.ok(&["route", "list"]);
+    let rest = route
+        .trim()
+        .strip_prefix("https://127.0.0.1:")
+        .unwrap_or_else(|| panic!("a relay on loopback: {route}"));
+    rest.chars().take_while(char::is_ascii_digit).collect()
+}
+
+#[test]
+fn a_send_now_to_a_relay_that_is_down_says_why_once_and_keeps_it() {
+    let t = tempdir();
+    let (mut relay, a, b) = pair_on_relay(t.path(), "");
+    friends(&a, &b);
+    let port = port_of(&a);
+    assert_eq!(relay.stop(), 0);
+    let (code, out, err) = a.run_stdin(&["send", "--to", "bob", "--now", "-s", "down"], "x\n");
+    assert_eq!(code, 1, "nothing left: {out}{err}");
+    assert_eq!(err.lines().count(), 1, "one line for bob: {err}");
+    assert!(err.contains("bob: not sent: https://127.0.0.1:"), "{err}");
+    assert_eq!(err.matches("connection refused").count(), 1, "{err}");
+    for raw in ["error sending request", "os error", "tcp connect error"] {
+        assert!(!err.contains(raw), "the raw error: {err}");
+    }
+    assert!(
+        err.contains("kept in the outbox") && err.contains("hushpost outbox retry"),
+        "{err}"
+    );
+    assert!(!err.contains("did not leave"), "{err}");
+    assert_eq!(outbox(&a).len(), 1);
+    assert_eq!(delivery(&a)["state"], "queued");
+
+    // Kept, and it leaves once the relay is back (same port, same certificate).
+    let _relay = RelayProc::spawn_on(
+        &format!("127.0.0.1:{port}"),
+        &t.path().join("data"),
+        &t.path().join("logs"),
+        &["--tls-self-signed"],
+    );
+    a.ok(&["outbox", "retry"]);
+    assert!(outbox(&a).is_empty());
+    assert_eq!(delivery(&a)["state"], "sent");
+    assert!(b.ok(&["fetch"]).contains("1 new message"));
+}
