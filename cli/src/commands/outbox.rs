@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if !ctx.ui.json {
                 for i in &items {
                     ctx.ui.line(one_line(&format!(
-                        "{:>4}  {} via {} — {:?}: {} ({} of {} blobs waiting, {} attempt(s), next {})  [message {}: {}]",
+                        "{:>4}  {} via {} — {:?}: {} ({} of {} blobs waiting, {} attempt(s), next {})  [s{}: {}]",
                         i.id,
                         i.recipient,
                         i.route,

@@ -18,7 +18,7 @@ use serde::Serialize;
 pub struct OutboxItem {
     /// The delivery id (`hushpost outbox retry ID`).
     pub id: i64,
-    /// The local id of the sent copy.
+    /// The number of the sent copy, as `list --sent` shows it (`read sN`).
     pub message: i64,
     /// Its subject.
     pub subject: String,
@@ -105,12 +105,14 @@ impl Session {
         let mut out = Vec::new();
         for d in self.store()?.open_deliveries()? {
             let g = groups.get(&d.group).cloned().unwrap_or_default();
-            let subject = self
+            let (subject, num) = self
                 .store()?
                 .get(d.message)?
-                .map(|(s, _)| s.subject)
+                .map(|(s, _)| (s.subject, s.num))
                 .unwrap_or_default();
-            out.push(item(&d, &g, subject));
+            let mut it = item(&d, &g, subject);
+            it.message = num;
+            out.push(it);
         }
         Ok(out)
     }

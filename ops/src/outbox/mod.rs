@@ -283,6 +283,12 @@ impl Outbox {
         })
     }
 
+    /// Notes a failed attempt on every entry of a delivery (the route could not even be
+    /// dialled): each waits its backoff, as after a failed put.
+    pub fn note_group_failure(&self, group: &[u8; 16], error: &str, now: u64) -> io::Result<usize> {
+        self.each_of(group, |o, q| o.note_failure(q, error, now))
+    }
+
     /// Notes that an entry could not leave because the recipient's mailbox on the drop is
     /// full: not a failure (no attempt counted, so no fallback), only "not now".
     pub fn note_not_now(&self, q: &Queued, why: &str, now: u64) -> io::Result<()> {

@@ -251,6 +251,10 @@ impl Session {
         report: &mut RecipientReport,
     ) -> Result<()> {
         let outbox = Outbox::new(&self.home.outbox());
+        if !try_here && let Some(e) = report.errors.last() {
+            // The route could not be dialled when the copy was sealed: that was the attempt.
+            let _ = outbox.note_group_failure(&copy.group, e, copy.now);
+        }
         loop {
             if try_here {
                 match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
@@ -323,7 +327,15 @@ impl Session {
         group: &[u8; 16],
         now: u64,
     ) -> std::result::Result<(u64, usize), String> {
-        let mut t = self.open_transport(plan).map_err(|e| e.to_string())?;
+        let mut t = match self.open_transport(plan) {
+            Ok(t) => t,
+            Err(e) => {
+                // Not dialled is an attempt too: the delivery waits its backoff.
+                let e = e.to_string();
+                let _ = outbox.note_group_failure(group, &e, now);
+                return Err(e);
+            }
+        };
         let entries: Vec<_> = outbox
             .queued(&plan.route)
             .map_err(|e| e.to_string())?
