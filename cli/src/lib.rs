@@ -56,7 +56,10 @@ pub struct Cli {
         long,
         global = true,
         env = "HUSHPOST_PASSPHRASE_FILE",
-        value_name = "FILE"
+        value_name = "FILE",
+        // An empty HUSHPOST_PASSPHRASE_FILE= (a script unsetting it the shell way) is
+        // taken as unset, not as clap's "a value is required" on every command.
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from)
     )]
     pub passphrase_file: Option<PathBuf>,
     /// Only print errors.
@@ -353,7 +356,10 @@ pub fn main() -> ExitCode {
     let ctx = Ctx {
         ui,
         home,
-        passphrase_file: cli.passphrase_file.clone(),
+        passphrase_file: cli
+            .passphrase_file
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty()),
         verbose: cli.verbose,
     };
     let result = match cli.command {

@@ -394,3 +394,31 @@ fn an_empty_piped_body_is_not_sent_and_init_refuses_first() {
         "{err}"
     );
 }
+
+#[test]
+fn an_empty_passphrase_file_variable_counts_as_unset() {
+    // `HUSHPOST_PASSPHRASE_FILE= hushpost …` (how shells and systemd units blank a
+    // variable) stopped every command with clap's "a value is required".
+    let t = tempdir();
+    let (a, _, _) = pair(t.path());
+    let out = a
+        .cmd()
+        .env("HUSHPOST_PASSPHRASE_FILE", "")
+        .args(["list", "--json"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // An explicit --passphrase-file beside the empty variable is parsed as usual.
+    let o = a
+        .cmd()
+        .env("HUSHPOST_PASSPHRASE_FILE", "")
+        .args(["--passphrase-file", "/nonexistent/pass", "list"])
+        .output()
+        .expect("run");
+    let pf_err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !pf_err.contains("a value is required"),
+        "an explicit file beside an empty variable: {pf_err}"
+    );
+}

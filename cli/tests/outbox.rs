@@ -161,6 +161,12 @@ fn large_mail_on_a_cover_route_without_large_slots_is_held_and_says_how_to_send_
     assert!(err.contains("hushpost outbox retry"), "{err}");
     let items = outbox(&a);
     assert_eq!(items[0]["state"], "held");
+    // The list says it leaves only by hand, not "now or in the next slot" beside a backoff.
+    let listed = a.ok(&["outbox"]);
+    assert!(
+        listed.contains("only by hand") && !listed.contains("next slot"),
+        "{listed}"
+    );
     // A poll never sends it (no large slots), and never pretends it was sent.
     a.ok(&["poll"]);
     assert_eq!(outbox(&a).len(), 1);

@@ -22,7 +22,8 @@ pub struct Args {
 pub enum OutboxAction {
     /// List what is waiting (the default).
     List,
-    /// Send delivery ID now — or every delivery kept after a failure — whatever the backoff.
+    /// Send delivery ID now, whatever its backoff or slot; without ID, everything in the
+    /// outbox: mail kept after a failure, held mail and mail queued for cover-traffic slots.
     /// On a route with cover traffic this sends outside its regular slots, which reveals the
     /// moment.
     Retry {
@@ -37,14 +38,19 @@ pub enum OutboxAction {
     },
 }
 
-fn when(next_at: u64) -> String {
+/// When the item leaves on its own, in words that match its state: held mail never does.
+fn when(i: &hushpost_ops::outbox::OutboxItem) -> String {
     let now = hushpost_ops::core::time::unix_now();
-    if next_at <= now {
-        "now or in the next slot".into()
+    if i.state == hushpost_ops::core_store::DeliveryState::Held {
+        format!("only by hand: `hushpost outbox retry {}`", i.id)
+    } else if i.slots {
+        "in the next cover-traffic slot".into()
+    } else if i.next_at <= now {
+        "at the next poll or fetch".into()
     } else {
         format!(
             "in {}",
-            humantime::format_duration(std::time::Duration::from_secs(next_at - now))
+            humantime::format_duration(std::time::Duration::from_secs(i.next_at - now))
         )
     }
 }
@@ -72,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         i.waiting,
                         i.blobs,
                         i.attempts,
-                        when(i.next_at),
+                        when(i),
                         i.message,
                         i.subject
                     )));

@@ -38,6 +38,8 @@ pub struct OutboxItem {
     pub attempts: u32,
     /// Unix seconds of the next attempt (0: the next cover-traffic slot or now).
     pub next_at: u64,
+    /// It leaves in the route's cover-traffic slots (not on a retry backoff).
+    pub slots: bool,
 }
 
 /// What a retry pass did.
@@ -408,5 +410,6 @@ fn item(d: &Delivery, g: &GroupState, subject: String) -> OutboxItem {
         waiting: g.waiting as u64,
         attempts: g.attempts,
         next_at: g.next_at,
+        slots: g.cover,
     }
 }
