@@ -183,3 +183,63 @@ fn large_mail_on_a_cover_route_without_large_slots_is_held_and_says_how_to_send_
     assert_eq!(d["sent_blobs"], d["blobs"], "{d}");
     assert!(b.ok(&["fetch"]).contains("1 new message"));
 }
+
+/// Queued on a cover route, a message says when it leaves from the schedule of the slots it
+/// needs: large blobs wait for large slots (it counted small slots only), and a
+/// passphrase-protected keyring pauses an unattended poll's contact lanes.
+#[test]
+fn queued_mail_says_when_it_leaves_from_its_slots_and_the_lock() {
+    let t = tempdir();
+    let drop = t.path().join("d");
+    std::fs::create_dir(&drop).expect("mkdir");
+    let pw = t.path().join("pw");
+    std::fs::write(&pw, "correct horse\n").expect("write");
+    let mut a = Hp::new(t.path(), "alice");
+    a.pass_file = Some(pw);
+    a.ok(&[
+        "init",
+        "--name",
+        "Alice",
+        "--route",
+        &format!("dir:{}", drop.display()),
+    ]);
+    let b = Hp::new(t.path(), "bob");
+    b.init("Bob", &drop);
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    std::fs::write(
+        a.home.join("config.toml"),
+        "[cover]\nschemes = [\"dir\"]\nsend_large = 1\nmean_interval_secs = 600\n",
+    )
+    .expect("config");
+    let file = t.path().join("big.bin");
+    let bytes: Vec<u8> = (0..700_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&file, bytes).expect("attachment");
+    let (code, out, err) = a.run_stdin(
+        &[
+            "send",
+            "--to",
+            "bob",
+            "-s",
+            "big",
+            "--attach",
+            file.to_str().expect("utf8"),
+        ],
+        "see attached\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let said = format!("{out}{err}");
+    let large: u64 = said
+        .split(" large blob(s) queued")
+        .next()
+        .and_then(|h| h.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("counts large blobs: {said}"));
+    assert!(large >= 3, "{said}");
+    // One large slot a tick, a tick every 10 minutes on average.
+    let eta = humantime::format_duration(std::time::Duration::from_secs(large * 600)).to_string();
+    assert!(said.contains(&format!("expect about {eta} ")), "{said}");
+    assert!(
+        said.contains("only while the keyring is unlocked"),
+        "{said}"
+    );
+}

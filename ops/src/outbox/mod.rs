@@ -477,25 +477,51 @@ fn read_header(path: &Path) -> io::Result<Header> {
     serde_json::from_str(line.trim_end()).map_err(io::Error::other)
 }
 
-/// When mail queued now for `route` leaves, from the cover schedule: its place in the
-/// route's queue and the slots per tick.
+/// When mail queued on a cover route leaves, from the schedule: small and large blobs go
+/// in their own slots (a tick puts `send_small` small and `send_large` large blobs), so
+/// the slower of the two queues decides; on a passphrase-protected keyring the contact
+/// lanes of an unattended `poll` run only while it is unlocked, which the note says.
 pub fn schedule_note(
     home: &crate::home::Home,
     config: &crate::config::Config,
     route: &Route,
 ) -> String {
-    let ahead = Outbox::new(&home.outbox())
+    let queued = Outbox::new(&home.outbox())
         .queued(route)
-        .map(|q| q.iter().filter(|e| e.cover).count())
-        .unwrap_or(0);
-    let per_tick = config.cover.send_small.max(1);
-    let ticks = ahead.div_ceil(per_tick).max(1) as u64;
-    let secs = ticks * config.cover.mean_interval_secs.max(1);
+        .unwrap_or_default();
+    let (large, small) = queued.iter().filter(|e| e.cover).fold((0, 0), |(l, s), e| {
+        if e.size >= hushpost_core::envelope::LARGE {
+            (l + 1, s)
+        } else {
+            (l, s + 1)
+        }
+    });
+    let c = &config.cover;
+    let ticks = |n: usize, per: usize| if n == 0 { 0 } else { n.div_ceil(per.max(1)) };
+    let ticks = ticks(small, c.send_small)
+        .max(ticks(large, c.send_large))
+        .max(1) as u64;
+    let secs = ticks * c.mean_interval_secs.max(1);
+    let blobs = match (small, large) {
+        (s, 0) => format!(
+            "{s} blob(s) queued on this route, {} leave per tick",
+            c.send_small.max(1)
+        ),
+        (s, l) => format!(
+            "{s} small and {l} large blob(s) queued on this route, {} small and {} large leave per tick",
+            c.send_small.max(1),
+            c.send_large
+        ),
+    };
+    let locked = if crate::session::Session::needs_passphrase(home).unwrap_or(false) {
+        "; the keyring is passphrase-protected, so a cron `hushpost poll` sends it only while the keyring is unlocked (`hushpost unlock`, or the open inbox)"
+    } else {
+        ""
+    };
+    let d = |s: u64| humantime::format_duration(std::time::Duration::from_secs(s));
     format!(
-        "waiting for a cover-traffic slot: {ahead} blob(s) queued on this route, {per_tick} leave per tick; expect about {} (a tick every {} on average, from `hushpost poll` or the open inbox)",
-        humantime::format_duration(std::time::Duration::from_secs(secs)),
-        humantime::format_duration(std::time::Duration::from_secs(
-            config.cover.mean_interval_secs
-        ))
+        "waiting for cover-traffic slots: {blobs}; expect about {} (a tick every {} on average, from `hushpost poll` or the open inbox){locked}",
+        d(secs),
+        d(c.mean_interval_secs)
     )
 }
