@@ -680,3 +680,84 @@ fn the_password_can_live_in_the_encrypted_keyring() {
     assert_ne!(code, 0, "removing needs the keyring: {err}");
     assert!(a.ok(&["account", "show"]).contains("password_in_keyring"));
 }
+
+/// Large mail over e-mail: each blob is one mail, so an attachment is several; a message
+/// that needs more mails than the account may send a day is refused with one line before
+/// anything leaves (a provider would cut it off half-way), and one within the limit
+/// arrives whole through Postfix and Dovecot.
+#[test]
+fn an_attachment_travels_as_mails_within_the_accounts_daily_limit() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("alice"));
+    clear(&e.maildir("bob"));
+    let (a, b) = pair(&e, t.path());
+    let config = a.home.join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(
+        text.contains("max_per_day = 300"),
+        "the default is written: {text}"
+    );
+    std::fs::write(
+        &config,
+        text.replace("max_per_day = 300", "max_per_day = 3"),
+    )
+    .expect("config");
+    let big = t.path().join("big.bin");
+    let bytes: Vec<u8> = (0..1_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&big, &bytes).expect("attachment");
+    let path = big.to_str().expect("utf8");
+    let (code, out, err) = a.run_stdin(
+        &["send", "--to", "bob", "-s", "too big", "--attach", path],
+        "see attached\n",
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let said: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(said.len(), 1, "one line: {err}");
+    assert!(
+        said[0].contains("at least 4 mails") && said[0].contains("max_per_day"),
+        "{err}"
+    );
+    let sent = a.list_json(&["--sent"]);
+    assert_eq!(sent[0]["deliveries"][0]["state"], "failed", "{sent:?}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(hushpost_mails(&e.maildir("bob")).is_empty(), "nothing left");
+
+    // Within the limit: 700 kB is four mails.
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace("max_per_day = 3", "max_per_day = 300"),
+    )
+    .expect("config");
+    let bytes = &bytes[..700_000];
+    std::fs::write(&big, bytes).expect("attachment");
+    let out = a.ok_stdin(
+        &["send", "--to", "bob", "-s", "photo", "--attach", path],
+        "see attached\n",
+    );
+    assert!(
+        out.contains("bob: sent via mailto:bob@example.test"),
+        "{out}"
+    );
+    let mut got = String::new();
+    wait_for("bob's fetch of the attachment", || {
+        got = b.ok(&["fetch"]);
+        got.contains("1 new message")
+    });
+    let rows = b.list_json(&[]);
+    let id = rows[0]["id"].as_i64().expect("id").to_string();
+    let dir = t.path().join("saved");
+    b.ok(&[
+        "read",
+        &id,
+        "--save-attachments",
+        dir.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        std::fs::read(dir.join("big.bin")).expect("saved"),
+        bytes,
+        "the attachment arrives whole over SMTP and IMAP"
+    );
+    assert!(hushpost_mails(&e.maildir("bob")).is_empty(), "all expunged");
+}

@@ -447,7 +447,15 @@ pub struct Account {
     pub ca_file: Option<PathBuf>,
     /// Allow plaintext to a loopback test server only. Refused for any other host.
     pub allow_plaintext_loopback: bool,
+    /// Mails your provider lets you send a day. Every blob is one mail, so a message that
+    /// needs more than this (a large attachment) is refused on `mailto:` routes, with one
+    /// line, instead of being cut off half-way by the provider (default 300; Gmail's
+    /// published limit for personal accounts is 500).
+    pub max_per_day: u32,
 }
+
+/// The default `[account] max_per_day`.
+pub const MAIL_MAX_PER_DAY: u32 = 300;
 
 impl Default for Account {
     fn default() -> Self {
@@ -466,6 +474,7 @@ impl Default for Account {
             password_in_keyring: false,
             ca_file: None,
             allow_plaintext_loopback: false,
+            max_per_day: MAIL_MAX_PER_DAY,
         }
     }
 }
@@ -525,6 +534,9 @@ impl Config {
             )
         })?;
         config.cover.check()?;
+        if config.account.as_ref().is_some_and(|a| a.max_per_day == 0) {
+            return Err(": account.max_per_day: must be at least 1".into());
+        }
         if let Some(m) = &config.maildir
             && m.sent.as_ref().is_some_and(|s| s.path() == m.path.path())
         {

@@ -28,7 +28,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum AccountAction {
     /// Write the [account] section (replacing any), then optionally log in to both servers.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Show the [account] section.
     Show {
         /// Machine-readable output.
@@ -83,6 +83,11 @@ pub struct AddArgs {
     /// only; refused for any other host).
     #[arg(long)]
     pub allow_plaintext_loopback: bool,
+    /// Mails the provider lets you send a day: a message that needs more (one mail per
+    /// 256 KiB of attachment) is refused on mailto: routes instead of being cut off.
+    #[arg(long, value_name = "N", default_value_t = hushpost_ops::config::MAIL_MAX_PER_DAY,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_per_day: u32,
     /// Log in to both servers after saving.
     #[arg(long)]
     pub test: bool,
@@ -115,6 +120,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut config = Config::load(&path)?;
     match args.action {
         AccountAction::Add(a) => {
+            let a = *a;
             let (smtp_host, smtp_port) = host_port(&a.smtp, 465)?;
             let (imap_host, imap_port) = host_port(&a.imap, 993)?;
             let mode = |m: Option<Mode>| {
@@ -139,6 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 password_command: a.password_command,
                 ca_file,
                 allow_plaintext_loopback: a.allow_plaintext_loopback,
+                max_per_day: a.max_per_day,
             };
             hushpost_ops::account::validate(&acct)?;
             if !path.parent().is_some_and(|d| d.is_dir()) {

@@ -84,6 +84,7 @@ impl Session {
         &self,
         req: &SendRequest,
         copy: &Copy<'_>,
+        content: u64,
         report: &mut RecipientReport,
     ) -> Option<(Plan, Operation)> {
         let contact = self.keys.contact_policy(&copy.target.name);
@@ -94,7 +95,12 @@ impl Session {
         };
         for route in &copy.target.routes {
             let op = Operation::delivery(self.config.cover.enabled_for(route), req.now);
-            match dial::plan(&self.config, &policy, route, contact, op, flag) {
+            let planned = match self.over_mail_budget(route, content) {
+                Some(why) => Err(why),
+                None => dial::plan(&self.config, &policy, route, contact, op, flag)
+                    .map_err(|e| e.to_string()),
+            };
+            match planned {
                 Ok(p) => return Some((p, op)),
                 Err(e) => {
                     report.errors.push(format!("{}: {e}", route.label()));
@@ -117,7 +123,8 @@ impl Session {
         meter: &mut Meter<'_>,
     ) -> Result<RecipientReport> {
         let mut report = RecipientReport::new(&copy.target.name);
-        let Some((plan, op)) = self.first_plan(req, copy, &mut report) else {
+        let content = raw.len() as u64 + files.iter().map(|f| f.meta.len).sum::<u64>();
+        let Some((plan, op)) = self.first_plan(req, copy, content, &mut report) else {
             report.state = DeliveryState::Failed;
             self.record(copy, message, &report, "", 0)?;
             return Ok(report);
@@ -349,6 +356,23 @@ impl Session {
             Some(e) => Err(e),
             None => Ok((bytes, done.waiting)),
         }
+    }
+
+    /// Why a message of `content` bytes may not go over `route` when that is e-mail: every
+    /// blob is one mail, and a provider cuts off an account that sends more than its daily
+    /// limit ([account] max_per_day) half-way through a message. The count is a lower
+    /// bound (a whole 256 KiB blob per fragment), so nothing that fits is refused.
+    fn over_mail_budget(&self, route: &hushpost_core::Route, content: u64) -> Option<String> {
+        if !matches!(route, hushpost_core::Route::Mailto(_)) {
+            return None;
+        }
+        let limit = self.config.account.as_ref()?.max_per_day;
+        let mails = content.div_ceil(envelope::LARGE as u64).max(1);
+        (mails > u64::from(limit)).then(|| {
+            format!(
+                "this message needs at least {mails} mails and your account sends at most {limit} a day ([account] max_per_day): send it over another route, or raise the limit if your provider allows more"
+            )
+        })
     }
 
     /// The plan of the contact's route after `plan`'s, for a permitted fallback.
