@@ -485,7 +485,7 @@ pub fn schedule_note(
     home: &crate::home::Home,
     config: &crate::config::Config,
     route: &Route,
-) -> String {
+) -> (String, u64) {
     let queued = Outbox::new(&home.outbox())
         .queued(route)
         .unwrap_or_default();
@@ -519,9 +519,10 @@ pub fn schedule_note(
         ""
     };
     let d = |s: u64| humantime::format_duration(std::time::Duration::from_secs(s));
-    format!(
+    let note = format!(
         "waiting for cover-traffic slots: {blobs}; expect about {} (a tick every {} on average, from `hushpost poll` or the open inbox){locked}",
         d(secs),
         d(c.mean_interval_secs)
-    )
+    );
+    (note, secs)
 }

@@ -218,7 +218,9 @@ impl Session {
             report.reason = "it waits in the outbox: send it with `hushpost outbox retry` (this reveals the moment), or set [cover] send_large".into();
         } else if op == Operation::SendQueued {
             report.state = DeliveryState::Queued;
-            report.reason = crate::outbox::schedule_note(&self.home, &self.config, &plan.route);
+            let (note, eta) = crate::outbox::schedule_note(&self.home, &self.config, &plan.route);
+            report.reason = note;
+            report.eta_secs = Some(eta);
         } else if s.direct == s.blobs {
             report.state = DeliveryState::Sent;
         } else if let (Some(room), None) = (&s.room, &s.error) {

@@ -92,6 +92,9 @@ pub struct RecipientReport {
     pub fell_back: Option<String>,
     /// When it leaves or why it waits.
     pub reason: String,
+    /// Queued for cover-traffic slots: about how many seconds until it has left, from the
+    /// schedule (its place in the route's queue and the slots per tick).
+    pub eta_secs: Option<u64>,
     /// Why each tried route failed.
     pub errors: Vec<String>,
 }
@@ -106,6 +109,7 @@ impl RecipientReport {
             flowing: false,
             fell_back: None,
             reason: String::new(),
+            eta_secs: None,
             errors: Vec::new(),
         }
     }

@@ -335,10 +335,16 @@ impl App {
                         parts.push(format!("sent to {}", list(&now)));
                     }
                     if !queued.is_empty() {
-                        parts.push(format!(
-                            "queued for {} (leaves in the next cover-traffic slot of `hushpost poll`)",
-                            list(&queued)
-                        ));
+                        // As `send` says it: when, from the schedule of the slots it needs;
+                        // first, so a long route does not cut it off the status line.
+                        let eta = queued
+                            .iter()
+                            .filter_map(|(r, _)| r.eta_secs)
+                            .max()
+                            .and_then(hushpost_ops::fmt_left)
+                            .map(|s| format!("about {s}, "))
+                            .unwrap_or_default();
+                        parts.push(format!("queued ({eta}cover traffic) for {}", list(&queued)));
                     }
                     self.note(parts.join("; "));
                 } else {
