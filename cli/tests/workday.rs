@@ -53,8 +53,13 @@ fn a_failed_fetch_prints_nothing_on_stdout() {
     let (code, out, err) = a.run(&["fetch"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty(), "stdout: {out:?}");
-    assert!(err.contains("no route could be fetched"), "{err}");
-    assert!(err.lines().all(|l| l.starts_with("hushpost: ")), "{err}");
+    // One route: one line, naming it and why (it said that, then "no route could be
+    // fetched").
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("hushpost: dir:") && err.contains("drop"),
+        "{err}"
+    );
     let (code, out, _) = a.run(&["fetch", "--json"]);
     assert_eq!(code, 1);
     assert!(out.is_empty(), "stdout: {out:?}");
@@ -582,4 +587,25 @@ fn adding_the_same_card_with_allow_local_enables_its_local_routes() {
     a.ok_stdin(&["send", "--to", "carol", "--subject", "hi"], "x\n");
     c.ok(&["contact", "add", "--allow-local", "alice", &a.card()]);
     assert!(c.ok(&["fetch"]).contains("1 new message"));
+}
+
+#[test]
+fn a_list_cut_at_its_limit_says_there_is_more() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    for i in 0..3 {
+        a.ok_stdin(&["send", "--to", "bob", "-s", &format!("m{i}")], "hi\n");
+    }
+    b.ok(&["fetch"]);
+    let (code, out, err) = b.run(&["list", "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        err.contains("`hushpost list --limit 4` shows more"),
+        "{err}"
+    );
+    let (_, out, err) = b.run(&["list", "-n", "3"]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(!err.contains("more"), "nothing was cut: {err}");
+    assert_eq!(b.list_json(&["--limit", "0"]).len(), 3, "0 lists all");
 }

@@ -113,9 +113,13 @@ fn eta(from: &mut Option<(std::time::Instant, u64)>, done: u64, total: u64) -> S
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let mut s = ctx.session()?;
     let (r, last, totals) = fetch_with_progress(ctx, &mut s)?;
-    // A fetch that failed says so on stderr only: nothing on stdout for scripts to misread.
+    // A fetch that failed says why on stderr only, one line per route (one line in all with
+    // one route), and exits 1: nothing on stdout for scripts to misread (--json included).
     let routes = s.routes().len();
     if routes > 0 && r.route_errors.len() >= routes && r.new.is_empty() {
+        if let [(route, e)] = r.route_errors.as_slice() {
+            bail!("{route}: {e}");
+        }
         for (route, e) in &r.route_errors {
             ctx.ui.error(&format!("{route}: {e}"));
         }

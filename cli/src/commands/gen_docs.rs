@@ -26,6 +26,11 @@ fn man_pages(cmd: &clap::Command, prefix: &str, dir: &Path) -> Result<()> {
     {
         page = page.about(rest.to_string());
     }
+    // The built-in `help` subcommand has no page of its own: do not list one that is not
+    // there (SUBCOMMANDS said "hushpost-outbox-help(1)").
+    if cmd.find_subcommand("help").is_some() {
+        page = page.mut_subcommand("help", |s| s.hide(true));
+    }
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     let path = dir.join(format!("{name}.1"));

@@ -14,7 +14,7 @@ pub struct Args {
     /// Only unread messages.
     #[arg(long)]
     pub unread: bool,
-    /// At most this many.
+    /// At most this many (0: all).
     #[arg(long, short = 'n', default_value_t = 50)]
     pub limit: usize,
     /// Show sent mail instead of received.
@@ -28,11 +28,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.sent {
         s.reconcile()?;
     }
-    let mut rows = s.inbox().list(args.limit, args.unread, args.sent)?;
+    // One more than asked, to say when the list was cut (mail dated by a sender's slow
+    // clock sorts below the newest and was silently past the 50th line). 0: no limit.
+    let ask = if args.limit == 0 { 0 } else { args.limit + 1 };
+    let mut rows = s.inbox().list(ask, args.unread, args.sent)?;
+    let cut = args.limit > 0 && rows.len() > args.limit;
+    if cut {
+        rows.truncate(args.limit);
+    }
     if ctx.ui.json {
         s.inbox().with_recipients(&mut rows)?;
     }
     super::print_rows(ctx, &rows);
+    if cut && !ctx.ui.json {
+        ctx.ui.note(format!(
+            "… and more below: `hushpost list --limit {}` shows more",
+            args.limit.saturating_mul(2).max(1)
+        ));
+    }
     for w in s.inbox().chain_warnings()? {
         ctx.ui.warn(&w.text);
     }

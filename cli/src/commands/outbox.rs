@@ -1,6 +1,6 @@
 //! `hushpost outbox`: what has not left yet, and why; retry or drop by delivery id.
 
-use crate::{Ctx, Partial};
+use crate::{Ctx, Partial, Said};
 use anyhow::Result;
 use hushpost_ops::core::sanitize::one_line;
 
@@ -96,8 +96,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                         .error(&one_line(&format!("{route}: {e} (kept in the outbox)")));
                 }
             }
+            // Exit 3 only when some of it left; nothing sent is a plain failure (each
+            // route's line is said above).
             if !r.errors.is_empty() {
-                return Err(Partial.into());
+                return Err(if r.sent > 0 {
+                    Partial.into()
+                } else {
+                    Said.into()
+                });
             }
         }
         OutboxAction::Drop { id } => {

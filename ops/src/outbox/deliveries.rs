@@ -152,16 +152,15 @@ impl Session {
                 continue;
             };
             let _ = outbox.make_due(&d.group);
-            let sent = self.retry_group(&outbox, &d, &route, &mut report)?;
-            // Sent by hand, the moment is revealed already: what the drop could not take yet
-            // follows on its own (fetch, poll, the inbox) as the recipient makes room, as after
-            // `send --now`, instead of waiting for cover-traffic slots (large ones are off by
-            // default, so held mail would wait for ever).
-            if sent > 0 {
-                outbox
-                    .set_cover(&d.group, false)
-                    .map_err(|e| Error::Io(e, self.home.outbox()))?;
-            }
+            self.retry_group(&outbox, &d, &route, &mut report)?;
+            // Sent by hand, the moment is revealed already (the attempt shows it even when it
+            // fails): what the drop could not take yet, or what failed, follows on its own
+            // (fetch, poll, the inbox, with backoff) as after `send --now`, instead of waiting
+            // for cover-traffic slots (large ones are off by default, so held mail would wait
+            // for ever and a half-sent message would stall).
+            outbox
+                .set_cover(&d.group, false)
+                .map_err(|e| Error::Io(e, self.home.outbox()))?;
         }
         self.reconcile()?;
         Ok(report)
@@ -267,23 +266,25 @@ impl Session {
             dial::Override::default(),
         )?;
         let now = self.now();
-        let before = outbox
-            .queued(route)
-            .map(|q| q.iter().filter(|e| e.group == Some(d.group)).count())
-            .unwrap_or(0);
-        match self.flush_group(outbox, &plan, &d.group, now) {
-            Ok((_, waiting)) => {
-                let sent = before.saturating_sub(waiting);
-                report.sent += sent;
-                report.waiting += waiting;
-                Ok(sent)
-            }
-            Err(e) => {
-                report.errors.push((plan.label.clone(), e.clone()));
-                self.maybe_fall_back(outbox, d, route, &plan, report)?;
-                Ok(0)
-            }
+        let count = || {
+            outbox
+                .queued(route)
+                .map(|q| q.iter().filter(|e| e.group == Some(d.group)).count())
+                .unwrap_or(0)
+        };
+        let before = count();
+        let flushed = self.flush_group(outbox, &plan, &d.group, now);
+        // What left is what the outbox no longer holds, whether or not the pass ended in an
+        // error half-way (a relay that filled up): those blobs are on the drop and count.
+        let after = count();
+        let sent = before.saturating_sub(after);
+        report.sent += sent;
+        report.waiting += after;
+        if let Err(e) = flushed {
+            report.errors.push((plan.label.clone(), e.clone()));
+            self.maybe_fall_back(outbox, d, route, &plan, report)?;
         }
+        Ok(sent)
     }
 
     /// After three failed attempts on a route, a contact who allows fallback gets the mail

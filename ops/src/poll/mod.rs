@@ -442,6 +442,10 @@ fn finish(mut tick: Tick<'_>) -> Result<PollReport> {
     tick.state.pages.retain(|r, _| own.contains(r));
     tick.report.dropping = tick.state.dropping.clone();
     tick.report.queued = tick.outbox.pending();
+    // A route that is down fails each lane that dials it (our fetch, a contact's chaff…):
+    // one line per route and cause.
+    let mut seen = std::collections::HashSet::new();
+    tick.report.errors.retain(|e| seen.insert(e.clone()));
     tick.state.errors = tick.report.errors.clone();
     let sp = state_path(tick.home);
     state::save(&sp, &tick.state).map_err(|e| Error::Io(e, sp))?;

@@ -98,10 +98,14 @@ pub(super) fn fetch(tick: &mut Tick<'_>, t: &mut Transport, dest: &Route) -> Res
     let handled = match t.delete_padded(&del_caps, &items, delete_slots) {
         Ok(n) => n,
         Err(e) => {
-            report.route_errors.push((
-                label.clone(),
-                format!("could not delete fetched blobs: {e}"),
-            ));
+            // The fixed-shape delete goes out even when the fetch failed; with nothing to
+            // delete, its failure is the fetch's (already said), not a second problem.
+            if !items.is_empty() || r.is_ok() {
+                report.route_errors.push((
+                    label.clone(),
+                    format!("could not delete fetched blobs: {e}"),
+                ));
+            }
             0
         }
     };
