@@ -37,6 +37,10 @@ pub(super) enum Job {
     },
     /// Answered once every job queued on this lane before it is done.
     Barrier(oneshot::Sender<()>),
+    /// Under disk pressure: stop appending to the lane's segment if it is less than half
+    /// alive, so the sweep can compact or remove it (a lane's open segment, up to 64 MiB,
+    /// otherwise keeps its dead blobs until it fills: on a small disk, never).
+    Seal(mpsc::SyncSender<()>),
     /// Compaction: copy these live blobs of segment `from` into the lane's segment. The
     /// answer goes over a std channel: sweeps run on plain threads (and at start-up, which
     /// may be inside an async runtime), where tokio's `blocking_recv` would panic.
@@ -104,6 +108,10 @@ impl Lane {
                     Job::Barrier(done) => {
                         let _ = done.send(());
                     }
+                    Job::Seal(done) => {
+                        self.seal_if_mostly_dead();
+                        let _ = done.send(());
+                    }
                 }
             }
             if !puts.is_empty() {
@@ -115,6 +123,19 @@ impl Lane {
             if let Some(s) = idx.segs.get_mut(&a.seg) {
                 s.active = false;
             }
+        }
+    }
+
+    fn seal_if_mostly_dead(&mut self) {
+        let Some(a) = &self.active else { return };
+        let mut idx = self.shared.write();
+        if let Some(s) = idx.segs.get_mut(&a.seg)
+            && s.size > 0
+            && s.live_bytes * 2 < s.size
+        {
+            s.active = false;
+            drop(idx);
+            self.active = None;
         }
     }
 

@@ -194,7 +194,42 @@ impl LogStore {
             StoreError::Io(e) => e,
             other => io::Error::other(other.to_string()),
         })?;
+        // Said once at start: a relay on a disk smaller than its mark refuses every put.
+        if let Ok(v) = nix::sys::statvfs::statvfs(dir) {
+            let free = v.blocks_available().saturating_mul(v.fragment_size());
+            if free < cfg.min_free_bytes {
+                tracing::warn!(
+                    "the data directory has {} MiB free, below the {} MiB --min-free-space: every put is refused until there is more room",
+                    free >> 20,
+                    cfg.min_free_bytes >> 20
+                );
+            }
+        }
         Ok(store)
+    }
+
+    /// Puts are being refused for space (free disk below the mark, or the size cap near).
+    fn under_pressure(&self) -> bool {
+        let s = &self.shared;
+        s.low_space.load(Ordering::Relaxed)
+            || s.cfg
+                .max_bytes
+                .is_some_and(|max| s.read().bytes + s.cfg.segment_bytes > max)
+    }
+
+    /// Asks every lane to seal its segment if it is mostly dead, and waits for the answers.
+    fn seal_lanes(&self) {
+        let waits: Vec<_> = self
+            .shared_lanes()
+            .iter()
+            .filter_map(|l| {
+                let (done, rx) = mpsc::sync_channel(1);
+                l.send(Job::Seal(done)).ok().map(|()| rx)
+            })
+            .collect();
+        for w in waits {
+            let _ = w.recv();
+        }
     }
 
     fn send(&self, job: Job) -> Result<(), StoreError> {
@@ -466,6 +501,9 @@ impl BlobStore for LogStore {
     fn sweep(&self) -> Result<SweepStats, StoreError> {
         let mut stats = SweepStats::default();
         self.expire(&mut stats);
+        if self.under_pressure() {
+            self.seal_lanes();
+        }
         stats.segments_compacted = self.compact()?;
         self.remove_dead(&mut stats)?;
         Ok(stats)

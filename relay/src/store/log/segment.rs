@@ -235,13 +235,26 @@ pub(super) fn mark_dead(file: &File, off: u64) -> io::Result<()> {
     file.write_all_at(&[KIND_DEAD], off + 4)
 }
 
-/// Overwrites deleted blobs' bytes once their kind byte is durably "dead", so the ciphertext
-/// does not linger until the segment goes. Not flushed: a crash leaves a dead record either
-/// way.
+/// Frees deleted blobs' bytes once their kind byte is durably "dead", so the ciphertext does
+/// not linger until the segment goes and the disk space comes back at once, whatever the
+/// segment: the range is punched out of the file (it reads as zeros; the record heads that
+/// recovery walks stay). Where the file system cannot punch holes, the bytes are overwritten
+/// with zeros instead. Not flushed: a crash leaves a dead record either way.
 pub(super) fn scrub(locs: &[(std::sync::Arc<File>, u64, u32)]) {
+    use nix::fcntl::{FallocateFlags, fallocate};
     static ZERO: [u8; SMALL] = [0u8; SMALL];
     for (file, off, len) in locs {
-        let mut at = off + HEADER as u64;
+        let start = off + HEADER as u64;
+        let punched = fallocate(
+            file.as_ref(),
+            FallocateFlags::FALLOC_FL_PUNCH_HOLE | FallocateFlags::FALLOC_FL_KEEP_SIZE,
+            start as i64,
+            i64::from(*len),
+        );
+        if punched.is_ok() {
+            continue;
+        }
+        let mut at = start;
         for _ in 0..(*len as usize / SMALL) {
             if file.write_all_at(&ZERO, at).is_err() {
                 break;

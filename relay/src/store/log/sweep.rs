@@ -1,6 +1,9 @@
 //! Sweeps of the segment store: expiring blobs past retention, compacting segments that
 //! are less than half alive, deleting segments with nothing alive, forgetting spent nonces.
-//! Together they keep disk use within about twice the live blobs plus one segment per lane.
+//! Together they keep the segment files within about twice the live blobs plus one segment
+//! per lane; the disk blocks are fewer, as deletes punch a blob's bytes out at once
+//! (`segment::scrub`). Under disk pressure a lane's open segment is sealed first when it is
+//! mostly dead, so it is compacted or removed too.
 //!
 //! Must not: drop a blob that is not expired or deleted, or touch a segment a lane is
 //! appending to.
