@@ -320,6 +320,11 @@ fn full_drop_disk_is_reported_and_nothing_is_half_written() {
         leftovers.iter().all(|n| !n.ends_with(".tmp")),
         "no temp files left: {leftovers:?}"
     );
+    // Kept, and counted as the attempt it was (it said "0 attempt(s)" beside the error).
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(&a.ok(&["outbox", "--json"])).expect("json");
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["attempts"], 1, "{items:?}");
 }
 
 /// The second bug behind the typed policy: `via = "Tor"` (capital T) used to dial direct.

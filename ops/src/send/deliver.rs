@@ -237,6 +237,15 @@ impl Session {
                 // is tried again first only if nothing was tried yet.
                 self.flush_now(copy, plan, s.error.is_none(), large, report)?;
             } else {
+                // Part of it is on the drop and the rest failed: that was an attempt (the
+                // outbox said "0 attempt(s)" beside the error) and the rest waits its backoff.
+                if let Some(e) = &s.error {
+                    let _ = Outbox::new(&self.home.outbox()).note_group_failure(
+                        &copy.group,
+                        e,
+                        copy.now,
+                    );
+                }
                 self.keep_for_retry(copy, &plan, large, report);
             }
         }
