@@ -427,3 +427,54 @@ fn an_empty_passphrase_file_variable_counts_as_unset() {
         "an explicit file beside an empty variable: {pf_err}"
     );
 }
+
+/// A fetch that stored its mail but could not delete it from the drop (it went read-only,
+/// or down) makes that delete first next time, instead of downloading everything again.
+#[test]
+fn blobs_stored_but_not_deleted_are_deleted_first_next_time_not_downloaded_again() {
+    if !is_root() {
+        eprintln!("SKIP: bind mounts need root");
+        return;
+    }
+    let t = tempdir();
+    let (a, b, drop) = pair(t.path());
+    let big = t.path().join("big.bin");
+    std::fs::write(&big, vec![5u8; 700_000]).expect("write");
+    a.ok_stdin(
+        &["send", "--to", "bob", "-a", big.to_str().expect("utf8")],
+        "x\n",
+    );
+    let on_drop = drop_files(&drop).len();
+    assert!(on_drop >= 4, "{on_drop}");
+    let mount = |args: &[&str]| {
+        std::process::Command::new("mount")
+            .args(args)
+            .arg(&drop)
+            .arg(&drop)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !mount(&["--bind"]) {
+        assert!(std::env::var_os("CI").is_none(), "CI can bind-mount");
+        eprintln!("SKIP: cannot bind-mount");
+        return;
+    }
+    let ro = std::process::Command::new("mount")
+        .args(["-o", "remount,bind,ro"])
+        .arg(&drop)
+        .status()
+        .is_ok_and(|s| s.success());
+    let (code, out, err) = b.run(&["fetch", "--json"]);
+    let _ = std::process::Command::new("umount").arg(&drop).status();
+    assert!(ro, "remount read-only");
+    assert_eq!(code, 3, "stored, not deleted: {out}{err}");
+    assert!(out.contains("could not delete"), "route_errors: {out}");
+    assert_eq!(drop_files(&drop).len(), on_drop, "all still on the drop");
+    let (code, out, err) = b.run(&["fetch", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(r["blobs"], 0, "nothing downloaded again: {r}");
+    assert_eq!(r["duplicates"], 0, "{r}");
+    assert!(drop_files(&drop).is_empty(), "deleted now");
+    assert_eq!(b.list_json(&[]).len(), 1, "shown once");
+}

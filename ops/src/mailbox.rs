@@ -81,6 +81,31 @@ impl Mailbox {
         Ok(())
     }
 
+    /// Blobs of `route` stored but not yet deleted there (a delete that failed, or a fetch
+    /// killed before it): `(capability hex, id)`. In the encrypted store, like the rest.
+    pub(crate) fn pending_deletes(
+        &mut self,
+        route: &hushpost_core::Route,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .store()?
+            .meta_get(&format!("pending-deletes:{route}"))?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// Replaces the list of [`Mailbox::pending_deletes`] of `route`.
+    pub(crate) fn set_pending_deletes(
+        &mut self,
+        route: &hushpost_core::Route,
+        items: &[(String, String)],
+    ) -> Result<()> {
+        let json = serde_json::to_string(items).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.store()?
+            .meta_set(&format!("pending-deletes:{route}"), &json)?;
+        Ok(())
+    }
+
     /// Pending contact requests.
     pub(crate) fn contact_requests(&mut self) -> Result<Vec<crate::ContactRequest>> {
         let mut reqs: Vec<crate::ContactRequest> = self

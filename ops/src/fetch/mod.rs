@@ -233,6 +233,7 @@ impl Session {
         let (caps, owners) = self.keys.capabilities(&days);
         let mut run = Run::new(label.clone());
         run.own_chaff = crate::poll::loop_hashes(&self.home)?;
+        self.delete_pending(route, transport, &caps);
         let mut first: Vec<Fetched> = Vec::new();
         Self::take_spooled(spooled, &caps, &mut first);
         let mut fetched = Ok(());
@@ -256,6 +257,15 @@ impl Session {
                     &id[spool::SPOOL_ID.len()..],
                 ));
             }
+            // Noted before the delete, so a failed one (the drop went down) is made by the
+            // next fetch before it reads: the same blobs are not downloaded again.
+            let pending: Vec<(String, String)> = deleted
+                .iter()
+                .filter_map(|(c, id)| Some((caps.get(*c)?.hex(), id.clone())))
+                .collect();
+            if !deleted.is_empty() {
+                self.inbox.mailbox.set_pending_deletes(route, &pending)?;
+            }
             if !deleted.is_empty()
                 && let Err(e) = transport.delete(&caps, &deleted)
             {
@@ -264,6 +274,9 @@ impl Session {
                     format!("could not delete fetched blobs: {e}"),
                 ));
                 break;
+            }
+            if !deleted.is_empty() {
+                self.inbox.mailbox.set_pending_deletes(route, &[])?;
             }
             if let Some(e) = failure {
                 return Err(e);
@@ -281,6 +294,30 @@ impl Session {
             Err(e) => run.report.route_errors.push((label, e.to_string())),
         }
         Ok(run.report)
+    }
+
+    /// Makes the deletes an earlier fetch of `route` could not (best effort: what stays is
+    /// fetched again and recognised as a duplicate). Capabilities of days no longer
+    /// presented are left to the drop's retention.
+    fn delete_pending(
+        &mut self,
+        route: &hushpost_core::Route,
+        transport: &mut Transport,
+        caps: &[hushpost_core::FetchCap],
+    ) {
+        let Ok(pending) = self.inbox.mailbox.pending_deletes(route) else {
+            return;
+        };
+        if pending.is_empty() {
+            return;
+        }
+        let items: Vec<(usize, String)> = pending
+            .iter()
+            .filter_map(|(c, id)| Some((caps.iter().position(|k| k.hex() == *c)?, id.clone())))
+            .collect();
+        if transport.delete(caps, &items).is_ok() {
+            let _ = self.inbox.mailbox.set_pending_deletes(route, &[]);
+        }
     }
 
     /// One pass over the drop: blobs are processed in batches bounded by count and bytes.
