@@ -40,9 +40,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         s.inbox().with_recipients(&mut rows)?;
     }
     super::print_rows(ctx, &rows);
-    if cut && !ctx.ui.json {
+    if cut {
+        // On stderr, so --json stays one array; the hint keeps the filters given.
+        let filters = format!(
+            "{}{}{}",
+            if args.sent { " --sent" } else { "" },
+            if args.unread { " --unread" } else { "" },
+            if ctx.ui.json { " --json" } else { "" }
+        );
         ctx.ui.note(format!(
-            "… and more below: `hushpost list --limit {}` shows more",
+            "… and more below: `hushpost list{filters} --limit {}` shows more, `--limit 0` all",
             args.limit.saturating_mul(2).max(1)
         ));
     }

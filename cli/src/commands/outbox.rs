@@ -90,7 +90,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if ctx.ui.json {
                 ctx.ui.json_value(&r);
             } else {
-                ctx.ui.note(format!("{} blob(s) sent", r.sent));
+                // A retry that sent nothing says only why (one line per route).
+                if r.sent > 0 || r.errors.is_empty() {
+                    ctx.ui.note(format!("{} blob(s) sent", r.sent));
+                }
                 for (route, e) in &r.errors {
                     ctx.ui
                         .error(&one_line(&format!("{route}: {e} (kept in the outbox)")));

@@ -139,7 +139,8 @@ pub(crate) fn read_body(s: &Session, initial: &str) -> Result<(String, Option<Pa
 
 /// Prints a send report: one line per recipient. Exit: 0 when every copy left or waits for
 /// a cover-traffic slot (or for the recipient to make room for the rest); 3 when some are
-/// kept in the outbox (retried later) or held or failed; 1 when none left.
+/// kept in the outbox (retried later) or held or failed, or only part of a copy reached
+/// the drop; 1 when none left.
 pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Result<()> {
     if ctx.ui.json {
         ctx.ui.json_value(r);
@@ -156,7 +157,10 @@ pub(crate) fn report(ctx: &Ctx, r: &SendReport, draft: Option<PathBuf>) -> Resul
     }
     if r.all_delivered() {
         Ok(())
-    } else if r.recipients.iter().any(|x| x.on_its_way()) {
+    } else if r.recipients.iter().any(|x| {
+        // Some of it is on the drop: partly done, the rest kept for a retry.
+        x.on_its_way() || x.delivered.as_ref().is_some_and(|d| d.on_drop > 0)
+    }) {
         Err(Partial.into())
     } else {
         // Each recipient's line said why and what happens next.
@@ -200,6 +204,12 @@ fn recipient_line(ctx: &Ctx, rec: &RecipientReport) {
             d.on_drop,
             blobs(d.blobs),
             one_line(&rec.reason)
+        )),
+        (Some(d), S::Queued) if d.on_drop > 0 => ctx.ui.error(&format!(
+            "{name}: partly sent via {}: {} of {} are on the drop; {why}",
+            d.route,
+            d.on_drop,
+            blobs(d.blobs)
         )),
         (_, S::Held) => ctx.ui.error(&format!("{name}: held, not sent: {why}")),
         _ => ctx.ui.error(&format!("{name}: not sent: {why}")),

@@ -152,15 +152,17 @@ impl Session {
                 continue;
             };
             let _ = outbox.make_due(&d.group);
-            self.retry_group(&outbox, &d, &route, &mut report)?;
-            // Sent by hand, the moment is revealed already (the attempt shows it even when it
-            // fails): what the drop could not take yet, or what failed, follows on its own
-            // (fetch, poll, the inbox, with backoff) as after `send --now`, instead of waiting
-            // for cover-traffic slots (large ones are off by default, so held mail would wait
-            // for ever and a half-sent message would stall).
-            outbox
-                .set_cover(&d.group, false)
-                .map_err(|e| Error::Io(e, self.home.outbox()))?;
+            let sent = self.retry_group(&outbox, &d, &route, &mut report)?;
+            // Sent by hand, the moment is revealed already: what the drop could not take yet
+            // follows on its own (fetch, poll, the inbox, with backoff) as after `send
+            // --now`, instead of waiting for cover-traffic slots. Held mail does so even
+            // when the attempt failed (no slot would ever take it; a half-sent message
+            // stalled); slot-queued mail that did not leave keeps its slot.
+            if sent > 0 || d.state == DeliveryState::Held {
+                outbox
+                    .set_cover(&d.group, false)
+                    .map_err(|e| Error::Io(e, self.home.outbox()))?;
+            }
         }
         self.reconcile()?;
         Ok(report)
