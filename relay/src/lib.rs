@@ -259,10 +259,16 @@ async fn housekeeping(store: Arc<dyn Admin>) {
         }
         if n.is_multiple_of(20) {
             let st = store.stats();
+            // "1 blobs in 1 MiB" read oddly for one 16 KiB blob.
+            let size = if st.bytes < 1 << 20 {
+                format!("{} KiB", st.bytes.div_ceil(1 << 10))
+            } else {
+                format!("{} MiB", st.bytes.div_ceil(1 << 20))
+            };
             tracing::info!(
-                "holding {} blobs in {} MiB",
+                "holding {} blob{} in {size}",
                 st.blobs,
-                st.bytes.div_ceil(1 << 20)
+                if st.blobs == 1 { "" } else { "s" }
             );
         }
         n += 1;
