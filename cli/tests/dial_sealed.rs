@@ -342,7 +342,7 @@ fn tui_in_namespace(seal: &Sealed, a: &Hp) {
         tmux(&[&["send-keys"][..], k].concat());
         std::thread::sleep(Duration::from_millis(150));
     }
-    wait("queued for bob");
+    wait("cover traffic) for bob");
     // Several cover ticks (mean 1 s) run while the inbox is open.
     std::thread::sleep(Duration::from_secs(4));
     tmux(&["send-keys", "q", "q"]);

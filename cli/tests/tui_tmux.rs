@@ -242,7 +242,7 @@ fn the_open_inbox_sends_queued_mail_in_its_own_cover_ticks() {
     t.keys("bob", &["Enter"]);
     t.text("bob", "Carried by a cover tick.");
     t.keys("bob", &["C-s"]);
-    t.wait_for("bob", "queued for alice");
+    t.wait_for("bob", "cover traffic) for alice");
 
     // No cron, no `hushpost poll`: the open inbox's own ticks carry it.
     let start = Instant::now();
