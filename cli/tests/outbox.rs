@@ -254,12 +254,7 @@ fn held_mail_sent_by_hand_that_fills_the_drop_halfway_follows_on_its_own() {
         eprintln!("SKIP: mounting a tiny tmpfs needs root");
         return;
     }
-    let Some(faketime) = std::fs::read_dir("/usr/lib")
-        .expect("ls /usr/lib")
-        .flatten()
-        .map(|d| d.path().join("faketime/libfaketimeMT.so.1"))
-        .find(|p| p.is_file())
-    else {
+    let Some(faketime) = faketime_lib() else {
         assert!(std::env::var_os("CI").is_none(), "CI installs faketime");
         eprintln!("SKIP: no libfaketime");
         return;

@@ -347,3 +347,15 @@ pub fn pair_on_relay(root: &Path, config: &str) -> (RelayProc, Hp, Hp) {
     }
     (relay, a, b)
 }
+
+/// libfaketime's multi-threaded library (Debian's `faketime` package), if installed.
+pub fn faketime_lib() -> Option<PathBuf> {
+    let dirs = std::fs::read_dir("/usr/lib").ok()?;
+    for d in dirs.flatten() {
+        let p = d.path().join("faketime/libfaketimeMT.so.1");
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    None
+}

@@ -58,18 +58,6 @@ pub struct Runner {
 /// The longest one command may take before it counts as hung.
 const DEADLINE: Duration = Duration::from_secs(180);
 
-/// libfaketime's multi-threaded library (Debian's `faketime` package), if installed.
-pub fn faketime_lib() -> Option<PathBuf> {
-    let dirs = std::fs::read_dir("/usr/lib").ok()?;
-    for d in dirs.flatten() {
-        let p = d.path().join("faketime/libfaketimeMT.so.1");
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    None
-}
-
 /// Any line of `text` that says a Rust program panicked.
 pub fn panic_lines(text: &str) -> Vec<String> {
     text.lines()
@@ -84,7 +72,7 @@ impl Runner {
         Runner {
             bin: assert_cmd::cargo::cargo_bin("hushpost"),
             scratch: scratch.to_path_buf(),
-            faketime: faketime_lib(),
+            faketime: crate::common::faketime_lib(),
             rss: BTreeMap::new(),
             panics: Vec::new(),
             journal: Vec::new(),

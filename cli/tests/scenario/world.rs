@@ -50,7 +50,7 @@ pub fn env() -> Option<Env> {
     if !Path::new("/usr/bin/time").is_file() {
         missing.push("/usr/bin/time (Debian: time)".into());
     }
-    if super::run::faketime_lib().is_none() {
+    if crate::common::faketime_lib().is_none() {
         missing.push("libfaketime (Debian: faketime)".into());
     }
     let ssh = crate::common::ssh::env();

@@ -257,25 +257,21 @@ impl Session {
                     &id[spool::SPOOL_ID.len()..],
                 ));
             }
-            // Noted before the delete, so a failed one (the drop went down) is made by the
-            // next fetch before it reads: the same blobs are not downloaded again.
-            let pending: Vec<(String, String)> = deleted
-                .iter()
-                .filter_map(|(c, id)| Some((caps.get(*c)?.hex(), id.clone())))
-                .collect();
             if !deleted.is_empty() {
+                // Noted before the delete, so a failed one (the drop went down) is made by
+                // the next fetch before it reads: the same blobs are not downloaded again.
+                let pending: Vec<(String, String)> = deleted
+                    .iter()
+                    .filter_map(|(c, id)| Some((caps.get(*c)?.hex(), id.clone())))
+                    .collect();
                 self.inbox.mailbox.set_pending_deletes(route, &pending)?;
-            }
-            if !deleted.is_empty()
-                && let Err(e) = transport.delete(&caps, &deleted)
-            {
-                run.report.route_errors.push((
-                    label.clone(),
-                    format!("could not delete fetched blobs: {e}"),
-                ));
-                break;
-            }
-            if !deleted.is_empty() {
+                if let Err(e) = transport.delete(&caps, &deleted) {
+                    run.report.route_errors.push((
+                        label.clone(),
+                        format!("could not delete fetched blobs: {e}"),
+                    ));
+                    break;
+                }
                 self.inbox.mailbox.set_pending_deletes(route, &[])?;
             }
             if let Some(e) = failure {
