@@ -44,14 +44,34 @@ pub fn run(home: &Home, passphrase_file: Option<&Path>) -> anyhow::Result<()> {
         std::path::PathBuf::from("/dev/null")
     };
     term::redirect_stderr(&log)?;
-    let _guard = term::Guard;
+    let guard = term::Guard;
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
-    let (store, net) = worker::spawn(
+    let workers = worker::spawn(
         home.clone(),
         passphrase_file.map(Path::to_path_buf),
         None,
         tx.clone(),
     )?;
+    let r = inbox(home, passphrase_file, &workers, tx, &rx);
+    // The terminal is the user's again while the workers finish what they are on.
+    drop(guard);
+    drop(rx);
+    workers.stop(QUIT_WAIT);
+    r
+}
+
+/// How long quitting waits for a fetch or send in flight to finish before the process
+/// exits under it (the store is crash-safe, so this only spares redoing that work).
+const QUIT_WAIT: Duration = Duration::from_secs(3);
+
+/// The UI loop, until the user quits.
+fn inbox(
+    home: &Home,
+    passphrase_file: Option<&Path>,
+    workers: &worker::Workers,
+    tx: std::sync::mpsc::Sender<Event>,
+    rx: &std::sync::mpsc::Receiver<Event>,
+) -> anyhow::Result<()> {
     let mut terminal = term::enter()?;
     term::spawn_signals(tx.clone())?;
     let input = term::spawn_input(tx)?;
@@ -70,10 +90,10 @@ pub fn run(home: &Home, passphrase_file: Option<&Path>) -> anyhow::Result<()> {
         while let Some(e) = fx.pop_front() {
             match e {
                 Effect::Store(c) => {
-                    let _ = store.send(c);
+                    let _ = workers.store.send(c);
                 }
                 Effect::Net(c) => {
-                    let _ = net.send(c);
+                    let _ = workers.net.send(c);
                 }
                 Effect::Quit => return Ok(()),
                 Effect::Editor(text) => {

@@ -607,23 +607,57 @@ impl Sink for Channels {
     }
 }
 
-/// Starts both workers; they stop when the returned senders are dropped.
+/// The two running workers: where to send them commands, and their threads.
+pub struct Workers {
+    /// To the store worker.
+    pub store: Sender<StoreCmd>,
+    /// To the net worker.
+    pub net: Sender<NetCmd>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Stops both workers: closes their channels and waits for the command each is on to
+    /// finish, at most `bound`. Returns whether both stopped. The process must not exit
+    /// while a worker is still in the store or the network (SQLCipher's and libssh2's
+    /// libcrypto would be torn down under it); a caller whose workers did not stop in time
+    /// leaves their work to the crash-safe store, as a kill would.
+    pub fn stop(self, bound: Duration) -> bool {
+        let Workers {
+            store,
+            net,
+            threads,
+        } = self;
+        drop(net);
+        drop(store);
+        let until = Instant::now() + bound;
+        while threads.iter().any(|t| !t.is_finished()) {
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        threads.into_iter().all(|t| t.join().is_ok())
+    }
+}
+
+/// Starts both workers; they stop when [`Workers::stop`] closes their channels.
 pub fn spawn(
     home: Home,
     passphrase_file: Option<PathBuf>,
     clock: Option<Arc<dyn Clock>>,
     ui: Sender<Event>,
-) -> std::io::Result<(Sender<StoreCmd>, Sender<NetCmd>)> {
+) -> std::io::Result<Workers> {
     let (store_tx, store_rx) = std::sync::mpsc::channel::<StoreCmd>();
     let (net_tx, net_rx) = std::sync::mpsc::channel::<NetCmd>();
     let mut sink = Channels {
         ui: ui.clone(),
         store: store_tx.clone(),
     };
-    std::thread::Builder::new()
+    let store_thread = std::thread::Builder::new()
         .name("hushpost-store".into())
         .spawn(move || store_loop(store_rx, sink_for(ui)))?;
-    std::thread::Builder::new()
+    let net_thread = std::thread::Builder::new()
         .name("hushpost-net".into())
         .spawn(move || {
             use std::sync::mpsc::RecvTimeoutError;
@@ -653,7 +687,11 @@ pub fn spawn(
                 next_poll = w.next_poll(next_poll);
             }
         })?;
-    Ok((store_tx, net_tx))
+    Ok(Workers {
+        store: store_tx,
+        net: net_tx,
+        threads: vec![store_thread, net_thread],
+    })
 }
 
 fn sink_for(ui: Sender<Event>) -> impl Sink {
