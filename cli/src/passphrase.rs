@@ -9,9 +9,14 @@ use secrecy::SecretString;
 use std::path::Path;
 use zeroize::Zeroizing;
 
-/// Reads a passphrase file: the first line, without its line ending.
+/// Reads a passphrase file: the first line, without its line ending; warns when others may
+/// read it.
 pub fn from_file(path: &Path) -> Result<SecretString> {
-    Ok(hushpost_ops::passphrase_from_file(path)?)
+    let pass = hushpost_ops::passphrase_from_file(path)?;
+    if let Some(w) = hushpost_ops::loose_permissions(path) {
+        eprintln!("warning: {}", one_line(&w));
+    }
+    Ok(pass)
 }
 
 /// rpassword reads and writes `/dev/tty` itself; whether stdin is a pipe does not matter.

@@ -99,6 +99,12 @@ fn unlock_once_then_lock_and_the_idle_timeout_forget_it() {
     let _locks = LockOnDrop(vec![a.home.clone(), tmp.path().join("bob")]);
     let pf = pf.to_str().expect("utf8");
     assert_eq!(id_json(&a)["keyring"]["state"], "locked");
+    // Locked, `id` says where the routes are rather than leaving them out.
+    let shown = a.ok(&["id"]);
+    assert!(
+        shown.contains("route:       (kept in the locked keyring"),
+        "{shown}"
+    );
     // Locked, with no terminal and no passphrase file: one line saying what to do.
     let (code, out, err) = no_tty(&a, &["list"]);
     assert_eq!(code, 1, "{err}");

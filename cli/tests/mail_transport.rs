@@ -686,6 +686,26 @@ fn the_password_can_live_in_the_encrypted_keyring() {
 /// that needs more mails than the account may send a day is refused with one line before
 /// anything leaves (a provider would cut it off half-way), and one within the limit
 /// arrives whole through Postfix and Dovecot.
+/// Changes `[account] max_per_day` in `hp`'s config from `from` (which must be there).
+fn set_mail_limit(hp: &Hp, from: u32, to: u32) {
+    let config = hp.home.join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let (was, now) = (
+        format!("max_per_day = {from}"),
+        format!("max_per_day = {to}"),
+    );
+    assert!(text.contains(&was), "{was} is written: {text}");
+    std::fs::write(&config, text.replace(&was, &now)).expect("config");
+}
+
+/// A 1 MB attachment (four mails of 256 KiB and some): its path and bytes.
+fn megabyte(root: &Path) -> (PathBuf, Vec<u8>) {
+    let big = root.join("big.bin");
+    let bytes: Vec<u8> = (0..1_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&big, &bytes).expect("attachment");
+    (big, bytes)
+}
+
 #[test]
 fn an_attachment_travels_as_mails_within_the_accounts_daily_limit() {
     let Some(e) = env() else { return };
@@ -693,20 +713,8 @@ fn an_attachment_travels_as_mails_within_the_accounts_daily_limit() {
     clear(&e.maildir("alice"));
     clear(&e.maildir("bob"));
     let (a, b) = pair(&e, t.path());
-    let config = a.home.join("config.toml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    assert!(
-        text.contains("max_per_day = 300"),
-        "the default is written: {text}"
-    );
-    std::fs::write(
-        &config,
-        text.replace("max_per_day = 300", "max_per_day = 3"),
-    )
-    .expect("config");
-    let big = t.path().join("big.bin");
-    let bytes: Vec<u8> = (0..1_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
-    std::fs::write(&big, &bytes).expect("attachment");
+    set_mail_limit(&a, 300, 3);
+    let (big, bytes) = megabyte(t.path());
     let path = big.to_str().expect("utf8");
     let (code, out, err) = a.run_stdin(
         &["send", "--to", "bob", "-s", "too big", "--attach", path],
@@ -725,12 +733,7 @@ fn an_attachment_travels_as_mails_within_the_accounts_daily_limit() {
     assert!(hushpost_mails(&e.maildir("bob")).is_empty(), "nothing left");
 
     // Within the limit: 700 kB is four mails.
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        text.replace("max_per_day = 3", "max_per_day = 300"),
-    )
-    .expect("config");
+    set_mail_limit(&a, 3, 300);
     let bytes = &bytes[..700_000];
     std::fs::write(&big, bytes).expect("attachment");
     let out = a.ok_stdin(
@@ -761,4 +764,37 @@ fn an_attachment_travels_as_mails_within_the_accounts_daily_limit() {
         "the attachment arrives whole over SMTP and IMAP"
     );
     assert!(hushpost_mails(&e.maildir("bob")).is_empty(), "all expunged");
+}
+
+#[test]
+fn a_fallback_to_e_mail_keeps_to_the_accounts_daily_limit() {
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    clear(&e.maildir("bob"));
+    let a = e.person(t.path(), "alice", "Alice");
+    let b = e.person(t.path(), "bob", "Bob");
+    // Bob's first route is a folder that is gone by the time Alice sends; his mailbox
+    // comes second. Alice lets a failed route fall back.
+    let gone = t.path().join("gone");
+    std::fs::create_dir(&gone).expect("mkdir");
+    let folder = format!("dir:{}", gone.display());
+    b.ok(&["route", "add", &folder]);
+    std::fs::remove_dir(&gone).expect("rmdir");
+    a.ok(&["contact", "add", "--allow-local", "bob", &b.card()]);
+    let mailbox = "mailto:bob@example.test";
+    a.ok(&["contact", "routes", "bob", &folder, mailbox]);
+    set_mail_limit(&a, 300, 3);
+    let (big, _) = megabyte(t.path());
+    let attach = format!("--attach={}", big.display());
+    let args = ["send", "--to", "bob", "-s", "big", "--fallback", &attach];
+    let (code, out, err) = a.run_stdin(&args, "see attached\n");
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("max_per_day") && err.contains(mailbox),
+        "the fallback says why e-mail was not used: {err}"
+    );
+    assert!(!out.contains("sent via mailto"), "{out}");
+    std::thread::sleep(Duration::from_millis(500));
+    let left = hushpost_mails(&e.maildir("bob"));
+    assert!(left.is_empty(), "no mail over the account's limit");
 }

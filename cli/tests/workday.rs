@@ -609,3 +609,45 @@ fn a_list_cut_at_its_limit_says_there_is_more() {
     assert!(!err.contains("more"), "nothing was cut: {err}");
     assert_eq!(b.list_json(&["--limit", "0"]).len(), 3, "0 lists all");
 }
+
+#[test]
+fn list_and_search_say_when_their_answer_was_cut() {
+    let tmp = tempdir();
+    let (a, b, _) = pair(tmp.path());
+    for n in 0..4 {
+        b.ok_stdin(
+            &["send", "--to", "alice", "--subject", &format!("lunch {n}")],
+            "where?\n",
+        );
+    }
+    a.ok(&["fetch"]);
+    let (code, out, err) = a.run(&["list", "--limit", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("lunch")).count(),
+        3,
+        "{out}"
+    );
+    assert!(
+        err.contains("more below") && err.contains("`hushpost list --limit 6`"),
+        "{err}"
+    );
+    let (_, _, err) = a.run(&["list", "--limit", "4"]);
+    assert!(!err.contains("more below"), "all four fit: {err}");
+
+    let (code, out, err) = a.run(&["search", "--json", "lunch where", "--limit", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).expect("one JSON array");
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(
+        err.contains("`hushpost search --json 'lunch where' --limit 4`"),
+        "the hint keeps the query and --json: {err}"
+    );
+    let (_, out, err) = a.run(&["search", "lunch", "--limit", "0"]);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("lunch")).count(),
+        4,
+        "{out}"
+    );
+    assert!(!err.contains("more below"), "{err}");
+}

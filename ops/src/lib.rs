@@ -40,7 +40,7 @@ pub use keys::{ContactRoute, ContactView, KeyOp, PrekeyState, ReceivingKeys};
 pub use leaks::LeakRow;
 pub use mailbox::Mailbox;
 pub use maildir::Synced;
-pub use passfile::passphrase_from_file;
+pub use passfile::{loose_permissions, passphrase_from_file};
 pub use send::{Delivery, RecipientReport, SendPhase, SendProgress, SendReport, SendRequest};
 pub use sendmail::{ClientBody, SendmailError, SendmailReport, SendmailRequest};
 pub use session::{InitOptions, Reader, Session};

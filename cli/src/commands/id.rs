@@ -97,12 +97,15 @@ fn locked(ctx: &Ctx, keyring: Keyring) -> Result<()> {
     let (name, fingerprint) = ctx.home.hint().unwrap_or_default();
     if ctx.ui.json {
         ctx.ui.json_value(&serde_json::json!({
-            "name": name, "fingerprint": fingerprint, "keyring": keyring,
+            "name": name, "fingerprint": fingerprint, "routes": null, "keyring": keyring,
         }));
     } else {
         ctx.ui.line(format!("name:        {}", one_line(&name)));
         ctx.ui
             .line(format!("fingerprint: {}", one_line(&fingerprint)));
+        // Routes are addresses: they live only inside the encrypted keyring.
+        ctx.ui
+            .line("route:       (kept in the locked keyring; `hushpost unlock` shows them)");
         ctx.ui.line(format!("keyring:     {}", keyring.line()));
     }
     Ok(())

@@ -29,29 +29,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         s.reconcile()?;
     }
     // One more than asked, to say when the list was cut (mail dated by a sender's slow
-    // clock sorts below the newest and was silently past the 50th line). 0: no limit.
-    let ask = if args.limit == 0 { 0 } else { args.limit + 1 };
-    let mut rows = s.inbox().list(ask, args.unread, args.sent)?;
-    let cut = args.limit > 0 && rows.len() > args.limit;
-    if cut {
-        rows.truncate(args.limit);
-    }
+    // clock sorts below the newest and was silently past the 50th line).
+    let mut rows = s
+        .inbox()
+        .list(super::one_more(args.limit), args.unread, args.sent)?;
+    let cut = super::cut(&mut rows, args.limit);
     if ctx.ui.json {
         s.inbox().with_recipients(&mut rows)?;
     }
     super::print_rows(ctx, &rows);
     if cut {
-        // On stderr, so --json stays one array; the hint keeps the filters given.
+        // The hint keeps the filters given.
         let filters = format!(
-            "{}{}{}",
+            "list{}{}{}",
             if args.sent { " --sent" } else { "" },
             if args.unread { " --unread" } else { "" },
             if ctx.ui.json { " --json" } else { "" }
         );
-        ctx.ui.note(format!(
-            "… and more below: `hushpost list{filters} --limit {}` shows more, `--limit 0` all",
-            args.limit.saturating_mul(2).max(1)
-        ));
+        super::more_below(ctx, &filters, args.limit);
     }
     for w in s.inbox().chain_warnings()? {
         ctx.ui.warn(&w.text);

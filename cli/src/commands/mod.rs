@@ -98,6 +98,27 @@ impl MessageRef {
 }
 
 /// Prints list rows as a table (or JSON).
+/// What to ask the store for to know whether `limit` rows were all (0: no limit).
+pub(crate) fn one_more(limit: usize) -> usize {
+    if limit == 0 { 0 } else { limit + 1 }
+}
+
+/// Cuts `rows` to `limit` (0: no limit); whether there were more.
+pub(crate) fn cut<T>(rows: &mut Vec<T>, limit: usize) -> bool {
+    let cut = limit > 0 && rows.len() > limit;
+    rows.truncate(if cut { limit } else { rows.len() });
+    cut
+}
+
+/// Says, on stderr (so `--json` stays one array), that the answer of `hushpost COMMAND`
+/// was cut at `limit` and how to see more.
+pub(crate) fn more_below(ctx: &crate::Ctx, command: &str, limit: usize) {
+    ctx.ui.note(format!(
+        "… and more below: `hushpost {command} --limit {}` shows more, `--limit 0` all",
+        limit.saturating_mul(2).max(1)
+    ));
+}
+
 pub(crate) fn print_rows(ctx: &crate::Ctx, rows: &[Listed]) {
     if ctx.ui.json {
         ctx.ui.json_value(&rows);

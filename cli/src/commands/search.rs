@@ -13,7 +13,7 @@ pub struct Args {
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
-    /// At most this many.
+    /// At most this many (0: all).
     #[arg(long, short = 'n', default_value_t = 50)]
     pub limit: usize,
 }
@@ -21,11 +21,19 @@ pub struct Args {
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut s = ctx.session()?;
-    let mut rows = s.inbox().search(&args.query, args.limit)?;
+    // One more than asked, to say when the answer was cut (as `list` does).
+    let mut rows = s.inbox().search(&args.query, super::one_more(args.limit))?;
+    let cut = super::cut(&mut rows, args.limit);
     if ctx.ui.json {
         s.inbox().with_recipients(&mut rows)?;
     }
     super::print_rows(ctx, &rows);
+    if cut {
+        // A query shlex cannot quote (a NUL byte) is left out of the hint.
+        let query = shlex::try_quote(&args.query).unwrap_or_default();
+        let json = if ctx.ui.json { " --json" } else { "" };
+        super::more_below(ctx, &format!("search{json} {query}"), args.limit);
+    }
     if rows.is_empty()
         && let Some(last) = args.query.split_whitespace().last()
     {

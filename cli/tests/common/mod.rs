@@ -35,6 +35,9 @@ impl Hp {
             .env_remove("HUSHPOST_PASSPHRASE_FILE")
             .env("NO_COLOR", "1");
         if let Some(p) = &self.pass_file {
+            // As the README asks (else every command warns that others can read it).
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
             c.env("HUSHPOST_PASSPHRASE_FILE", p);
         }
         c

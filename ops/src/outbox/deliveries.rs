@@ -299,11 +299,11 @@ impl Session {
         plan: &dial::Plan,
         report: &mut RetryReport,
     ) -> Result<()> {
-        let attempts = outbox
+        let (attempts, waiting) = outbox
             .groups()
             .ok()
-            .and_then(|g| g.get(&d.group).map(|s| s.attempts))
-            .unwrap_or(0);
+            .and_then(|g| g.get(&d.group).map(|s| (s.attempts, s.waiting)))
+            .unwrap_or((0, 0));
         if !plan.fallback || attempts < 3 {
             return Ok(());
         }
@@ -317,7 +317,11 @@ impl Session {
             .iter()
             .position(|r| r == route)
             .unwrap_or(usize::MAX - 1);
+        // An e-mail account that may not send what waits in a day is no way out either.
         let next = routes.iter().skip(at + 1).find_map(|r| {
+            if self.over_mail_budget(r, waiting as u64).is_some() {
+                return None;
+            }
             dial::plan(
                 &self.config,
                 &policy,

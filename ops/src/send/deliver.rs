@@ -95,7 +95,8 @@ impl Session {
         };
         for route in &copy.target.routes {
             let op = Operation::delivery(self.config.cover.enabled_for(route), req.now);
-            let planned = match self.over_mail_budget(route, content) {
+            let mails = content.div_ceil(envelope::LARGE as u64).max(1);
+            let planned = match self.over_mail_budget(route, mails) {
                 Some(why) => Err(why),
                 None => dial::plan(&self.config, &policy, route, contact, op, flag)
                     .map_err(|e| e.to_string()),
@@ -235,7 +236,7 @@ impl Session {
             if s.direct == 0 {
                 // Nothing of it reached this route: it may go elsewhere, whole. The route
                 // is tried again first only if nothing was tried yet.
-                self.flush_now(copy, plan, s.error.is_none(), large, report)?;
+                self.flush_now(copy, plan, s.error.is_none(), (large, s.blobs), report)?;
             } else {
                 // Part of it is on the drop and the rest failed: that was an attempt (the
                 // outbox said "0 attempt(s)" beside the error) and the rest waits its backoff.
@@ -265,7 +266,7 @@ impl Session {
         copy: &Copy<'_>,
         mut plan: Plan,
         mut try_here: bool,
-        large: bool,
+        (large, blobs): (bool, u32),
         report: &mut RecipientReport,
     ) -> Result<()> {
         let outbox = Outbox::new(&self.home.outbox());
@@ -297,7 +298,7 @@ impl Session {
                     Err(e) => report.errors.push(format!("{}: {e}", plan.label)),
                 }
             }
-            match self.next_route(copy, &plan) {
+            match self.next_route(copy, &plan, u64::from(blobs), report) {
                 Some(next) if plan.fallback => {
                     outbox
                         .move_group(&copy.group, &next.route, next.via())
@@ -369,16 +370,19 @@ impl Session {
         }
     }
 
-    /// Why a message of `content` bytes may not go over `route` when that is e-mail: every
+    /// Why a message of `mails` blobs may not go over `route` when that is e-mail: every
     /// blob is one mail, and a provider cuts off an account that sends more than its daily
-    /// limit ([account] max_per_day) half-way through a message. The count is a lower
-    /// bound (a whole 256 KiB blob per fragment), so nothing that fits is refused.
-    fn over_mail_budget(&self, route: &hushpost_core::Route, content: u64) -> Option<String> {
+    /// limit ([account] max_per_day) half-way through a message. Before sealing the count
+    /// is a lower bound (a whole 256 KiB blob per fragment), so nothing that fits is refused.
+    pub(crate) fn over_mail_budget(
+        &self,
+        route: &hushpost_core::Route,
+        mails: u64,
+    ) -> Option<String> {
         if !matches!(route, hushpost_core::Route::Mailto(_)) {
             return None;
         }
         let limit = self.config.account.as_ref()?.max_per_day;
-        let mails = content.div_ceil(envelope::LARGE as u64).max(1);
         (mails > u64::from(limit)).then(|| {
             format!(
                 "this message needs at least {mails} mails and your account sends at most {limit} a day ([account] max_per_day): send it over another route, or raise the limit if your provider allows more"
@@ -386,13 +390,25 @@ impl Session {
         })
     }
 
-    /// The plan of the contact's route after `plan`'s, for a permitted fallback.
-    fn next_route(&self, copy: &Copy<'_>, plan: &Plan) -> Option<Plan> {
+    /// The plan of the contact's route after `plan`'s, for a permitted fallback: one that
+    /// can take the copy's `blobs` (an e-mail account within its daily limit; a route it
+    /// cannot take is said in `report`).
+    fn next_route(
+        &self,
+        copy: &Copy<'_>,
+        plan: &Plan,
+        blobs: u64,
+        report: &mut RecipientReport,
+    ) -> Option<Plan> {
         let routes = &copy.target.routes;
         let at = routes.iter().position(|r| *r == plan.route)?;
         let policy = self.keys.policy();
         let contact = self.keys.contact_policy(&copy.target.name);
         routes[at + 1..].iter().find_map(|r| {
+            if let Some(why) = self.over_mail_budget(r, blobs) {
+                report.errors.push(format!("{}: {why}", r.label()));
+                return None;
+            }
             let flag = dial::Override {
                 via: None,
                 fallback: plan.fallback,
