@@ -160,7 +160,7 @@ pub fn test_login(config: &Config, stored: Option<&str>) -> Result<()> {
         crate::dial::Operation::AccountTest,
         crate::dial::Override::default(),
     )?;
-    let dial = plan.dial_options(config, stored)?;
+    let dial = plan.dial_options(config, stored, None)?;
     let (smtp, imap) = (dial.credentials.smtp.clone(), dial.credentials.imap.clone());
     mail::check_login(smtp.as_ref(), imap.as_ref(), &dial)?;
     Ok(())

@@ -57,7 +57,7 @@ impl Session {
                 Operation::Check,
                 dial::Override::default(),
             )
-            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password(), None))
             .map_err(|e| e.to_string())
             .and_then(|d| Transport::open(&r, &d).map_err(|e| e.to_string()))
             .and_then(|mut t| {

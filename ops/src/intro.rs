@@ -153,7 +153,13 @@ impl Session {
                 Operation::Intro,
                 dial::Override::default(),
             )
-            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .and_then(|p| {
+                p.dial_options(
+                    &self.config,
+                    self.keys.mail_password(),
+                    Some(&self.home.data_dir),
+                )
+            })
             .and_then(|d| Ok(Transport::open(route, &d)?))
             .and_then(|mut t| Ok(t.put(&tag, &sealed.blobs[0], PutOptions { intro: true })?));
             match r {

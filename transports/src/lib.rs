@@ -208,10 +208,12 @@ pub struct PageState {
     /// The large blob in progress, if any.
     #[serde(default)]
     pub partial: Option<PartialBlob>,
-    /// Drops listed by name (SSH): the last name handed over; the next page starts after
-    /// it, and wraps around once the listing is exhausted.
+    /// More was waiting when the last page filled (SSH: slot files still to read).
     #[serde(default)]
     pub after: Option<String>,
+    /// The SSH drop's slot files ([`ssh::slots`]).
+    #[serde(default)]
+    pub slots: ssh::slots::Slots,
 }
 
 /// A position in a relay mailbox.
@@ -308,6 +310,9 @@ pub struct DialOptions {
     pub timeout_secs: u64,
     /// Credentials for routes we own (SSH key, mail accounts): see each transport.
     pub credentials: Credentials,
+    /// Where a transport may keep small state of its own between runs (the SSH drop's
+    /// slot counters); `None`: it keeps none.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 /// Local credentials a transport may need. Never part of a card.

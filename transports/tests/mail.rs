@@ -734,6 +734,7 @@ fn through_a_socks5_proxy_with_the_name_unresolved() {
             imap: Some(imap),
             ..Credentials::default()
         },
+        state_dir: None,
     };
     let mut d = mail_drop(&route(), &dial).expect("open");
     let c = cap();

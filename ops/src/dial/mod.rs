@@ -303,14 +303,17 @@ impl Plan {
     /// The transport options for this plan: the proxy with fresh random SOCKS credentials
     /// (Tor's IsolateSOCKSAuth gives the operation its own circuit) and only the granted
     /// credentials. A mail password command runs here, i.e. only when a mail server is about
-    /// to be used; `stored_mail_password` is the keyring's copy, when unlocked.
+    /// to be used; `stored_mail_password` is the keyring's copy, when unlocked. `state_dir`
+    /// is where the transport may keep its own state (the data folder; `None` for checks).
     pub fn dial_options(
         &self,
         config: &Config,
         stored_mail_password: Option<&str>,
+        state_dir: Option<&std::path::Path>,
     ) -> Result<DialOptions> {
         let mut dial = DialOptions {
             timeout_secs: config.network.timeout_secs,
+            state_dir: state_dir.map(std::path::Path::to_path_buf),
             ..DialOptions::default()
         };
         if let Network::Tor { proxy } = &self.network {

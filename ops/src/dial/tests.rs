@@ -393,8 +393,8 @@ fn dial_options_carry_fresh_isolation_and_only_granted_credentials() {
         o(None),
     )
     .expect("plan");
-    let a = p.dial_options(&cfg, None).expect("dial");
-    let b = p.dial_options(&cfg, None).expect("dial");
+    let a = p.dial_options(&cfg, None, None).expect("dial");
+    let b = p.dial_options(&cfg, None, None).expect("dial");
     assert_eq!(a.proxy.as_deref(), Some("socks5h://127.0.0.1:9050"));
     assert!(
         a.isolation.is_some() && a.isolation != b.isolation,
@@ -410,7 +410,7 @@ fn dial_options_carry_fresh_isolation_and_only_granted_credentials() {
     };
     let p = plan(&cfg, &policy, &theirs, c(None), Operation::Fetch, o(None)).expect("plan");
     assert!(
-        p.dial_options(&cfg, None)
+        p.dial_options(&cfg, None, None)
             .expect("dial")
             .credentials
             .ssh_key_file

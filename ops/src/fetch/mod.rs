@@ -148,7 +148,13 @@ impl Session {
                 Operation::Fetch,
                 dial::Override::default(),
             )
-            .and_then(|p| p.dial_options(&self.config, self.keys.mail_password()))
+            .and_then(|p| {
+                p.dial_options(
+                    &self.config,
+                    self.keys.mail_password(),
+                    Some(&self.home.data_dir),
+                )
+            })
             .and_then(|d| Ok(Transport::open(&route, &d)?));
             match opened {
                 Ok(mut t) => {

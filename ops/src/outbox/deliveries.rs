@@ -376,7 +376,11 @@ impl Session {
             return;
         }
         let opened = plan
-            .dial_options(&self.config, self.keys.mail_password())
+            .dial_options(
+                &self.config,
+                self.keys.mail_password(),
+                Some(&self.home.data_dir),
+            )
             .and_then(|d| Ok(hushpost_transports::Transport::open(route, &d)?));
         match opened {
             Ok(mut t) => {

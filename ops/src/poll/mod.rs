@@ -354,7 +354,7 @@ fn run_dest(tick: &mut Tick<'_>, mut session: Option<&mut Session>, dest: &Route
     let opened = dest_plan(tick, dest)
         .and_then(|p| {
             let stored = session.as_deref().and_then(|s| s.keys.mail_password());
-            p.dial_options(&tick.config, stored)
+            p.dial_options(&tick.config, stored, Some(&tick.home.data_dir))
         })
         .and_then(|d| Ok(Transport::open(dest, &d)?));
     let mut t = match opened {

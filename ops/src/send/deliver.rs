@@ -254,7 +254,11 @@ impl Session {
     }
 
     pub(super) fn open_transport(&self, plan: &Plan) -> Result<Transport> {
-        let dial = plan.dial_options(&self.config, self.keys.mail_password())?;
+        let dial = plan.dial_options(
+            &self.config,
+            self.keys.mail_password(),
+            Some(&self.home.data_dir),
+        )?;
         Ok(Transport::open(&plan.route, &dial)?)
     }
 

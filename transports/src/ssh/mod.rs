@@ -11,6 +11,9 @@
 //! A blob is written as `<tag hex>.<16 random hex>.tmp`, fsynced, closed and renamed to
 //! `<tag hex>.<16 random hex>`, so a reader never sees half a blob. Nothing dials in
 //! [`SshDrop::new`]; one session per login is opened on first use and reused for the run.
+//! Cover ticks (`fetch_page`) and senders that keep counters write small blobs into slot
+//! files instead, so every tick looks the same on the wire: see [`slots`].
+//!
 //! Must not: log or print tags, capabilities, keys or file names.
 
 use crate::socks::{Proxy, pct_decode};
@@ -25,6 +28,8 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use zeroize::Zeroizing;
+
+pub mod slots;
 
 /// The largest blob a drop holds (the large bucket). Anything bigger is read only this far
 /// plus one byte, so the receiver refuses it without us holding a huge file in memory.
@@ -131,9 +136,10 @@ enum Role {
 /// One logged-in SFTP session.
 struct Conn {
     sess: Session,
-    /// Always `Some` until dropped: the SFTP channel must close before the session says
-    /// goodbye, or libssh2 waits a full timeout for a reply that cannot come.
+    /// Always `Some` until dropped.
     sftp: Option<Sftp>,
+    /// The session's socket, to end it under libssh2 (see the `Drop`).
+    tcp: Option<TcpStream>,
 }
 
 impl Conn {
@@ -144,10 +150,18 @@ impl Conn {
 
 impl std::ops::Drop for Conn {
     fn drop(&mut self) {
-        drop(self.sftp.take());
+        // Goodbye without closing the SFTP channel first: closing it races the server's
+        // subsystem exit, which sends an `exit-status` or not by timing, so the session's
+        // last bytes differ from one run to the next (a cover tick must not). After the
+        // DISCONNECT the socket is shut, so libssh2's channel close fails at once rather
+        // than waiting for an answer that cannot come.
         let _ = self
             .sess
             .disconnect(Some(ssh2::DisconnectCode::ByApplication), "bye", None);
+        if let Some(t) = self.tcp.take() {
+            let _ = t.shutdown(std::net::Shutdown::Both);
+        }
+        drop(self.sftp.take());
     }
 }
 
@@ -162,6 +176,8 @@ pub struct SshDrop {
     dial: Box<DialOptions>,
     sender: Option<Conn>,
     owner: Option<Conn>,
+    /// A slot file of ours the last page read, for a tick's padding writes.
+    scratch: Option<Tag>,
 }
 
 impl std::fmt::Debug for SshDrop {
@@ -288,6 +304,7 @@ impl SshDrop {
             dial: Box::new(dial.clone()),
             sender: None,
             owner: None,
+            scratch: None,
         })
     }
 
@@ -374,6 +391,7 @@ impl SshDrop {
         let _ = tcp.set_nodelay(true);
         let mut sess = Session::new()
             .map_err(|e| TransportError::Protocol(self.label(), e.message().into()))?;
+        let kept = tcp.try_clone().ok();
         sess.set_tcp_stream(tcp);
         sess.set_timeout(u32::try_from(self.timeout().as_millis()).unwrap_or(u32::MAX));
         let _ = sess.method_pref(ssh2::MethodType::HostKey, HOSTKEY_PREFS);
@@ -407,6 +425,7 @@ impl SshDrop {
         Ok(Conn {
             sess,
             sftp: Some(sftp),
+            tcp: kept,
         })
     }
 
@@ -571,6 +590,9 @@ impl SshDrop {
     }
 }
 
+/// Our blobs in a listing: `(capability index, name)`.
+type Listing = Vec<(usize, String)>;
+
 /// The name of one directory entry as the server listed it (any bytes; not UTF-8 is made
 /// lossy, and such a name then simply fails [`parse_name`]).
 pub(crate) fn entry_name(p: &Path) -> Option<String> {
@@ -578,9 +600,9 @@ pub(crate) fn entry_name(p: &Path) -> Option<String> {
 }
 
 impl SshDrop {
-    /// Our blobs in the folder, `(capability index, name)`; clears senders' uploads to our
-    /// tags that died half-way long ago.
-    fn listing(&mut self, caps: &[FetchCap]) -> Result<Vec<(usize, String)>> {
+    /// Our blobs in the folder, `(capability index, name)`, and every name listed; clears
+    /// senders' uploads to our tags that died half-way long ago.
+    fn listing(&mut self, caps: &[FetchCap]) -> Result<(Listing, Vec<String>)> {
         let tags: std::collections::HashSet<Tag> = caps.iter().map(FetchCap::tag).collect();
         let entries = self.list()?;
         let now = now_secs();
@@ -592,11 +614,8 @@ impl SshDrop {
                 let _ = c.sftp().unlink(&self.path_of(name));
             }
         }
-        Ok(crate::ours(
-            caps,
-            entries.into_iter().map(|(n, _)| n),
-            parse_name,
-        ))
+        let names: Vec<String> = entries.into_iter().map(|(n, _)| n).collect();
+        Ok((crate::ours(caps, names.iter().cloned(), parse_name), names))
     }
 }
 
@@ -637,17 +656,28 @@ impl DeadDrop for SshDrop {
         } else {
             Role::Owner
         };
+        if self.put_slot(role, tag, blob)? {
+            return Ok(());
+        }
         self.put_as(role, tag, blob)
     }
 
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {
-        let mine = self.listing(caps)?;
-        crate::hand_over(mine, |name| self.read_blob(name), sink)
+        let (mine, names) = self.listing(caps)?;
+        let mut stopped = false;
+        crate::hand_over(mine, |name| self.read_blob(name), &mut |f| {
+            let flow = sink(f);
+            stopped = flow == Flow::Stop;
+            flow
+        })?;
+        if !stopped {
+            self.slot_scan(caps, &names, sink)?;
+        }
+        Ok(())
     }
 
-    /// At most `slots` blobs, going round the folder in name order from where the last
-    /// page stopped, so a full folder is read over several ticks and nothing kept in it
-    /// (pieces of a message not complete yet) starves what comes after.
+    /// The fixed-shape page of a cover tick: the slot files (see [`slots`]); `slots`
+    /// slot reads.
     fn fetch_page(
         &mut self,
         caps: &[FetchCap],
@@ -655,23 +685,27 @@ impl DeadDrop for SshDrop {
         state: &mut PageState,
         sink: &mut dyn FnMut(Fetched) -> Flow,
     ) -> Result<()> {
-        let mut mine = self.listing(caps)?;
-        mine.sort_by(|a, b| a.1.cmp(&b.1));
-        let from = state
-            .after
-            .as_ref()
-            .map_or(0, |after| mine.partition_point(|(_, n)| n <= after));
-        mine.rotate_left(from);
-        mine.truncate(slots);
-        state.after = if mine.len() < slots {
-            None
-        } else {
-            mine.last().map(|(_, n)| n.clone())
-        };
-        crate::hand_over(mine, |name| self.read_blob(name), sink)
+        self.slot_page(caps, slots, state, sink)
+    }
+
+    /// Clears taken slots with exactly `slots` writes (files of their own are removed).
+    fn delete_padded(
+        &mut self,
+        caps: &[FetchCap],
+        items: &[(usize, String)],
+        slots: usize,
+    ) -> Result<usize> {
+        self.wipe_padded(caps, items, slots)
     }
 
     fn delete(&mut self, caps: &[FetchCap], items: &[(usize, String)]) -> Result<()> {
+        for (cap, id) in items {
+            if let Some((tag, n)) = slots::parse_slot_id(id)
+                && caps.get(*cap).is_some_and(|c| c.opens(&tag))
+            {
+                self.wipe_slot(&tag, n)?;
+            }
+        }
         for name in crate::deletable(caps, items, parse_name) {
             let path = self.path_of(name);
             let conn = self.conn(Role::Owner)?;
