@@ -1,7 +1,8 @@
 //! Cover traffic on an SSH drop whose sender holds only the drop key (the common case: Bob
 //! may write into Alice's drop, never list or read it). Bob's chaff for Alice is sealed to
-//! Alice, so her fetch takes it like mail and deletes it unseen: nothing piles up in her
-//! drop, and every poll on both sides is healthy (exit 0), over the real loopback sshd.
+//! Alice, so her fetch takes it like mail and clears it unseen (a slot of her slot files,
+//! or a file of its own): nothing piles up in her drop, and every poll on both sides is
+//! healthy (exit 0), over the real loopback sshd.
 #![allow(
     clippy::disallowed_methods,
     reason = "test fixtures are throw-away files"
@@ -54,7 +55,7 @@ fn chaff_from_a_drop_key_sender_never_accumulates_and_polls_exit_0() {
             let (code, out, err) = hp.run(&["-v", "poll"]);
             assert_eq!(code, 0, "{who}'s poll at tick {tick}: {out}{err}");
         }
-        counts.push(files(&dir).len());
+        counts.push(blobs_in(&dir));
     }
     // Each tick Bob's lane puts one chaff into Alice's drop and Alice's loop puts one of
     // hers; her next fetch takes both. Nothing is left but the blobs of the last tick.

@@ -182,10 +182,23 @@ fn ssh_ticks_are_byte_identical_whether_idle_queued_or_draining_a_full_drop() {
         (TICKS + extra).min(20),
         "one queued message left per tick ({extra} more polls)"
     );
-    // Nothing of it is left lying in Alice's drop but her slot files.
+    // Nothing of it is left lying in Alice's drop: no file of its own, no slot uncleared
+    // but what her last tick's loop put there.
     let loose: Vec<String> = files(&b.alice_dir)
         .into_iter()
         .filter(|f| !f.ends_with(".slots"))
         .collect();
     assert!(loose.is_empty(), "{loose:?}");
+    assert!(blobs_in(&b.alice_dir) <= 1, "{}", blobs_in(&b.alice_dir));
+
+    // An explicit fetch reads the slot files too, and clears what it took; the next tick
+    // does not take it again.
+    b.bob
+        .ok_stdin(&["send", "--to", "alice", "--now", "-s", "by hand"], "hi\n");
+    let out = b.alice.ok(&["fetch"]);
+    assert!(out.contains("1 new message"), "{out}");
+    b.alice.ok(&["poll"]);
+    let got = b.alice.list_json(&[]);
+    let by_hand = got.iter().filter(|m| m["subject"] == "by hand").count();
+    assert_eq!((got.len(), by_hand), (21, 1), "{got:?}");
 }

@@ -127,6 +127,24 @@ pub fn files(dir: &Path) -> Vec<String> {
     v
 }
 
+/// Blobs lying in an SSH drop, cleared ones not counted: files of their own, and the slots
+/// of the owner's slot files that still begin with an age header.
+pub fn blobs_in(dir: &Path) -> usize {
+    files(dir)
+        .iter()
+        .map(|f| {
+            if !f.ends_with(".slots") {
+                return 1;
+            }
+            let bytes = std::fs::read(dir.join(f)).expect("slot file");
+            bytes
+                .chunks(16_384)
+                .filter(|c| c.starts_with(b"age-encryption.org/v1\n"))
+                .count()
+        })
+        .sum()
+}
+
 pub fn fingerprint_hex(hp: &Hp) -> String {
     let v: serde_json::Value = serde_json::from_str(&hp.ok(&["id", "--json"])).expect("json");
     v["fingerprint_hex"].as_str().expect("fp").to_string()

@@ -274,12 +274,24 @@ pub(crate) fn exposure(r: &SshRoute, u: crate::Usage) -> crate::Exposure {
             "the SSH host: the login and IP address of each side, per-file times and fixed sizes; not content",
         ),
     );
-    // SFTP answers a directory listing and each read in its own packets, so the size of
-    // a fetch follows how much waits in the drop; a relay page has one fixed shape.
-    e.network = format!(
-        "{}; the size of each fetch (how many files the drop lists and you read)",
-        e.network
-    );
+    if u.cover {
+        // Cover ticks go through the slot files: the same requests and sizes every tick.
+        e.network = format!(
+            "{}; every cover tick the same size (an explicit fetch lists the folder, and its size follows what waits there)",
+            e.network
+        );
+        e.operator = format!(
+            "{}; which of your slot files get written, and when",
+            e.operator
+        );
+    } else {
+        // SFTP answers a directory listing and each read in its own packets, so the size
+        // of a fetch follows how much waits in the drop.
+        e.network = format!(
+            "{}; the size of each fetch (how many files the drop lists and you read)",
+            e.network
+        );
+    }
     e
 }
 
