@@ -99,7 +99,15 @@ impl Session {
                     self,
                     "me (receiving)".into(),
                     p,
-                    "every contact holding your card can post to you (up to the drop's quota)",
+                    match r {
+                        hushpost_core::Route::Https(_) => {
+                            "every contact holding your card can post to you (up to the relay's quota)"
+                        }
+                        hushpost_core::Route::Mailto(_) => {
+                            "every contact holding your card can mail you (up to your provider's limits)"
+                        }
+                        _ => "every contact holding your card can post to you (up to the disk's free space)",
+                    },
                     String::new(),
                 ));
             }

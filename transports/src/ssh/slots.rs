@@ -42,10 +42,12 @@ use std::path::{Path, PathBuf};
 /// One slot: a small blob.
 pub(crate) const SLOT: usize = hushpost_core::envelope::SMALL;
 /// Slots in one file besides the scratch slot (one file per tag, i.e. per pair and day).
-pub(crate) const SENDER_SLOTS: u32 = 255;
-/// The first of the owner's loop slots: a sender fills 1..LOOP_FROM.
-pub(crate) const LOOP_FROM: u32 = 200;
-/// The length of a slot file: the scratch slot, the 255 slots, and one slot of tail, so
+pub(crate) const SENDER_SLOTS: u32 = 1535;
+/// The first of the owner's loop slots: a sender fills 1..LOOP_FROM, enough for a cover
+/// tick every 2 minutes all day and mail besides; the loop, spread over the day's
+/// capabilities, has the other 336.
+pub(crate) const LOOP_FROM: u32 = 1200;
+/// The length of a slot file: the scratch slot, the 1,535 slots, and one slot of tail, so
 /// that libssh2's read-ahead past a slot never meets the end of the file (a short answer
 /// would be a shorter tick).
 pub(crate) const FILE_LEN: u64 = SLOT as u64 * (2 + SENDER_SLOTS as u64);
@@ -134,11 +136,13 @@ pub struct SlotFile {
     /// The last read of its next slot found a blob: read it first.
     #[serde(default)]
     pub streak: bool,
+    /// Our loop counter for this file at the last look (a change since: our own put).
+    #[serde(default)]
+    pub loop_seen: u32,
     /// The lowest of our own loop slots read back (0: none yet).
     #[serde(default)]
     pub top: u32,
-    /// Its mtime changed at the last look. A write in the same second after a look leaves
-    /// the mtime as it was, so a file stays hot for the tick after a change.
+    /// Its mtime moved at the last look, or was too close to the look before to tell.
     #[serde(default)]
     pub changed: bool,
     /// When a tick last presented its capability.
@@ -309,34 +313,47 @@ impl SshDrop {
     /// of capabilities no tick presented for [`RETIRE_SECS`].
     fn survey(&mut self, tags: &[Tag], slots: &mut Slots) -> Result<()> {
         let now = now_secs();
+        let mut seen: Vec<(Tag, Option<u64>)> = Vec::with_capacity(tags.len());
         for tag in tags {
             let path = self.path_of(&file_name(tag));
-            let st = self.owner_conn()?.sftp().stat(&path);
-            let entry = slots.files.entry(tag.hex()).or_default();
-            entry.seen = now;
-            match st {
-                Ok(st) => {
-                    let m = st.mtime.unwrap_or(0);
-                    let changed = m != entry.mtime;
-                    // A write in the second of this look may not have moved the mtime:
-                    // a file written that recently stays hot (by our clock; a server
-                    // clock behind ours leaves such a blob to the sweep).
-                    let recent = m + 2 >= now;
-                    entry.hot |= changed || entry.changed || recent;
-                    entry.changed = changed;
-                    entry.mtime = m;
-                }
+            match self.owner_conn()?.sftp().stat(&path) {
+                Ok(st) => seen.push((*tag, Some(st.mtime.unwrap_or(0)))),
                 Err(e) => match fail_of(&e) {
                     Fail::Status(FX_NO_SUCH_FILE) => {
-                        *entry = SlotFile {
-                            seen: now,
-                            ..SlotFile::default()
-                        };
-                        self.lay_out(&path)?;
+                        let m = self.lay_out(&path)?;
+                        slots.files.insert(
+                            tag.hex(),
+                            SlotFile {
+                                mtime: m,
+                                seen: now,
+                                ..SlotFile::default()
+                            },
+                        );
+                        seen.push((*tag, None));
                     }
                     f => return Err(self.error(Role::Owner, Op::List, f)),
                 },
             }
+        }
+        // The server's time at the end of the last tick: when our padding wrote into the
+        // scratch file. SFTP mtimes are whole seconds, so a file whose mtime was that close
+        // to our last look may have been written again in the same second, unseen: such a
+        // file is looked into as if it had changed.
+        let scratch = Self::scratch_of(tags);
+        let last_end = seen
+            .iter()
+            .find(|(t, _)| Some(*t) == scratch)
+            .and_then(|(_, m)| *m);
+        for (tag, m) in seen {
+            let (Some(m), Some(entry)) = (m, slots.files.get_mut(&tag.hex())) else {
+                continue;
+            };
+            let moved = m != entry.mtime;
+            let unsure = last_end.is_some_and(|end| entry.mtime + 1 >= end);
+            entry.hot |= moved || unsure;
+            entry.changed = moved;
+            entry.mtime = m;
+            entry.seen = now;
         }
         let gone: Vec<String> = slots
             .files
@@ -359,9 +376,10 @@ impl SshDrop {
     }
 
     /// Creates one slot file: sparse, [`FILE_LEN`] bytes, writable by the drop's group.
-    fn lay_out(&mut self, path: &Path) -> Result<()> {
+    /// Returns its mtime, the baseline a sender's first write moves.
+    fn lay_out(&mut self, path: &Path) -> Result<u64> {
         let conn = self.owner_conn()?;
-        let r = (|| -> Result<(), Fail> {
+        let r = (|| -> Result<u64, Fail> {
             let mut f = conn
                 .sftp()
                 .open_mode(
@@ -380,7 +398,9 @@ impl SshDrop {
                 mtime: None,
             })
             .map_err(|e| fail_of(&e))?;
-            f.close().map_err(|e| fail_of(&e))
+            let mtime = f.stat().map_err(|e| fail_of(&e))?.mtime.unwrap_or(0);
+            f.close().map_err(|e| fail_of(&e))?;
+            Ok(mtime)
         })();
         r.map_err(|f| self.error(Role::Owner, Op::Write, f))
     }
@@ -448,6 +468,11 @@ impl SshDrop {
         }
     }
 
+    /// The file whose scratch slot pads a tick's wipes: the same one all day.
+    fn scratch_of(tags: &[Tag]) -> Option<Tag> {
+        tags.iter().min_by_key(|t| t.0).copied()
+    }
+
     /// The slots this tick reads: the next slot of every hot file first, then our loop's
     /// chaff that is out (`loops`: the counter file), then the sweep.
     fn choose(
@@ -456,7 +481,7 @@ impl SshDrop {
         loops: &BTreeMap<String, (u32, u64)>,
         reads: usize,
     ) -> Vec<(Tag, u32)> {
-        let file = |t: &Tag| slots.files.get(&t.hex()).cloned().unwrap_or_default();
+        let file_of = |s: &Slots, t: &Tag| s.files.get(&t.hex()).cloned().unwrap_or_default();
         // Our loop's chaff that is out, one per file: at most one a tick is put.
         let mut chosen: Vec<(Tag, u32)> = Vec::new();
         for t in tags {
@@ -466,26 +491,51 @@ impl SshDrop {
                     if e.0 == u32::MAX { LOOP_FROM - 1 } else { e.0 }
                 });
             // Loop slots are written from the top down: those above `written` are out.
-            let next = match file(t).top {
+            let next = match file_of(slots, t).top {
                 0 => Some(SENDER_SLOTS),
                 top => Lane::Loop.after(top),
             };
-            if let Some(n) = next.filter(|n| *n > written && chosen.len() < reads) {
+            if let Some(n) = next.filter(|n| *n > written && chosen.len() + 1 < reads.max(2)) {
                 chosen.push((*t, n));
             }
         }
-        // Then the next slot of hot files, those whose last read found a blob first.
-        let mut hot: Vec<(bool, Tag, u32)> = tags
-            .iter()
-            .filter(|t| file(t).hot)
-            .filter_map(|t| {
-                Lane::Sender
-                    .after(file(t).low)
-                    .map(|n| (!file(t).streak, *t, n))
-            })
-            .collect();
-        hot.sort_by_key(|h| h.0);
-        let room = reads.saturating_sub(chosen.len());
+        // Then the next slot of hot files: those whose last read found a blob first, then
+        // those that changed for a reason other than our own writes (the scratch file's
+        // padding, our loop's put), then the rest (our own writes; mtimes too close to the
+        // last look to tell).
+        let scratch = Self::scratch_of(tags);
+        let mut hot: Vec<(u8, Tag, u32)> = Vec::new();
+        for t in tags {
+            let f = file_of(slots, t);
+            let ours_now = loops.get(&counter_key(t, Lane::Loop)).map_or(0, |e| e.0);
+            let explained = Some(*t) == scratch || ours_now != f.loop_seen;
+            if let Some(e) = slots.files.get_mut(&t.hex()) {
+                e.loop_seen = ours_now;
+            }
+            let rank = match (f.streak, f.changed && !explained) {
+                (true, _) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+            };
+            // A file on a streak may hold more than one new blob: its next slots in turn.
+            let mut n = f.low;
+            for _ in 0..if rank == 0 { reads } else { 1 } {
+                match Lane::Sender.after(n).filter(|_| f.hot) {
+                    Some(next) => {
+                        hot.push((rank, *t, next));
+                        n = next;
+                    }
+                    None => break,
+                }
+            }
+        }
+        // Within a rank, the file written last first.
+        hot.sort_by_key(|h| (h.0, std::cmp::Reverse(file_of(slots, &h.1).mtime)));
+        // One read a tick is kept for the sweep (given two or more): a file whose write
+        // fell in the second of our last look is not seen to change, and hot files that
+        // keep losing must not starve it.
+        let keep = usize::from(reads > 1);
+        let room = reads.saturating_sub(chosen.len() + keep);
         chosen.extend(hot.into_iter().take(room).map(|(_, t, n)| (t, n)));
         // The sweep goes over every file's taken slots (and the next one), in tag order so
         // that it is the same round whatever order this tick's list came in.
@@ -493,7 +543,7 @@ impl SshDrop {
         order.sort_by_key(|t| t.0);
         let spans: Vec<u64> = order
             .iter()
-            .map(|t| u64::from(file(t).low.min(LOOP_FROM - 2)) + 1)
+            .map(|t| u64::from(file_of(slots, t).low.min(LOOP_FROM - 2)) + 1)
             .collect();
         let round: u64 = spans.iter().sum::<u64>().max(1);
         while chosen.len() < reads && !order.is_empty() {
@@ -526,7 +576,7 @@ impl SshDrop {
         // More than one page of hot files: not the whole mailbox was seen.
         state.after = slots.files.values().any(|f| f.hot).then(String::new);
         state.slots = slots;
-        self.scratch = tags.first().copied();
+        self.scratch = Self::scratch_of(&tags);
         r
     }
 
@@ -672,98 +722,4 @@ impl SshDrop {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slots_are_told_apart_by_their_first_and_last_bytes() {
-        let mut b = vec![0u8; SLOT];
-        assert_eq!(classify(&b), Slot::Empty);
-        b[..MAGIC.len()].copy_from_slice(MAGIC);
-        assert_eq!(classify(&b), Slot::Writing, "the end is not there yet");
-        b[SLOT - 1] = 7;
-        assert_eq!(classify(&b), Slot::Blob);
-        b[..WIPE].fill(0);
-        assert_eq!(classify(&b), Slot::Cleared);
-        let mut junk = vec![0u8; SLOT];
-        junk[0] = b'x';
-        assert_eq!(
-            classify(&junk),
-            Slot::Blob,
-            "junk is taken, so it is cleared"
-        );
-    }
-
-    #[test]
-    fn slot_ids_parse_strictly() {
-        let t = Tag([7; 32]);
-        assert_eq!(parse_slot_id(&slot_id(&t, 3)), Some((t, 3)));
-        for bad in [
-            "x.slots#1",
-            &slot_id(&t, 0),
-            &format!("{}.slots#256", t.hex()),
-        ] {
-            assert_eq!(parse_slot_id(bad), None, "{bad}");
-        }
-        assert_eq!(super::super::parse_name(&slot_id(&t, 3)), None);
-        assert_eq!(super::super::parse_name(&file_name(&t)), None);
-    }
-
-    #[test]
-    fn the_loop_is_read_back_where_its_counter_says_and_never_meets_the_sender() {
-        let t = Tag([3; 32]);
-        let mut s = Slots::default();
-        s.files.insert(t.hex(), SlotFile::default());
-        let mut loops = BTreeMap::new();
-        assert!(
-            SshDrop::choose(&[t], &mut s, &loops, 1)[0].1 < LOOP_FROM,
-            "nothing of the loop is out: the sweep"
-        );
-        // Two loop blobs out (255 and 254 written; next is 253).
-        loops.insert(counter_key(&t, Lane::Loop), (253, 0));
-        assert_eq!(SshDrop::choose(&[t], &mut s, &loops, 1), vec![(t, 255)]);
-        s.files.get_mut(&t.hex()).expect("file").top = 255;
-        assert_eq!(SshDrop::choose(&[t], &mut s, &loops, 1), vec![(t, 254)]);
-        s.files.get_mut(&t.hex()).expect("file").top = 254;
-        assert!(SshDrop::choose(&[t], &mut s, &loops, 1)[0].1 < LOOP_FROM);
-        // The lanes end where the other begins.
-        assert_eq!(Lane::Sender.after(LOOP_FROM - 1), None);
-        assert_eq!(Lane::Loop.after(LOOP_FROM), None);
-        assert_eq!(Lane::Loop.after(Lane::Loop.first()), Some(SENDER_SLOTS - 1));
-    }
-
-    #[test]
-    fn the_sweep_covers_every_taken_slot_and_hot_files_come_first() {
-        let (a, b) = (Tag([1; 32]), Tag([2; 32]));
-        let mut s = Slots::default();
-        s.files.insert(
-            a.hex(),
-            SlotFile {
-                low: 2,
-                ..SlotFile::default()
-            },
-        );
-        s.files.insert(
-            b.hex(),
-            SlotFile {
-                low: 0,
-                hot: true,
-                ..SlotFile::default()
-            },
-        );
-        let first = SshDrop::choose(&[a, b], &mut s, &BTreeMap::new(), 2);
-        assert_eq!(first[0], (b, 1), "the hot file's next slot first");
-        let mut seen = std::collections::BTreeSet::new();
-        for _ in 0..8 {
-            for p in SshDrop::choose(&[b, a], &mut s, &BTreeMap::new(), 2)
-                .into_iter()
-                .skip(1)
-            {
-                seen.insert(p);
-            }
-        }
-        for want in [(a, 1), (a, 2), (a, 3), (b, 1)] {
-            assert!(seen.contains(&want), "{want:?} in {seen:?}");
-        }
-    }
-}
+mod tests;
