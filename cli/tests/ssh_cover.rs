@@ -115,3 +115,27 @@ fn a_new_pairs_first_mail_arrives_at_the_owners_next_ticks() {
     got.sort();
     assert_eq!(got, ["now", "queued"], "within two ticks");
 }
+
+#[test]
+fn a_fetch_clears_blob_files_past_the_retention_whatever_their_tag() {
+    // Files no fetch asks for (a decoy's large loop chaff, a former contact's mail) would
+    // otherwise lie in the drop for ever. A newcomer found three after a day.
+    let Some(e) = env() else { return };
+    let t = tempdir();
+    let (a, _b, dir) = pair_on_ssh(&e, t.path(), "cli-cover-expired");
+    let name = |n: u8| format!("{}.0123456789abcdef", format!("{n:02x}").repeat(32));
+    for (n, age) in [(7u8, "20 days ago"), (8u8, "2 days ago")] {
+        let p = dir.join(name(n));
+        std::fs::write(&p, [0u8; 64]).expect("blob");
+        let ok = std::process::Command::new("touch")
+            .args(["-d", age])
+            .arg(&p)
+            .status()
+            .expect("touch");
+        assert!(ok.success());
+    }
+    a.ok(&["fetch"]);
+    let left = files(&dir);
+    assert!(!left.contains(&name(7)), "past the retention: {left:?}");
+    assert!(left.contains(&name(8)), "still within it: {left:?}");
+}

@@ -36,6 +36,8 @@ pub mod slots;
 const MAX_BLOB: u64 = hushpost_core::envelope::LARGE as u64;
 /// A `.tmp` upload of one of our tags older than this is an abandoned partial upload.
 const STALE_TMP_SECS: u64 = 3_600;
+/// A blob file older than this is past the 14-day retention (a day of clock slack).
+const EXPIRED_SECS: u64 = 15 * 86_400;
 /// Default connect/IO timeout when the caller gives none.
 const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Host key algorithms in order of preference: the route pins one fingerprint, and the
@@ -619,8 +621,13 @@ impl SshDrop {
         let entries = self.list()?;
         let now = now_secs();
         for (name, st) in &entries {
-            if parse_tmp_name(name).is_some_and(|t| tags.contains(&t))
-                && st.mtime.is_some_and(|m| m + STALE_TMP_SECS < now)
+            let stale_tmp = parse_tmp_name(name).is_some_and(|t| tags.contains(&t))
+                && st.mtime.is_some_and(|m| m + STALE_TMP_SECS < now);
+            // A blob older than the retention is expired for everyone, whatever its tag
+            // (one no fetch asks for: a decoy's large loop chaff, a former contact's).
+            let expired =
+                parse_name(name).is_some() && st.mtime.is_some_and(|m| m + EXPIRED_SECS < now);
+            if (stale_tmp || expired)
                 && let Some(c) = self.owner.as_ref()
             {
                 let _ = c.sftp().unlink(&self.path_of(name));
