@@ -11,14 +11,11 @@
 )]
 
 mod common;
-use common::recorder::Recorder;
+use common::recorder::{self, Recorder, Tick};
 use common::ssh::*;
 use common::*;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-
-/// What one tick looked like: per route, its connections as (bytes up, bytes down).
-type Tick = (Vec<(u64, u64)>, Vec<(u64, u64)>);
 
 const TICKS: usize = 12;
 
@@ -80,13 +77,7 @@ impl Bed {
 }
 
 fn show(t: &Tick) -> String {
-    let f = |v: &[(u64, u64)]| {
-        v.iter()
-            .map(|(u, d)| format!("{u} B up / {d} B down"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!("own drop: [{}]; Bob's drop: [{}]", f(&t.0), f(&t.1))
+    recorder::show(t, ("own drop", "Bob's drop"))
 }
 
 #[test]

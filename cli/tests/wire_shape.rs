@@ -10,13 +10,10 @@
 )]
 
 mod common;
-use common::recorder::Recorder;
+use common::recorder::{self, Recorder, Tick};
 use common::*;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-
-/// What one tick looked like: per route, its connections as (bytes up, bytes down).
-type Tick = (Vec<(u64, u64)>, Vec<(u64, u64)>);
 
 struct Bed {
     _relay: RelayProc,
@@ -71,13 +68,7 @@ impl Bed {
 }
 
 fn show(t: &Tick) -> String {
-    let f = |v: &[(u64, u64)]| {
-        v.iter()
-            .map(|(u, d)| format!("{u} B up / {d} B down"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!("own route: [{}]; Bob's route: [{}]", f(&t.0), f(&t.1))
+    recorder::show(t, ("own route", "Bob's route"))
 }
 
 #[test]

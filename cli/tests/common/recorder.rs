@@ -115,3 +115,17 @@ fn copy(mut from: TcpStream, mut to: TcpStream, count: &AtomicU64, ended: &Atomi
     let _ = to.shutdown(Shutdown::Write);
     ended.fetch_add(1, Ordering::SeqCst);
 }
+
+/// What one tick looked like: per route, its connections as (bytes up, bytes down).
+pub type Tick = (Vec<(u64, u64)>, Vec<(u64, u64)>);
+
+/// A tick for a failure message, its two routes named `names`.
+pub fn show(t: &Tick, names: (&str, &str)) -> String {
+    let f = |v: &[(u64, u64)]| {
+        v.iter()
+            .map(|(u, d)| format!("{u} B up / {d} B down"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("{}: [{}]; {}: [{}]", names.0, f(&t.0), names.1, f(&t.1))
+}
