@@ -19,12 +19,13 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use ml_kem::array::Array;
-use ml_kem::{EncapsulateDeterministic, EncodedSizeUser, KemCore, MlKem768};
+use ml_kem::{EncodedSizeUser, KemCore, MlKem768};
 use rand::RngCore;
 use sha2::Sha256;
 use sha3::Digest;
 
-type MlKemEk = <MlKem768 as KemCore>::EncapsulationKey;
+/// aws-lc's parsed ML-KEM-768 encapsulation key (see [`HybridPublic::encapsulate`]).
+type AwsEk = aws_lc_rs::kem::EncapsulationKey<aws_lc_rs::kem::AlgorithmId>;
 type MlKemDk = <MlKem768 as KemCore>::DecapsulationKey;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -65,7 +66,8 @@ pub enum HybridError {
 #[derive(Clone)]
 pub struct HybridPublic {
     bytes: Box<[u8; PUBLIC_LEN]>,
-    ek_m: Box<MlKemEk>,
+    /// Parsed once: `None` only if aws-lc refused a key ml-kem generated (never seen).
+    ek: Option<std::sync::Arc<AwsEk>>,
     pk_x: [u8; 32],
 }
 
@@ -91,9 +93,7 @@ impl HybridPublic {
         if !mlkem_ek_is_canonical(&bytes[..MLKEM_EK_LEN]) {
             return Err(HybridError::BadPublicKey);
         }
-        let ek_bytes =
-            Array::try_from(&bytes[..MLKEM_EK_LEN]).map_err(|_| HybridError::BadPublicKey)?;
-        let ek_m = MlKemEk::from_bytes(&ek_bytes);
+        let ek = Some(aws_ek(&bytes[..MLKEM_EK_LEN]).ok_or(HybridError::BadPublicKey)?);
         let mut pk_x = [0u8; 32];
         pk_x.copy_from_slice(&bytes[MLKEM_EK_LEN..]);
         if !crate::identity::x25519_is_usable(&pk_x) {
@@ -101,7 +101,7 @@ impl HybridPublic {
         }
         Ok(HybridPublic {
             bytes: Box::new(bytes),
-            ek_m: Box::new(ek_m),
+            ek,
             pk_x,
         })
     }
@@ -132,18 +132,29 @@ impl HybridPublic {
     }
 
     /// X-Wing encapsulation with fresh randomness: `(enc, shared secret)`.
+    ///
+    /// Both halves run in aws-lc (mlkem-native's AVX2 ML-KEM, s2n-bignum's X25519), which
+    /// rustls already links: every fragment of a large message is its own age file with its
+    /// own stanza, and with ml-kem and x25519-dalek this was a sixth of the CPU of sealing a
+    /// 1 GiB body (issue 17). Decapsulation stays on ml-kem, where the CCTV vectors test it.
     fn encapsulate(&self) -> Option<([u8; ENC_LEN], Zeroizing<[u8; 32]>)> {
-        let mut rng = rand::rngs::OsRng;
-        let mut m = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(m.as_mut());
-        // ml-kem 0.2 declares an error type for encapsulation but never returns it.
-        let (ct_m, ss_m) = self.ek_m.encapsulate_deterministic(&Array::from(*m)).ok()?;
-        let ek_x = StaticSecret::random_from_rng(rng);
-        let ct_x = PublicKey::from(&ek_x).to_bytes();
-        let ss_x = ek_x.diffie_hellman(&PublicKey::from(self.pk_x));
-        let ss = combiner(ss_m.as_slice(), ss_x.as_bytes(), &ct_x, &self.pk_x);
+        use aws_lc_rs::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey, X25519};
+        let (ct_m, ss_m) = self.ek.as_ref()?.encapsulate().ok()?;
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let ek_x = EphemeralPrivateKey::generate(&X25519, &rng).ok()?;
+        let mut ct_x = [0u8; 32];
+        ct_x.copy_from_slice(ek_x.compute_public_key().ok()?.as_ref());
+        // aws-lc refuses an all-zero result (a small-order key, refused on parsing anyway).
+        let ss_x = agreement::agree_ephemeral(
+            ek_x,
+            UnparsedPublicKey::new(&X25519, &self.pk_x),
+            (),
+            |ss| <[u8; 32]>::try_from(ss).map(Zeroizing::new).map_err(|_| ()),
+        )
+        .ok()?;
+        let ss = combiner(ss_m.as_ref(), &ss_x, &ct_x, &self.pk_x);
         let mut enc = [0u8; ENC_LEN];
-        enc[..MLKEM_CT_LEN].copy_from_slice(ct_m.as_slice());
+        enc[..MLKEM_CT_LEN].copy_from_slice(ct_m.as_ref());
         enc[MLKEM_CT_LEN..].copy_from_slice(&ct_x);
         Some((enc, ss))
     }
@@ -207,7 +218,7 @@ impl HybridKeyPair {
         bytes[..MLKEM_EK_LEN].copy_from_slice(ek_m.as_bytes().as_slice());
         bytes[MLKEM_EK_LEN..].copy_from_slice(&pk_x);
         let public = HybridPublic {
-            ek_m: Box::new(ek_m),
+            ek: aws_ek(&bytes[..MLKEM_EK_LEN]),
             bytes,
             pk_x,
         };
@@ -295,6 +306,12 @@ impl HybridKeyPair {
 /// three encoded polynomials is below q = 3,329 (ByteEncode12(ByteDecode12(ek)) == ek).
 /// Hand-written because `ml-kem` 0.2's `from_bytes` does not check (0.3 does, but cannot be
 /// linked beside the age crate's 0.2).
+fn aws_ek(bytes: &[u8]) -> Option<std::sync::Arc<AwsEk>> {
+    AwsEk::new(&aws_lc_rs::kem::ML_KEM_768, bytes)
+        .ok()
+        .map(std::sync::Arc::new)
+}
+
 fn mlkem_ek_is_canonical(ek: &[u8]) -> bool {
     ek.len() == MLKEM_EK_LEN
         && ek[..3 * 384].chunks_exact(3).all(|t| {
