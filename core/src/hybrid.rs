@@ -4,8 +4,10 @@
 //! ChaCha20Poly1305, wrapping an age file key. Identities are `AGE-SECRET-KEY-PQ-1…`,
 //! recipients `age1pq1…`, exactly as age 1.3 writes them.
 //!
-//! ML-KEM-768 itself is RustCrypto's `ml-kem` (FIPS 203); X25519 is the `x25519-dalek` the
-//! rest of the crate uses. Only the X-Wing combiner, the HPKE key schedule and the stanza
+//! ML-KEM-768 itself is RustCrypto's `ml-kem` (FIPS 203) for key generation and
+//! decapsulation, and aws-lc's for encapsulation (see [`HybridPublic::encapsulate`] for why);
+//! X25519 is the `x25519-dalek` the rest of the crate uses, but for the encapsulation's
+//! ephemeral half, also in aws-lc. Only the X-Wing combiner, the HPKE key schedule and the stanza
 //! codec are written here, because (a) the age crate 0.12 has no hybrid identity, (b)
 //! RustCrypto's `x-wing` 0.1 pulls a second major version of curve25519-dalek into the tree
 //! and re-runs ML-KEM key generation on every decapsulation (it keeps only the seed), which
@@ -306,12 +308,6 @@ impl HybridKeyPair {
 /// three encoded polynomials is below q = 3,329 (ByteEncode12(ByteDecode12(ek)) == ek).
 /// Hand-written because `ml-kem` 0.2's `from_bytes` does not check (0.3 does, but cannot be
 /// linked beside the age crate's 0.2).
-fn aws_ek(bytes: &[u8]) -> Option<std::sync::Arc<AwsEk>> {
-    AwsEk::new(&aws_lc_rs::kem::ML_KEM_768, bytes)
-        .ok()
-        .map(std::sync::Arc::new)
-}
-
 fn mlkem_ek_is_canonical(ek: &[u8]) -> bool {
     ek.len() == MLKEM_EK_LEN
         && ek[..3 * 384].chunks_exact(3).all(|t| {
@@ -319,6 +315,13 @@ fn mlkem_ek_is_canonical(ek: &[u8]) -> bool {
             let b = u16::from(t[1] >> 4) | (u16::from(t[2]) << 4);
             a < 3329 && b < 3329
         })
+}
+
+/// The encapsulation key parsed by aws-lc (which runs its own FIPS 203 checks too).
+fn aws_ek(bytes: &[u8]) -> Option<std::sync::Arc<AwsEk>> {
+    AwsEk::new(&aws_lc_rs::kem::ML_KEM_768, bytes)
+        .ok()
+        .map(std::sync::Arc::new)
 }
 
 /// `SHA3-256(ss_PQ || ss_T || ct_T || ek_T || "\.//^\")`.
