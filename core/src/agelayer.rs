@@ -272,9 +272,9 @@ pub fn encrypt_in_place<E: From<KeyError>>(
 }
 
 /// ChaCha20-Poly1305 for the STREAM chunks we seal, from aws-lc (AVX2 assembly), which
-/// rustls already links into the binary. The RustCrypto crate, portable
-/// SIMD, took a third of the CPU of sealing a large body (issue 17's profile: about
-/// 1 CPU-s per GiB against aws-lc's 0.4). Opening goes through the age crate as before.
+/// rustls already links into the binary. The RustCrypto crate (portable SIMD) took about
+/// 0.7 CPU-s per GiB sealed, a quarter of sealing a large body (docs/BENCHMARKS.md,
+/// issue 17), against aws-lc's 0.4. Opening goes through the age crate as before.
 struct ChunkSealer(aws_lc_rs::aead::LessSafeKey);
 
 impl ChunkSealer {
