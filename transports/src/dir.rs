@@ -73,21 +73,38 @@ fn parse_name(name: &str) -> Option<Tag> {
 }
 
 impl DeadDrop for DirDrop {
-    fn put(&mut self, tag: &Tag, blob: &[u8], _opts: PutOptions) -> Result<()> {
+    fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()> {
+        let (_, r) = self.put_batch(tag, &[blob], opts);
+        r
+    }
+
+    /// Every blob is written to its temp name, then the batch is fsynced at once, renamed
+    /// into place in order, and the folder synced once: a crash leaves whole blobs or temp
+    /// files (which no reader takes), and the count returned is durable.
+    fn put_batch(&mut self, tag: &Tag, blobs: &[&[u8]], _opts: PutOptions) -> (usize, Result<()>) {
         if !self.root.is_dir() {
-            return Err(TransportError::DirMissing(self.root.clone()));
+            return (0, Err(TransportError::DirMissing(self.root.clone())));
         }
-        let final_path = self
-            .root
-            .join(format!("{}.{}", tag.hex(), Self::random_id()));
-        // Drop files are readable by whoever shares the folder; they are ciphertext.
-        let tmp =
-            hushpost_durable::write_temp(&final_path, blob, 0o644).map_err(|e| self.map_err(e))?;
-        if let Err(e) = fs::rename(&tmp, &final_path) {
-            let _ = fs::remove_file(&tmp);
-            return Err(self.map_err(e));
+        let mut written = Vec::with_capacity(blobs.len());
+        let mut failed = None;
+        for blob in blobs {
+            let final_path = self
+                .root
+                .join(format!("{}.{}", tag.hex(), Self::random_id()));
+            // Drop files are readable by whoever shares the folder; they are ciphertext.
+            match hushpost_durable::write_temp_unsynced(&final_path, blob, 0o644) {
+                Ok(t) => written.push(t),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
-        hushpost_durable::sync_dir(&self.root).map_err(|e| self.map_err(e))
+        let (done, r) = hushpost_durable::commit_batch(&self.root, &written, false);
+        match r.err().or(failed) {
+            Some(e) => (done, Err(self.map_err(e))),
+            None => (done, Ok(())),
+        }
     }
 
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {

@@ -261,6 +261,20 @@ pub trait DeadDrop {
     /// Stores `blob` under `tag`. When this returns `Ok`, the drop has the blob durably.
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()>;
 
+    /// Stores `blobs` under `tag`, in order, as one batch. Returns how many of the first
+    /// blobs the drop now has durably (all, or those before the error, which comes with
+    /// the count); a blob past that count is not on the drop. A drop that can make a batch
+    /// durable at once does (the folder drop: one flush per batch instead of two per blob);
+    /// the rest put one at a time.
+    fn put_batch(&mut self, tag: &Tag, blobs: &[&[u8]], opts: PutOptions) -> (usize, Result<()>) {
+        for (n, b) in blobs.iter().enumerate() {
+            if let Err(e) = self.put(tag, b, opts) {
+                return (n, Err(e));
+            }
+        }
+        (blobs.len(), Ok(()))
+    }
+
     /// Hands every blob stored under the tags of `caps` to `sink`, which decides whether to
     /// go on. One request per batch where the drop allows it.
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()>;
@@ -380,6 +394,10 @@ impl Transport {
 impl DeadDrop for Transport {
     fn put(&mut self, tag: &Tag, blob: &[u8], opts: PutOptions) -> Result<()> {
         self.inner().put(tag, blob, opts)
+    }
+
+    fn put_batch(&mut self, tag: &Tag, blobs: &[&[u8]], opts: PutOptions) -> (usize, Result<()>) {
+        self.inner().put_batch(tag, blobs, opts)
     }
 
     fn fetch(&mut self, caps: &[FetchCap], sink: &mut dyn FnMut(Fetched) -> Flow) -> Result<()> {

@@ -94,6 +94,79 @@ fn missing_and_unwritable_folders_are_clear_errors() {
     );
 }
 
+#[test]
+fn a_batch_lands_whole_in_order_and_counts_every_blob() {
+    let d = tempfile::tempdir().expect("tmp");
+    let cap = FetchCap([5; 32]);
+    let blobs: Vec<Vec<u8>> = (0..10u8).map(|i| vec![i; 16_384]).collect();
+    let refs: Vec<&[u8]> = blobs.iter().map(|b| &b[..]).collect();
+    let (n, r) = DirDrop::new(d.path()).put_batch(&cap.tag(), &refs, Default::default());
+    r.expect("batch");
+    assert_eq!(n, 10);
+    let mut got = Vec::new();
+    DirDrop::new(d.path())
+        .fetch(std::slice::from_ref(&cap), &mut |f| {
+            got.push(f.blob[0]);
+            Flow::Continue
+        })
+        .expect("fetch");
+    got.sort_unstable();
+    assert_eq!(got, (0..10u8).collect::<Vec<_>>());
+    let gone = d.path().join("gone");
+    let (n, r) = DirDrop::new(&gone).put_batch(&cap.tag(), &refs, Default::default());
+    assert_eq!(n, 0);
+    assert!(matches!(r, Err(TransportError::DirMissing(_))), "{r:?}");
+}
+
+/// A disk that fills up half-way through a batch: the count says how many are on the
+/// drop, exactly those are there whole, and no temp file is left.
+#[test]
+fn a_batch_on_a_full_disk_keeps_the_whole_prefix_and_no_temp_files() {
+    let d = tempfile::tempdir().expect("tmp");
+    let small = d.path().join("small");
+    if !tiny_tmpfs(&small, "100k") {
+        return;
+    }
+    let cap = FetchCap([6; 32]);
+    let blobs: Vec<Vec<u8>> = (0..10u8).map(|i| vec![i; 16_384]).collect();
+    let refs: Vec<&[u8]> = blobs.iter().map(|b| &b[..]).collect();
+    let (n, r) = DirDrop::new(&small).put_batch(&cap.tag(), &refs, Default::default());
+    let names: Vec<String> = std::fs::read_dir(&small)
+        .expect("ls")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .collect();
+    let sizes: Vec<u64> = std::fs::read_dir(&small)
+        .expect("ls")
+        .map(|e| e.expect("e").metadata().expect("stat").len())
+        .collect();
+    let _ = std::process::Command::new("umount").arg(&small).status();
+    assert!(matches!(r, Err(TransportError::DiskFull(_))), "{r:?}");
+    assert!(n > 0 && n < 10, "{n}");
+    assert_eq!(names.len(), n, "{names:?}");
+    assert!(names.iter().all(|x| !x.ends_with(".tmp")), "{names:?}");
+    assert!(sizes.iter().all(|s| *s == 16_384), "{sizes:?}");
+}
+
+/// Mounts a tmpfs of `size` at `at` (created); false, with a SKIP line, where that needs
+/// root this test does not have (CI has it, and must be able to).
+fn tiny_tmpfs(at: &std::path::Path, size: &str) -> bool {
+    std::fs::create_dir(at).expect("mkdir");
+    let ok = is_root()
+        && std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .status()
+            .is_ok_and(|s| s.success());
+    assert!(
+        ok || !is_root() || std::env::var_os("CI").is_none(),
+        "CI must mount tmpfs"
+    );
+    if !ok {
+        eprintln!("SKIP: cannot mount a tiny tmpfs (needs root)");
+    }
+    ok
+}
+
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -27,9 +27,6 @@ const HOST: &str = "hushpost";
 /// Messages written per batch before they are fsynced together and linked.
 pub(crate) const BATCH: usize = 64;
 
-/// Threads that fsync one batch (concurrent fsyncs share the file system's commits).
-const SYNC_THREADS: usize = 16;
-
 /// A message written into `tmp/`, not yet synced or linked.
 #[derive(Debug)]
 pub(crate) struct Pending {
@@ -190,20 +187,8 @@ impl Folder {
     /// delivered before the first failure (the rest leave nothing behind). The directories
     /// are synced by [`Folder::sync`].
     pub(crate) fn deliver(&self, batch: Vec<Pending>) -> (usize, std::io::Result<()>) {
-        let synced: Vec<std::io::Result<()>> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .chunks(batch.len().div_ceil(SYNC_THREADS).max(1))
-                .map(|c| s.spawn(move || c.iter().map(|p| p.file.sync_all()).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(std::io::Error::other("fsync thread panicked"))]
-                    })
-                })
-                .collect()
-        });
+        let files: Vec<&std::fs::File> = batch.iter().map(|p| &p.file).collect();
+        let synced = hushpost_durable::sync_all_parallel(&files);
         let mut done = 0;
         let mut result = Ok(());
         for (p, synced) in batch.iter().zip(synced) {

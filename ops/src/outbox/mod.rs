@@ -181,19 +181,47 @@ impl Outbox {
     /// Queues a sealed blob, durably.
     pub fn enqueue(&self, e: &NewEntry<'_>) -> io::Result<()> {
         let d = self.dest_dir(e.route)?;
-        let header = Header {
-            tag: e.tag.hex(),
-            intro: e.intro,
-            size: e.blob.len(),
-            via: Some(e.via),
-            group: e.group.map(hex::encode),
-            cover: e.cover,
-            attempts: 0,
-            next_at: 0,
-            error: None,
-            index: e.index,
+        write_entry(&d.join(entry_name()), &header_of(e), e.blob, true)
+    }
+
+    /// Queues sealed blobs in order as one durable batch (fsynced together, one folder
+    /// sync). Returns how many of the first are queued; nothing past a failure is left.
+    pub fn enqueue_batch(&self, entries: &[NewEntry<'_>]) -> (usize, io::Result<()>) {
+        let mut temps = Vec::with_capacity(entries.len());
+        let mut failed = None;
+        let mut dir = None;
+        for e in entries {
+            let written = self.dest_dir(e.route).and_then(|d| {
+                let bytes = entry_bytes(&header_of(e), e.blob)?;
+                let t = hushpost_durable::write_temp_unsynced(
+                    &d.join(entry_name()),
+                    &bytes,
+                    hushpost_durable::FILE_MODE,
+                )?;
+                Ok((d, t))
+            });
+            match written {
+                // One batch goes to one destination (one folder to sync).
+                Ok((d, t)) if dir.as_ref().is_none_or(|x| *x == d) => {
+                    dir = Some(d);
+                    temps.push(t);
+                }
+                Ok((_, t)) => {
+                    let _ = std::fs::remove_file(&t.tmp);
+                    failed = Some(io::Error::other("one batch, one destination"));
+                    break;
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let Some(dir) = dir else {
+            return (0, failed.map_or(Ok(()), Err));
         };
-        write_entry(&d.join(entry_name()), &header, e.blob, true)
+        let (done, r) = hushpost_durable::commit_batch(&dir, &temps, true);
+        (done, r.and(failed.map_or(Ok(()), Err)))
     }
 
     /// Every destination with its folder.
@@ -408,12 +436,33 @@ fn entry_name() -> String {
     format!("{nanos:024}-{}.blob", hex::encode(r))
 }
 
-fn write_entry(path: &Path, head: &Header, blob: &[u8], new: bool) -> io::Result<()> {
+fn header_of(e: &NewEntry<'_>) -> Header {
+    Header {
+        tag: e.tag.hex(),
+        intro: e.intro,
+        size: e.blob.len(),
+        via: Some(e.via),
+        group: e.group.map(hex::encode),
+        cover: e.cover,
+        attempts: 0,
+        next_at: 0,
+        error: None,
+        index: e.index,
+    }
+}
+
+/// An entry file: its JSON header line, then the blob.
+fn entry_bytes(head: &Header, blob: &[u8]) -> io::Result<Vec<u8>> {
     let header = serde_json::to_string(head).map_err(io::Error::other)?;
     let mut bytes = Vec::with_capacity(header.len() + 1 + blob.len());
     bytes.extend_from_slice(header.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(blob);
+    Ok(bytes)
+}
+
+fn write_entry(path: &Path, head: &Header, blob: &[u8], new: bool) -> io::Result<()> {
+    let bytes = entry_bytes(head, blob)?;
     if new {
         hushpost_durable::write_new(path, &bytes)
     } else {

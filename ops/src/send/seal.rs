@@ -488,25 +488,51 @@ impl Session {
                         tx.send(b.to_vec()).map_err(|_| io::Error::other("stopped"))
                     })
                 });
+                // Blobs are handed on in batches where the next hop is local disk (the
+                // folder drop, the outbox: one flush per batch), one by one over a network.
+                let per = if job
+                    .direct
+                    .as_ref()
+                    .is_none_or(|t| matches!(t, Transport::Dir(_)))
+                {
+                    RECORD_EVERY as usize
+                } else {
+                    1
+                };
                 let mut i = 0u32;
+                let mut batch: Vec<Vec<u8>> = Vec::with_capacity(per);
                 let stopped = loop {
-                    match rx.recv_timeout(Duration::from_millis(200)) {
+                    let (flush, end) = match rx.recv_timeout(Duration::from_millis(200)) {
                         Ok(blob) => {
-                            if let Err(e) = self.hand_on(job, &outbox, i, &blob, &mut out) {
-                                break Some(e);
-                            }
-                            i += 1;
-                            if i.is_multiple_of(RECORD_EVERY) {
-                                self.record_handed(&job.group, i)?;
-                            }
-                            meter.handed(&out, i, false);
+                            batch.push(blob);
+                            (batch.len() >= per, false)
                         }
                         // Until the first blob, the content is being read to commit to it.
-                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) if i == 0 => {
-                            meter.preparing(read.load(Ordering::Relaxed));
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            if i == 0 && batch.is_empty() {
+                                meter.preparing(read.load(Ordering::Relaxed));
+                            }
+                            (!batch.is_empty(), false)
                         }
-                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                            (!batch.is_empty(), true)
+                        }
+                    };
+                    if flush {
+                        let n = batch.len() as u32;
+                        if let Err(e) = self.hand_on(job, &outbox, i, &batch, &mut out) {
+                            break Some(e);
+                        }
+                        batch.clear();
+                        let before = i;
+                        i += n;
+                        if before / RECORD_EVERY != i / RECORD_EVERY && !end {
+                            self.record_handed(&job.group, i)?;
+                        }
+                        meter.handed(&out, i, false);
+                    }
+                    if end {
+                        break None;
                     }
                 };
                 drop(rx);
@@ -527,40 +553,52 @@ impl Session {
         Ok(out)
     }
 
-    /// One blob: onto the drop while it takes them, else into the outbox, durably.
+    /// Blobs `first..` of a copy: onto the drop while it takes them (as one batch), the
+    /// rest into the outbox (one durable batch).
     fn hand_on(
         &mut self,
         job: &mut Job<'_>,
         outbox: &Outbox,
-        i: u32,
-        blob: &[u8],
+        first: u32,
+        blobs: &[Vec<u8>],
         out: &mut Sealed,
     ) -> Result<()> {
-        let large = blob.len() == LARGE;
-        out.large += u32::from(large);
-        if i < job.skip_below || job.skip.contains(&i) {
+        out.large += blobs.iter().filter(|b| b.len() == LARGE).count() as u32;
+        // Blobs an earlier, interrupted run handed on are not handed on again.
+        let todo: Vec<(u32, &[u8])> = (first..)
+            .zip(blobs.iter().map(|b| &b[..]))
+            .filter(|(i, _)| *i >= job.skip_below && !job.skip.contains(i))
+            .collect();
+        let mut rest = &todo[..];
+        if let Some(t) = job.direct.as_mut() {
+            // Large blobs put straight on the drop stay within its window.
+            let window = crate::outbox::window_for(job.route);
+            let take = rest
+                .iter()
+                .enumerate()
+                .position(|(k, (_, b))| {
+                    b.len() == LARGE && window.is_some_and(|w| out.direct as usize + k >= w)
+                })
+                .unwrap_or(rest.len());
+            let put: Vec<&[u8]> = rest[..take].iter().map(|(_, b)| *b).collect();
+            let (n, r) = t.put_batch(&job.tag, &put, PutOptions::default());
+            out.direct += n as u32;
+            out.wire += put[..n].iter().map(|b| b.len() as u64).sum::<u64>();
+            rest = &rest[n..];
+            match r {
+                Ok(()) if rest.is_empty() => return Ok(()),
+                Ok(()) => out.room = Some(crate::outbox::WINDOW_WAIT.into()),
+                Err(e @ TransportError::QuotaFull(_)) => out.room = Some(e.to_string()),
+                Err(e) => out.error = Some(e.to_string()),
+            }
+            job.direct = None;
+        }
+        if rest.is_empty() {
             return Ok(());
         }
-        if let Some(t) = job.direct.as_mut() {
-            let window = crate::outbox::window_for(job.route);
-            if large && window.is_some_and(|w| out.direct as usize >= w) {
-                out.room = Some(crate::outbox::WINDOW_WAIT.into());
-                job.direct = None;
-            } else {
-                match t.put(&job.tag, blob, PutOptions::default()) {
-                    Ok(()) => {
-                        out.direct += 1;
-                        out.wire += blob.len() as u64;
-                        return Ok(());
-                    }
-                    Err(e @ TransportError::QuotaFull(_)) => out.room = Some(e.to_string()),
-                    Err(e) => out.error = Some(e.to_string()),
-                }
-                job.direct = None;
-            }
-        }
-        outbox
-            .enqueue(&NewEntry {
+        let entries: Vec<NewEntry<'_>> = rest
+            .iter()
+            .map(|(i, blob)| NewEntry {
                 route: job.route,
                 tag: &job.tag,
                 blob,
@@ -568,11 +606,12 @@ impl Session {
                 via: job.via,
                 group: Some(job.group),
                 cover: job.cover,
-                index: Some(i),
+                index: Some(*i),
             })
-            .map_err(|e| Error::Io(e, self.home.outbox()))?;
-        out.queued += 1;
-        Ok(())
+            .collect();
+        let (n, r) = outbox.enqueue_batch(&entries);
+        out.queued += n as u32;
+        r.map_err(|e| Error::Io(e, self.home.outbox()))
     }
 
     /// Records that the first `handed` blobs of a delivery are on their way.
