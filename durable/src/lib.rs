@@ -82,14 +82,15 @@ pub fn sync_all_parallel(files: &[&File]) -> Vec<io::Result<()>> {
     if files.len() <= 1 {
         return files.iter().map(|f| f.sync_all()).collect();
     }
+    let chunks: Vec<&[&File]> = files.chunks(files.len().div_ceil(SYNC_THREADS)).collect();
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(files.len().div_ceil(SYNC_THREADS))
+        let handles: Vec<_> = chunks
+            .iter()
             .map(|c| s.spawn(move || c.iter().map(|f| f.sync_all()).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
-            .zip(files.chunks(files.len().div_ceil(SYNC_THREADS)))
+            .zip(&chunks)
             .flat_map(|(h, c)| {
                 h.join().unwrap_or_else(|_| {
                     c.iter()
