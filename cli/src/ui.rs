@@ -43,6 +43,15 @@ impl Ui {
         let _ = writeln!(out, "{}", self.inert(s.as_ref()));
     }
 
+    /// A summary of what a command did ("sent via …", "3 new messages") on stdout, made
+    /// inert like [`Ui::line`]; `-q` suppresses it (only errors then). Data a command
+    /// exists to print (a card, a message, a list) goes through [`Ui::line`] instead.
+    pub fn status(&self, s: impl AsRef<str>) {
+        if !self.quiet {
+            self.line(s);
+        }
+    }
+
     /// Text as it may reach a terminal: outside data (route labels from cards, names,
     /// server answers) goes into nearly every line, so every line is neutralised here
     /// rather than at each call site; only the colour codes this `Ui` adds itself survive.

@@ -221,6 +221,35 @@ fn export_writes_a_maildir_notmuch_can_read() {
 }
 
 #[test]
+fn quiet_prints_only_errors() {
+    let t = tempdir();
+    let (a, b, drop) = pair(t.path());
+    let (code, out, err) = a.run_stdin(&["-q", "send", "--to", "bob", "-s", "hush"], "x\n");
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    assert_eq!(drop_files(&drop).len(), 1, "quiet, but sent");
+    // Junk under a real tag is still reported: -q keeps the errors.
+    let name = drop_files(&drop)[0]
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let tag = name.split('.').next().expect("tag");
+    std::fs::write(
+        drop.join(format!("{tag}.0011223344556677")),
+        vec![7u8; 16_384],
+    )
+    .expect("junk");
+    let (code, out, err) = b.run(&["fetch", "--quiet"]);
+    assert_eq!(code, 3, "a rejected blob makes the exit code 3: {err}");
+    assert_eq!(out, "", "no summary line under -q");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("rejected a blob"), "{err}");
+    assert_eq!(b.list_json(&[]).len(), 1, "the real message arrived");
+    // Data a command exists to print is not a status line: -q keeps it.
+    assert!(b.ok(&["-q", "id", "card"]).starts_with("hushpost:"));
+}
+
+#[test]
 fn key_export_opens_blobs_with_stock_age() {
     if !require("age") {
         return;
@@ -233,6 +262,9 @@ fn key_export_opens_blobs_with_stock_age() {
     );
     // Debian's Go age is 1.1: it refuses a file with a post-quantum line, so the classical
     // keys alone (the first message to a contact is sealed to the card's X25519 key).
+    // No format named: a usage error (exit 2), and no key printed.
+    let (code, keys, _) = b.run(&["key", "export"]);
+    assert_eq!((code, keys.as_str()), (2, ""));
     let (code, keys, err) = b.run(&["key", "export", "--age", "--classical-only"]);
     assert_eq!(code, 0);
     assert!(err.contains("SECRET"), "warning on stderr: {err}");

@@ -10,7 +10,12 @@ use zeroize::Zeroizing;
 
 /// The first line of the file, without its line ending.
 pub fn passphrase_from_file(path: &Path) -> Result<SecretString> {
-    let raw = Zeroizing::new(std::fs::read(path).map_err(|e| Error::Io(e, path.to_path_buf()))?);
+    let raw = Zeroizing::new(std::fs::read(path).map_err(|e| {
+        Error::Invalid(format!(
+            "cannot read the passphrase file {}: {e}",
+            path.display()
+        ))
+    })?);
     let text = std::str::from_utf8(&raw).map_err(|_| {
         Error::Invalid(format!(
             "the passphrase file {} is not UTF-8",
@@ -63,6 +68,17 @@ mod tests {
             loose_permissions(Path::new("/dev/null")),
             None,
             "not a file"
+        );
+    }
+
+    #[test]
+    fn a_missing_passphrase_file_is_named_as_the_passphrase_file() {
+        let e = passphrase_from_file(Path::new("/nonexistent/pass"))
+            .expect_err("missing")
+            .to_string();
+        assert!(
+            e.contains("passphrase file /nonexistent/pass") && e.contains("No such file"),
+            "{e}"
         );
     }
 }

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         dir.display()
     ));
     let n = r.delivered;
-    ctx.ui.line(format!(
+    ctx.ui.status(format!(
         "exported {n} message{}; {} read/unread change{} taken from the folder, {} shown there; {} removed",
         if n == 1 { "" } else { "s" },
         r.from_client,

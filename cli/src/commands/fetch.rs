@@ -152,7 +152,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                 .collect(),
         });
     } else {
-        ctx.ui.line(format!(
+        ctx.ui.status(format!(
             "{} new message{}{totals}",
             r.new.len(),
             if r.new.len() == 1 { "" } else { "s" }

@@ -1,7 +1,7 @@
 //! `hushpost key export --age`: the escape hatch to stock `age -d`.
 
 use crate::Ctx;
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 /// Export keys.
 #[derive(Debug, clap::Args)]
@@ -20,8 +20,9 @@ pub enum KeyExport {
     /// X25519 keys as `AGE-SECRET-KEY-1…`. Anyone holding this output can read your mail:
     /// keep it offline.
     Export {
-        /// Age identity file format (the only format so far).
-        #[arg(long)]
+        /// Age identity file format (the only format so far; required, so that another
+        /// format can come later without changing what this prints).
+        #[arg(long, required = true)]
         age: bool,
         /// Only the X25519 keys: for age before 1.3 (Debian's Go age 1.1), which refuses
         /// a file with a post-quantum line. It opens only mail sealed classically.
@@ -32,13 +33,11 @@ pub enum KeyExport {
 
 /// Runs `key`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // `--age` is required by clap (a usage error, exit 2, when it is missing).
     let KeyExport::Export {
-        age,
+        age: _,
         classical_only,
     } = args.what;
-    if !age {
-        bail!("say which format: --age");
-    }
     let s = ctx.session()?;
     ctx.ui
         .warn("this prints SECRET keys: anyone who gets them can read your mail");

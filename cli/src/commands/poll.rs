@@ -43,7 +43,7 @@ fn one(ctx: &Ctx, session: Option<&mut Session>, report_always: bool) -> Result<
     if ctx.ui.json {
         ctx.ui.json_value(&r);
     } else if report_always && !r.skipped {
-        ctx.ui.line(format!(
+        ctx.ui.status(format!(
             "sent {} (+{} chaff), {} new{}, {} still queued{}",
             r.sent,
             r.chaff,

@@ -186,19 +186,19 @@ fn recipient_line(ctx: &Ctx, rec: &RecipientReport) {
     }
     let why = one_line(&why.join("; "));
     match (&rec.delivered, rec.state) {
-        (Some(d), S::Sent) => ctx.ui.line(format!(
+        (Some(d), S::Sent) => ctx.ui.status(format!(
             "{name}: sent via {} ({}, {} bytes)",
             d.route,
             blobs(d.blobs),
             d.bytes
         )),
-        (Some(d), S::Queued) if !rec.retrying => ctx.ui.line(format!(
+        (Some(d), S::Queued) if !rec.retrying => ctx.ui.status(format!(
             "{name}: queued for {} ({}); {}",
             d.route,
             blobs(d.blobs),
             one_line(&rec.reason)
         )),
-        (Some(d), S::Queued) if rec.flowing => ctx.ui.line(format!(
+        (Some(d), S::Queued) if rec.flowing => ctx.ui.status(format!(
             "{name}: on its way via {}: {} of {} are on the drop; {}",
             d.route,
             d.on_drop,

@@ -328,12 +328,24 @@ impl Outbox {
 
     /// Makes the entries of a delivery wait for cover-traffic slots (or not).
     pub fn set_cover(&self, group: &[u8; 16], cover: bool) -> io::Result<usize> {
-        self.each_of(group, |o, q| o.rewrite(&q.path, |h| h.cover = cover))
+        // Only the entries that change are rewritten: a rewrite is a durable copy of the
+        // whole blob, and a large message waiting for room on a relay has thousands.
+        self.each_of(group, |o, q| {
+            if q.cover == cover {
+                return Ok(());
+            }
+            o.rewrite(&q.path, |h| h.cover = cover)
+        })
     }
 
     /// Makes the entries of a delivery due now.
     pub fn make_due(&self, group: &[u8; 16]) -> io::Result<usize> {
-        self.each_of(group, |o, q| o.rewrite(&q.path, |h| h.next_at = 0))
+        self.each_of(group, |o, q| {
+            if q.next_at == 0 {
+                return Ok(());
+            }
+            o.rewrite(&q.path, |h| h.next_at = 0)
+        })
     }
 
     /// Removes every entry of a delivery; returns how many there were.

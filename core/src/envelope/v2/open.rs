@@ -168,7 +168,13 @@ pub fn open(blob: &[u8], rx: &Receiver<'_>) -> Result<Opened, OpenError> {
     let key_id = key_id.ok_or(agelayer::AgeError::NoMatch)?;
     if !codec::is_v2(&plain) {
         let KeyHit::X25519(i) = hit else {
-            return Err(Malformed("a v1 envelope inside a hybrid age file").into());
+            // v1 was never sealed to a hybrid key: whatever this is, it is not ours.
+            return Err(if plain.starts_with(crate::envelope::inner::MAGIC) {
+                Malformed("a v1 envelope inside a hybrid age file")
+            } else {
+                Malformed("not a hushpost envelope (bad magic)")
+            }
+            .into());
         };
         let ctx = OpenContext {
             me: rx.me,
