@@ -158,8 +158,10 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             if r.new.len() == 1 { "" } else { "s" }
         ));
         for x in &r.rejected {
-            ctx.ui
-                .error(&format!("rejected a blob from {}: {}", x.route, x.reason));
+            ctx.ui.error(&format!(
+                "rejected a blob from {} and deleted it there: {}",
+                x.route, x.reason
+            ));
         }
         for (route, e) in &r.route_errors {
             ctx.ui.error(&format!("{route}: {e}"));

@@ -60,9 +60,9 @@ impl PrekeyState {
 /// The keys that may open mail from one contact, and which prekey each one is (`None`:
 /// our identity key).
 pub(crate) struct Opening {
-    /// Our identity X25519 key, then the live X25519 prekeys (newest first).
+    /// The live X25519 prekeys (newest first), then our identity X25519 key.
     pub(crate) x: Vec<XKeyPair>,
-    /// Our long-term hybrid key, then the live hybrid prekeys (newest first).
+    /// The live hybrid prekeys (newest first), then our long-term hybrid key.
     pub(crate) pq: Vec<HybridKeyPair>,
     x_prekey: Vec<Option<usize>>,
     pq_prekey: Vec<Option<usize>>,
@@ -149,11 +149,14 @@ impl Keys {
     /// Keys that may open mail from contact `idx` (or, for `None`, the intro mailbox): the
     /// identity keys first, then our live prekeys for them (newest first).
     pub(crate) fn keys_for(&self, idx: Option<usize>) -> Opening {
+        // Prekeys first, newest first: a contact seals to our newest live prekey, and age
+        // tries the keys in order — a miss on a hybrid stanza costs a whole ML-KEM + X25519
+        // decapsulation, which with the identity first doubled the key work of every blob.
         let mut o = Opening {
-            x: vec![XKeyPair::from_bytes(self.state.x_secret.expose())],
-            pq: vec![HybridKeyPair::from_seed(&self.hybrid.seed())],
-            x_prekey: vec![None],
-            pq_prekey: vec![None],
+            x: Vec::new(),
+            pq: Vec::new(),
+            x_prekey: Vec::new(),
+            pq_prekey: Vec::new(),
         };
         if let Some(c) = idx.and_then(|i| self.state.contacts.get(i)) {
             for (at, p) in c.my_prekeys.iter().enumerate().rev() {
@@ -165,6 +168,10 @@ impl Keys {
                 }
             }
         }
+        o.x.push(XKeyPair::from_bytes(self.state.x_secret.expose()));
+        o.x_prekey.push(None);
+        o.pq.push(HybridKeyPair::from_seed(&self.hybrid.seed()));
+        o.pq_prekey.push(None);
         o
     }
 
