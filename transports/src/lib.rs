@@ -121,6 +121,15 @@ pub(crate) fn ours(
     mine
 }
 
+/// Orders a listing small blobs first (stable, so the order within a size stays). The head
+/// of a large message is usually a small blob: taken first, the fragments after it go
+/// straight into place, while a head listed late (a folder or SFTP listing is in no order)
+/// left them to be kept aside or read again in a second pass — a 1 GiB fetch took 3.7 s
+/// or 5.3 s by where its head happened to be listed.
+pub(crate) fn small_first(mine: &mut [(usize, String)], size: impl Fn(&str) -> u64) {
+    mine.sort_by_cached_key(|(_, name)| size(name) > hushpost_core::envelope::SMALL as u64);
+}
+
 /// Reads each of `mine` with `read` (`None`: gone meanwhile, another device took it) and
 /// hands it to `sink` until it says stop.
 pub(crate) fn hand_over(

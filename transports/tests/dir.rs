@@ -177,3 +177,44 @@ fn is_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// Small blobs come first whatever the listing order (a large message's head is one), and
+/// a delete of many blobs (made on several threads) removes each of them and nothing else.
+#[test]
+fn small_blobs_are_fetched_first_and_many_deletes_remove_exactly_those() {
+    let d = tempfile::tempdir().expect("tmp");
+    let cap = FetchCap([7; 32]);
+    let mut drop = DirDrop::new(d.path());
+    let large: Vec<Vec<u8>> = (0..600u32).map(|i| vec![(i % 200) as u8; 262_144]).collect();
+    let refs: Vec<&[u8]> = large.iter().map(|b| &b[..]).collect();
+    let (n, r) = drop.put_batch(&cap.tag(), &refs, Default::default());
+    r.expect("large");
+    assert_eq!(n, 600);
+    for i in 0..3u8 {
+        drop.put(&cap.tag(), &[200 + i; 16_384], Default::default())
+            .expect("small");
+    }
+    std::fs::write(d.path().join("notes.txt"), b"mine").expect("write");
+    let mut sizes = Vec::new();
+    let mut ids = Vec::new();
+    drop.fetch(std::slice::from_ref(&cap), &mut |f| {
+        sizes.push(f.blob.len());
+        ids.push((0, f.id));
+        Flow::Continue
+    })
+    .expect("fetch");
+    assert_eq!(sizes.len(), 603);
+    assert!(sizes[..3].iter().all(|s| *s == 16_384), "{:?}", &sizes[..4]);
+    assert!(sizes[3..].iter().all(|s| *s == 262_144));
+    // Deleting all but the last one leaves exactly that one (and the foreign file).
+    let keep = ids.pop().expect("one");
+    drop.delete(std::slice::from_ref(&cap), &ids).expect("delete");
+    let mut left: Vec<String> = std::fs::read_dir(d.path())
+        .expect("ls")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    let mut want = vec![keep.1, "notes.txt".to_string()];
+    want.sort();
+    assert_eq!(left, want);
+}

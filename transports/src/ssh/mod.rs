@@ -633,8 +633,16 @@ impl SshDrop {
                 let _ = c.sftp().unlink(&self.path_of(name));
             }
         }
+        let sizes: std::collections::HashMap<&str, u64> = entries
+            .iter()
+            .map(|(n, st)| (n.as_str(), st.size.unwrap_or(u64::MAX)))
+            .collect();
+        let mut mine = crate::ours(caps, entries.iter().map(|(n, _)| n.clone()), parse_name);
+        crate::small_first(&mut mine, |name| {
+            sizes.get(name).copied().unwrap_or(u64::MAX)
+        });
         let names: Vec<String> = entries.into_iter().map(|(n, _)| n).collect();
-        Ok((crate::ours(caps, names.iter().cloned(), parse_name), names))
+        Ok((mine, names))
     }
 }
 
