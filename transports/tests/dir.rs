@@ -185,7 +185,9 @@ fn small_blobs_are_fetched_first_and_many_deletes_remove_exactly_those() {
     let d = tempfile::tempdir().expect("tmp");
     let cap = FetchCap([7; 32]);
     let mut drop = DirDrop::new(d.path());
-    let large: Vec<Vec<u8>> = (0..600u32).map(|i| vec![(i % 200) as u8; 262_144]).collect();
+    let large: Vec<Vec<u8>> = (0..600u32)
+        .map(|i| vec![(i % 200) as u8; 262_144])
+        .collect();
     let refs: Vec<&[u8]> = large.iter().map(|b| &b[..]).collect();
     let (n, r) = drop.put_batch(&cap.tag(), &refs, Default::default());
     r.expect("large");
@@ -208,7 +210,8 @@ fn small_blobs_are_fetched_first_and_many_deletes_remove_exactly_those() {
     assert!(sizes[3..].iter().all(|s| *s == 262_144));
     // Deleting all but the last one leaves exactly that one (and the foreign file).
     let keep = ids.pop().expect("one");
-    drop.delete(std::slice::from_ref(&cap), &ids).expect("delete");
+    drop.delete(std::slice::from_ref(&cap), &ids)
+        .expect("delete");
     let mut left: Vec<String> = std::fs::read_dir(d.path())
         .expect("ls")
         .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
