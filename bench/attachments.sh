@@ -29,9 +29,14 @@ peak() { awk -v a="$1" '$1 ~ a {if ($3 > m) m = $3} END {printf "%d", m}' "$W/ti
 
 age-keygen -o "$W/age.key" 2>/dev/null
 R=$(age-keygen -y "$W/age.key")
-t age_e age -e -r "$R" -o "$W/big.age" "$W/big.bin"
-t age_d age -d -i "$W/age.key" -o "$W/big.out" "$W/big.age"
-rm -f "$W/big.age" "$W/big.out"
+# go_age KIND: Go age -e then -d on the same bytes, just before KIND's own steps, so that
+# each ratio sets a step beside Go age measured minutes apart at most (this machine's
+# write speed drifts by 2-3x over a quarter of an hour).
+go_age() {
+  t "${1}_age_e" age -e -r "$R" -o "$W/big.age" "$W/big.bin"
+  t "${1}_age_d" age -d -i "$W/age.key" -o "$W/big.out" "$W/big.age"
+  rm -f "$W/big.age" "$W/big.out"
+}
 
 # setup KIND: Alice and Bob with their own routes of KIND (dir or relay), cover off.
 setup() {
@@ -54,10 +59,11 @@ setup() {
 run() {
   local kind=$1
   setup "$kind"
+  go_age "$kind"
   echo "the big one" > "$W/letter"
   STDIN="$W/letter" t "${kind}_send" env HUSHPOST_HOME="$W/alice" "$HP" send --to bob -s big \
     --attach "$W/big.bin"
-  for i in $(seq 200); do
+  for i in $(seq 400); do
     t "${kind}_fetch" env HUSHPOST_HOME="$W/bob" "$HP" fetch
     hp bob list --json | grep -q '"big"' && break
     t "${kind}_send_retry" env HUSHPOST_HOME="$W/alice" "$HP" outbox retry
@@ -72,16 +78,17 @@ run dir
 start_relay "$HP"
 run relay
 
-printf '\n%s MiB attachment, same run (wall s, peak RSS MiB)\n' "$SIZE_MB"
+printf '\n%s MiB attachment, same run (wall s, peak RSS MiB); Go age measured just before each transport\n' "$SIZE_MB"
 printf '%-34s %8s %8s %8s\n' "step" "wall s" "RSS MiB" "÷ Go age"
-ae=$(sum '^age_e$'); ad=$(sum '^age_d$')
-printf '%-34s %8s %8s %8s\n' "Go age -e" "$ae" "$(peak '^age_e$')" "1.00"
-printf '%-34s %8s %8s %8s\n' "Go age -d" "$ad" "$(peak '^age_d$')" "1.00"
 for kind in dir relay; do
+  ae=$(sum "^${kind}_age_e$"); ad=$(sum "^${kind}_age_d$")
   s=$(sum "^${kind}_send"); f=$(sum "^${kind}_fetch$"); v=$(sum "^${kind}_save$")
+  rounds=$(awk -v a="^${kind}_fetch$" '$1 ~ a {n++} END {print n}' "$W/times")
+  printf '%-34s %8s %8s %8s\n' "$kind: Go age -e" "$ae" "$(peak "^${kind}_age_e$")" ""
   printf '%-34s %8s %8s %8s\n' "$kind: send (+ outbox retries)" "$s" "$(peak "^${kind}_send")" \
     "$(awk -v a="$s" -v b="$ae" 'BEGIN {printf "%.2f", a / b}')"
-  printf '%-34s %8s %8s %8s\n' "$kind: fetch (all rounds)" "$f" "$(peak "^${kind}_fetch$")" ""
+  printf '%-34s %8s %8s %8s\n' "$kind: Go age -d" "$ad" "$(peak "^${kind}_age_d$")" ""
+  printf '%-34s %8s %8s %8s\n' "$kind: fetch ($rounds round(s))" "$f" "$(peak "^${kind}_fetch$")" ""
   printf '%-34s %8s %8s %8s\n' "$kind: read --save-attachments" "$v" "$(peak "^${kind}_save$")" ""
   printf '%-34s %8s %8s %8s\n' "$kind: fetch + save" \
     "$(awk -v a="$f" -v b="$v" 'BEGIN {printf "%.2f", a + b}')" "" \

@@ -247,6 +247,21 @@ fn quiet_prints_only_errors() {
     assert_eq!(b.list_json(&[]).len(), 1, "the real message arrived");
     // Data a command exists to print is not a status line: -q keeps it.
     assert!(b.ok(&["-q", "id", "card"]).starts_with("hushpost:"));
+    // Setting up quietly: nothing on stdout or stderr.
+    let c = Hp::new(t.path(), "carol");
+    let route = format!("dir:{}", drop.display());
+    let (code, out, err) = c.run(&[
+        "-q",
+        "init",
+        "--name",
+        "Carol",
+        "--no-passphrase",
+        "--route",
+        &route,
+    ]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, out, err) = c.run(&["-q", "contact", "add", "--allow-local", "bob", &b.card()]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
 }
 
 #[test]

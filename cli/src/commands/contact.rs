@@ -132,6 +132,13 @@ pub enum Sub {
     },
 }
 
+/// What a command that changed a contact shows of it: the card's details (`-q`: nothing).
+fn show_unless_quiet(ctx: &Ctx, v: &ContactView) {
+    if !ctx.ui.quiet {
+        show(ctx, v);
+    }
+}
+
 fn show(ctx: &Ctx, v: &ContactView) {
     ctx.ui.line(format!("name:          {}", one_line(&v.name)));
     ctx.ui
@@ -254,7 +261,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "added {} — compare the safety number before trusting them",
                 one_line(&v.name)
             ));
-            show(ctx, &v);
+            show_unless_quiet(ctx, &v);
         }
         Sub::Reject { number } => {
             let r = s.contact_reject(number)?;
@@ -365,7 +372,7 @@ fn add(
                 let v = s.contact_allow_local(name)?;
                 ctx.ui
                     .note(format!("{}: local routes enabled", one_line(&v.name)));
-                show(ctx, &v);
+                show_unless_quiet(ctx, &v);
                 return Ok(());
             }
             other => other?,
@@ -384,7 +391,7 @@ fn add(
             ""
         }
     ));
-    show(ctx, &v);
+    show_unless_quiet(ctx, &v);
     warn_held(ctx, &v);
     Ok(())
 }

@@ -73,9 +73,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let card = s.card()?;
     ctx.ui.note(format!("Created identity {:?}", s.name()));
     ctx.ui
-        .line(format!("fingerprint: {}", card.identity.fingerprint()));
+        .status(format!("fingerprint: {}", card.identity.fingerprint()));
     for r in s.routes() {
-        ctx.ui.line(format!("route:       {r}"));
+        ctx.ui.status(format!("route:       {r}"));
     }
     ctx.ui
         .note("Give your card (`hushpost id card`) to the people who may write to you.");
