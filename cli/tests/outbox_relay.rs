@@ -208,3 +208,54 @@ fn a_send_now_to_a_relay_that_is_down_says_why_once_and_keeps_it() {
     assert_eq!(delivery(&a)["state"], "sent");
     assert!(b.ok(&["fetch"]).contains("1 new message"));
 }
+
+/// Two held large messages to one contact, handed on by one `outbox retry`, share the
+/// window of large blobs per tag (96 of the mailbox's 128): between them they no longer
+/// fill the mailbox, so a small message sent right after finds room at once.
+#[test]
+fn two_large_messages_share_the_window_and_small_mail_still_finds_room() {
+    let t = tempdir();
+    let (_relay, a, b) = pair_on_relay(t.path(), "");
+    friends(&a, &b);
+    let file = t.path().join("big.bin");
+    let bytes: Vec<u8> = (0..17_000_000u64).map(|i| (i * 31 % 251) as u8).collect();
+    std::fs::write(&file, &bytes).expect("attachment");
+    let path = file.to_str().expect("utf8");
+    for s in ["one", "two"] {
+        let (code, _, err) = a.run_stdin(
+            &[
+                "send", "--to", "bob", "--route", "https", "-s", s, "--attach", path,
+            ],
+            "big\n",
+        );
+        assert_eq!(code, 1, "held: {err}");
+    }
+    let total: u64 = outbox(&a)
+        .iter()
+        .map(|i| i["blobs"].as_u64().expect("blobs"))
+        .sum();
+    assert!(total > 128, "together more than the mailbox holds: {total}");
+    let (code, _, err) = a.run(&["outbox", "retry"]);
+    assert_eq!(code, 0, "{err}");
+    let sent = sent_by_retry(&err);
+    // 96 large blobs between the two, plus their two small heads.
+    assert!(
+        sent > 0 && sent <= 98,
+        "one window for both: {sent} ({err})"
+    );
+    let (code, out, err) = a.run_stdin(
+        &[
+            "send", "--now", "--to", "bob", "--route", "https", "-s", "small",
+        ],
+        "right after\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("bob: sent via https://"), "{out}{err}");
+    b.ok(&["fetch"]);
+    let subjects: Vec<String> = b
+        .list_json(&[])
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(subjects.contains(&"small".to_string()), "{subjects:?}");
+}

@@ -9,9 +9,12 @@ use crate::hybrid::{AgeHybridIdentity, HybridKeyPair, HybridPublic};
 use crate::identity::{KeyError, XKeyPair};
 use age::secrecy::SecretString;
 use base64::Engine;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use zeroize::Zeroizing;
+
+mod stream;
+use stream::{Capturing, ChunkSealer, stream_open};
 
 /// The header of a binary age file with one X25519 stanza is always this long.
 pub const X25519_HEADER_LEN: usize = 168;
@@ -271,39 +274,6 @@ pub fn encrypt_in_place<E: From<KeyError>>(
     Ok(())
 }
 
-/// ChaCha20-Poly1305 for the STREAM chunks we seal, from aws-lc (AVX2 assembly), which
-/// rustls already links into the binary. The RustCrypto crate (portable SIMD) took about
-/// 0.7 CPU-s per GiB sealed, a quarter of sealing a large body (docs/BENCHMARKS.md,
-/// issue 17), against aws-lc's 0.4. Opening goes through the age crate as before.
-struct ChunkSealer(aws_lc_rs::aead::LessSafeKey);
-
-impl ChunkSealer {
-    fn new(key: &[u8; 32]) -> Self {
-        use aws_lc_rs::aead::{CHACHA20_POLY1305, LessSafeKey, UnboundKey};
-        // A 32-byte key is always the right length for ChaCha20-Poly1305.
-        let key = UnboundKey::new(&CHACHA20_POLY1305, key).expect("32-byte key");
-        ChunkSealer(LessSafeKey::new(key))
-    }
-
-    /// Seals chunk `i` in place (nonce = u88be(i) || last) and returns its tag.
-    fn seal(&self, i: usize, last: bool, chunk: &mut [u8]) -> [u8; 16] {
-        use aws_lc_rs::aead::{Aad, Nonce};
-        let mut nonce = [0u8; 12];
-        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
-        nonce[11] = u8::from(last);
-        let mut out = [0u8; 16];
-        // Chunks are far below ChaCha20-Poly1305's length limit, so this cannot fail.
-        if let Ok(tag) = self.0.seal_in_place_separate_tag(
-            Nonce::assume_unique_for_key(nonce),
-            Aad::empty(),
-            chunk,
-        ) {
-            out.copy_from_slice(tag.as_ref());
-        }
-        out
-    }
-}
-
 /// Inner plaintext bytes that fit in a blob of `blob_len` bytes sealed with a header of
 /// `header_len`: blob − header − 16 (nonce) − 16 per 64 KiB chunk.
 pub fn capacity(blob_len: usize, header_len: usize) -> usize {
@@ -416,15 +386,44 @@ pub fn decrypt_any(
 
 /// Decrypts a binary age file with any identities (the CCTV harness uses this directly).
 /// Nothing is released unless the whole payload authenticated.
+///
+/// The age crate parses the header, unwraps the file key (trying the identities in
+/// order) and checks the header MAC; the payload is then opened here, with aws-lc's
+/// ChaCha20-Poly1305, as [`ChunkSealer`] seals it: the age crate's STREAM reader
+/// (RustCrypto) was the largest user-time item of opening a large message (half of it,
+/// docs/BENCHMARKS.md issue 16). [`stream_open`] follows that reader rule for rule, and
+/// the CCTV vectors (every `stream_*` case among them) go through this function.
 pub fn decrypt_with<'a>(
     blob: &[u8],
     identities: impl Iterator<Item = &'a dyn age::Identity>,
 ) -> Result<Zeroizing<Vec<u8>>, AgeError> {
-    let dec = age::Decryptor::new_buffered(blob).map_err(|e| map_err(&e, false))?;
-    let mut r = dec.decrypt(identities).map_err(|e| map_err(&e, false))?;
-    let mut out = Zeroizing::new(take_buffer(blob.len()));
-    r.read_to_end(&mut out).map_err(|_| AgeError::Payload)?;
-    Ok(out)
+    let unwrapped = std::cell::RefCell::new(None);
+    let mut rest: &[u8] = blob;
+    {
+        let dec = age::Decryptor::new_buffered(&mut rest).map_err(|e| map_err(&e, false))?;
+        let capturing: Vec<Capturing<'_>> = identities
+            .map(|inner| Capturing {
+                inner,
+                file_key: &unwrapped,
+            })
+            .collect();
+        // Ok means: a file key was unwrapped and the header MAC checks out with it. The
+        // reader it returns is dropped unread; `rest` now starts at the payload's chunks.
+        dec.decrypt(capturing.iter().map(|c| c as &dyn age::Identity))
+            .map_err(|e| map_err(&e, false))?;
+    }
+    let file_key: Zeroizing<[u8; 16]> = unwrapped.take().ok_or(AgeError::NoMatch)?;
+    let start = blob.len() - rest.len();
+    // The 16-byte nonce the decryptor read just before the chunks.
+    let nonce = blob
+        .get(start.wrapping_sub(16)..start)
+        .ok_or(AgeError::Header)?;
+    let payload_key = Zeroizing::new(age_core::primitives::hkdf(
+        nonce,
+        b"payload",
+        file_key.as_ref(),
+    ));
+    stream_open(&payload_key, rest)
 }
 
 /// Plaintext buffers of opened fragments, returned (wiped) when the fragment is dropped.

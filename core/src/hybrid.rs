@@ -436,7 +436,8 @@ pub fn age_identity_file(
 ) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::new());
     for (label, k) in hybrid {
-        s.push_str(&format!("# {label} (post-quantum)\n"));
+        // The public key ends the line, as in age-keygen's "# public key: age1…".
+        s.push_str(&format!("# post-quantum {label}\n"));
         s.push_str(&k.age_secret_string());
         s.push('\n');
     }

@@ -144,6 +144,12 @@ impl Session {
         let groups = outbox
             .groups()
             .map_err(|e| Error::Io(e, self.home.outbox()))?;
+        // One window per tag for the whole run: two large messages to one contact must
+        // not fill the relay's mailbox between them (small mail would find no room); and,
+        // as in `retry_due`, small deliveries go first.
+        let mut window_used = super::WindowUsed::new();
+        let mut chosen = chosen;
+        chosen.sort_by_key(|d| groups.get(&d.group).map_or(0, |g| g.waiting));
         for d in chosen {
             let Some(g) = groups.get(&d.group) else {
                 continue;
@@ -152,7 +158,7 @@ impl Session {
                 continue;
             };
             let _ = outbox.make_due(&d.group);
-            let sent = self.retry_group(&outbox, &d, &route, &mut report)?;
+            let sent = self.retry_group(&outbox, &d, &route, (&mut report, &mut window_used))?;
             // Sent by hand, the moment is revealed already: what the drop could not take yet
             // follows on its own (fetch, poll, the inbox, with backoff) as after `send
             // --now`, instead of waiting for cover-traffic slots. Held mail does so even
@@ -207,6 +213,8 @@ impl Session {
         let outbox = self.outbox();
         let now = self.now();
         let deliveries = self.store()?.open_deliveries()?;
+        // One window per tag for the whole run (see `outbox_retry`).
+        let mut window_used = super::WindowUsed::new();
         for (route, _) in outbox
             .destinations()
             .map_err(|e| Error::Io(e, self.home.outbox()))?
@@ -230,7 +238,7 @@ impl Session {
             for g in groups {
                 match deliveries.iter().find(|d| d.group == g) {
                     Some(d) => {
-                        self.retry_group(&outbox, d, &route, &mut report)?;
+                        self.retry_group(&outbox, d, &route, (&mut report, &mut window_used))?;
                     }
                     None => self.retry_orphans(&outbox, &route, &due, &mut report),
                 }
@@ -246,7 +254,7 @@ impl Session {
         outbox: &Outbox,
         d: &Delivery,
         route: &Route,
-        report: &mut RetryReport,
+        (report, window_used): (&mut RetryReport, &mut super::WindowUsed),
     ) -> Result<usize> {
         let contact = self.keys.contact_policy(&d.recipient);
         let policy = self.keys.policy();
@@ -275,7 +283,7 @@ impl Session {
                 .unwrap_or(0)
         };
         let before = count();
-        let flushed = self.flush_group(outbox, &plan, &d.group, now);
+        let flushed = self.flush_group(outbox, &plan, &d.group, (now, window_used));
         // What left is what the outbox no longer holds, whether or not the pass ended in an
         // error half-way (a relay that filled up): those blobs are on the drop and count.
         let after = count();
@@ -385,7 +393,14 @@ impl Session {
         match opened {
             Ok(mut t) => {
                 let window = super::window_for(route);
-                let done = super::flush(outbox, &mut t, &orphans, self.now(), window, |_| {});
+                let done = super::flush(
+                    outbox,
+                    &mut t,
+                    &orphans,
+                    self.now(),
+                    (window, &mut super::WindowUsed::new()),
+                    |_| {},
+                );
                 report.sent += done.sent.len();
                 if let Some(e) = done.error {
                     report.errors.push((plan.label.clone(), e));

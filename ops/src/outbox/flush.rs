@@ -23,19 +23,23 @@ pub(crate) struct Flushed {
     pub(crate) full: Option<String>,
 }
 
+/// Large blobs put under each tag so far in this run (the window is per tag and run, over
+/// every delivery the run hands on: two large messages to one contact share it).
+pub(crate) type WindowUsed = HashMap<Tag, usize>;
+
 /// Puts `entries` (one destination's, already chosen) through `t`, in order; `window` is
-/// the per-tag limit on large blobs for a drop with quotas.
+/// the per-tag limit on large blobs for a drop with quotas, `large` what this run has put
+/// against it already.
 pub(crate) fn flush(
     outbox: &Outbox,
     t: &mut Transport,
     entries: &[Queued],
     now: u64,
-    window: Option<usize>,
+    (window, large): (Option<usize>, &mut WindowUsed),
     mut record: impl FnMut(usize),
 ) -> Flushed {
     let mut out = Flushed::default();
     let mut full: HashSet<Tag> = HashSet::new();
-    let mut large: HashMap<Tag, usize> = HashMap::new();
     for q in entries {
         if full.contains(&q.tag) {
             out.waiting += 1;

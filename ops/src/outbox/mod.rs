@@ -16,7 +16,7 @@ mod deliveries;
 mod flush;
 
 pub use deliveries::{OutboxItem, RetryReport};
-pub(crate) use flush::flush;
+pub(crate) use flush::{WindowUsed, flush};
 
 use hushpost_core::route::Via;
 use hushpost_core::{Route, Tag};

@@ -132,7 +132,14 @@ fn flush_due(
     let label = dest.label();
     let mut sizes = Vec::new();
     let window = crate::outbox::window_for(dest);
-    let done = crate::outbox::flush(&tick.outbox, t, &due, now, window, |n| sizes.push(n));
+    let done = crate::outbox::flush(
+        &tick.outbox,
+        t,
+        &due,
+        now,
+        (window, &mut crate::outbox::WindowUsed::new()),
+        |n| sizes.push(n),
+    );
     for n in sizes {
         tick.record(&label, "put", n);
     }

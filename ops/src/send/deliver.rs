@@ -280,7 +280,8 @@ impl Session {
         }
         loop {
             if try_here {
-                match self.flush_group(&outbox, &plan, &copy.group, copy.now) {
+                let mut used = outbox::WindowUsed::new();
+                match self.flush_group(&outbox, &plan, &copy.group, (copy.now, &mut used)) {
                     Ok((bytes, waiting)) => {
                         if let Some(d) = report.delivered.as_mut() {
                             d.route = plan.label.clone();
@@ -348,7 +349,7 @@ impl Session {
         outbox: &Outbox,
         plan: &Plan,
         group: &[u8; 16],
-        now: u64,
+        (now, window_used): (u64, &mut outbox::WindowUsed),
     ) -> std::result::Result<(u64, usize), String> {
         let mut t = match self.open_transport(plan) {
             Ok(t) => t,
@@ -367,7 +368,9 @@ impl Session {
             .collect();
         let mut bytes = 0u64;
         let window = outbox::window_for(&plan.route);
-        let done = outbox::flush(outbox, &mut t, &entries, now, window, |n| bytes += n as u64);
+        let done = outbox::flush(outbox, &mut t, &entries, now, (window, window_used), |n| {
+            bytes += n as u64
+        });
         match done.error {
             Some(e) => Err(e),
             None => Ok((bytes, done.waiting)),
