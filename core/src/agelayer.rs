@@ -10,7 +10,6 @@ use crate::identity::{KeyError, XKeyPair};
 use age::secrecy::SecretString;
 use base64::Engine;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 use zeroize::Zeroizing;
 
 mod stream;
@@ -299,26 +298,6 @@ fn stream_seal(key: &[u8; 32], plaintext: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Remembers whether it was the identity that unwrapped the file key, so the opener can
-/// check the inner `recipient key` against the key that really decrypted the file.
-struct Tracking<'a> {
-    inner: &'a dyn age::Identity,
-    hit: AtomicBool,
-}
-
-impl age::Identity for Tracking<'_> {
-    fn unwrap_stanza(
-        &self,
-        stanza: &age_core::format::Stanza,
-    ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
-        let r = self.inner.unwrap_stanza(stanza);
-        if matches!(r, Some(Ok(_))) {
-            self.hit.store(true, Ordering::Relaxed);
-        }
-        r
-    }
-}
-
 /// Decrypts a binary age file with one of `keys`; returns the plaintext and the index of
 /// the key that opened it.
 pub fn decrypt_x25519(
@@ -329,26 +308,6 @@ pub fn decrypt_x25519(
         blob,
         keys.iter().map(|k| k.age_identity() as &dyn age::Identity),
     )
-}
-
-/// Decrypts with `identities`, noting which one unwrapped the file key; returns the
-/// plaintext and that identity's position.
-fn decrypt_tracked<'a>(
-    blob: &[u8],
-    identities: impl Iterator<Item = &'a dyn age::Identity>,
-) -> Result<(Zeroizing<Vec<u8>>, usize), AgeError> {
-    let tracked: Vec<Tracking<'_>> = identities
-        .map(|inner| Tracking {
-            inner,
-            hit: AtomicBool::new(false),
-        })
-        .collect();
-    let pt = decrypt_with(blob, tracked.iter().map(|t| t as &dyn age::Identity))?;
-    let idx = tracked
-        .iter()
-        .position(|t| t.hit.load(Ordering::Relaxed))
-        .ok_or(AgeError::NoMatch)?;
-    Ok((pt, idx))
 }
 
 /// Which of the caller's keys opened a file.
@@ -386,6 +345,16 @@ pub fn decrypt_any(
 
 /// Decrypts a binary age file with any identities (the CCTV harness uses this directly).
 /// Nothing is released unless the whole payload authenticated.
+pub fn decrypt_with<'a>(
+    blob: &[u8],
+    identities: impl Iterator<Item = &'a dyn age::Identity>,
+) -> Result<Zeroizing<Vec<u8>>, AgeError> {
+    decrypt_tracked(blob, identities).map(|(pt, _)| pt)
+}
+
+/// Decrypts with `identities`; returns the plaintext and the position of the identity that
+/// unwrapped the file key, so the opener can check the inner `recipient key` against the
+/// key that really decrypted the file.
 ///
 /// The age crate parses the header, unwraps the file key (trying the identities in
 /// order) and checks the header MAC; the payload is then opened here, with aws-lc's
@@ -393,18 +362,20 @@ pub fn decrypt_any(
 /// (RustCrypto) was the largest user-time item of opening a large message (half of it,
 /// docs/BENCHMARKS.md issue 16). [`stream_open`] follows that reader rule for rule, and
 /// the CCTV vectors (every `stream_*` case among them) go through this function.
-pub fn decrypt_with<'a>(
+fn decrypt_tracked<'a>(
     blob: &[u8],
     identities: impl Iterator<Item = &'a dyn age::Identity>,
-) -> Result<Zeroizing<Vec<u8>>, AgeError> {
-    let unwrapped = std::cell::RefCell::new(None);
+) -> Result<(Zeroizing<Vec<u8>>, usize), AgeError> {
+    let unwrapped = stream::Unwrapped::new(None);
     let mut rest: &[u8] = blob;
     {
         let dec = age::Decryptor::new_buffered(&mut rest).map_err(|e| map_err(&e, false))?;
         let capturing: Vec<Capturing<'_>> = identities
-            .map(|inner| Capturing {
+            .enumerate()
+            .map(|(index, inner)| Capturing {
                 inner,
-                file_key: &unwrapped,
+                index,
+                unwrapped: &unwrapped,
             })
             .collect();
         // Ok means: a file key was unwrapped and the header MAC checks out with it. The
@@ -412,7 +383,7 @@ pub fn decrypt_with<'a>(
         dec.decrypt(capturing.iter().map(|c| c as &dyn age::Identity))
             .map_err(|e| map_err(&e, false))?;
     }
-    let file_key: Zeroizing<[u8; 16]> = unwrapped.take().ok_or(AgeError::NoMatch)?;
+    let (index, file_key) = unwrapped.take().ok_or(AgeError::NoMatch)?;
     let start = blob.len() - rest.len();
     // The 16-byte nonce the decryptor read just before the chunks.
     let nonce = blob
@@ -423,7 +394,7 @@ pub fn decrypt_with<'a>(
         b"payload",
         file_key.as_ref(),
     ));
-    stream_open(&payload_key, rest)
+    Ok((stream_open(&payload_key, rest)?, index))
 }
 
 /// Plaintext buffers of opened fragments, returned (wiped) when the fragment is dropped.

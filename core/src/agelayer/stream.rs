@@ -23,30 +23,30 @@ impl ChunkSealer {
         ChunkSealer(LessSafeKey::new(key))
     }
 
+    /// The nonce of chunk `i`: u88be(i) || last.
+    fn nonce(i: usize, last: bool) -> aws_lc_rs::aead::Nonce {
+        let mut nonce = [0u8; 12];
+        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
+        nonce[11] = u8::from(last);
+        aws_lc_rs::aead::Nonce::assume_unique_for_key(nonce)
+    }
+
     /// Opens chunk `i` in place (`chunk` = ciphertext || tag; the plaintext is its first
     /// `len - 16` bytes); false when it does not authenticate (the bytes are then
     /// unspecified).
     fn open(&self, i: usize, last: bool, chunk: &mut [u8]) -> bool {
-        use aws_lc_rs::aead::{Aad, Nonce};
-        let mut nonce = [0u8; 12];
-        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
-        nonce[11] = u8::from(last);
         self.0
-            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::empty(), chunk)
+            .open_in_place(Self::nonce(i, last), aws_lc_rs::aead::Aad::empty(), chunk)
             .is_ok()
     }
 
-    /// Seals chunk `i` in place (nonce = u88be(i) || last) and returns its tag.
+    /// Seals chunk `i` in place and returns its tag.
     pub(super) fn seal(&self, i: usize, last: bool, chunk: &mut [u8]) -> [u8; 16] {
-        use aws_lc_rs::aead::{Aad, Nonce};
-        let mut nonce = [0u8; 12];
-        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
-        nonce[11] = u8::from(last);
         let mut out = [0u8; 16];
         // Chunks are far below ChaCha20-Poly1305's length limit, so this cannot fail.
         if let Ok(tag) = self.0.seal_in_place_separate_tag(
-            Nonce::assume_unique_for_key(nonce),
-            Aad::empty(),
+            Self::nonce(i, last),
+            aws_lc_rs::aead::Aad::empty(),
             chunk,
         ) {
             out.copy_from_slice(tag.as_ref());
@@ -55,11 +55,16 @@ impl ChunkSealer {
     }
 }
 
-/// Passes every call to the identity it wraps, and keeps a copy of the file key when that
-/// identity unwraps one (`unwrap_stanzas` too: an identity may judge the stanzas together).
+/// The identity that unwrapped the file key (its position) and a copy of that key.
+pub(super) type Unwrapped = std::cell::RefCell<Option<(usize, Zeroizing<[u8; 16]>)>>;
+
+/// Passes every call to the identity it wraps, and keeps its position and a copy of the
+/// file key when that identity unwraps one (`unwrap_stanzas` too: an identity may judge
+/// the stanzas together).
 pub(super) struct Capturing<'a> {
     pub(super) inner: &'a dyn age::Identity,
-    pub(super) file_key: &'a std::cell::RefCell<Option<Zeroizing<[u8; 16]>>>,
+    pub(super) index: usize,
+    pub(super) unwrapped: &'a Unwrapped,
 }
 
 impl Capturing<'_> {
@@ -69,7 +74,7 @@ impl Capturing<'_> {
     ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
         use age_core::secrecy::ExposeSecret;
         if let Some(Ok(k)) = &r {
-            *self.file_key.borrow_mut() = Some(Zeroizing::new(*k.expose_secret()));
+            *self.unwrapped.borrow_mut() = Some((self.index, Zeroizing::new(*k.expose_secret())));
         }
         r
     }

@@ -437,16 +437,21 @@ impl Session {
         // again with the same bytes.
         let results: Vec<std::result::Result<u32, PieceError>> = match written {
             Ok(()) => results,
+            Err(e) if is_full(&e) => results
+                .into_iter()
+                .map(|r| r.and(Err(PieceError::Full)))
+                .collect(),
             Err(e) => {
-                let kind = e.kind();
-                let full = is_full(&e);
-                let mut first = Some(e);
+                // The loop below stops at the first `Io`: the first written piece carries it.
+                let mut e = Some(e);
                 results
                     .into_iter()
-                    .map(|r| match r {
-                        Ok(_) if full => Err(PieceError::Full),
-                        Ok(_) => Err(PieceError::Io(first.take().unwrap_or_else(|| kind.into()))),
-                        other => other,
+                    .map(|r| {
+                        r.and_then(|_| {
+                            Err(PieceError::Io(
+                                e.take().unwrap_or_else(|| std::io::ErrorKind::Other.into()),
+                            ))
+                        })
                     })
                     .collect()
             }
