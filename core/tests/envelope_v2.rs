@@ -430,6 +430,27 @@ fn an_interrupted_assembly_resumes_from_its_bitmap() {
     );
 }
 
+/// Seals `body` into a sink that fails on blob `at`: a typed error, nothing handed on after.
+fn sink_fails_at(alice: &Identity, b: &Bob, body: &Body<'_>, at: u32) {
+    let mut n = 0;
+    let r = v2::seal(
+        alice,
+        &hybrid_to(b),
+        &draft(Kind::Message),
+        body,
+        &mut |_| {
+            n += 1;
+            if n == at {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        },
+    );
+    assert!(matches!(r, Err(envelope::SealError::Sink(_))), "{r:?}");
+    assert_eq!(n, at, "nothing after the failing blob");
+}
+
 #[test]
 fn sealing_streams_from_a_file_and_stops_cleanly_on_sink_or_source_errors() {
     use std::io::Write;
@@ -445,23 +466,7 @@ fn sealing_streams_from_a_file_and_stops_cleanly_on_sink_or_source_errors() {
         .attach("f.bin", "application/octet-stream", &src)
         .expect("part");
     // A sink that fails on the third blob: sealing stops there with a typed error.
-    let mut n = 0;
-    let r = v2::seal(
-        &alice,
-        &hybrid_to(&b),
-        &draft(Kind::Message),
-        &body,
-        &mut |_| {
-            n += 1;
-            if n == 3 {
-                Err(std::io::Error::other("disk full"))
-            } else {
-                Ok(())
-            }
-        },
-    );
-    assert!(matches!(r, Err(envelope::SealError::Sink(_))), "{r:?}");
-    assert_eq!(n, 3, "nothing after the failing blob");
+    sink_fails_at(&alice, &b, &body, 3);
     // The file shrinks after the body was described: a source error, no short message.
     let all = seal_all(&alice, &hybrid_to(&b), &draft(Kind::Message), &body);
     assert_eq!(all.len(), 1 + 3);
@@ -474,4 +479,73 @@ fn sealing_streams_from_a_file_and_stops_cleanly_on_sink_or_source_errors() {
         &mut |_| Ok(()),
     );
     assert!(matches!(r, Err(envelope::SealError::Source(_))), "{r:?}");
+}
+
+/// A body that fails every read from `fail_from` on, once `armed` is set: the file that
+/// changes between the hashing pass and the sealing pass.
+struct Flaky {
+    data: Vec<u8>,
+    fail_from: u64,
+    reads: std::sync::atomic::AtomicU64,
+    arm_after: u64,
+}
+
+impl v2::ContentSource for Flaky {
+    fn len(&self) -> u64 {
+        self.data.len() as u64
+    }
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        let n = self
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n >= self.arm_after && offset + buf.len() as u64 > self.fail_from {
+            return Err(std::io::Error::other("the file changed"));
+        }
+        buf.copy_from_slice(&self.data[offset as usize..offset as usize + buf.len()]);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_long_body_stops_cleanly_mid_pipeline_on_sink_or_source_errors() {
+    let alice = Identity::generate();
+    let b = bob();
+    let data = random(150 * v2::CHUNK, 11);
+    let letter = b"Subject: long\r\n\r\n".to_vec();
+    let body = Body::new(&letter)
+        .attach("f.bin", "application/octet-stream", &data)
+        .expect("part");
+    // The sink fails on blob 70, past the batches sealed ahead: nothing after it is handed on.
+    sink_fails_at(&alice, &b, &body, 70);
+    // Every read past 120 chunks fails once the hashing pass is done (one read per chunk,
+    // plus the head's inline read): a source error, and no blob past the failure.
+    let reads = 1 + data.len().div_ceil(v2::CHUNK) as u64;
+    let flaky = Flaky {
+        data: data.clone(),
+        fail_from: 120 * v2::CHUNK as u64,
+        reads: 0.into(),
+        arm_after: reads,
+    };
+    let body = Body::new(&letter)
+        .attach("f.bin", "application/octet-stream", &flaky)
+        .expect("part");
+    let mut handed = 0u32;
+    let r = v2::seal(
+        &alice,
+        &hybrid_to(&b),
+        &draft(Kind::Message),
+        &body,
+        &mut |_| {
+            handed += 1;
+            Ok(())
+        },
+    );
+    assert!(matches!(r, Err(envelope::SealError::Source(_))), "{r:?}");
+    assert!((1..=120).contains(&handed), "{handed} blobs handed on");
+    // Unchanged, the same body seals whole.
+    let body = Body::new(&letter)
+        .attach("f.bin", "application/octet-stream", &data)
+        .expect("part");
+    let all = seal_all(&alice, &hybrid_to(&b), &draft(Kind::Message), &body);
+    assert!(all.len() > 150, "{} blobs", all.len());
 }

@@ -3,7 +3,7 @@
 //!
 //! A fragmented body is read twice: pass 1 hashes every chunk (in parallel) into the
 //! Merkle tree whose root the head signs; pass 2 seals fragments in parallel batches, each
-//! with its proof. Memory: the tree (64 bytes per fragment) plus two batches of blobs.
+//! with its proof. Memory: the tree (64 bytes per fragment) plus three batches of blobs.
 //! Must not: hold the body, or emit a fragment before its head.
 
 use super::super::inner::Header;
@@ -19,9 +19,10 @@ use crate::identity::{Identity, SigContext};
 use rayon::prelude::*;
 use zeroize::Zeroize;
 
-/// Fragments sealed per parallel batch: 32 × 256 KiB = 8 MiB of output per batch, two
-/// batches alive at once (the one being written out and the next).
+/// Fragments sealed per parallel batch: 32 × 256 KiB = 8 MiB of output per batch.
 const BATCH: usize = 32;
+/// Batches alive at once (sealing, queued, being written): 3 × 8 MiB.
+const PIPELINE: usize = 3;
 
 thread_local! {
     /// Per-thread plaintext buffer for fragments (wiped when sealing ends).
@@ -257,7 +258,7 @@ fn seal_signed(
     Ok(out)
 }
 
-/// Pass 2: fragments in parallel batches; batch k+1 is sealed while batch k is written out.
+/// Pass 2: fragments in parallel batches, sealed ahead of the sink by up to two batches.
 fn seal_fragments(
     key: &SealKey<'_>,
     header: &Header,
@@ -287,46 +288,60 @@ fn seal_fragments(
             Ok(())
         })
     };
-    let batches: Vec<std::ops::Range<u32>> = (0..count)
-        .step_by(BATCH)
-        .map(|s| s..(s + BATCH as u32).min(count))
-        .collect();
-    let mut ready: Vec<Vec<u8>> = Vec::new();
-    let mut spare: Vec<Vec<u8>> = Vec::new();
+    // A pipeline with no barrier between batches: the pool seals batch after batch into
+    // recycled buffers while this thread (the sink is not `Send`) writes them out in order.
+    // At most PIPELINE batches exist: one being sealed, the rest queued or being written.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Vec<Vec<u8>>, SealError>>(1);
+    let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<Vec<u8>>>();
     let mut result = Ok(());
-    for next in batches.iter().map(Some).chain(std::iter::once(None)) {
-        let mut fill = std::mem::take(&mut spare);
-        let mut sealed: Result<(), SealError> = Ok(());
-        let mut written: Result<(), SealError> = Ok(());
-        // The sink is not `Send`: it runs here while the pool seals the next batch.
-        rayon::in_place_scope(|scope| {
-            if let Some(r) = next {
-                let (fill, sealed) = (&mut fill, &mut sealed);
-                let seal_one = &seal_one;
-                scope.spawn(move |_| {
-                    fill.resize_with(r.len(), || Vec::with_capacity(Bucket::Large.size()));
-                    *sealed = fill
-                        .par_iter_mut()
-                        .zip(r.clone().into_par_iter())
-                        .try_for_each(|(out, i)| seal_one(i, out));
-                });
-            }
-            for b in &ready {
-                if let Err(e) = sink(b) {
-                    written = Err(SealError::Sink(e));
-                    break;
+    rayon::in_place_scope(|scope| {
+        let seal_one = &seal_one;
+        scope.spawn(move |_| {
+            let mut made = 0;
+            for s in (0..count).step_by(BATCH) {
+                let r = s..(s + BATCH as u32).min(count);
+                let mut fill = match free_rx.try_recv() {
+                    Ok(v) => v,
+                    Err(_) if made < PIPELINE => {
+                        made += 1;
+                        Vec::new()
+                    }
+                    Err(_) => match free_rx.recv() {
+                        Ok(v) => v,
+                        Err(_) => return, // the writer stopped
+                    },
+                };
+                fill.resize_with(r.len(), || Vec::with_capacity(Bucket::Large.size()));
+                fill.truncate(r.len());
+                let sealed = fill
+                    .par_iter_mut()
+                    .zip(r.into_par_iter())
+                    .try_for_each(|(out, i)| seal_one(i, out))
+                    .map(|()| fill);
+                let failed = sealed.is_err();
+                if full_tx.send(sealed).is_err() || failed {
+                    return;
                 }
             }
         });
-        if let Err(e) = written.and(sealed) {
-            result = Err(e);
-            break;
+        for batch in full_rx.iter() {
+            let written = batch.and_then(|b| {
+                for blob in &b {
+                    sink(blob).map_err(SealError::Sink)?;
+                }
+                Ok(b)
+            });
+            match written {
+                // A closed free list means the sealer is done: the buffers are dropped.
+                Ok(b) => drop(free_tx.send(b)),
+                Err(e) => {
+                    result = Err(e);
+                    break; // dropping the receiver stops the sealer at its next batch
+                }
+            }
         }
-        spare = std::mem::replace(&mut ready, fill);
-        if next.is_none() {
-            break;
-        }
-    }
+        drop(full_rx);
+    });
     rayon::broadcast(|_| INNER.with(|cell| cell.borrow_mut().zeroize()));
     result
 }
