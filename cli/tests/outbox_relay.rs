@@ -53,12 +53,24 @@ fn bob_has_it(root: &Path, b: &Hp, bytes: &[u8]) {
     );
 }
 
+/// The numbers in `outbox retry`'s "N blob(s) sent[, M still waiting (…)]": (N, M).
+fn retry_counts(err: &str) -> (u64, u64) {
+    err.lines()
+        .find_map(|l| {
+            let (sent, rest) = l.split_once(" blob(s) sent")?;
+            let waiting = match rest.strip_prefix(", ") {
+                Some(w) => w.split_once(" still waiting")?.0.parse().ok()?,
+                None if rest.is_empty() => 0,
+                None => return None,
+            };
+            Some((sent.trim().parse().ok()?, waiting))
+        })
+        .unwrap_or_else(|| panic!("no count in {err:?}"))
+}
+
 /// The number in `outbox retry`'s "N blob(s) sent".
 fn sent_by_retry(err: &str) -> u64 {
-    err.lines()
-        .find_map(|l| l.strip_suffix(" blob(s) sent"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no count in {err:?}"))
+    retry_counts(err).0
 }
 
 #[test]
@@ -90,8 +102,9 @@ fn held_mail_sent_by_hand_is_counted_as_it_leaves_and_ends_sent() {
     // By hand: the relay takes one window now; the record says exactly that.
     let (code, _, err) = a.run(&["outbox", "retry"]);
     assert_eq!(code, 0, "{err}");
-    let first = sent_by_retry(&err);
+    let (first, waiting) = retry_counts(&err);
     assert!(first > 0 && first < blobs, "{err}");
+    assert_eq!(waiting, blobs - first, "says what still waits: {err}");
     let d = delivery(&a);
     assert_eq!(d["sent_blobs"], first, "{d}");
     assert_eq!(d["state"], "queued", "on its way, no longer held: {d}");

@@ -92,7 +92,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             } else {
                 // A retry that sent nothing says only why (one line per route).
                 if r.sent > 0 || r.errors.is_empty() {
-                    ctx.ui.note(format!("{} blob(s) sent", r.sent));
+                    ctx.ui.note(if r.waiting > 0 {
+                        format!(
+                            "{} blob(s) sent, {} still waiting (they follow with `fetch`, `poll` or the next retry)",
+                            r.sent, r.waiting
+                        )
+                    } else {
+                        format!("{} blob(s) sent", r.sent)
+                    });
                 }
                 for (route, e) in &r.errors {
                     ctx.ui
