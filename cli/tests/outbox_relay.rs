@@ -224,7 +224,8 @@ fn a_send_now_to_a_relay_that_is_down_says_why_once_and_keeps_it() {
 
 /// Two held large messages to one contact, handed on by one `outbox retry`, share the
 /// window of large blobs per tag (96 of the mailbox's 128): between them they no longer
-/// fill the mailbox, so a small message sent right after finds room at once.
+/// fill the mailbox, so a small message sent right after finds room at once — even after
+/// a second retry while the recipient is away (the relay's reserve for small blobs).
 #[test]
 fn two_large_messages_share_the_window_and_small_mail_still_finds_room() {
     let t = tempdir();
@@ -256,6 +257,13 @@ fn two_large_messages_share_the_window_and_small_mail_still_finds_room() {
         sent > 0 && sent <= 98,
         "one window for both: {sent} ({err})"
     );
+    // Bob is away; Alice retries again. The relay keeps the last eighth of the mailbox
+    // (16 of 128) for small blobs, so this run takes at most up to 112 and stops there.
+    let (code, _, err) = a.run(&["outbox", "retry"]);
+    assert_eq!(code, 0, "a full mailbox is not a failure: {err}");
+    let (again, waiting) = retry_counts(&err);
+    assert!(again > 0 && sent + again <= 112, "{sent} + {again} ({err})");
+    assert!(waiting > 0, "{err}");
     let (code, out, err) = a.run_stdin(
         &[
             "send", "--now", "--to", "bob", "--route", "https", "-s", "small",

@@ -69,6 +69,7 @@ fn quota_and_nonces_hold_under_concurrency() {
     };
     let s = Arc::new(rt.block_on(async { bed.open(cfg, Arc::new(ManualClock::new(1_000))) }));
     quota_holds_under_concurrent_puts(&rt, std::slice::from_ref(&s), 20);
+    large_blobs_leave_room_for_small_ones(&rt, std::slice::from_ref(&s), 20);
     nonces_are_single_use(&rt, std::slice::from_ref(&s));
 }
 

@@ -8,7 +8,7 @@ mod conformance;
 use conformance::*;
 use hushpost_relay::store::log::StoreConfig;
 use hushpost_relay::store::pg::{LOCK_CLASS, PgStore, SWEEP_LOCK};
-use hushpost_relay::store::{BlobStore, SMALL};
+use hushpost_relay::store::{BlobStore, LARGE, SMALL};
 use std::sync::Arc;
 
 /// The cluster's URL, or `None` (a skip) when there is none outside CI.
@@ -90,6 +90,7 @@ fn two_nodes_share_blobs_quota_and_nonces() {
     let url = fresh_db(&rt, &base);
     let cfg = StoreConfig {
         tag_quota: 12,
+        tag_max_bytes: 12 * LARGE as u64,
         ..model_config()
     };
     let n = nodes(&rt, &url, cfg, 2);
@@ -110,6 +111,7 @@ fn two_nodes_share_blobs_quota_and_nonces() {
     assert!(fetch_all(&rt, &*n[0], &[t], 4).is_empty(), "gone for A too");
 
     quota_holds_under_concurrent_puts(&rt, &n, 12);
+    large_blobs_leave_room_for_small_ones(&rt, &n, 12);
     nonces_are_single_use(&rt, &n);
 }
 

@@ -134,7 +134,8 @@ pub struct ServeArgs {
     /// TLS-terminating proxy on the same machine.
     #[arg(long)]
     pub plain_http: bool,
-    /// Unread blobs one tag may hold; more are refused (retryable), never evicted.
+    /// Unread blobs one tag may hold; more are refused (retryable), never evicted. Large
+    /// blobs stop an eighth short, leaving the rest to small ones.
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub tag_quota: usize,
     /// Bytes of unread blobs one tag may hold; more are refused (retryable), never evicted.

@@ -105,6 +105,33 @@ pub struct SweepStats {
     pub skipped: bool,
 }
 
+/// Blobs of a tag's quota that only small blobs may take: large ones stop at
+/// `quota - small_reserve(quota)` (112 of the default 128). A large message in flight —
+/// however often its sender retries while the recipient is away — then never fills the
+/// mailbox: small mail to the same person still finds room. Quotas under 8 keep none.
+pub fn small_reserve(quota: usize) -> usize {
+    quota / 8
+}
+
+/// Whether a tag that holds `held` unexpired blobs of `held_bytes` (puts in flight
+/// included) may take one more of `len` bytes: the quota rule every store applies.
+pub(crate) fn admit(
+    quota: usize,
+    max_bytes: u64,
+    (held, held_bytes): (usize, u64),
+    len: usize,
+) -> Result<(), StoreError> {
+    let reserve = if len > SMALL { small_reserve(quota) } else { 0 };
+    if held + reserve >= quota {
+        return Err(StoreError::QuotaFull(quota));
+    }
+    let reserve_bytes = reserve as u64 * SMALL as u64;
+    if held_bytes + len as u64 + reserve_bytes > max_bytes {
+        return Err(StoreError::TagBytesFull(max_bytes));
+    }
+    Ok(())
+}
+
 /// The storage interface.
 pub trait BlobStore: Send + Sync + 'static {
     /// A chunk's location, from [`BlobStore::plan`] to [`BlobStore::read`].

@@ -278,12 +278,12 @@ impl PgStore {
             .await
             .map_err(db)?;
         let (n, bytes): (i64, i64) = (held.get(0), held.get(1));
-        if n as usize >= self.cfg.tag_quota {
-            return Err(StoreError::QuotaFull(self.cfg.tag_quota));
-        }
-        if bytes as u64 + blob.len() as u64 > self.cfg.tag_max_bytes {
-            return Err(StoreError::TagBytesFull(self.cfg.tag_max_bytes));
-        }
+        super::admit(
+            self.cfg.tag_quota,
+            self.cfg.tag_max_bytes,
+            (n as usize, bytes as u64),
+            blob.len(),
+        )?;
         let id: u64 = rand::random();
         t.execute(
             "INSERT INTO hushpost_blobs (tag, id, flags, created, len, data) \

@@ -138,7 +138,8 @@ impl Model {
 
 pub fn model_config() -> StoreConfig {
     StoreConfig {
-        tag_quota: 5,
+        // 8: large blobs stop at 7, leaving one to small ones.
+        tag_quota: 8,
         tag_max_bytes: (2 * LARGE + 2 * SMALL) as u64,
         retention_secs: 1_000,
         segment_bytes: 6 * (HEADER + SMALL) as u64,
@@ -174,12 +175,17 @@ pub fn model_run<B: Bed>(bed: &mut B, seed: u64, ops: usize) {
             let len = if rng.gen_ratio(1, 8) { LARGE } else { SMALL };
             let live = m.live(t, now);
             let held: usize = live.iter().map(|b| b.len).sum();
+            // Large blobs leave an eighth of the quota to small ones.
+            let reserve = if len == LARGE { cfg.tag_quota / 8 } else { 0 };
             let got = rt.block_on(s.put(tag(t), content(next_n, len).into(), 0));
             match got {
                 Ok(()) => {
-                    assert!(live.len() < cfg.tag_quota, "{ctx}: put over the quota");
                     assert!(
-                        held + len <= cfg.tag_max_bytes as usize,
+                        live.len() + reserve < cfg.tag_quota,
+                        "{ctx}: put over the quota"
+                    );
+                    assert!(
+                        held + len + reserve * SMALL <= cfg.tag_max_bytes as usize,
                         "{ctx}: over bytes"
                     );
                     m.tags[t].push(MBlob {
@@ -191,12 +197,12 @@ pub fn model_run<B: Bed>(bed: &mut B, seed: u64, ops: usize) {
                 }
                 Err(StoreError::QuotaFull(_)) => {
                     assert!(
-                        live.len() >= cfg.tag_quota,
+                        live.len() + reserve >= cfg.tag_quota,
                         "{ctx}: refused below the quota"
                     )
                 }
                 Err(StoreError::TagBytesFull(_)) => assert!(
-                    held + len > cfg.tag_max_bytes as usize,
+                    held + len + reserve * SMALL > cfg.tag_max_bytes as usize,
                     "{ctx}: refused below the byte quota"
                 ),
                 Err(e) => panic!("{ctx}: put failed: {e}"),
@@ -385,6 +391,44 @@ pub fn quota_holds_under_concurrent_puts<S: BlobStore>(
     assert_eq!((ok, refused), (quota, 2 * quota), "admitted / refused");
     let got = fetch_all(rt, &*nodes[0], &[t], 64);
     assert_eq!(got.len(), quota, "exactly the quota is stored");
+}
+
+/// Large blobs stop short of the quota by its small reserve; small blobs take the rest, so
+/// small mail finds room behind a large message whose sender keeps retrying. Puts
+/// alternate between `nodes` (one store, or several nodes of a shared one).
+pub fn large_blobs_leave_room_for_small_ones<S: BlobStore>(
+    rt: &tokio::runtime::Runtime,
+    nodes: &[Arc<S>],
+    quota: usize,
+) {
+    let reserve = quota / 8;
+    assert!(reserve > 0, "a quota of at least 8 keeps a reserve");
+    let t = Tag([0x5e; 32]);
+    let put = |i: usize, len: usize| {
+        rt.block_on(nodes[i % nodes.len()].put(t, content(i as u64, len).into(), 0))
+    };
+    let mut large = 0;
+    let refused = loop {
+        match put(large, LARGE) {
+            Ok(()) => large += 1,
+            Err(e) => break e,
+        }
+        assert!(large <= quota, "large blobs past the quota");
+    };
+    assert!(
+        matches!(refused, StoreError::QuotaFull(q) if q == quota),
+        "{refused:?}"
+    );
+    assert_eq!(large, quota - reserve, "large blobs stop at the reserve");
+    for i in 0..reserve {
+        put(1_000 + i, SMALL).unwrap_or_else(|e| panic!("small blob {i} refused: {e}"));
+    }
+    assert!(
+        matches!(put(2_000, SMALL), Err(StoreError::QuotaFull(_))),
+        "then full"
+    );
+    let got = fetch_all(rt, &*nodes[0], &[t], 64);
+    assert_eq!(got.len(), quota, "everything admitted is stored");
 }
 
 /// A nonce is spent once, whichever node it is spent at.

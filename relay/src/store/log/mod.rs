@@ -289,12 +289,12 @@ impl LogStore {
             held_bytes = v.iter().map(|e| u64::from(e.len)).sum();
         }
         let p = idx.pending.get(tag).copied().unwrap_or_default();
-        if held + p.blobs as usize >= s.cfg.tag_quota {
-            return Err(StoreError::QuotaFull(s.cfg.tag_quota));
-        }
-        if held_bytes + p.bytes + len as u64 > s.cfg.tag_max_bytes {
-            return Err(StoreError::TagBytesFull(s.cfg.tag_max_bytes));
-        }
+        super::admit(
+            s.cfg.tag_quota,
+            s.cfg.tag_max_bytes,
+            (held + p.blobs as usize, held_bytes + p.bytes),
+            len,
+        )?;
         idx.pending.insert(
             *tag,
             Pending {
