@@ -264,6 +264,14 @@ fn two_large_messages_share_the_window_and_small_mail_still_finds_room() {
     let (again, waiting) = retry_counts(&err);
     assert!(again > 0 && sent + again <= 112, "{sent} + {again} ({err})");
     assert!(waiting > 0, "{err}");
+    let reasons: Vec<String> = outbox(&a)
+        .iter()
+        .map(|i| i["reason"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("kept for small blobs")),
+        "the outbox says why the rest waits: {reasons:?}"
+    );
     let (code, out, err) = a.run_stdin(
         &[
             "send", "--now", "--to", "bob", "--route", "https", "-s", "small",

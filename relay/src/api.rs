@@ -149,12 +149,14 @@ fn bad(message: &str) -> Response {
 
 fn store_error(e: StoreError) -> Response {
     match e {
-        StoreError::QuotaFull(_) | StoreError::TagBytesFull(_) => error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "quota_full",
-            &e.to_string(),
-            Some(600),
-        ),
+        StoreError::QuotaFull(_) | StoreError::LargeFull(..) | StoreError::TagBytesFull(_) => {
+            error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "quota_full",
+                &e.to_string(),
+                Some(600),
+            )
+        }
         StoreError::StorageFull => error(
             StatusCode::INSUFFICIENT_STORAGE,
             "storage_full",

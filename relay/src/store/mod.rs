@@ -26,6 +26,12 @@ pub enum StoreError {
     /// The tag already holds its quota of unread blobs; nothing is evicted to make room.
     #[error("this tag already holds its quota of {0} blobs")]
     QuotaFull(usize),
+    /// A large blob, and the tag holds the most its quota gives large ones (the rest is
+    /// kept for small blobs; see [`small_reserve`]).
+    #[error(
+        "this tag already holds {0} blobs, the most it takes while large ones arrive (the rest of its quota of {1} is kept for small blobs)"
+    )]
+    LargeFull(usize, usize),
     /// The tag's unread blobs already take its byte quota; nothing is evicted.
     #[error("this tag already holds its quota of {0} bytes")]
     TagBytesFull(u64),
@@ -121,9 +127,12 @@ pub(crate) fn admit(
     (held, held_bytes): (usize, u64),
     len: usize,
 ) -> Result<(), StoreError> {
+    if held >= quota {
+        return Err(StoreError::QuotaFull(quota));
+    }
     let reserve = if len > SMALL { small_reserve(quota) } else { 0 };
     if held + reserve >= quota {
-        return Err(StoreError::QuotaFull(quota));
+        return Err(StoreError::LargeFull(quota - reserve, quota));
     }
     let reserve_bytes = reserve as u64 * SMALL as u64;
     if held_bytes + len as u64 + reserve_bytes > max_bytes {

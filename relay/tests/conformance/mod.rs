@@ -197,10 +197,14 @@ pub fn model_run<B: Bed>(bed: &mut B, seed: u64, ops: usize) {
                 }
                 Err(StoreError::QuotaFull(_)) => {
                     assert!(
-                        live.len() + reserve >= cfg.tag_quota,
+                        live.len() >= cfg.tag_quota,
                         "{ctx}: refused below the quota"
                     )
                 }
+                Err(StoreError::LargeFull(..)) => assert!(
+                    reserve > 0 && live.len() + reserve >= cfg.tag_quota,
+                    "{ctx}: a large blob refused below the reserve"
+                ),
                 Err(StoreError::TagBytesFull(_)) => assert!(
                     held + len + reserve * SMALL > cfg.tag_max_bytes as usize,
                     "{ctx}: refused below the byte quota"
@@ -416,7 +420,7 @@ pub fn large_blobs_leave_room_for_small_ones<S: BlobStore>(
         assert!(large <= quota, "large blobs past the quota");
     };
     assert!(
-        matches!(refused, StoreError::QuotaFull(q) if q == quota),
+        matches!(refused, StoreError::LargeFull(l, q) if l == quota - reserve && q == quota),
         "{refused:?}"
     );
     assert_eq!(large, quota - reserve, "large blobs stop at the reserve");
