@@ -324,6 +324,9 @@ fn seal_fragments(
                 }
             }
         });
+        // Owned here, so both channels close when this thread stops: a sealer waiting for
+        // a buffer or a slot in the queue then stops too, whatever it was doing.
+        let (free_tx, full_rx) = (free_tx, full_rx);
         for batch in full_rx.iter() {
             let written = batch.and_then(|b| {
                 for blob in &b {
@@ -340,7 +343,7 @@ fn seal_fragments(
                 }
             }
         }
-        drop(full_rx);
+        drop((free_tx, full_rx));
     });
     rayon::broadcast(|_| INNER.with(|cell| cell.borrow_mut().zeroize()));
     result
